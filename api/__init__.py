@@ -1,0 +1,58 @@
+"""HTTP API: Flask app factory. Everything it needs comes in through `ApiServices`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+
+from api import health, org_registry
+from api.auth import load_principal
+from api.problems import register_error_handlers
+from api.request_context import check_content_type, close_command_context, open_command_context
+from api.services import ApiServices
+
+BLUEPRINTS = [health.blp, org_registry.blp]
+
+DESCRIPTION = """The ledger of record of Tianqiao District's Red Property (红色物业) programme.
+
+Every command returns `{id, version, position}`; pass `position` as `min_position` on a
+read to see your own write. Send `Idempotency-Key` on commands to make retries safe, and
+`If-Match: "<version>"` to refuse stale edits. Errors are `application/problem+json`.
+Authenticate with `Authorization: Bearer <token>` (mint one with `redprop token`)."""
+
+
+def create_app(services: ApiServices, **config: Any) -> Flask:
+    app = Flask("redprop")
+    app.config.update(
+        API_TITLE="Red Property ledger (红色物业)",
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_REDOC_PATH="/redoc",
+        OPENAPI_REDOC_URL="https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js",
+        MAX_CONTENT_LENGTH=256 * 1024,
+        JSON_AS_ASCII=False,
+        API_SPEC_OPTIONS={"info": {"description": DESCRIPTION}},
+    )
+    app.config.update(config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["redprop"] = services
+
+    api = Api(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "signed token"}
+    )
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+    app.before_request(load_principal)
+    app.before_request(check_content_type)
+    app.before_request(open_command_context)
+    app.teardown_request(close_command_context)
+    return app

@@ -1,0 +1,190 @@
+"""Org registry endpoints (R1/R8): district, streets, communities, compounds, grids."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import Forbidden, NotFound
+
+from api.auth import READERS, principal, require, require_scope
+from api.commands import ensure_fresh, expected_version, run, services, with_etag
+from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
+from domain.org_registry import CompoundType, OrgKind, OrgUnit
+from projections import org_registry as registry
+
+blp = Blueprint(
+    "org_registry",
+    __name__,
+    url_prefix="/api/v1/org-units",
+    description="Org registry: 区 → 街道 → 社区 → 小区 → 网格 (R1, R8).",
+)
+
+WRITERS: dict[str, frozenset[str]] = {
+    "district": frozenset({"district_admin"}),
+    "street": frozenset({"district_admin"}),
+    "community": frozenset({"district_admin", "street_officer"}),
+    "compound": frozenset({"district_admin", "street_officer", "community_officer"}),
+    "grid": frozenset({"district_admin", "street_officer", "community_officer"}),
+}
+OFFICERS = ("district_admin", "street_officer", "community_officer")
+
+
+class RegisterOrgUnit(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in OrgKind]))
+    code = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "natural key, unique per kind"},
+    )
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    parent_id = fields.UUID(load_default=None)
+    compound_type = fields.String(
+        load_default=None, validate=validate.OneOf([t.value for t in CompoundType])
+    )
+    households = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100_000))
+
+
+class RenameOrgUnit(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class MoveCompound(Schema):
+    community_id = fields.UUID(required=True)
+
+
+class CloseOrgUnit(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class ListArgs(PageArgs):
+    kind = fields.String(validate=validate.OneOf([k.value for k in OrgKind]))
+    parent_id = fields.UUID()
+    street_id = fields.UUID()
+    community_id = fields.UUID()
+    include_closed = fields.Boolean(load_default=False)
+
+
+class OrgUnitSchema(Schema):
+    id = fields.String()
+    kind = fields.String()
+    kind_label = fields.String(metadata={"description": "zh-CN label"})
+    code = fields.String()
+    name = fields.String()
+    parent_id = fields.String(allow_none=True)
+    street_id = fields.String(allow_none=True)
+    community_id = fields.String(allow_none=True)
+    compound_id = fields.String(allow_none=True)
+    compound_type = fields.String(allow_none=True)
+    management_focus = fields.Dict()
+    households = fields.Integer(allow_none=True)
+    closed = fields.Boolean()
+    closed_reason = fields.String(allow_none=True)
+    registered_at = fields.String()
+    version = fields.Integer()
+    position = fields.Integer()
+
+
+class OrgUnitPage(PageSchema):
+    items = fields.List(fields.Nested(OrgUnitSchema))
+
+
+def _may_write(kind: str, scope_ids: list[UUID]) -> None:
+    who = principal()
+    if who.role not in WRITERS[kind]:
+        raise Forbidden(f"role {who.role} may not change a {kind}")
+    require_scope(scope_ids)
+
+
+def _unit(unit_id: UUID) -> OrgUnit:
+    return services().app.load(OrgUnit, unit_id)
+
+
+@blp.route("")
+class OrgUnits(MethodView):
+    @require(*READERS)
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, OrgUnitPage)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List org units (filters: kind, parent, street, community)."""
+        ensure_fresh(
+            registry.OrgRegistryProjection.name, min_position=args.pop("min_position", None)
+        )
+        with services().read_engine.connect() as conn:
+            items, total = registry.list_units(conn, **args)
+        return page_body(items, total, args)
+
+    @require(*OFFICERS)
+    @blp.arguments(RegisterOrgUnit)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Register a district, street, community, compound or grid."""
+        parent_id = body.get("parent_id")
+        ancestry = services().app.org_ancestry(parent_id, "parent_id") if parent_id else []
+        _may_write(body["kind"], ancestry)
+        return run(
+            lambda: services().app.register_org_unit(**body),
+            status=201,
+            location="/api/v1/org-units/{id}",
+        )
+
+
+@blp.route("/<uuid:unit_id>")
+class OrgUnitResource(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReadArgs, location="query")
+    @blp.response(200, OrgUnitSchema)
+    def get(self, args: dict[str, Any], unit_id: UUID) -> Any:
+        """One org unit, with its ETag (version)."""
+        ensure_fresh(registry.OrgRegistryProjection.name, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            unit = registry.get_unit(conn, str(unit_id))
+        if unit is None:
+            raise NotFound(f"no org unit {unit_id}")
+        return with_etag(unit)
+
+    @require(*OFFICERS)
+    @blp.arguments(RenameOrgUnit)
+    @blp.response(200, CommandResultSchema)
+    def patch(self, body: dict[str, Any], unit_id: UUID) -> Any:
+        """Rename an org unit. Send If-Match with its ETag to refuse stale edits."""
+        unit = _unit(unit_id)
+        _may_write(unit.kind, services().app.org_ancestry(unit_id))
+        version = expected_version()
+        return run(
+            lambda: services().app.rename_org_unit(unit_id, body["name"], expected_version=version)
+        )
+
+
+@blp.route("/<uuid:unit_id>/move")
+class MoveCompoundResource(MethodView):
+    @require("district_admin", "street_officer")
+    @blp.arguments(MoveCompound)
+    @blp.response(200, CommandResultSchema)
+    def post(self, body: dict[str, Any], unit_id: UUID) -> Any:
+        """Move a compound to another community (both must be in the caller's scope)."""
+        app = services().app
+        require_scope(app.org_ancestry(unit_id))
+        require_scope(app.org_ancestry(body["community_id"], "community_id"))
+        version = expected_version()
+        return run(
+            lambda: app.move_compound(unit_id, body["community_id"], expected_version=version)
+        )
+
+
+@blp.route("/<uuid:unit_id>/close")
+class CloseOrgUnitResource(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(CloseOrgUnit)
+    @blp.response(200, CommandResultSchema)
+    def post(self, body: dict[str, Any], unit_id: UUID) -> Any:
+        """Close an org unit (refused while open units remain under it)."""
+        unit = _unit(unit_id)
+        _may_write(unit.kind, services().app.org_ancestry(unit_id))
+        version = expected_version()
+        return run(
+            lambda: services().app.close_org_unit(unit_id, body["reason"], expected_version=version)
+        )

@@ -1,0 +1,38 @@
+"""Schemas shared by every area: reads, paging, command results."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class ReadArgs(Schema):
+    min_position = fields.Integer(
+        validate=validate.Range(min=0),
+        metadata={
+            "description": "Wait (bounded) until the read model has reached this log "
+            "position (returned by every command). 409 if it does not in time."
+        },
+    )
+
+
+class PageArgs(ReadArgs):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class CommandResultSchema(Schema):
+    id = fields.UUID(required=True)
+    version = fields.Integer(required=True)
+    position = fields.Integer(
+        required=True, metadata={"description": "log position; pass as min_position to read it"}
+    )
+
+
+class PageSchema(Schema):
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+def page_body(items: list, total: int, args: dict) -> dict:
+    return {"items": items, "page": args["page"], "per_page": args["per_page"], "total": total}

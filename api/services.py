@@ -1,0 +1,40 @@
+"""What the API needs from the rest of the system, handed in by the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import Engine
+
+from domain.app import RedPropertyApp
+from domain.commands import CommandResult
+
+
+class Gateway(Protocol):
+    def run(
+        self,
+        command: Callable[[], CommandResult],
+        *,
+        idempotency_key: str | None = None,
+        fingerprint: str = "",
+    ) -> tuple[CommandResult, bool]: ...
+
+
+class FreshnessCheck(Protocol):
+    def wait(self, names: list[str], position: int, timeout: float) -> tuple[bool, int]: ...
+
+    def positions(self, names: list[str]) -> dict[str, int]: ...
+
+
+@dataclass
+class ApiServices:
+    app: RedPropertyApp
+    gateway: Gateway
+    read_engine: Engine
+    freshness: FreshnessCheck
+    health: Callable[[], dict[str, Any]]
+    secret: str
+    token_max_age: int = 30 * 24 * 3600
+    read_wait_seconds: float = 5.0

@@ -1,0 +1,12 @@
+"""The ledger application: one eventsourcing Application, one notification log.
+
+Each area contributes a mixin of commands (`<area>_service.py`); this class composes them.
+"""
+
+from __future__ import annotations
+
+from domain.org_registry_service import OrgRegistryCommands
+
+
+class RedPropertyApp(OrgRegistryCommands):
+    name = "RedProperty"

@@ -1,0 +1,61 @@
+"""Named domain errors. The API maps each family to one HTTP status in one place."""
+
+
+class DomainError(Exception):
+    """Base of every refusal by the domain. `field` names the offending input, if any."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class AlreadyExists(DomainError):
+    code = "already_exists"
+
+
+class VersionMismatch(DomainError):
+    """The caller's expected version (If-Match) is not the aggregate's current version."""
+
+    code = "version_mismatch"
+
+    def __init__(self, expected: int, actual: int) -> None:
+        super().__init__(f"expected version {expected}, but the current version is {actual}")
+        self.expected = expected
+        self.actual = actual
+
+
+class InvalidTransition(DomainError):
+    """The command is not allowed in the aggregate's current state."""
+
+    code = "invalid_transition"
+
+
+class RuleViolation(DomainError):
+    """The command breaks a business rule (bad value, incoherent dates, overlap...)."""
+
+    code = "rule_violation"
+
+
+class NotPermitted(DomainError):
+    """The actor may not do this (e.g. maker-checker: approver is the applicant)."""
+
+    code = "not_permitted"
+
+
+class Conflict(DomainError):
+    """A concurrent write won; the command was not applied (retry with fresh state)."""
+
+    code = "conflict"
+
+
+class IdempotencyKeyReused(DomainError):
+    """The idempotency key was already used for a different request."""
+
+    code = "idempotency_key_reused"

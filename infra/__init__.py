@@ -1,0 +1,1 @@
+"""Infrastructure: settings, event store, chain, projection runners, Kafka, CLI, bootstrap."""

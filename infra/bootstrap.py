@@ -1,0 +1,104 @@
+"""The composition root: settings → event store → application → projections → API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import Engine, text
+
+from api import create_app
+from api.services import ApiServices
+from domain.app import RedPropertyApp
+from infra.command_gateway import CommandGateway
+from infra.database import make_engine
+from infra.event_store import build_application
+from infra.projection_runner import ProjectionRunner
+from infra.projection_worker import Freshness, ProjectionWorker
+from infra.settings import Settings
+from projections.catalog import all_projections
+from projections.positions import read_positions
+
+
+@dataclass
+class System:
+    settings: Settings
+    app: RedPropertyApp
+    write_engine: Engine  # projection writers (SQLite: BEGIN IMMEDIATE)
+    read_engine: Engine  # queries
+    runners: list[ProjectionRunner]
+    worker: ProjectionWorker
+    gateway: CommandGateway
+    freshness: Freshness
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def catch_up(self) -> int:
+        """Bring every projection up to the head of the log (synchronously)."""
+        return self.worker.run_once()
+
+    def runner(self, name: str) -> ProjectionRunner:
+        return next(r for r in self.runners if r.projection.name == name)
+
+    def health(self) -> dict[str, Any]:
+        try:
+            head = self.app.recorder.max_notification_id() or 0
+            with self.read_engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+                positions = read_positions(conn)
+        except Exception as exc:  # the database is down: say so, do not raise
+            return {"ok": False, "database": f"unreachable: {exc.__class__.__name__}"}
+        lag = {r.projection.name: head - positions.get(r.projection.name, 0) for r in self.runners}
+        return {
+            "ok": True,
+            "database": "ok",
+            "log_head": head,
+            "projection_lag": lag,
+            "projection_error": self.worker.last_error,
+            **{k: v() for k, v in self.extra.items() if callable(v)},
+        }
+
+    def wsgi(self) -> Flask:
+        services = ApiServices(
+            app=self.app,
+            gateway=self.gateway,
+            read_engine=self.read_engine,
+            freshness=self.freshness,
+            health=self.health,
+            secret=self.settings.secret,
+            token_max_age=self.settings.token_max_age,
+            read_wait_seconds=self.settings.read_wait_seconds,
+        )
+        return create_app(services)
+
+    def close(self) -> None:
+        self.worker.stop()
+        self.app.close()
+        self.write_engine.dispose()
+        self.read_engine.dispose()
+
+
+def build_system(settings: Settings | None = None, *, start_worker: bool = False) -> System:
+    settings = settings or Settings.from_env()
+    app = build_application(settings)
+    read_url = settings.read_database_url or settings.database_url
+    write_engine = make_engine(read_url, schema=settings.database_schema, immediate=True)
+    read_engine = make_engine(read_url, schema=settings.database_schema)
+    runners = [ProjectionRunner(app, write_engine, p) for p in all_projections()]
+    for runner in runners:
+        runner.create_tables()
+    worker = ProjectionWorker(runners, settings.projection_poll_seconds)
+    gateway = CommandGateway(app, on_commit=worker.notify)
+    system = System(
+        settings,
+        app,
+        write_engine,
+        read_engine,
+        runners,
+        worker,
+        gateway,
+        Freshness(read_engine, worker),
+    )
+    if start_worker:
+        worker.start()
+    return system

@@ -1,0 +1,62 @@
+"""Idempotency records: written by the recorder in the same transaction as the events.
+
+The gateway sets a pending record before running a command; the recorder that stores the
+command's events also stores the record, so "events stored" and "key used" are one fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+
+@dataclass
+class PendingCommand:
+    key: str
+    fingerprint: str
+    stored: bool = False
+
+
+@dataclass(frozen=True)
+class CommandRecord:
+    key: str
+    fingerprint: str
+    aggregate_id: str
+    version: int
+    position: int
+    recorded_at: str
+
+
+_pending: ContextVar[PendingCommand | None] = ContextVar("pending_command", default=None)
+
+
+@contextmanager
+def pending_command(key: str, fingerprint: str) -> Iterator[PendingCommand]:
+    pending = PendingCommand(key, fingerprint)
+    token = _pending.set(pending)
+    try:
+        yield pending
+    finally:
+        _pending.reset(token)
+
+
+def record_for(positions: Sequence[int], stored_events: Sequence[Any]) -> CommandRecord | None:
+    """The record to store with these events, if a command with a key is running."""
+    pending = _pending.get()
+    if pending is None or pending.stored or not stored_events:
+        return None
+    pending.stored = True
+    primary = stored_events[0].originator_id
+    version = max(e.originator_version for e in stored_events if e.originator_id == primary)
+    return CommandRecord(
+        key=pending.key,
+        fingerprint=pending.fingerprint,
+        aggregate_id=str(primary),
+        version=version,
+        position=max(positions),
+        recorded_at=datetime.now(UTC).isoformat(),
+    )

@@ -1,0 +1,52 @@
+"""SQLAlchemy engines for read models, tracking positions and audit reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+
+def sqlalchemy_url(url: str) -> str:
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def sqlite_path(url: str) -> str:
+    database = make_url(url).database
+    if not database:
+        raise ValueError(f"an SQLite URL needs a file path: {url}")
+    Path(database).parent.mkdir(parents=True, exist_ok=True)
+    return database
+
+
+def make_engine(url: str, *, schema: str = "public", immediate: bool = False) -> Engine:
+    """An engine on `url`. SQLite: WAL, a generous busy timeout, and transactions that
+    begin explicitly (`BEGIN IMMEDIATE` for writers, so they never hit a stale snapshot)."""
+    url = sqlalchemy_url(url)
+    if url.startswith("sqlite"):
+        sqlite_path(url)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _explicit_sqlite_transactions(engine, "BEGIN IMMEDIATE" if immediate else "BEGIN")
+        return engine
+    connect_args: dict[str, Any] = {}
+    if schema != "public":
+        connect_args["options"] = f"-csearch_path={schema}"
+    return create_engine(
+        url, connect_args=connect_args, pool_size=5, max_overflow=10, pool_pre_ping=True
+    )
+
+
+def _explicit_sqlite_transactions(engine: Engine, begin: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let us issue BEGIN ourselves
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql(begin)

@@ -1,0 +1,125 @@
+"""Runs a projection over the log: read a page, apply it, store rows and position in one
+transaction. Restartable (resumes from its stored position) and safe to run in several
+processes at once (the position is advanced by compare-and-set)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, insert, select, update
+
+from projections.base import Projection
+from projections.positions import projection_positions
+from projections.view_batch import RowCache, ViewBatch
+
+
+class PositionMoved(Exception):
+    """Another writer advanced (or replaced) this projection since we last looked."""
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        app: Any,
+        engine: Engine,
+        projection: Projection,
+        *,
+        tables: dict[str, Table] | None = None,
+        tracking_name: str | None = None,
+        page_size: int = 1000,
+    ) -> None:
+        self.app = app
+        self.engine = engine
+        self.projection = projection
+        self.tables = tables if tables is not None else projection.tables
+        self.tracking_name = tracking_name or projection.name
+        self.page_size = page_size
+        self.cache = RowCache()
+        self._state: tuple[int, int] | None = None  # (position, generation) as last seen
+
+    def create_tables(self) -> None:
+        with self.engine.begin() as conn:
+            for table in self.tables.values():
+                table.create(conn, checkfirst=True)
+            projection_positions.create(conn, checkfirst=True)
+
+    @property
+    def position(self) -> int:
+        return self._load_state()[0]
+
+    def catch_up(
+        self, *, until: int | None = None, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Apply every event after the stored position (up to `until`); returns how many
+        log entries were read."""
+        read = 0
+        while True:
+            position, generation = self._load_state()
+            if until is not None and position >= until:
+                return read
+            page = self.app.recorder.select_notifications(
+                start=position, limit=self.page_size, inclusive_of_start=False
+            )
+            if not page:
+                return read
+            events = self._decode(page)
+            try:
+                self._apply(events, position, page[-1].id, generation)
+            except PositionMoved:
+                self._state = None
+                self.cache.clear()
+                continue
+            read += len(page)
+            if progress is not None:
+                progress(len(page))
+
+    def _decode(self, page: list[Any]) -> list[tuple[int, str, Any]]:
+        topics = self.projection.topics
+        to_event = self.app.mapper.to_domain_event
+        return [(n.id, n.topic, to_event(n)) for n in page if n.topic in topics]
+
+    def _apply(
+        self, events: list[tuple[int, str, Any]], old: int, new: int, generation: int
+    ) -> None:
+        try:
+            with self.engine.begin() as conn:
+                self._advance(conn, old, new, generation)
+                view = ViewBatch(conn, self.tables, self.cache)
+                self.projection.apply_all(events, view)
+                view.flush()
+        except PositionMoved:
+            raise
+        except Exception:
+            self.cache.clear()
+            self._state = None
+            raise
+        self._state = (new, generation)
+
+    def _advance(self, conn: Connection, old: int, new: int, generation: int) -> None:
+        t = projection_positions
+        result = conn.execute(
+            update(t)
+            .where(
+                t.c.name == self.tracking_name, t.c.position == old, t.c.generation == generation
+            )
+            .values(position=new)
+        )
+        if result.rowcount != 1:
+            raise PositionMoved(self.tracking_name)
+
+    def _load_state(self) -> tuple[int, int]:
+        if self._state is None:
+            self._state = read_state(self.engine, self.tracking_name)
+        return self._state
+
+
+def read_state(engine: Engine, name: str) -> tuple[int, int]:
+    """(position, generation) of a projection, creating its row at 0 if missing."""
+    t = projection_positions
+    with engine.begin() as conn:
+        row = conn.execute(select(t.c.position, t.c.generation).where(t.c.name == name)).first()
+        if row is None:
+            conn.execute(insert(t).values(name=name, position=0, generation=0))
+            return 0, 0
+        return row.position, row.generation

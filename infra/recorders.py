@@ -1,0 +1,162 @@
+"""Application recorders that chain every event and store idempotency records in the
+same transaction as the events (SQLite and PostgreSQL).
+
+Both take the write lock before reading the chain head (SQLite: the INSERT; PostgreSQL:
+the library's `LOCK TABLE ... IN EXCLUSIVE MODE`), so concurrent writers can never fork
+the chain, and no committed event is ever without its link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.sql import SQL, Identifier
+
+from infra.chain import Link, extend_chain
+from infra.command_log import CommandRecord, record_for
+
+
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    @property
+    def chain_table(self) -> str:
+        return f"{self.events_table_name}_chain"
+
+    @property
+    def commands_table(self) -> str:
+        return f"{self.events_table_name}_commands"
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {self.chain_table} ("
+            "position INTEGER PRIMARY KEY, prev_position INTEGER NOT NULL, hash BLOB NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.commands_table} ("
+            "idempotency_key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
+            "aggregate_id TEXT NOT NULL, version INTEGER NOT NULL, "
+            "position INTEGER NOT NULL, recorded_at TEXT NOT NULL)",
+        ]
+
+    def _insert_events(self, c: Any, stored_events: Sequence[Any], **kwargs: Any) -> Any:
+        positions = super()._insert_events(c, stored_events, **kwargs)
+        assert positions is not None
+        c.execute(
+            f"SELECT position, prev_position, hash FROM {self.chain_table} "
+            "ORDER BY position DESC LIMIT 1"
+        )
+        row = c.fetchone()
+        head = Link(row[0], row[1], bytes(row[2])) if row else None
+        links = extend_chain(head, positions, stored_events)
+        c.executemany(
+            f"INSERT INTO {self.chain_table} (position, prev_position, hash) VALUES (?, ?, ?)",
+            [(link.position, link.prev_position, link.hash) for link in links],
+        )
+        record = record_for(positions, stored_events)
+        if record is not None:
+            c.execute(
+                f"INSERT INTO {self.commands_table} VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    record.key,
+                    record.fingerprint,
+                    record.aggregate_id,
+                    record.version,
+                    record.position,
+                    record.recorded_at,
+                ),
+            )
+        return positions
+
+    def select_links(self, after: int, limit: int) -> list[Link]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT position, prev_position, hash FROM {self.chain_table} "
+                "WHERE position > ? ORDER BY position LIMIT ?",
+                (after, limit),
+            )
+            return [Link(r[0], r[1], bytes(r[2])) for r in c.fetchall()]
+
+    def select_command(self, key: str) -> CommandRecord | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT * FROM {self.commands_table} WHERE idempotency_key = ?", (key,))
+            row = c.fetchone()
+            return CommandRecord(*row) if row else None
+
+
+class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.chain_table = f"{events_table_name}_chain"
+        self.commands_table = f"{events_table_name}_commands"
+        schema = Identifier(self.datastore.schema)
+        self._chain = SQL("{}.{}").format(schema, Identifier(self.chain_table))
+        self._commands = SQL("{}.{}").format(schema, Identifier(self.commands_table))
+        self.sql_create_statements.extend(
+            [
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (position bigint PRIMARY KEY, "
+                    "prev_position bigint NOT NULL, hash bytea NOT NULL)"
+                ).format(self._chain),
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (idempotency_key text PRIMARY KEY, "
+                    "fingerprint text NOT NULL, aggregate_id text NOT NULL, version bigint NOT NULL, "
+                    "position bigint NOT NULL, recorded_at text NOT NULL)"
+                ).format(self._commands),
+            ]
+        )
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Any, stored_events: Sequence[Any], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        assert positions is not None
+        curs.execute(
+            SQL(
+                "SELECT position, prev_position, hash FROM {} ORDER BY position DESC LIMIT 1"
+            ).format(self._chain)
+        )
+        row = curs.fetchone()
+        head = Link(row["position"], row["prev_position"], bytes(row["hash"])) if row else None
+        links = extend_chain(head, positions, stored_events)
+        curs.executemany(
+            SQL("INSERT INTO {} (position, prev_position, hash) VALUES (%s, %s, %s)").format(
+                self._chain
+            ),
+            [(link.position, link.prev_position, link.hash) for link in links],
+        )
+        record = record_for(positions, stored_events)
+        if record is not None:
+            curs.execute(
+                SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(self._commands),
+                (
+                    record.key,
+                    record.fingerprint,
+                    record.aggregate_id,
+                    record.version,
+                    record.position,
+                    record.recorded_at,
+                ),
+            )
+        return positions
+
+    def select_links(self, after: int, limit: int) -> list[Link]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT position, prev_position, hash FROM {} WHERE position > %s "
+                    "ORDER BY position LIMIT %s"
+                ).format(self._chain),
+                (after, limit),
+            )
+            return [
+                Link(r["position"], r["prev_position"], bytes(r["hash"])) for r in curs.fetchall()
+            ]
+
+    def select_command(self, key: str) -> CommandRecord | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT * FROM {} WHERE idempotency_key = %s").format(self._commands), (key,)
+            )
+            row = curs.fetchone()
+            return CommandRecord(*row.values()) if row else None

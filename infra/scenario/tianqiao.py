@@ -1,0 +1,26 @@
+"""The Tianqiao demo scenario: deterministic, loaded through commands only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from domain.app import RedPropertyApp
+from infra.scenario import org_registry
+from infra.scenario.context import ScenarioContext
+
+Step = Callable[[ScenarioContext], None]
+
+STEPS: list[tuple[str, Step]] = [
+    ("org registry", org_registry.load),
+]
+
+
+def load_tianqiao(
+    app: RedPropertyApp, progress: Callable[[str], None] | None = None
+) -> ScenarioContext:
+    ctx = ScenarioContext(app)
+    for name, step in STEPS:
+        if progress:
+            progress(name)
+        step(ctx)
+    return ctx

@@ -1,0 +1,57 @@
+"""Settings from the environment. One URL chooses the database."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+DEFAULT_SECRET = "dev-only-insecure-secret-change-me"
+DEFAULT_DATABASE_URL = "sqlite:///var/redproperty.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    read_database_url: str | None = None  # read models elsewhere (default: same database)
+    database_schema: str = "public"  # PostgreSQL schema for events and read models
+    secret: str = DEFAULT_SECRET
+    environment: str = "development"  # "production" refuses the default secret
+    token_max_age: int = 30 * 24 * 3600
+    projection_poll_seconds: float = 0.25
+    read_wait_seconds: float = 5.0  # longest a query waits for min_position
+    kafka_bootstrap: str | None = None
+    kafka_topic: str = "redproperty.events"
+    kafka_partitions: int = 3
+    kafka_options: dict[str, Any] = field(default_factory=dict)  # SASL/SSL passthrough
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        env = dict(os.environ if env is None else env)
+        kafka_options = {
+            key[len("REDPROP_KAFKA_OPT_") :].lower(): value
+            for key, value in env.items()
+            if key.startswith("REDPROP_KAFKA_OPT_")
+        }
+        settings = cls(
+            database_url=env.get("REDPROP_DATABASE_URL", DEFAULT_DATABASE_URL),
+            read_database_url=env.get("REDPROP_READ_DATABASE_URL") or None,
+            database_schema=env.get("REDPROP_DATABASE_SCHEMA", "public"),
+            secret=env.get("REDPROP_SECRET", DEFAULT_SECRET),
+            environment=env.get("REDPROP_ENV", "development"),
+            projection_poll_seconds=float(env.get("REDPROP_PROJECTION_POLL_SECONDS", "0.25")),
+            read_wait_seconds=float(env.get("REDPROP_READ_WAIT_SECONDS", "5")),
+            kafka_bootstrap=env.get("REDPROP_KAFKA_BOOTSTRAP") or None,
+            kafka_topic=env.get("REDPROP_KAFKA_TOPIC", "redproperty.events"),
+            kafka_partitions=int(env.get("REDPROP_KAFKA_PARTITIONS", "3")),
+            kafka_options=kafka_options,
+        )
+        return replace(settings, **overrides)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def check_production(self) -> None:
+        if self.environment == "production" and self.secret == DEFAULT_SECRET:
+            raise SystemExit("refusing to start in production with the default REDPROP_SECRET")

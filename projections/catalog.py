@@ -1,0 +1,12 @@
+"""Every projection the system runs, in one list (the runner, rebuild and health use it)."""
+
+from __future__ import annotations
+
+from projections.base import Projection
+from projections.org_registry import OrgRegistryProjection
+
+
+def all_projections() -> list[Projection]:
+    return [
+        OrgRegistryProjection(),
+    ]

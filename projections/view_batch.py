@@ -1,0 +1,147 @@
+"""A unit of work over a projection's tables: cached rows, batched writes.
+
+Handlers read rows by primary key (`get`), change plain dicts (`put`, `add`, `delete`),
+and the batch writes all changes with executemany at `flush`. The row cache outlives a
+batch (bounded LRU), so a rebuild does not re-read rows it wrote a moment ago; the runner
+clears it whenever another writer may have touched the tables.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, bindparam, select
+
+Key = tuple[str, tuple[Any, ...]]
+
+
+class _Entry:
+    __slots__ = ("row", "in_db", "dirty")
+
+    def __init__(self, row: dict[str, Any] | None, in_db: bool, dirty: bool) -> None:
+        self.row, self.in_db, self.dirty = row, in_db, dirty
+
+
+class RowCache:
+    def __init__(self, max_rows: int = 50_000) -> None:
+        self.entries: OrderedDict[Key, _Entry] = OrderedDict()
+        self.max_rows = max_rows
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+    def trim(self) -> None:
+        while len(self.entries) > self.max_rows:
+            self.entries.popitem(last=False)
+
+
+class ViewBatch:
+    def __init__(self, conn: Connection, tables: dict[str, Table], cache: RowCache) -> None:
+        self.conn = conn
+        self.tables = tables
+        self.cache = cache
+        self.position = 0
+        self._appends: dict[str, list[dict[str, Any]]] = {}
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def get(self, table: str, *key: Any) -> dict[str, Any] | None:
+        """The row with this primary key (values in primary-key column order), or None."""
+        entry = self._entry(table, key)
+        return entry.row
+
+    def find(self, table: str, **criteria: Any) -> list[dict[str, Any]]:
+        """Rows matching column equality criteria (flushes first, then reads the database)."""
+        self.flush()
+        t = self.tables[table]
+        stmt = select(t).where(and_(*(t.c[k] == v for k, v in criteria.items())))
+        rows = []
+        for row in self.conn.execute(stmt).mappings():
+            key = tuple(row[c.name] for c in t.primary_key.columns)
+            cached = self.cache.entries.get((table, key))
+            if cached is None or cached.row is None:
+                cached = _Entry(dict(row), True, False)
+                self.cache.entries[(table, key)] = cached
+            rows.append(cached.row)
+        return rows
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def put(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        """Insert or replace the row with this row's primary key."""
+        key = self._key(table, row)
+        entry = self._entry(table, key)
+        entry.row, entry.dirty = row, True
+        return row
+
+    def update(self, table: str, *key: Any, **changes: Any) -> dict[str, Any]:
+        row = self.get(table, *key)
+        if row is None:
+            raise LookupError(f"{table}: no row {key} (events out of order?)")
+        row.update(changes)
+        self.cache.entries[(table, tuple(key))].dirty = True
+        return row
+
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        """Append a row that is never changed later (ledger lines, history)."""
+        self._appends.setdefault(table, []).append(row)
+
+    def delete(self, table: str, *key: Any) -> None:
+        entry = self._entry(table, key)
+        entry.row, entry.dirty = None, True
+
+    def flush(self) -> None:
+        inserts: dict[str, list[dict[str, Any]]] = {}
+        updates: dict[str, list[dict[str, Any]]] = {}
+        deletes: dict[str, list[dict[str, Any]]] = {}
+        for (table, key), entry in self.cache.entries.items():
+            if not entry.dirty:
+                continue
+            pk = self._pk_params(table, key)
+            if entry.row is None:
+                if entry.in_db:
+                    deletes.setdefault(table, []).append(pk)
+            elif entry.in_db:
+                updates.setdefault(table, []).append({**entry.row, **pk})
+            else:
+                inserts.setdefault(table, []).append(entry.row)
+            entry.in_db, entry.dirty = entry.row is not None, False
+        for table, rows in deletes.items():
+            self.conn.execute(self.tables[table].delete().where(self._pk_clause(table)), rows)
+        for table, rows in updates.items():
+            stmt = self.tables[table].update().where(self._pk_clause(table))
+            self.conn.execute(stmt, rows)
+        for table, rows in inserts.items():
+            self.conn.execute(self.tables[table].insert(), rows)
+        for table, rows in self._appends.items():
+            self.conn.execute(self.tables[table].insert(), rows)
+        self._appends = {}
+        self.cache.trim()
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _entry(self, table: str, key: tuple[Any, ...]) -> _Entry:
+        cache_key = (table, tuple(key))
+        entry = self.cache.entries.get(cache_key)
+        if entry is None:
+            t = self.tables[table]
+            cols = list(t.primary_key.columns)
+            stmt = select(t).where(and_(*(c == v for c, v in zip(cols, key, strict=True))))
+            found = self.conn.execute(stmt).mappings().first()
+            entry = _Entry(dict(found) if found else None, found is not None, False)
+            self.cache.entries[cache_key] = entry
+        else:
+            self.cache.entries.move_to_end(cache_key)
+        return entry
+
+    def _key(self, table: str, row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(row[c.name] for c in self.tables[table].primary_key.columns)
+
+    def _pk_params(self, table: str, key: tuple[Any, ...]) -> dict[str, Any]:
+        cols = self.tables[table].primary_key.columns
+        return {f"pk_{c.name}": v for c, v in zip(cols, key, strict=True)}
+
+    def _pk_clause(self, table: str) -> Any:
+        cols = self.tables[table].primary_key.columns
+        return and_(*(c == bindparam(f"pk_{c.name}") for c in cols))

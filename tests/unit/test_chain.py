@@ -1,0 +1,77 @@
+"""The chain algorithm, without a database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import uuid4
+
+from infra.chain import Link, extend_chain, parse_head, verify_chain
+
+
+@dataclass
+class Stored:
+    originator_id: object
+    originator_version: int
+    topic: str
+    state: bytes
+    id: int = 0
+
+
+class MemoryLog:
+    def __init__(self, n: int) -> None:
+        self.events = [
+            Stored(uuid4(), 1, "t:Ev", f'{{"n":{i}}}'.encode(), i) for i in range(1, n + 1)
+        ]
+        self.links = extend_chain(None, [e.id for e in self.events], self.events)
+
+    def select_notifications(self, start, limit, *, inclusive_of_start=True):  # noqa: ANN001
+        return [e for e in self.events if e.id > (start or 0)][:limit]
+
+    def select_links(self, after: int, limit: int) -> list[Link]:
+        return [link for link in self.links if link.position > after][:limit]
+
+
+def test_an_untouched_chain_verifies() -> None:
+    log = MemoryLog(7)
+    report = verify_chain(log, page=3)
+    assert report.ok and report.checked == 7 and report.head_position == 7
+
+
+def test_an_altered_payload_is_named() -> None:
+    log = MemoryLog(7)
+    log.events[3].state = b'{"n":999}'
+    report = verify_chain(log, page=3)
+    assert not report.ok and report.first_bad_position == 4 and "altered" in report.problem
+
+
+def test_a_deleted_event_and_its_link_are_named() -> None:
+    log = MemoryLog(7)
+    del log.events[4]
+    del log.links[4]
+    report = verify_chain(log, page=3)
+    assert not report.ok and report.first_bad_position == 5 and "deleted" in report.problem
+
+
+def test_an_inserted_event_without_link_is_named() -> None:
+    log = MemoryLog(5)
+    log.events.append(Stored(uuid4(), 1, "t:Ev", b"{}", 6))
+    report = verify_chain(log)
+    assert not report.ok and report.first_bad_position == 6 and "inserted" in report.problem
+
+
+def test_swapped_events_are_caught_at_the_first_swapped_position() -> None:
+    log = MemoryLog(6)
+    log.events[1].state, log.events[2].state = log.events[2].state, log.events[1].state
+    report = verify_chain(log)
+    assert not report.ok and report.first_bad_position == 2
+
+
+def test_gaps_in_positions_are_fine() -> None:
+    log = MemoryLog(0)
+    log.events = [Stored(uuid4(), 1, "t:Ev", b"{}", p) for p in (1, 2, 5, 9)]
+    log.links = extend_chain(None, [1, 2, 5, 9], log.events)
+    assert verify_chain(log).ok
+
+
+def test_head_digest_parsing() -> None:
+    assert parse_head("12:" + "AB" * 32) == (12, "ab" * 32)
