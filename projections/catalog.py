@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from projections.base import Projection
+from projections.grid_workers import GridWorkersProjection
+from projections.issue_board import IssueBoardProjection
 from projections.org_registry import OrgRegistryProjection
 
 
 def all_projections() -> list[Projection]:
     return [
         OrgRegistryProjection(),
+        IssueBoardProjection(),
+        GridWorkersProjection(),
     ]
