@@ -130,7 +130,7 @@ class IssueBoardProjection(Projection):
             "version": event.originator_version,
             "position": view.position,
         }
-        view.put("service_issues", row)
+        view.insert("service_issues", row)
 
     @handles(ServiceIssue.Accepted)
     def service_issue_accepted(self, event: Any, view: ViewBatch) -> None:
