@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
+from marshmallow import RAISE
 
 from api import health, org_registry
 from api.auth import load_principal
@@ -21,6 +22,14 @@ Every command returns `{id, version, position}`; pass `position` as `min_positio
 read to see your own write. Send `Idempotency-Key` on commands to make retries safe, and
 `If-Match: "<version>"` to refuse stale edits. Errors are `application/problem+json`.
 Authenticate with `Authorization: Bearer <token>` (mint one with `redprop token`)."""
+
+
+# A misspelt filter must not silently return everything: unknown query args are refused.
+Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION = {
+    **Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION,
+    "query": RAISE,
+    "querystring": RAISE,
+}
 
 
 def create_app(services: ApiServices, **config: Any) -> Flask:
