@@ -29,7 +29,9 @@ def test_openapi_documents_schemas_security_and_roles(client: Any) -> None:
     schema = post["requestBody"]["content"]["application/json"]["schema"]
     assert schema["$ref"].endswith("RegisterOrgUnit")
     assert "bearerAuth" in spec["components"]["securitySchemes"]
-    assert client.get("/docs").status_code == 200
+    page = client.get("/docs")
+    assert page.status_code == 200 and b"/docs-assets/swagger-ui-bundle.js" in page.data
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
 
 
 def test_events_carry_request_metadata(client: Any, auth: Any, tree: dict, system: Any) -> None:
