@@ -13,6 +13,8 @@ civic-issue clients work unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +27,7 @@ from werkzeug.exceptions import Forbidden, NotFound, Unauthorized, Unprocessable
 from api.auth import principal, read_token, require_scope
 from api.commands import services
 from api.service_issues import REPORTERS
+from domain.errors import RuleViolation
 from domain.issue_catalog import CATEGORIES, MAX_DESCRIPTION, OPEN_STATES, STATES
 from domain.metadata import command_context
 from projections import issue_board
@@ -184,8 +187,11 @@ class Requests(MethodView):
         if who.role not in ("resident", "company_manager"):
             require_scope(app.org_ancestry(compound_id, "attribute[compound_id]"))
         contact = form["phone"] or form["email"]
-        with command_context(
-            actor_id=who.user_id, role=who.role, scope=who.scope, channel="open311"
+        with (
+            command_context(
+                actor_id=who.user_id, role=who.role, scope=who.scope, channel="open311"
+            ),
+            _spec_field_names(),
         ):
             result, _ = services().gateway.run(
                 lambda: app.report_issue(
@@ -227,6 +233,19 @@ class RequestResource(MethodView):
         if row is None:
             raise NotFound(f"no service request {request_id}")
         return jsonify([as_open311(row)])
+
+
+@contextmanager
+def _spec_field_names() -> Iterator[None]:
+    """Name our fields as the Open311 form does in refusals (compound_id → attribute[...])."""
+    try:
+        yield
+    except RuleViolation as refused:
+        if refused.field in ("compound_id", "grid_id", "building"):
+            refused.field = f"attribute[{refused.field}]"
+        elif refused.field == "address":
+            refused.field = "address_string"
+        raise
 
 
 def _caller(api_key: str | None) -> Any:

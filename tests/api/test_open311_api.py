@@ -85,5 +85,12 @@ def test_post_refusals(client: Any, auth: Any, system: Any) -> None:
         headers=auth("auditor"),
     )
     assert auditor.status_code == 403
+    resident = auth("resident")
+    nowhere = client.post(
+        f"{BASE}/requests.json",
+        data={**form, "attribute[compound_id]": str(ids["street"])},
+        headers=resident,
+    )
+    assert nowhere.status_code == 422 and "attribute[compound_id]" in nowhere.json["errors"]
     assert system.app.recorder.max_notification_id() == head
     assert client.get(f"{BASE}/requests/nope.json").status_code == 404
