@@ -8,10 +8,15 @@ from __future__ import annotations
 from domain.grid_service import GridCommands
 from domain.org_registry_service import OrgRegistryCommands
 from domain.party_building_service import PartyBuildingCommands
+from domain.party_coverage_service import PartyCoverageCommands
 from domain.service_issues_service import ServiceIssueCommands
 
 
 class RedPropertyApp(
-    OrgRegistryCommands, ServiceIssueCommands, GridCommands, PartyBuildingCommands
+    OrgRegistryCommands,
+    ServiceIssueCommands,
+    GridCommands,
+    PartyBuildingCommands,
+    PartyCoverageCommands,
 ):
     name = "RedProperty"

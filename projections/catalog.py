@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from projections.base import Projection
+from projections.dual_coverage import DualCoverageProjection
 from projections.grid_workers import GridWorkersProjection
 from projections.issue_board import IssueBoardProjection
 from projections.org_registry import OrgRegistryProjection
+from projections.owners_committees import OwnersCommitteesProjection
+from projections.party_orgs import PartyOrgsProjection
+from projections.recognitions import RecognitionsProjection
 
 
 def all_projections() -> list[Projection]:
@@ -13,4 +17,8 @@ def all_projections() -> list[Projection]:
         OrgRegistryProjection(),
         IssueBoardProjection(),
         GridWorkersProjection(),
+        DualCoverageProjection(),
+        PartyOrgsProjection(),
+        RecognitionsProjection(),
+        OwnersCommitteesProjection(),
     ]

@@ -1,0 +1,206 @@
+"""Read model "dual coverage" (双覆盖, R3): per street and for the district, as of any date D —
+companies, companies with a party org (organisational coverage), companies with an org or a
+dispatched instructor (work coverage), instructors in post. Built from business dates in the
+events (registration business time, founding/dissolution dates, dispatch/recall dates)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table, select
+
+from domain.instructors import Instructor
+from domain.metadata import occurred_at
+from domain.property_companies import PropertyCompany
+from projections.base import Projection, handles, id_str
+from projections.view_batch import ViewBatch
+
+metadata = MetaData()
+
+cov_companies = Table(
+    "cov_companies",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("street_id", String(36), index=True),
+    Column("registered_on", String(10), nullable=False),
+    Column("open_link", BigInteger),
+)
+
+# One row per period a company was covered by a party org: [from_on, to_on).
+cov_org_links = Table(
+    "cov_org_links",
+    metadata,
+    Column("position", BigInteger, primary_key=True),
+    Column("company_id", String(36), nullable=False, index=True),
+    Column("party_org_id", String(36), nullable=False),
+    Column("from_on", String(10), nullable=False),
+    Column("to_on", String(10)),
+)
+
+# One row per dispatch of an instructor: [from_on, to_on).
+cov_instructor_posts = Table(
+    "cov_instructor_posts",
+    metadata,
+    Column("position", BigInteger, primary_key=True),
+    Column("instructor_id", String(36), nullable=False, index=True),
+    Column("target_kind", String(20), nullable=False),
+    Column("target_id", String(36), nullable=False),
+    Column("from_on", String(10), nullable=False),
+    Column("to_on", String(10)),
+)
+
+cov_instructors = Table(
+    "cov_instructors",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("code", String(40), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("open_post", BigInteger),
+)
+
+
+class DualCoverageProjection(Projection):
+    name = "dual_coverage"
+    metadata = metadata
+
+    @handles(PropertyCompany.Registered)
+    def property_company_registered(self, event: Any, view: ViewBatch) -> None:
+        view.insert(
+            "cov_companies",
+            {
+                "id": str(event.originator_id),
+                "name": event.name,
+                "street_id": id_str(event.street_id),
+                "registered_on": occurred_at(event).date().isoformat(),
+                "open_link": None,
+            },
+        )
+
+    @handles(PropertyCompany.Renamed)
+    def property_company_renamed(self, event: Any, view: ViewBatch) -> None:
+        view.update("cov_companies", str(event.originator_id), name=event.name)
+
+    @handles(PropertyCompany.PartyOrgLinked)
+    def property_company_party_org_linked(self, event: Any, view: ViewBatch) -> None:
+        view.insert(
+            "cov_org_links",
+            {
+                "position": view.position,
+                "company_id": str(event.originator_id),
+                "party_org_id": str(event.party_org_id),
+                "from_on": event.on.isoformat(),
+                "to_on": None,
+            },
+        )
+        view.update("cov_companies", str(event.originator_id), open_link=view.position)
+
+    @handles(PropertyCompany.PartyOrgUnlinked)
+    def property_company_party_org_unlinked(self, event: Any, view: ViewBatch) -> None:
+        company = view.get("cov_companies", str(event.originator_id))
+        assert company is not None and company["open_link"] is not None
+        view.update("cov_org_links", company["open_link"], to_on=event.on.isoformat())
+        view.update("cov_companies", company["id"], open_link=None)
+
+    @handles(Instructor.Registered)
+    def instructor_registered(self, event: Any, view: ViewBatch) -> None:
+        view.insert(
+            "cov_instructors",
+            {
+                "id": str(event.originator_id),
+                "code": event.code,
+                "name": event.name,
+                "open_post": None,
+            },
+        )
+
+    @handles(Instructor.Dispatched)
+    def instructor_dispatched(self, event: Any, view: ViewBatch) -> None:
+        view.insert(
+            "cov_instructor_posts",
+            {
+                "position": view.position,
+                "instructor_id": str(event.originator_id),
+                "target_kind": event.target_kind,
+                "target_id": str(event.target_id),
+                "from_on": event.on.isoformat(),
+                "to_on": None,
+            },
+        )
+        view.update("cov_instructors", str(event.originator_id), open_post=view.position)
+
+    @handles(Instructor.Recalled)
+    def instructor_recalled(self, event: Any, view: ViewBatch) -> None:
+        instructor = view.get("cov_instructors", str(event.originator_id))
+        assert instructor is not None and instructor["open_post"] is not None
+        view.update("cov_instructor_posts", instructor["open_post"], to_on=event.on.isoformat())
+        view.update("cov_instructors", instructor["id"], open_post=None)
+
+
+# -- queries ------------------------------------------------------------------------------
+
+
+def _active(row: Any, day: str) -> bool:
+    return bool(row.from_on <= day and (row.to_on is None or row.to_on > day))
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def coverage_as_of(conn: Connection, day: date) -> dict[str, Any]:
+    """Dual coverage on `day` for the district and for each street."""
+    d = day.isoformat()
+    companies = {
+        r.id: r.street_id
+        for r in conn.execute(select(cov_companies).where(cov_companies.c.registered_on <= d))
+    }
+    with_org = {r.company_id for r in conn.execute(select(cov_org_links)) if _active(r, d)}
+    posts = [r for r in conn.execute(select(cov_instructor_posts)) if _active(r, d)]
+    with_instructor = {p.target_id for p in posts if p.target_kind == "property_company"}
+    streets: dict[str | None, dict[str, Any]] = {}
+    for company_id, street_id in companies.items():
+        figures = streets.setdefault(street_id, _empty())
+        figures["companies"] += 1
+        figures["with_party_org"] += company_id in with_org
+        figures["with_org_or_instructor"] += company_id in with_org or company_id in with_instructor
+    for post in posts:
+        street_id = (
+            companies.get(post.target_id) if post.target_kind == "property_company" else None
+        )
+        streets.setdefault(street_id, _empty())["instructors_in_post"] += 1
+    district = _empty()
+    for figures in streets.values():
+        for key in district:
+            district[key] += figures[key]
+    return {
+        "as_of": d,
+        "district": _with_rates(district),
+        "streets": [
+            {"street_id": street_id, **_with_rates(figures)}
+            for street_id, figures in sorted(streets.items(), key=lambda kv: kv[0] or "")
+        ],
+    }
+
+
+def _empty() -> dict[str, int]:
+    return {
+        "companies": 0,
+        "with_party_org": 0,
+        "with_org_or_instructor": 0,
+        "instructors_in_post": 0,
+    }
+
+
+def _with_rates(figures: dict[str, int]) -> dict[str, Any]:
+    return {
+        **figures,
+        "organisational_coverage_pct": _share(figures["with_party_org"], figures["companies"]),
+        "work_coverage_pct": _share(figures["with_org_or_instructor"], figures["companies"]),
+    }
+
+
+def list_instructors(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(cov_instructors).order_by(cov_instructors.c.code))
+    return [dict(r._mapping) for r in rows]

@@ -1,0 +1,70 @@
+"""Read model of owners' committees (R4): term, members, party-member share and the share
+of members from the community's two committees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, Column, Connection, Integer, MetaData, String, Table, select
+
+from domain.owners_committees import OwnersCommittee
+from projections.base import Projection, handles
+from projections.view_batch import ViewBatch
+
+metadata = MetaData()
+
+owners_committees = Table(
+    "owners_committees",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("compound_id", String(36), nullable=False, index=True),
+    Column("community_id", String(36), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("term_starts", String(10), nullable=False),
+    Column("term_ends", String(10), nullable=False),
+    Column("members", Integer, nullable=False),
+    Column("party_members", Integer, nullable=False),
+    Column("from_two_committees", Integer, nullable=False),
+    Column("dissolved", Boolean, nullable=False),
+)
+
+
+class OwnersCommitteesProjection(Projection):
+    name = "owners_committees"
+    metadata = metadata
+
+    @handles(OwnersCommittee.Elected)
+    def owners_committee_elected(self, event: Any, view: ViewBatch) -> None:
+        view.insert(
+            "owners_committees",
+            {
+                "id": str(event.originator_id),
+                "compound_id": str(event.compound_id),
+                "community_id": str(event.community_id),
+                "name": event.name,
+                "term_starts": event.term_starts.isoformat(),
+                "term_ends": event.term_ends.isoformat(),
+                "members": len(event.members),
+                "party_members": sum(1 for m in event.members if m["party_member"]),
+                "from_two_committees": sum(1 for m in event.members if m["from_two_committees"]),
+                "dissolved": False,
+            },
+        )
+
+    @handles(OwnersCommittee.Dissolved)
+    def owners_committee_dissolved(self, event: Any, view: ViewBatch) -> None:
+        view.update("owners_committees", str(event.originator_id), dissolved=True)
+
+
+def committees_with_party_share(
+    conn: Connection, *, community_id: str | None = None
+) -> list[dict[str, Any]]:
+    stmt = select(owners_committees).order_by(owners_committees.c.term_starts)
+    if community_id:
+        stmt = stmt.where(owners_committees.c.community_id == community_id)
+    out = []
+    for row in conn.execute(stmt):
+        data = dict(row._mapping)
+        data["party_member_share_pct"] = round(100.0 * data["party_members"] / data["members"], 1)
+        out.append(data)
+    return out

@@ -1,0 +1,116 @@
+"""Read model of R8 recognitions: demonstration projects per year and company brands
+(awarded/revoked, answerable as of any date)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    select,
+)
+
+from domain.demonstration import DemonstrationProject
+from domain.property_companies import PropertyCompany
+from projections.base import Projection, handles
+from projections.view_batch import ViewBatch
+
+metadata = MetaData()
+
+demonstration_projects = Table(
+    "demonstration_projects",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("year", Integer, nullable=False, index=True),
+    Column("unit_id", String(36), nullable=False),
+    Column("unit_kind", String(16), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("designated_on", String(10), nullable=False),
+    Column("withdrawn", Boolean, nullable=False),
+)
+
+company_brands = Table(
+    "company_brands",
+    metadata,
+    Column("position", BigInteger, primary_key=True),
+    Column("company_id", String(36), nullable=False, index=True),
+    Column("awarded_on", String(10), nullable=False),
+    Column("decision", String(200), nullable=False),
+    Column("revoked_on", String(10)),
+)
+
+brand_holders = Table(
+    "brand_holders",
+    metadata,
+    Column("company_id", String(36), primary_key=True),
+    Column("open_brand", BigInteger),
+)
+
+
+class RecognitionsProjection(Projection):
+    name = "recognitions"
+    metadata = metadata
+
+    @handles(DemonstrationProject.Designated)
+    def demonstration_project_designated(self, event: Any, view: ViewBatch) -> None:
+        view.insert(
+            "demonstration_projects",
+            {
+                "id": str(event.originator_id),
+                "year": event.year,
+                "unit_id": str(event.unit_id),
+                "unit_kind": event.unit_kind,
+                "name": event.name,
+                "designated_on": event.designated_on.isoformat(),
+                "withdrawn": False,
+            },
+        )
+
+    @handles(DemonstrationProject.Withdrawn)
+    def demonstration_project_withdrawn(self, event: Any, view: ViewBatch) -> None:
+        view.update("demonstration_projects", str(event.originator_id), withdrawn=True)
+
+    @handles(PropertyCompany.BrandAwarded)
+    def property_company_brand_awarded(self, event: Any, view: ViewBatch) -> None:
+        company_id = str(event.originator_id)
+        view.insert(
+            "company_brands",
+            {
+                "position": view.position,
+                "company_id": company_id,
+                "awarded_on": event.on.isoformat(),
+                "decision": event.decision,
+                "revoked_on": None,
+            },
+        )
+        view.put("brand_holders", {"company_id": company_id, "open_brand": view.position})
+
+    @handles(PropertyCompany.BrandRevoked)
+    def property_company_brand_revoked(self, event: Any, view: ViewBatch) -> None:
+        holder = view.get("brand_holders", str(event.originator_id))
+        assert holder is not None
+        view.update("company_brands", holder["open_brand"], revoked_on=event.on.isoformat())
+        view.update("brand_holders", holder["company_id"], open_brand=None)
+
+
+def demonstration_projects_in(conn: Connection, year: int) -> list[dict[str, Any]]:
+    t = demonstration_projects
+    stmt = select(t).where(t.c.year == year, t.c.withdrawn.is_(False)).order_by(t.c.designated_on)
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def brands_as_of(conn: Connection, day: date) -> list[dict[str, Any]]:
+    t = company_brands
+    d = day.isoformat()
+    stmt = select(t).where(t.c.awarded_on <= d).order_by(t.c.awarded_on)
+    return [
+        dict(r._mapping) for r in conn.execute(stmt) if r.revoked_on is None or r.revoked_on > d
+    ]
