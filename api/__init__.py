@@ -9,7 +9,17 @@ from flask import Flask, Response, send_from_directory
 from flask_smorest import Api, Blueprint
 from marshmallow import RAISE
 
-from api import grid_workers, health, issue_reports, open311, org_registry, service_issues
+from api import (
+    grid_workers,
+    health,
+    issue_reports,
+    open311,
+    org_registry,
+    party_coverage,
+    party_orgs,
+    property_companies,
+    service_issues,
+)
 from api.auth import load_principal
 from api.problems import register_error_handlers
 from api.request_context import check_content_type, close_command_context, open_command_context
@@ -22,6 +32,9 @@ BLUEPRINTS = [
     issue_reports.blp,
     grid_workers.blp,
     open311.blp,
+    property_companies.blp,
+    party_orgs.blp,
+    party_coverage.blp,
 ]
 
 DESCRIPTION = """The ledger of record of Tianqiao District's Red Property (红色物业) programme.

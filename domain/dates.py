@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from domain.errors import RuleViolation
+from domain.metadata import current_meta
 
 
 def check_order(start: date, end: date | None, field: str) -> None:
@@ -21,3 +22,15 @@ def overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | Non
 def active_on(start: date, end: date | None, day: date) -> bool:
     """Is an inclusive range with an exclusive-after `end` active on `day`?"""
     return start <= day and (end is None or day <= end)
+
+
+FUTURE_TOLERANCE_DAYS = 1
+
+
+def not_in_future(on: date, field: str) -> date:
+    """A recorded fact (meeting, membership change, dispatch) cannot be dated after the
+    command's business time, beyond a tolerance of FUTURE_TOLERANCE_DAYS."""
+    today = datetime.fromisoformat(current_meta()["occurred_at"]).date()
+    if on > today + timedelta(days=FUTURE_TOLERANCE_DAYS):
+        raise RuleViolation(f"{field} ({on}) is in the future", field=field)
+    return on

@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate, natural_id, require_text
-from domain.dates import check_order
+from domain.dates import check_order, not_in_future
 from domain.errors import InvalidTransition, RuleViolation
 
 TARGET_KINDS = ("property_company", "owners_committee")
@@ -42,6 +42,7 @@ class Instructor(LedgerAggregate):
             raise RuleViolation(
                 f"target_kind must be one of {', '.join(TARGET_KINDS)}", field="target_kind"
             )
+        not_in_future(on, "on")
         if self.post is not None:
             raise InvalidTransition(
                 f"instructor {self.code} is already dispatched (since {self.post['on']}); recall first"
@@ -53,7 +54,7 @@ class Instructor(LedgerAggregate):
     def recall(self, on: date, reason: str | None = None) -> None:
         if self.post is None:
             raise InvalidTransition(f"instructor {self.code} is not dispatched")
-        check_order(self.post["on"], on, "on")
+        check_order(self.post["on"], not_in_future(on, "on"), "on")
         self._recalled(target_id=self.post["target_id"], on=on, reason=reason)
 
     @event("Dispatched")

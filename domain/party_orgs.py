@@ -14,7 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate, natural_id, require_text
-from domain.dates import check_order
+from domain.dates import check_order, not_in_future
 from domain.errors import InvalidTransition, RuleViolation
 from domain.property_companies import PropertyCompany
 
@@ -50,6 +50,7 @@ class PartyOrg(LedgerAggregate):
         affiliated_to: PartyOrg | None = None,
     ) -> PartyOrg:
         _one_of(host_kind, HOST_KINDS, "host_kind")
+        not_in_future(founded_on, "founded_on")
         _one_of(method, METHODS, "method")
         _one_of(kind, ORG_KINDS, "kind")
         ids = [c.id for c in companies]
@@ -210,6 +211,7 @@ class PartyOrg(LedgerAggregate):
         self.members.remove(member_ref)
 
     def _check_active(self, on: date, field: str) -> None:
+        not_in_future(on, field)
         if not self.active:
             raise InvalidTransition("the party organisation is dissolved or merged")
         check_order(self.founded_on, on, field)

@@ -204,3 +204,12 @@ def _with_rates(figures: dict[str, int]) -> dict[str, Any]:
 def list_instructors(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute(select(cov_instructors).order_by(cov_instructors.c.code))
     return [dict(r._mapping) for r in rows]
+
+
+def list_companies(conn: Connection, *, street_id: str | None = None) -> list[dict[str, Any]]:
+    stmt = select(cov_companies).order_by(cov_companies.c.name)
+    if street_id:
+        stmt = stmt.where(cov_companies.c.street_id == street_id)
+    return [
+        {**dict(r._mapping), "has_party_org": r.open_link is not None} for r in conn.execute(stmt)
+    ]

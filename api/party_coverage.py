@@ -1,0 +1,241 @@
+"""Instructors, the industry party committee, owners' committees, demonstration projects and
+the read models answering "as of D": dual coverage, brands (R3, R4, R8)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.auth import READERS, require
+from api.commands import ensure_fresh, run, services
+from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
+from api.schemas import CommandResultSchema, ReadArgs
+from domain.instructors import TARGET_KINDS, Instructor
+from domain.owners_committees import OwnersCommittee
+from domain.property_companies import PropertyCompany
+from projections import dual_coverage, owners_committees, recognitions
+
+blp = Blueprint(
+    "party_coverage",
+    __name__,
+    url_prefix="/api/v1/party-building",
+    description="Instructors (一派), dual coverage, industry party committee, owners' committees, "
+    "demonstration projects and brands (R3, R4, R8).",
+)
+
+
+class RegisterInstructor(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    home_unit_id = fields.UUID(load_default=None)
+
+
+class Dispatch(Schema):
+    target_kind = fields.String(required=True, validate=validate.OneOf(TARGET_KINDS))
+    target_id = fields.UUID(required=True)
+    on = fields.Date(required=True)
+
+
+class Recall(Schema):
+    on = fields.Date(required=True)
+    reason = fields.String(load_default=None, validate=validate.Length(min=1, max=500))
+
+
+class EstablishCommittee(Schema):
+    district_id = fields.UUID(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    established_on = fields.Date(required=True)
+
+
+class AppointMember(Schema):
+    member_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    post = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    on = fields.Date(required=True)
+
+
+class OwnersMember(Schema):
+    member_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    party_member = fields.Boolean(load_default=False)
+    from_two_committees = fields.Boolean(load_default=False)
+
+
+class ElectOwnersCommittee(Schema):
+    compound_id = fields.UUID(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    term_starts = fields.Date(required=True)
+    term_ends = fields.Date(required=True)
+    members = fields.List(
+        fields.Nested(OwnersMember), required=True, validate=validate.Length(min=1, max=50)
+    )
+
+
+class Designate(Schema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    unit_id = fields.UUID(required=True, metadata={"description": "a community or a compound"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    designated_on = fields.Date(required=True)
+
+
+class YearArgs(ReadArgs):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+
+
+class CommunityArgs(ReadArgs):
+    community_id = fields.UUID()
+
+
+def _app() -> Any:
+    return services().app
+
+
+@blp.route("/instructors")
+class Instructors(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReadArgs, location="query")
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Registered instructors (open_post is set while dispatched)."""
+        ensure_fresh(
+            dual_coverage.DualCoverageProjection.name, min_position=args.get("min_position")
+        )
+        with services().read_engine.connect() as conn:
+            return {"items": dual_coverage.list_instructors(conn)}
+
+    @require(*OFFICERS)
+    @blp.arguments(RegisterInstructor)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Register a party-building instructor."""
+        require_unit_scope(body["home_unit_id"])
+        return run(lambda: _app().register_instructor(**body), status=201)
+
+
+@blp.route("/instructors/<uuid:instructor_id>/dispatch")
+class DispatchResource(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(Dispatch)
+    @blp.response(200, CommandResultSchema)
+    def post(self, body: dict[str, Any], instructor_id: UUID) -> Any:
+        """Dispatch to a company or owners' committee; already dispatched is 409."""
+        require_unit_scope(_target_unit(body["target_kind"], body["target_id"]))
+        return run(lambda: _app().dispatch_instructor(instructor_id, **body))
+
+
+@blp.route("/instructors/<uuid:instructor_id>/recall")
+class RecallResource(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(Recall)
+    @blp.response(200, CommandResultSchema)
+    def post(self, body: dict[str, Any], instructor_id: UUID) -> Any:
+        """Recall an instructor from their post."""
+        post = _app().load(Instructor, instructor_id).post
+        if post is not None:
+            require_unit_scope(_target_unit(post["target_kind"], post["target_id"]))
+        return run(lambda: _app().recall_instructor(instructor_id, **body))
+
+
+def _target_unit(kind: str, target_id: UUID) -> UUID | None:
+    if kind == "property_company":
+        return _app().load_reference(PropertyCompany, target_id, "target_id").street_id
+    return _app().load_reference(OwnersCommittee, target_id, "target_id").compound_id
+
+
+@blp.route("/coverage")
+class Coverage(MethodView):
+    @require(*READERS)
+    @blp.arguments(AsOfArgs, location="query")
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Dual coverage (双覆盖) on date D: district and per street — companies, with a party
+        org (organisational coverage %), with an org or instructor (work coverage %),
+        instructors in post."""
+        ensure_fresh(
+            dual_coverage.DualCoverageProjection.name, min_position=args.get("min_position")
+        )
+        with services().read_engine.connect() as conn:
+            return dual_coverage.coverage_as_of(conn, args["as_of"])
+
+
+@blp.route("/industry-committee")
+class IndustryCommittee(MethodView):
+    @require("district_admin")
+    @blp.arguments(EstablishCommittee)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Establish the district property-industry party committee (区物业服务行业党委)."""
+        return run(lambda: _app().establish_industry_committee(**body), status=201)
+
+
+@blp.route("/industry-committee/<uuid:committee_id>/members")
+class IndustryCommitteeMembers(MethodView):
+    @require("district_admin")
+    @blp.arguments(AppointMember)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any], committee_id: UUID) -> Any:
+        """Appoint a member (secretary or committee member) of the industry party committee."""
+        return run(lambda: _app().appoint_committee_member(committee_id, **body), status=201)
+
+
+@blp.route("/owners-committees")
+class OwnersCommittees(MethodView):
+    @require(*READERS)
+    @blp.arguments(CommunityArgs, location="query")
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Owners' committees with their party-member share (R4)."""
+        ensure_fresh(
+            owners_committees.OwnersCommitteesProjection.name, min_position=args.get("min_position")
+        )
+        community = args.get("community_id")
+        with services().read_engine.connect() as conn:
+            items = owners_committees.committees_with_party_share(
+                conn, community_id=str(community) if community else None
+            )
+        return {"items": items}
+
+    @require(*OFFICERS)
+    @blp.arguments(ElectOwnersCommittee)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Record an owners' committee election (term, members, party members)."""
+        require_unit_scope(body["compound_id"])
+        return run(lambda: _app().elect_owners_committee(**body), status=201)
+
+
+@blp.route("/demonstration-projects")
+class DemonstrationProjects(MethodView):
+    @require(*READERS)
+    @blp.arguments(YearArgs, location="query")
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Demonstration projects designated in a year."""
+        ensure_fresh(
+            recognitions.RecognitionsProjection.name, min_position=args.get("min_position")
+        )
+        with services().read_engine.connect() as conn:
+            items = recognitions.demonstration_projects_in(conn, args["year"])
+        return {"year": args["year"], "count": len(items), "items": items}
+
+    @require(*OFFICERS)
+    @blp.arguments(Designate)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Designate a community or compound as a demonstration project for a year."""
+        require_unit_scope(body["unit_id"])
+        return run(lambda: _app().designate_demonstration_project(**body), status=201)
+
+
+@blp.route("/brands")
+class Brands(MethodView):
+    @require(*READERS)
+    @blp.arguments(AsOfArgs, location="query")
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Company brands held on date D."""
+        ensure_fresh(
+            recognitions.RecognitionsProjection.name, min_position=args.get("min_position")
+        )
+        with services().read_engine.connect() as conn:
+            items = recognitions.brands_as_of(conn, args["as_of"])
+        return {"as_of": args["as_of"].isoformat(), "count": len(items), "items": items}

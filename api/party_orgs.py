@@ -1,0 +1,190 @@
+"""Party organisations in property companies and owners' committees (R3, R5): founding,
+dissolution, merger, membership over time."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import NotFound
+
+from api.auth import READERS, require
+from api.commands import ensure_fresh, run, services
+from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
+from api.schemas import CommandResultSchema, ReadArgs
+from domain.party_building_service import MEMBERSHIP_CHANGES
+from domain.party_orgs import HOST_KINDS, METHODS, ORG_KINDS, PartyOrg
+from projections import party_orgs as view
+
+blp = Blueprint(
+    "party_orgs",
+    __name__,
+    url_prefix="/api/v1/party-orgs",
+    description="Party organisations: 单独建/联合建/挂靠建, members over time (R3, R5).",
+)
+
+
+class FoundOrg(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    host_kind = fields.String(required=True, validate=validate.OneOf(HOST_KINDS))
+    company_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=50))
+    method = fields.String(required=True, validate=validate.OneOf(METHODS))
+    kind = fields.String(required=True, validate=validate.OneOf(ORG_KINDS))
+    founded_on = fields.Date(required=True)
+    street_id = fields.UUID(load_default=None)
+    community_id = fields.UUID(load_default=None)
+    affiliated_to = fields.UUID(load_default=None)
+
+
+class DissolveOrg(Schema):
+    on = fields.Date(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class MergeOrg(Schema):
+    into_id = fields.UUID(required=True)
+    on = fields.Date(required=True)
+
+
+class Membership(Schema):
+    change = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_CHANGES))
+    member_ref = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "pseudonymous member reference (no names)"},
+    )
+    on = fields.Date(required=True)
+
+
+class OrgArgs(ReadArgs):
+    street_id = fields.UUID()
+
+
+class OrgSchema(Schema):
+    id = fields.String()
+    code = fields.String()
+    name = fields.String()
+    host_kind = fields.String()
+    method = fields.String()
+    kind = fields.String()
+    company_ids = fields.List(fields.String())
+    founded_on = fields.String()
+    ended_on = fields.String(allow_none=True)
+    end_reason = fields.String(allow_none=True)
+    street_id = fields.String(allow_none=True)
+    community_id = fields.String(allow_none=True)
+    affiliated_to = fields.String(allow_none=True)
+
+
+class OrgList(Schema):
+    items = fields.List(fields.Nested(OrgSchema))
+
+
+class MembersSchema(Schema):
+    org_id = fields.String()
+    as_of = fields.String()
+    members = fields.Integer()
+    member_refs = fields.List(fields.String())
+
+
+def _org(org_id: UUID) -> PartyOrg:
+    org = services().app.load(PartyOrg, org_id)
+    require_unit_scope(org.community_id, org.street_id)
+    return org
+
+
+@blp.route("")
+class Orgs(MethodView):
+    @require(*READERS)
+    @blp.arguments(OrgArgs, location="query")
+    @blp.response(200, OrgList)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Party organisations (filter by street)."""
+        ensure_fresh(view.PartyOrgsProjection.name, min_position=args.get("min_position"))
+        street = args.get("street_id")
+        with services().read_engine.connect() as conn:
+            return {"items": view.list_orgs(conn, street_id=str(street) if street else None)}
+
+    @require(*OFFICERS)
+    @blp.arguments(FoundOrg)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Found a party org. A company that already has an active org is refused (409)."""
+        require_unit_scope(body["community_id"], body["street_id"])
+        return run(
+            lambda: services().app.found_party_org(**body),
+            status=201,
+            location="/api/v1/party-orgs/{id}",
+        )
+
+
+@blp.route("/<uuid:org_id>")
+class OrgResource(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReadArgs, location="query")
+    @blp.response(200, OrgSchema)
+    def get(self, args: dict[str, Any], org_id: UUID) -> Any:
+        """One party organisation."""
+        ensure_fresh(view.PartyOrgsProjection.name, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            org = view.get_org(conn, str(org_id))
+        if org is None:
+            raise NotFound(f"no party organisation {org_id}")
+        return org
+
+
+@blp.route("/<uuid:org_id>/dissolve")
+class DissolveResource(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(DissolveOrg)
+    @blp.response(200, CommandResultSchema)
+    def post(self, body: dict[str, Any], org_id: UUID) -> Any:
+        """Dissolve the org; its companies are no longer covered from that date."""
+        _org(org_id)
+        return run(lambda: services().app.dissolve_party_org(org_id, **body))
+
+
+@blp.route("/<uuid:org_id>/merge")
+class MergeResource(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(MergeOrg)
+    @blp.response(200, CommandResultSchema)
+    def post(self, body: dict[str, Any], org_id: UUID) -> Any:
+        """Merge the org into another; companies and members move with it."""
+        _org(org_id)
+        return run(lambda: services().app.merge_party_org(org_id, **body))
+
+
+@blp.route("/<uuid:org_id>/membership")
+class MembershipResource(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(Membership)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any], org_id: UUID) -> Any:
+        """Record a member joining, transferring in/out or leaving, on a date."""
+        _org(org_id)
+        return run(lambda: services().app.record_membership(org_id, **body), status=201)
+
+
+@blp.route("/<uuid:org_id>/members")
+class MembersResource(MethodView):
+    @require(*READERS)
+    @blp.arguments(AsOfArgs, location="query")
+    @blp.response(200, MembersSchema)
+    def get(self, args: dict[str, Any], org_id: UUID) -> dict[str, Any]:
+        """Members of the org on a date D."""
+        ensure_fresh(view.PartyOrgsProjection.name, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            if view.get_org(conn, str(org_id)) is None:
+                raise NotFound(f"no party organisation {org_id}")
+            refs = view.member_refs_on(conn, str(org_id), args["as_of"])
+        return {
+            "org_id": str(org_id),
+            "as_of": args["as_of"].isoformat(),
+            "members": len(refs),
+            "member_refs": refs,
+        }

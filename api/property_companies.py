@@ -1,0 +1,169 @@
+"""Property companies (R2, R8): registration, rename, brand, service contracts."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.auth import READERS, require
+from api.commands import ensure_fresh, expected_version, run, services
+from api.party_scope import OFFICERS, require_unit_scope
+from api.schemas import CommandResultSchema, ReadArgs
+from domain.property_companies import PropertyCompany
+from projections import dual_coverage
+
+blp = Blueprint(
+    "property_companies",
+    __name__,
+    url_prefix="/api/v1/property-companies",
+    description="Property service companies: credit code, brand, contracts with compounds (R2, R8).",
+)
+
+
+class RegisterCompany(Schema):
+    credit_code = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[0-9A-Za-z]{18}$"),
+        metadata={"description": "统一社会信用代码 (18 characters), the natural key"},
+    )
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    street_id = fields.UUID(load_default=None)
+
+
+class RenameCompany(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class BrandChange(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(["award", "revoke"]))
+    on = fields.Date(required=True)
+    decision = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class SignContract(Schema):
+    compound_id = fields.UUID(required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(load_default=None)
+
+
+class EndContract(Schema):
+    on = fields.Date(required=True)
+    reason = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "with a reason the contract is terminated early"},
+    )
+
+
+class CompanyArgs(ReadArgs):
+    street_id = fields.UUID()
+
+
+class CompanySchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    street_id = fields.String(allow_none=True)
+    registered_on = fields.String()
+    has_party_org = fields.Boolean()
+
+
+class CompanyList(Schema):
+    items = fields.List(fields.Nested(CompanySchema))
+
+
+def _company(company_id: UUID) -> PropertyCompany:
+    company = services().app.load(PropertyCompany, company_id)
+    require_unit_scope(company.street_id)
+    return company
+
+
+@blp.route("")
+class Companies(MethodView):
+    @require(*READERS)
+    @blp.arguments(CompanyArgs, location="query")
+    @blp.response(200, CompanyList)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Registered companies (filter by street)."""
+        ensure_fresh(
+            dual_coverage.DualCoverageProjection.name, min_position=args.get("min_position")
+        )
+        street = args.get("street_id")
+        with services().read_engine.connect() as conn:
+            items = dual_coverage.list_companies(conn, street_id=str(street) if street else None)
+        return {"items": items}
+
+    @require(*OFFICERS)
+    @blp.arguments(RegisterCompany)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Register a company; a second registration of the credit code is 409."""
+        require_unit_scope(body["street_id"])
+        return run(
+            lambda: services().app.register_property_company(**body),
+            status=201,
+            location="/api/v1/property-companies/{id}",
+        )
+
+
+@blp.route("/<uuid:company_id>")
+class CompanyResource(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(RenameCompany)
+    @blp.response(200, CommandResultSchema)
+    def patch(self, body: dict[str, Any], company_id: UUID) -> Any:
+        """Rename a company (If-Match refuses stale edits)."""
+        _company(company_id)
+        version = expected_version()
+        return run(
+            lambda: services().app.rename_property_company(
+                company_id, body["name"], expected_version=version
+            )
+        )
+
+
+@blp.route("/<uuid:company_id>/brand")
+class BrandResource(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(BrandChange)
+    @blp.response(200, CommandResultSchema)
+    def post(self, body: dict[str, Any], company_id: UUID) -> Any:
+        """Award or revoke the company brand (R8), with the date and the decision."""
+        _company(company_id)
+        app = services().app
+        command = app.award_company_brand if body["action"] == "award" else app.revoke_company_brand
+        return run(lambda: command(company_id, body["on"], body["decision"]))
+
+
+@blp.route("/<uuid:company_id>/contracts")
+class ContractsResource(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(SignContract)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any], company_id: UUID) -> Any:
+        """Sign a service contract with a compound; overlapping another company's contract
+        on that compound is refused (422). `Location` names the new contract's id."""
+        _company(company_id)
+        require_unit_scope(body["compound_id"])
+        contract = PropertyCompany.contract_id_for(
+            company_id, body["compound_id"], body["starts_on"]
+        )
+        return run(
+            lambda: services().app.sign_service_contract(company_id, **body),
+            status=201,
+            location=f"/api/v1/property-companies/{company_id}/contracts/{contract}",
+        )
+
+
+@blp.route("/<uuid:company_id>/contracts/<uuid:contract_id>/end")
+class EndContractResource(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(EndContract)
+    @blp.response(200, CommandResultSchema)
+    def post(self, body: dict[str, Any], company_id: UUID, contract_id: UUID) -> Any:
+        """End a contract (with a reason: terminate it early)."""
+        _company(company_id)
+        return run(lambda: services().app.end_service_contract(company_id, contract_id, **body))
