@@ -10,6 +10,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import RAISE
 
 from api import (
+    branch_life,
     grid_workers,
     health,
     issue_reports,
@@ -35,6 +36,7 @@ BLUEPRINTS = [
     property_companies.blp,
     party_orgs.blp,
     party_coverage.blp,
+    branch_life.blp,
 ]
 
 DESCRIPTION = """The ledger of record of Tianqiao District's Red Property (红色物业) programme.

@@ -5,6 +5,7 @@ Each area contributes a mixin of commands (`<area>_service.py`); this class comp
 
 from __future__ import annotations
 
+from domain.branch_life_service import BranchLifeCommands
 from domain.grid_service import GridCommands
 from domain.org_registry_service import OrgRegistryCommands
 from domain.party_building_service import PartyBuildingCommands
@@ -18,5 +19,6 @@ class RedPropertyApp(
     GridCommands,
     PartyBuildingCommands,
     PartyCoverageCommands,
+    BranchLifeCommands,
 ):
     name = "RedProperty"

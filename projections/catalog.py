@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from projections.base import Projection
+from projections.branch_life import BranchLifeProjection
 from projections.dual_coverage import DualCoverageProjection
 from projections.grid_workers import GridWorkersProjection
 from projections.issue_board import IssueBoardProjection
@@ -21,4 +22,5 @@ def all_projections() -> list[Projection]:
         PartyOrgsProjection(),
         RecognitionsProjection(),
         OwnersCommitteesProjection(),
+        BranchLifeProjection(),
     ]

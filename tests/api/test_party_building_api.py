@@ -182,3 +182,71 @@ def test_contracts_orgs_membership_and_coverage_as_of(
         ).status_code
         == 422
     )
+
+
+def test_branch_meetings_by_the_company_manager_and_the_report(
+    client: Any, auth: Any, party: dict, system: Any
+) -> None:
+    admin = {**auth("district_admin"), **AT}
+    org = client.post(
+        "/api/v1/party-orgs",
+        json={
+            "code": "DZB001",
+            "name": "康都物业党支部",
+            "host_kind": "property_company",
+            "company_ids": [party["company"]],
+            "method": "standalone",
+            "kind": "branch",
+            "founded_on": "2020-01-20",
+            "street_id": party["street"],
+        },
+        headers=admin,
+    ).json["id"]
+    client.post(
+        f"/api/v1/party-orgs/{org}/membership",
+        json={"change": "joined", "member_ref": "M1", "on": "2020-01-20"},
+        headers=admin,
+    )
+    meeting = {
+        "org_id": org,
+        "kind": "party_lesson",
+        "held_on": "2020-02-19",
+        "platform": "secretary_live",
+        "title": "书记讲党课",
+        "attendees": ["M1"],
+    }
+    own = {**auth("company_manager", scope=party["company"]), **AT}
+    other = {**auth("company_manager", scope=party["other_company"]), **AT}
+    head = system.app.recorder.max_notification_id()
+    _refused(
+        client.post("/api/v1/branch-life/meetings", json=meeting, headers=other), 403, system, head
+    )
+    _refused(
+        client.post(
+            "/api/v1/branch-life/meetings", json={**meeting, "platform": "tv"}, headers=own
+        ),
+        422,
+        system,
+        head,
+    )
+    done = client.post("/api/v1/branch-life/meetings", json=meeting, headers=own)
+    assert done.status_code == 201, done.json
+    report = client.get(
+        "/api/v1/branch-life/report",
+        query_string={
+            "org_id": org,
+            "from": "2020-01-01",
+            "to": "2020-03-31",
+            "min_position": done.json["position"],
+        },
+        headers=auth("auditor"),
+    ).json
+    lesson = next(k for k in report["by_kind"] if k["kind"] == "party_lesson")
+    assert lesson["held"] == 1 and lesson["met"] and report["study_coverage_pct"] == 100.0
+    backwards = {"org_id": org, "from": "2020-03-01", "to": "2020-01-01"}
+    assert (
+        client.get(
+            "/api/v1/branch-life/report", query_string=backwards, headers=auth("auditor")
+        ).status_code
+        == 422
+    )

@@ -1,0 +1,89 @@
+"""Branch life (R6): 三会一课, organisational life meetings, democratic evaluations, and the
+report per branch and period (held vs the minimum rule, study coverage)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from api.auth import READERS, principal, require, require_scope
+from api.commands import ensure_fresh, run, services
+from api.party_scope import OFFICERS, require_unit_scope
+from api.schemas import CommandResultSchema, ReadArgs
+from domain.branch_life import DEFAULT_RULES, MEETING_KINDS, PLATFORMS
+from domain.party_orgs import PartyOrg
+from projections import branch_life
+
+blp = Blueprint(
+    "branch_life",
+    __name__,
+    url_prefix="/api/v1/branch-life",
+    description="Branch life: 三会一课, organisational life, democratic evaluation (R6).",
+)
+
+
+class HoldMeeting(Schema):
+    org_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
+    held_on = fields.Date(required=True)
+    platform = fields.String(
+        required=True,
+        validate=validate.OneOf(PLATFORMS),
+        metadata={
+            "description": "社区党校, 19点课堂, 网上e学堂, 书记直播间, on site, door-to-door"
+        },
+    )
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    attendees = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        required=True,
+        validate=validate.Length(max=500),
+    )
+
+
+class ReportArgs(ReadArgs):
+    org_id = fields.UUID(required=True)
+    date_from = fields.Date(required=True, data_key="from")
+    date_to = fields.Date(required=True, data_key="to")
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_: Any) -> None:
+        if data["date_to"] < data["date_from"]:
+            raise ValidationError("must not be before 'from'", field_name="to")
+
+
+@blp.route("/meetings")
+class Meetings(MethodView):
+    @require(*OFFICERS, "company_manager")
+    @blp.arguments(HoldMeeting)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Record a meeting held by a branch (officers in scope, or the company's manager)."""
+        org = services().app.load(PartyOrg, body["org_id"])
+        if principal().role == "company_manager":
+            require_scope(org.company_ids)
+        else:
+            require_unit_scope(org.community_id, org.street_id)
+        org_id = body.pop("org_id")
+        return run(lambda: services().app.hold_branch_meeting(org_id, **body), status=201)
+
+
+@blp.route("/report")
+class Report(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReportArgs, location="query")
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Per branch and period: meetings held vs the minimum (assembly and party lesson
+        quarterly, committee and party group monthly) and the study coverage share."""
+        ensure_fresh(
+            branch_life.BranchLifeProjection.name,
+            "party_orgs",
+            min_position=args.get("min_position"),
+        )
+        with services().read_engine.connect() as conn:
+            return branch_life.branch_life_report(
+                conn, str(args["org_id"]), args["date_from"], args["date_to"], DEFAULT_RULES
+            )
