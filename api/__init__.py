@@ -16,6 +16,7 @@ from api import (
     issue_reports,
     open311,
     org_registry,
+    party_activities,
     party_coverage,
     party_orgs,
     property_companies,
@@ -37,6 +38,7 @@ BLUEPRINTS = [
     party_orgs.blp,
     party_coverage.blp,
     branch_life.blp,
+    party_activities.blp,
 ]
 
 DESCRIPTION = """The ledger of record of Tianqiao District's Red Property (红色物业) programme.

@@ -8,6 +8,7 @@ from __future__ import annotations
 from domain.branch_life_service import BranchLifeCommands
 from domain.grid_service import GridCommands
 from domain.org_registry_service import OrgRegistryCommands
+from domain.party_activities_service import PartyActivityCommands
 from domain.party_building_service import PartyBuildingCommands
 from domain.party_coverage_service import PartyCoverageCommands
 from domain.service_issues_service import ServiceIssueCommands
@@ -20,5 +21,6 @@ class RedPropertyApp(
     PartyBuildingCommands,
     PartyCoverageCommands,
     BranchLifeCommands,
+    PartyActivityCommands,
 ):
     name = "RedProperty"

@@ -9,6 +9,7 @@ from projections.grid_workers import GridWorkersProjection
 from projections.issue_board import IssueBoardProjection
 from projections.org_registry import OrgRegistryProjection
 from projections.owners_committees import OwnersCommitteesProjection
+from projections.party_activities import PartyActivitiesProjection
 from projections.party_orgs import PartyOrgsProjection
 from projections.recognitions import RecognitionsProjection
 
@@ -23,4 +24,5 @@ def all_projections() -> list[Projection]:
         RecognitionsProjection(),
         OwnersCommitteesProjection(),
         BranchLifeProjection(),
+        PartyActivitiesProjection(),
     ]

@@ -5,9 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from infra.scenario import org_registry, party_building
+import pytest
+
+from domain.branch_life import DEFAULT_RULES
+from infra.scenario import org_registry, party_building, party_life
 from infra.scenario.context import ScenarioContext
-from projections import dual_coverage, owners_committees, party_orgs, recognitions
+from projections import (
+    branch_life,
+    dual_coverage,
+    owners_committees,
+    party_activities,
+    party_orgs,
+    recognitions,
+)
 
 
 def test_seed_figures_from_the_read_models(system: Any) -> None:
@@ -40,3 +50,28 @@ def test_seed_figures_from_the_read_models(system: Any) -> None:
     assert huali[0]["party_member_share_pct"] > 60
     assert len(ctx.facts["companies"]) == 65
     assert sum(len(o["company_ids"]) for o in ctx.facts["party_orgs"]) == 48
+
+
+def test_party_life_step_through_the_read_models(system: Any, backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("the same commands run on both backends in the figures test")
+    ctx = ScenarioContext(system.app)
+    org_registry.load(ctx)
+    party_building.load(ctx)
+    party_life.load(ctx)
+    system.catch_up()
+    kangdu = str(ctx.ids["party_org:康都"])
+    with system.read_engine.connect() as conn:
+        year = branch_life.branch_life_report(
+            conn, kangdu, date(2020, 1, 1), date(2020, 12, 31), DEFAULT_RULES
+        )
+        trainings = party_activities.events_in_year(conn, "secretary_training", 2020)
+        joint = party_activities.events_in_year(conn, "joint_event", 2020)
+        windows = party_activities.periods_active_on(conn, "place", date(2020, 5, 1))
+        appointed = party_activities.periods_active_on(conn, "cross_appointment", date(2020, 3, 1))
+    assert all(k["met"] for k in year["by_kind"]), year["by_kind"]
+    assert 0 < year["study_coverage_pct"] <= 100
+    assert trainings[0]["attendees"] == len(ctx.facts["party_orgs"])
+    assert [e["co_host_kinds"].count(",") + 1 for e in joint] == [2, 3]
+    assert {w["kind"] for w in windows} == {"deliberation_hall", "service_window"}
+    assert appointed == []  # as of a date before the appointments

@@ -1,0 +1,209 @@
+"""Cross-appointments, member posts, places, secretary training and joint events (R4, R5,
+R7, R12), with reads "in force on D" and "held in year Y"."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import NotFound
+
+from api.auth import READERS, require
+from api.commands import ensure_fresh, run, services
+from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
+from api.schemas import CommandResultSchema, ReadArgs
+from domain.party_activities import (
+    APPOINTMENT_ROLES,
+    CO_HOST_KINDS,
+    EVENT_KINDS,
+    PLACE_KINDS,
+    POST_KINDS,
+)
+from domain.party_activities_service import PERIOD_FACTS
+from domain.party_orgs import PartyOrg
+from projections import party_activities as view
+
+blp = Blueprint(
+    "party_activities",
+    __name__,
+    url_prefix="/api/v1/party-activities",
+    description="双向进入交叉任职, 党员示范岗/责任区, 议事厅/服务窗口, 书记培训, 三方联动 (R4, R5, R7, R12).",
+)
+
+
+class Appoint(Schema):
+    person_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    role = fields.String(required=True, validate=validate.OneOf(APPOINTMENT_ROLES))
+    company_id = fields.UUID(required=True)
+    community_id = fields.UUID(required=True)
+    starts_on = fields.Date(required=True)
+
+
+class Post(Schema):
+    org_id = fields.UUID(required=True)
+    member_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    kind = fields.String(required=True, validate=validate.OneOf(POST_KINDS))
+    starts_on = fields.Date(required=True)
+    unit_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=50))
+    window_id = fields.UUID(load_default=None)
+
+
+class OpenPlace(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(PLACE_KINDS))
+    unit_id = fields.UUID(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    opened_on = fields.Date(required=True)
+
+
+class End(Schema):
+    on = fields.Date(required=True)
+    reason = fields.String(load_default=None, validate=validate.Length(min=1, max=500))
+
+
+class Attendee(Schema):
+    secretary_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    org_id = fields.UUID(load_default=None)
+
+
+class Training(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    held_on = fields.Date(required=True)
+    attendees = fields.List(
+        fields.Nested(Attendee), required=True, validate=validate.Length(max=500)
+    )
+
+
+class CoHost(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(CO_HOST_KINDS))
+    id = fields.UUID(required=True)
+
+
+class Joint(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
+    held_on = fields.Date(required=True)
+    community_id = fields.UUID(required=True)
+    co_hosts = fields.List(
+        fields.Nested(CoHost), required=True, validate=validate.Length(min=2, max=10)
+    )
+    participants = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
+
+
+class PeriodArgs(AsOfArgs):
+    what = fields.String(required=True, validate=validate.OneOf(list(PERIOD_FACTS)))
+    kind = fields.String(validate=validate.Length(max=32))
+
+
+class EventArgs(ReadArgs):
+    what = fields.String(
+        required=True, validate=validate.OneOf(["secretary_training", "joint_event"])
+    )
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+
+
+def _app() -> Any:
+    return services().app
+
+
+def _created(command: Any) -> Any:
+    return run(command, status=201)
+
+
+@blp.route("/cross-appointments")
+class CrossAppointments(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(Appoint)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Appoint a two-committees member as company supervisor, or a company party leader to
+        the community party committee."""
+        require_unit_scope(body["community_id"])
+        return _created(lambda: _app().appoint_cross(**body))
+
+
+@blp.route("/member-posts")
+class MemberPosts(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(Post)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Designate a party member's model post (at a service window) or responsibility area."""
+        org = _app().load(PartyOrg, body["org_id"])
+        require_unit_scope(org.community_id, org.street_id)
+        org_id = body.pop("org_id")
+        return _created(lambda: _app().designate_member_post(org_id, **body))
+
+
+@blp.route("/places")
+class Places(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(OpenPlace)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Open a deliberation hall (in a compound) or a service window (in a community)."""
+        require_unit_scope(body["unit_id"])
+        return _created(lambda: _app().open_place(**body))
+
+
+@blp.route("/<string:what>/<uuid:fact_id>/end")
+class EndPeriod(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(End)
+    @blp.response(200, CommandResultSchema)
+    def post(self, body: dict[str, Any], what: str, fact_id: UUID) -> Any:
+        """End a cross_appointment or member_post, or close a place."""
+        if what not in PERIOD_FACTS:
+            raise NotFound(f"unknown kind {what}")
+        fact = _app().load(PERIOD_FACTS[what], fact_id)
+        require_unit_scope(getattr(fact, "community_id", None) or getattr(fact, "unit_id", None))
+        return run(lambda: _app().end_period_fact(what, fact_id, **body))
+
+
+@blp.route("/secretary-trainings")
+class Trainings(MethodView):
+    @require("district_admin", "street_officer")
+    @blp.arguments(Training)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Record a secretary training session with its attendance."""
+        require_unit_scope()
+        return _created(lambda: _app().hold_secretary_training(**body))
+
+
+@blp.route("/joint-events")
+class JointEvents(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(Joint)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Record an event co-hosted by residents' committee, owners' committee and company."""
+        require_unit_scope(body["community_id"])
+        return _created(lambda: _app().hold_joint_event(**body))
+
+
+@blp.route("/periods")
+class Periods(MethodView):
+    @require(*READERS)
+    @blp.arguments(PeriodArgs, location="query")
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Cross-appointments, member posts or places in force on date D."""
+        ensure_fresh(view.PartyActivitiesProjection.name, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            items = view.periods_active_on(conn, args["what"], args["as_of"], args.get("kind"))
+        return {"as_of": args["as_of"].isoformat(), "count": len(items), "items": items}
+
+
+@blp.route("/events")
+class Events(MethodView):
+    @require(*READERS)
+    @blp.arguments(EventArgs, location="query")
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Secretary trainings or joint events held in a year, with attendance."""
+        ensure_fresh(view.PartyActivitiesProjection.name, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            items = view.events_in_year(conn, args["what"], args["year"])
+        return {"year": args["year"], "count": len(items), "items": items}
