@@ -158,8 +158,12 @@ class EndPeriod(MethodView):
         """End a cross_appointment or member_post, or close a place."""
         if what not in PERIOD_FACTS:
             raise NotFound(f"unknown kind {what}")
-        fact = _app().load(PERIOD_FACTS[what], fact_id)
-        require_unit_scope(getattr(fact, "community_id", None) or getattr(fact, "unit_id", None))
+        fact: Any = _app().load(PERIOD_FACTS[what], fact_id)
+        if what == "member_post":
+            org = _app().load(PartyOrg, fact.org_id)
+            require_unit_scope(org.community_id, org.street_id)
+        else:
+            require_unit_scope(getattr(fact, "community_id", None) or fact.unit_id)
         return run(lambda: _app().end_period_fact(what, fact_id, **body))
 
 
