@@ -63,3 +63,57 @@ def test_contracts_and_orgs_are_saved_atomically(system: Any) -> None:
         app.record_membership(org.id, change="joined", member_ref="M1", on=date(2020, 3, 2))
         assert app.repository.get(org.id).members == ["M1"]
         assert app.repository.get(a.id).party_org_id == org.id
+
+
+def _race(system: Any, commands: list[Any]) -> list[Any]:
+    import threading
+
+    outcomes: list[Any] = []
+    barrier = threading.Barrier(len(commands))
+
+    def go(command: Any) -> None:
+        barrier.wait()
+        try:
+            with command_context(actor_id="t"):
+                outcomes.append(system.gateway.run(command)[0])
+        except Exception as refused:  # noqa: BLE001
+            outcomes.append(refused)
+
+    threads = [threading.Thread(target=go, args=(c,)) for c in commands]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+def test_concurrent_overlapping_contracts_and_orgs_one_wins(system: Any) -> None:
+    app = system.app
+    with command_context(actor_id="t"):
+        _, compound = _compound(app)
+        a = app.register_property_company(credit_code="91370105MA3C000001", name="A").id
+        b = app.register_property_company(credit_code="91370105MA3C000002", name="B").id
+    signed = _race(
+        system,
+        [
+            lambda c=c: app.sign_service_contract(
+                c, compound_id=compound, starts_on=date(2020, 1, 1)
+            )
+            for c in (a, b)
+        ],
+    )
+    assert sorted(type(o).__name__ for o in signed) == ["CommandResult", "RuleViolation"]
+
+    def found(code: str) -> Any:
+        return lambda: app.found_party_org(
+            code=code,
+            name=code,
+            host_kind="property_company",
+            company_ids=[a],
+            method="standalone",
+            kind="branch",
+            founded_on=date(2020, 3, 1),
+        )
+
+    founded = _race(system, [found("P1"), found("P2")])
+    assert sorted(type(o).__name__ for o in founded) == ["AlreadyExists", "CommandResult"]
