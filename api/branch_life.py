@@ -13,7 +13,7 @@ from api.auth import READERS, principal, require, require_scope
 from api.commands import ensure_fresh, run, services
 from api.party_scope import OFFICERS, require_unit_scope
 from api.schemas import CommandResultSchema, ReadArgs
-from domain.branch_life import DEFAULT_RULES, MEETING_KINDS, PLATFORMS
+from domain.branch_life import DEFAULT_RULES, MEETING_KINDS, PLATFORMS, BranchLifeRules
 from domain.party_orgs import PartyOrg
 from projections import branch_life
 
@@ -48,6 +48,14 @@ class ReportArgs(ReadArgs):
     org_id = fields.UUID(required=True)
     date_from = fields.Date(required=True, data_key="from")
     date_to = fields.Date(required=True, data_key="to")
+    rule = fields.List(
+        fields.String(validate=validate.Regexp(r"^[a-z_]+:[0-9]{1,2}:(month|quarter|year)$")),
+        metadata={
+            "description": "override the minimum rule, repeatable: kind:count:period, e.g. "
+            "party_lesson:1:month (default: assembly and party lesson 1 per quarter, committee "
+            "and party group 1 per month)"
+        },
+    )
 
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_: Any) -> None:
@@ -83,7 +91,18 @@ class Report(MethodView):
             "party_orgs",
             min_position=args.get("min_position"),
         )
+        rules = _rules(args.get("rule"))
         with services().read_engine.connect() as conn:
             return branch_life.branch_life_report(
-                conn, str(args["org_id"]), args["date_from"], args["date_to"], DEFAULT_RULES
+                conn, str(args["org_id"]), args["date_from"], args["date_to"], rules
             )
+
+
+def _rules(overrides: list[str] | None) -> BranchLifeRules:
+    if not overrides:
+        return DEFAULT_RULES
+    minimums = {}
+    for item in overrides:
+        kind, count, period = item.split(":")
+        minimums[kind] = (int(count), period)
+    return BranchLifeRules(minimums=minimums, study_kinds=DEFAULT_RULES.study_kinds)

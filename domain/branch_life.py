@@ -83,7 +83,9 @@ class BranchMeeting(LedgerAggregate):
             raise RuleViolation("the meeting is dated before the org was founded", field="held_on")
         unknown = sorted(set(attendees) - set(org_members))
         if unknown:
-            raise RuleViolation(f"not members of the org: {', '.join(unknown)}", field="attendees")
+            raise RuleViolation(
+                f"not members of the org on {held_on}: {', '.join(unknown)}", field="attendees"
+            )
         if len(set(attendees)) != len(attendees):
             raise RuleViolation("an attendee is named twice", field="attendees")
         return cls(

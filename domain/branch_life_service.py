@@ -29,7 +29,7 @@ class BranchLifeCommands(CommandApplication):
         self.ensure_new(BranchMeeting, key, f"{kind} on {held_on}")
         meeting = BranchMeeting.hold(
             org_id=org.id,
-            org_members=org.members,
+            org_members=sorted(org.members_on(held_on)),
             org_founded_on=org.founded_on,
             kind=kind,
             held_on=held_on,

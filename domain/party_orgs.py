@@ -118,6 +118,7 @@ class PartyOrg(LedgerAggregate):
         self.affiliated_to = affiliated_to
         self.active = True
         self.members: list[str] = []
+        self.history: list[tuple[str, date, int]] = []  # (member_ref, on, +1/-1)
 
     # -- end of life -------------------------------------------------------------------------
 
@@ -153,6 +154,7 @@ class PartyOrg(LedgerAggregate):
     @event("Merged")
     def _merged(self, into_id: UUID, merged_on: date) -> None:
         self.active = False
+        self.history += [(m, merged_on, -1) for m in self.members]
         self.members = []
 
     @event("Absorbed")
@@ -160,7 +162,9 @@ class PartyOrg(LedgerAggregate):
         self, from_id: UUID, company_ids: list[UUID], member_refs: list[str], on: date
     ) -> None:
         self.company_ids += [c for c in company_ids if c not in self.company_ids]
-        self.members += [m for m in member_refs if m not in self.members]
+        new = [m for m in member_refs if m not in self.members]
+        self.members += new
+        self.history += [(m, on, 1) for m in new]
 
     # -- R5 membership -----------------------------------------------------------------------
 
@@ -197,18 +201,30 @@ class PartyOrg(LedgerAggregate):
     @event("MemberJoined")
     def _member_joined(self, member_ref: str, on: date) -> None:
         self.members.append(member_ref)
+        self.history.append((member_ref, on, 1))
 
     @event("MemberTransferredIn")
     def _member_transferred_in(self, member_ref: str, on: date) -> None:
         self.members.append(member_ref)
+        self.history.append((member_ref, on, 1))
 
     @event("MemberTransferredOut")
     def _member_transferred_out(self, member_ref: str, on: date) -> None:
         self.members.remove(member_ref)
+        self.history.append((member_ref, on, -1))
 
     @event("MemberLeft")
     def _member_left(self, member_ref: str, on: date) -> None:
         self.members.remove(member_ref)
+        self.history.append((member_ref, on, -1))
+
+    def members_on(self, day: date) -> set[str]:
+        """Members on `day`, from the dated membership changes."""
+        count: dict[str, int] = {}
+        for ref, on, delta in self.history:
+            if on <= day:
+                count[ref] = count.get(ref, 0) + delta
+        return {ref for ref, n in count.items() if n > 0}
 
     def _check_active(self, on: date, field: str) -> None:
         not_in_future(on, field)

@@ -26,7 +26,7 @@ def load(ctx: ScenarioContext) -> None:
     for month in range(1, 13):
         on = date(2020, month, 12)
         with ctx.at(_at(on)):
-            members = sorted(app.load(PartyOrg, kangdu).members)
+            members = sorted(app.load(PartyOrg, kangdu).members_on(on))
             app.hold_branch_meeting(
                 kangdu,
                 kind="branch_committee",

@@ -243,6 +243,22 @@ def test_branch_meetings_by_the_company_manager_and_the_report(
     ).json
     lesson = next(k for k in report["by_kind"] if k["kind"] == "party_lesson")
     assert lesson["held"] == 1 and lesson["met"] and report["study_coverage_pct"] == 100.0
+    monthly = client.get(
+        "/api/v1/branch-life/report",
+        query_string={
+            "org_id": org,
+            "from": "2020-01-01",
+            "to": "2020-03-31",
+            "rule": "party_lesson:1:month",
+        },
+        headers=auth("auditor"),
+    ).json
+    assert [(k["kind"], k["periods"], k["met"]) for k in monthly["by_kind"]] == [
+        ("party_lesson", 3, False)
+    ]
+    bad_rule = {"org_id": org, "from": "2020-01-01", "to": "2020-03-31", "rule": "picnic:1:month"}
+    bad = client.get("/api/v1/branch-life/report", query_string=bad_rule, headers=auth("auditor"))
+    assert bad.status_code == 422 and bad.content_type == "application/problem+json"
     backwards = {"org_id": org, "from": "2020-03-01", "to": "2020-01-01"}
     assert (
         client.get(

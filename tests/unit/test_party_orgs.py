@@ -109,6 +109,8 @@ def test_membership_and_merge() -> None:
     with pytest.raises(RuleViolation):
         x.join("M3", date(2019, 1, 1))  # before founding
     x.transfer_out("M2", date(2020, 5, 1))
+    assert x.members_on(date(2020, 4, 1)) == {"M1", "M2"}
+    assert x.members_on(date(2020, 5, 1)) == {"M1"} and x.members_on(date(2020, 2, 1)) == set()
     x.merge_into(y, date(2020, 6, 1), [a])
     assert a.party_org_id == y.id and "M1" in y.members and not x.active
     with pytest.raises(InvalidTransition):
