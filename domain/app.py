@@ -5,8 +5,9 @@ Each area contributes a mixin of commands (`<area>_service.py`); this class comp
 
 from __future__ import annotations
 
+from domain.assessment_service import AssessmentCommands
 from domain.org_registry_service import OrgRegistryCommands
 
 
-class RedPropertyApp(OrgRegistryCommands):
+class RedPropertyApp(OrgRegistryCommands, AssessmentCommands):
     name = "RedProperty"
