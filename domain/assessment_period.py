@@ -35,9 +35,7 @@ def parse_period(key: str) -> tuple[str, date, date]:
     """(kind, first day, day after the last) of "2020", "2020Q4" or "2020-10"."""
     match = _KEY.match((key or "").strip())
     if not match:
-        raise RuleViolation(
-            "period must look like 2020, 2020Q4 or 2020-10", field="period"
-        )
+        raise RuleViolation("period must look like 2020, 2020Q4 or 2020-10", field="period")
     year = int(match.group(1))
     if match.group(2):
         month = int(match.group(2))
@@ -117,7 +115,9 @@ class AssessmentPeriod(LedgerAggregate):
             raise EmptyPeriod(f"period {self.key} has no scorecards to publish")
         if self.state != "reviewed":
             raise InvalidTransition("a draft must be reviewed before it is published")
-        self._published(revision=self.revision, reason=self.reasons.get(self.revision), **self.draft)
+        self._published(
+            revision=self.revision, reason=self.reasons.get(self.revision), **self.draft
+        )
         for card in self.draft["cards"]:
             if card["subject_kind"] == "property_company":
                 self._result_sent(

@@ -144,7 +144,7 @@ def party_coverage(f: Mapping[str, float]) -> Measure:
 
 
 def meeting_compliance(f: Mapping[str, float]) -> Measure:
-    """"三会一课" compliance, %. For each meeting kind k, required_k = active party
+    """ "三会一课" compliance, %. For each meeting kind k, required_k = active party
     branches at the end of the period x round(months in period x minimum per month);
     numerator = sum over k of min(meetings of kind k held in the period, required_k);
     denominator = sum of required_k (minimum: assembly and party lesson quarterly,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from projections.assessment_inputs import AssessmentInputsProjection
+from projections.assessment_ledger import AssessmentLedgerProjection
 from projections.base import Projection
 from projections.org_registry import OrgRegistryProjection
 
@@ -9,4 +11,6 @@ from projections.org_registry import OrgRegistryProjection
 def all_projections() -> list[Projection]:
     return [
         OrgRegistryProjection(),
+        AssessmentInputsProjection(),
+        AssessmentLedgerProjection(),
     ]
