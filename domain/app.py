@@ -6,8 +6,10 @@ Each area contributes a mixin of commands (`<area>_service.py`); this class comp
 from __future__ import annotations
 
 from domain.assessment_service import AssessmentCommands
+from domain.grid_service import GridCommands
 from domain.org_registry_service import OrgRegistryCommands
+from domain.service_issues_service import ServiceIssueCommands
 
 
-class RedPropertyApp(OrgRegistryCommands, AssessmentCommands):
+class RedPropertyApp(OrgRegistryCommands, ServiceIssueCommands, GridCommands, AssessmentCommands):
     name = "RedProperty"

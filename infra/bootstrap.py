@@ -14,6 +14,7 @@ from domain.app import RedPropertyApp
 from infra.command_gateway import CommandGateway
 from infra.database import make_engine
 from infra.event_store import build_application
+from infra.personal_data import SqlKeyVault
 from infra.projection_runner import ProjectionRunner
 from infra.projection_worker import Freshness, ProjectionWorker
 from infra.settings import Settings
@@ -73,6 +74,8 @@ class System:
 
     def close(self) -> None:
         self.worker.stop()
+        if isinstance(self.app.personal_data, SqlKeyVault):
+            self.app.personal_data.engine.dispose()
         self.app.close()
         self.write_engine.dispose()
         self.read_engine.dispose()
@@ -81,6 +84,9 @@ class System:
 def build_system(settings: Settings | None = None, *, start_worker: bool = False) -> System:
     settings = settings or Settings.from_env()
     app = build_application(settings)
+    app.personal_data = SqlKeyVault(
+        make_engine(settings.database_url, schema=settings.database_schema)
+    )
     read_url = settings.read_database_url or settings.database_url
     write_engine = make_engine(read_url, schema=settings.database_schema, immediate=True)
     read_engine = make_engine(read_url, schema=settings.database_schema)

@@ -1,0 +1,143 @@
+"""The funnel and the 12345-style rates, computed from the issue board's rows (R9, R13).
+
+Period: the Asia/Shanghai month of the report (`month_from`..`month_to`, inclusive).
+Definitions (every count is of issues reported in the period and area):
+
+- reported: all issues; accepted: ever accepted; referred: referred out (not a property
+  matter); duplicates: linked to an original; handled: ever marked handled;
+  resolved: closed with a satisfied / basically satisfied last feedback (the seed's
+  "problems solved"); reopened: reopened at least once (dissatisfied feedback or by hand).
+- response rate = accepted within the accept deadline / accepted.
+- resolution rate = resolved / accepted.
+- satisfaction rate = issues whose last feedback is positive / issues with feedback.
+- complaint rate per 100 households = reported / households × 100, where households
+  are those of the compounds in the group (a community: all its compounds in the org
+  registry; a company: the compounds of the issues it accepted).
+- median time to close: median of (closed − reported) in hours over closed issues.
+Rates are None when their denominator is 0.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+from typing import Any
+
+from sqlalchemy import Connection, case, func, select
+
+from projections.issue_board import filtered, issues
+from projections.org_registry import org_units
+
+FUNNEL_STAGES = (
+    "reported",
+    "accepted",
+    "referred",
+    "duplicates",
+    "handled",
+    "resolved",
+    "reopened",
+)
+GROUPS = {"street": "street_id", "community": "community_id", "compound": "compound_id"}
+
+
+def _counts() -> list[Any]:
+    c = issues.c
+    one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
+    return [
+        func.count().label("reported"),
+        one(c.accepted_at.is_not(None)).label("accepted"),
+        one(c.state == "referred_out").label("referred"),
+        one(c.state == "duplicate").label("duplicates"),
+        one(c.handled_at.is_not(None)).label("handled"),
+        one(c.resolved.is_(True)).label("resolved"),
+        one(c.reopen_count > 0).label("reopened"),
+        one(c.accepted_on_time.is_(True)).label("accepted_on_time"),
+        one(c.last_rating.in_(("satisfied", "basically_satisfied"))).label("satisfied"),
+        one(c.feedback_count > 0).label("with_feedback"),
+    ]
+
+
+def funnel(
+    conn: Connection, *, by: str | None = None, per_month: bool = False, **filters: Any
+) -> list[dict[str, Any]]:
+    """Funnel counts for the period and area, optionally per month and/or per area."""
+    keys = []
+    if per_month:
+        keys.append(issues.c.reported_month.label("month"))
+    if by:
+        keys.append(issues.c[GROUPS[by]].label("area_id"))
+    stmt = filtered(select(*keys, *_counts()), **filters)
+    if keys:
+        stmt = stmt.group_by(*keys).order_by(*keys)
+    rows = [dict(r._mapping) for r in conn.execute(stmt)]
+    return [
+        {
+            **{k: r[k] for k in ("month", "area_id") if k in r},
+            **{s: int(r[s] or 0) for s in FUNNEL_STAGES},
+        }
+        for r in rows
+        if r["reported"]
+    ]
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def rates(conn: Connection, *, per: str, **filters: Any) -> list[dict[str, Any]]:
+    """Response, resolution, satisfaction and complaint rates and median time to close,
+    per `company` or per `community`."""
+    column = issues.c.company_id if per == "company" else issues.c.community_id
+    stmt = filtered(select(column.label("group_id"), *_counts()), **filters)
+    stmt = stmt.where(column.is_not(None)).group_by(column).order_by(column)
+    groups = {r.group_id: dict(r._mapping) for r in conn.execute(stmt)}
+    closing = filtered(select(column.label("group_id"), issues.c.close_minutes), **filters).where(
+        issues.c.close_minutes.is_not(None)
+    )
+    minutes: dict[str, list[int]] = {}
+    for r in conn.execute(closing):
+        minutes.setdefault(r.group_id, []).append(r.close_minutes)
+    households = _households(conn, per, filters)
+    result = []
+    for group_id, g in groups.items():
+        homes = households.get(group_id, 0)
+        closes = minutes.get(group_id, [])
+        result.append(
+            {
+                "group_id": group_id,
+                "reported": int(g["reported"]),
+                "accepted": int(g["accepted"] or 0),
+                "resolved": int(g["resolved"] or 0),
+                "response_rate": _rate(int(g["accepted_on_time"] or 0), int(g["accepted"] or 0)),
+                "resolution_rate": _rate(int(g["resolved"] or 0), int(g["accepted"] or 0)),
+                "satisfaction_rate": _rate(int(g["satisfied"] or 0), int(g["with_feedback"] or 0)),
+                "households": homes,
+                "complaints_per_100_households": (
+                    round(100 * int(g["reported"]) / homes, 2) if homes else None
+                ),
+                "median_hours_to_close": round(median(closes) / 60, 2) if closes else None,
+            }
+        )
+    return result
+
+
+def _households(conn: Connection, per: str, filters: dict[str, Any]) -> dict[str, int]:
+    compounds = org_units.alias("compounds")
+    if per == "community":
+        stmt = (
+            select(compounds.c.community_id, func.sum(compounds.c.households))
+            .where(compounds.c.kind == "compound", compounds.c.closed.is_(False))
+            .group_by(compounds.c.community_id)
+        )
+        return {k: int(v or 0) for k, v in conn.execute(stmt)}
+    served = (
+        filtered(select(issues.c.company_id, issues.c.compound_id), **filters)
+        .where(issues.c.company_id.is_not(None))
+        .distinct()
+        .subquery()
+    )
+    stmt = (
+        select(served.c.company_id, func.sum(compounds.c.households))
+        .join(compounds, compounds.c.id == served.c.compound_id)
+        .group_by(served.c.company_id)
+    )
+    return {k: int(v or 0) for k, v in conn.execute(stmt)}

@@ -1,0 +1,133 @@
+"""The grid closed loop through the commands and read models, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.errors import InvalidTransition, RuleViolation
+from projections import issue_board, issue_metrics
+from tests.grid_helpers import at, report, small_district
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def close_satisfied(
+    app: Any, issue: Any, company: Any, when: str, rating: str = "satisfied"
+) -> None:
+    with at(when):
+        app.accept_issue(issue, company_id=company)
+        app.start_handling_issue(issue)
+        app.mark_issue_handled(issue, "已处理")
+        app.give_issue_feedback(issue, rating)
+        if rating != "dissatisfied":
+            app.close_issue(issue)
+
+
+def test_rates_and_funnel_hand_checked(system: Any) -> None:
+    app = system.app
+    ids = small_district(app)
+    a = ids["company_a"]
+    # compound1 (200 homes, community C1): 3 issues; compound2 (300 homes, C2): 1 issue
+    with at("2020-03-01T10:00:00"):
+        i1, i2, i3 = (report(app, ids, 1) for _ in range(3))
+        i4 = report(app, ids, 2, category="parking")
+    close_satisfied(app, i1, a, "2020-03-01T11:00:00")  # on time (heating: 2 h), 1 h to close
+    close_satisfied(app, i2, a, "2020-03-01T13:00:00", "basically_satisfied")  # late, 3 h
+    close_satisfied(app, i3, a, "2020-03-01T11:30:00", "dissatisfied")  # reopened
+    with at("2020-03-01T10:10:00"):
+        app.refer_issue_out(i4, "属于交警管理")  # parking accept deadline (5 min) missed
+    system.catch_up()
+    with system.read_engine.connect() as conn:
+        (total,) = issue_metrics.funnel(conn, month_from="2020-03", month_to="2020-03")
+        per_company = issue_metrics.rates(conn, per="company")
+        per_community = {r["group_id"]: r for r in issue_metrics.rates(conn, per="community")}
+    assert total == {
+        "reported": 4,
+        "accepted": 3,
+        "referred": 1,
+        "duplicates": 0,
+        "handled": 3,
+        "resolved": 2,
+        "reopened": 1,
+    }
+    (company,) = per_company
+    assert company["group_id"] == str(a)
+    assert company["response_rate"] == round(2 / 3, 4)  # i2 accepted after 2 h
+    assert company["resolution_rate"] == round(2 / 3, 4)
+    assert company["satisfaction_rate"] == round(2 / 3, 4)
+    assert company["complaints_per_100_households"] == 1.5  # 3 issues / 200 homes
+    assert company["median_hours_to_close"] == 2.0  # median of 1 h and 3 h
+    c1 = per_community[str(ids["community"])]
+    assert c1["reported"] == 3 and c1["complaints_per_100_households"] == 1.5
+    c2 = per_community[str(ids["community2"])]
+    assert c2["reported"] == 1 and c2["accepted"] == 0 and c2["response_rate"] is None
+    assert round(c2["complaints_per_100_households"], 2) == 0.33
+
+
+def test_board_filters_and_sla_tick_is_idempotent(system: Any) -> None:
+    app = system.app
+    ids = small_district(app)
+    with at("2020-03-01T10:00:00"):
+        noisy = report(app, ids, 2, category="noise")
+        heat = report(app, ids, 1)
+    with at("2020-03-01T10:01:00"):
+        app.accept_issue(heat, department="街道物业办")
+    system.catch_up()
+    now = datetime(2020, 3, 1, 10, 30, tzinfo=SH)
+    with system.read_engine.connect() as conn:
+        candidates = issue_board.overdue_issue_ids(conn, now)
+        assert candidates == [str(noisy)]  # 5-minute accept deadline of the 5651 profile
+    head = system.app.recorder.max_notification_id()
+    with at("2020-03-01T10:30:00", role="system"):
+        assert app.record_missed_deadlines([noisy, heat], now) == 1
+        assert app.record_missed_deadlines([noisy, heat], now) == 0
+    assert system.app.recorder.max_notification_id() == head + 2  # missed + escalated
+    system.catch_up()
+    with system.read_engine.connect() as conn:
+        late, n = issue_board.overdue_issues(conn, now)
+        board, total = issue_board.issue_board(
+            conn, page=1, per_page=10, community_id=ids["community"], category="heating"
+        )
+        grids, _ = issue_board.issue_board(conn, page=1, per_page=10, grid_id=ids["grid2"])
+    assert n == 1 and late[0]["escalated"] and late[0]["missed_count"] == 1
+    assert total == 1 and board[0]["state"] == "accepted" and board[0]["category_label"] == "供暖"
+    assert [g["id"] for g in grids] == [str(noisy)]
+
+
+def test_refused_commands_store_nothing(system: Any) -> None:
+    app = system.app
+    ids = small_district(app)
+    with at("2020-03-01T10:00:00"):
+        issue = report(app, ids, 1)
+        head = app.recorder.max_notification_id()
+        with pytest.raises(RuleViolation) as bad:
+            report(app, ids, 1, grid_id=ids["grid2"])
+        assert bad.value.field == "grid_id"
+        with pytest.raises(RuleViolation) as bad:
+            report(app, ids, 1, compound_id=ids["community"])
+        assert bad.value.field == "compound_id"
+        with pytest.raises(InvalidTransition):
+            app.give_issue_feedback(issue, "satisfied")
+        with pytest.raises(InvalidTransition):
+            app.start_handling_issue(issue)
+    assert app.recorder.max_notification_id() == head
+
+
+def test_reporter_contact_is_sealed_and_erasable(system: Any) -> None:
+    app = system.app
+    ids = small_district(app, with_sla=False)
+    with at("2020-03-01T10:00:00"):
+        issue = report(app, ids, 1, reporter_contact="13812341234", reporter_ref="resident-7")
+    assert app.reporter_contact(issue) == "13812341234"
+    system.catch_up()
+    with system.read_engine.connect() as conn:
+        row = issue_board.get_issue(conn, str(issue))
+    assert row is not None and row["reporter_contact_masked"] == "138****1234"
+    raw = b"".join(n.state for n in app.recorder.select_notifications(start=1, limit=1000))
+    assert b"13812341234" not in raw
+    assert app.erase_reporter("resident-7") is True
+    assert app.reporter_contact(issue) is None
