@@ -24,9 +24,9 @@ from dataclasses import dataclass
 FLOW_FACTS = (
     "issues_reported",  # ServiceIssue.Reported
     "issues_accepted",  # ServiceIssue.Accepted
-    "issues_accepted_on_time",  # ServiceIssue.Accepted with no accept deadline missed before
+    "issues_accepted_on_time",  # ServiceIssue.Accepted by accept_due
     "issues_handled",  # ServiceIssue.Handled
-    "issues_handled_on_time",  # ServiceIssue.Handled with no handle deadline missed before
+    "issues_handled_on_time",  # ServiceIssue.Handled by handle_due
     "issues_closed",  # ServiceIssue.Closed
     "issues_reopened",  # ServiceIssue.Reopened
     "feedback_given",  # ServiceIssue.FeedbackGiven
@@ -101,9 +101,10 @@ def complaint_rate(f: Mapping[str, float]) -> Measure:
 
 
 def response_rate(f: Mapping[str, float]) -> Measure:
-    """Response rate, %. Numerator: issues accepted in the period before their accept
-    deadline passed (no DeadlineMissed for the accept stage recorded before the Accepted
-    event). Denominator: issues accepted (ServiceIssue.Accepted) in the period."""
+    """Response rate, %. Numerator: issues accepted in the period on time: the Accepted
+    event's business time is not after the Reported event's accept_due, and no
+    DeadlineMissed for the accept stage came before it. Denominator: issues accepted
+    (ServiceIssue.Accepted) in the period."""
     return _ratio(f.get("issues_accepted_on_time", 0), f.get("issues_accepted", 0))
 
 
@@ -116,9 +117,10 @@ def resolution_rate(f: Mapping[str, float]) -> Measure:
 
 
 def on_time_handling_rate(f: Mapping[str, float]) -> Measure:
-    """On-time handling rate, %. Numerator: issues handled in the period with no
-    DeadlineMissed for the handle stage recorded before the Handled event. Denominator:
-    issues handled (ServiceIssue.Handled) in the period."""
+    """On-time handling rate, %. Numerator: issues handled in the period on time: the
+    Handled event's business time is not after the handle_due of the Accepted (or last
+    Reopened) event, and no DeadlineMissed for the handle stage of that cycle came before
+    it. Denominator: issues handled (ServiceIssue.Handled) in the period."""
     return _ratio(f.get("issues_handled_on_time", 0), f.get("issues_handled", 0))
 
 
@@ -129,9 +131,10 @@ def reopen_rate(f: Mapping[str, float]) -> Measure:
 
 
 def grid_worker_assessment_average(f: Mapping[str, float]) -> Measure:
-    """Grid-worker assessment average, points (0-100, R10). Numerator: sum of the total
-    scores of the grid-worker assessments of the company recorded in the period.
-    Denominator: number of those assessments."""
+    """Grid-worker assessment average, points (0-100, R10). Numerator: sum of the scores
+    (one per grid worker and dimension 用/考/察/评) of GridWorkerAssessment.Recorded events
+    of the company whose assessed period ends in the period. Denominator: number of those
+    scores."""
     return _ratio(f.get("grid_assessment_points", 0), f.get("grid_assessments", 0), 1.0)
 
 

@@ -100,7 +100,16 @@ def add_fact(
     value: float = 1.0,
 ) -> None:
     """One fact row per named subject (subjects without an id are skipped)."""
-    month = month_of(event)
+    add_fact_in_month(view, month_of(event), subjects, fact, value)
+
+
+def add_fact_in_month(
+    view: ViewBatch,
+    month: str,
+    subjects: Iterable[tuple[str, str | None]],
+    fact: str,
+    value: float = 1.0,
+) -> None:
     for kind, subject_id in subjects:
         if subject_id:
             view.add(

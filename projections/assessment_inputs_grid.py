@@ -9,12 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.grid_workers import GridWorkerAssessment
 from domain.issue_catalog import POSITIVE_RATINGS
 from domain.org_registry import OrgUnit
 from domain.service_issues import ServiceIssue
-from projections.assessment_facts import COMMUNITY, COMPANY, add_fact, due_met, put_subject
+from projections.assessment_facts import (
+    COMMUNITY,
+    COMPANY,
+    add_fact,
+    add_fact_in_month,
+    due_met,
+    put_subject,
+)
 from projections.base import handles, id_str
 from projections.view_batch import ViewBatch
+
+
+def last_month_of(period: str) -> str:
+    year, part = period.split("-")
+    return f"{year}-{int(part[1]) * 3:02d}" if part.startswith("Q") else period
 
 
 def _households(view: ViewBatch, event: Any, compound: dict[str, Any], sign: int) -> None:
@@ -155,3 +168,15 @@ class GridInputs:
         view.update(
             "assessment_issues", issue["id"], missed=f"{issue['missed']} {event.stage}".strip()
         )
+
+    # -- grid-worker assessments (R10) ----------------------------------------------------
+
+    @handles(GridWorkerAssessment.Recorded)
+    def grid_worker_assessment_recorded(self, event: Any, view: ViewBatch) -> None:
+        """Counted in the last month of the assessed period ("2020-07", "2020-Q3"):
+        one assessment per score line (worker x dimension), points = the line's score."""
+        month = last_month_of(event.period)
+        company = [(COMPANY, id_str(event.company_id))]
+        points = sum(line["score"] for line in event.lines)
+        add_fact_in_month(view, month, company, "grid_assessments", len(event.lines))
+        add_fact_in_month(view, month, company, "grid_assessment_points", points)
