@@ -7,13 +7,31 @@ from typing import Any
 from flask import Flask
 from flask_smorest import Api
 
-from api import assessment, assessment_reads, health, org_registry
+from api import (
+    assessment,
+    assessment_reads,
+    grid_workers,
+    health,
+    issue_reports,
+    open311,
+    org_registry,
+    service_issues,
+)
 from api.auth import load_principal
 from api.problems import register_error_handlers
 from api.request_context import check_content_type, close_command_context, open_command_context
 from api.services import ApiServices
 
-BLUEPRINTS = [health.blp, org_registry.blp, assessment.blp, assessment_reads.blp]
+BLUEPRINTS = [
+    health.blp,
+    org_registry.blp,
+    service_issues.blp,
+    issue_reports.blp,
+    grid_workers.blp,
+    open311.blp,
+    assessment.blp,
+    assessment_reads.blp,
+]
 
 DESCRIPTION = """The ledger of record of Tianqiao District's Red Property (红色物业) programme.
 

@@ -224,5 +224,9 @@ def run_as_cli(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         return fn(*args, **kwargs)
 
 
+from infra.cli_grid import sla  # noqa: E402
+
+main.add_command(sla)
+
 if __name__ == "__main__":
     main()

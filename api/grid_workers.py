@@ -1,0 +1,173 @@
+"""Grid workers, collection points and the R10 assessment of grid workers (用、考、察、评)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.auth import READERS, require, require_scope
+from api.commands import ensure_fresh, run, services
+from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
+from domain.grid_workers import DIMENSIONS, EMPLOYMENT, PERIOD, GridWorker
+from projections import grid_workers as read_model
+
+blp = Blueprint(
+    "grid_workers",
+    __name__,
+    url_prefix="/api/v1/grid",
+    description="Grid workers, collection points, grid-worker assessment (R9, R10).",
+)
+
+OFFICERS = ("district_admin", "street_officer", "community_officer")
+VIEW = read_model.GridWorkersProjection.name
+
+
+class RegisterWorker(Schema):
+    staff_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    employment = fields.String(required=True, validate=validate.OneOf(list(EMPLOYMENT)))
+    company_id = fields.UUID(load_default=None)
+    grid_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
+
+
+class GridRef(Schema):
+    grid_id = fields.UUID(required=True)
+
+
+class OpenPoint(Schema):
+    grid_id = fields.UUID(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    location = fields.String(load_default=None, validate=validate.Length(max=200))
+
+
+class ScoreLine(Schema):
+    worker_id = fields.UUID(required=True)
+    dimension = fields.String(required=True, validate=validate.OneOf(list(DIMENSIONS)))
+    score = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+
+
+class Assess(Schema):
+    company_id = fields.UUID(required=True)
+    period = fields.String(required=True, validate=validate.Regexp(PERIOD.pattern))
+    assessor_org_id = fields.UUID(required=True)
+    lines = fields.List(
+        fields.Nested(ScoreLine), required=True, validate=validate.Length(min=1, max=500)
+    )
+    comment = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class SendBack(Schema):
+    note = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class WorkerArgs(PageArgs):
+    company_id = fields.UUID()
+    grid_id = fields.UUID()
+
+
+class ScorecardArgs(ReadArgs):
+    period = fields.String(validate=validate.Regexp(PERIOD.pattern))
+
+
+class WorkerPage(PageSchema):
+    items = fields.List(fields.Dict())
+
+
+@blp.route("/workers")
+class Workers(MethodView):
+    @require(*READERS)
+    @blp.arguments(WorkerArgs, location="query")
+    @blp.response(200, WorkerPage)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Grid workers (filters: company, grid) with the grids they are assigned to."""
+        ensure_fresh(VIEW, min_position=args.pop("min_position", None))
+        with services().read_engine.connect() as conn:
+            items, total = read_model.list_grid_workers(conn, **args)
+        return page_body(items, total, args)
+
+    @require(*OFFICERS)
+    @blp.arguments(RegisterWorker)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Register a grid worker (part-time company staff or full-time)."""
+        app = services().app
+        for grid_id in body["grid_ids"]:
+            require_scope(app.org_ancestry(grid_id, "grid_ids"))
+        return run(lambda: app.register_grid_worker(**body), status=201)
+
+
+def _worker_grid(worker_id: UUID, grid_id: UUID) -> None:
+    services().app.load(GridWorker, worker_id)
+    require_scope(services().app.org_ancestry(grid_id, "grid_id"))
+
+
+@blp.route("/workers/<uuid:worker_id>/assign")
+class Assign(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(GridRef)
+    @blp.response(200, CommandResultSchema)
+    def post(self, body: dict[str, Any], worker_id: UUID) -> Any:
+        """Assign the worker to a grid."""
+        _worker_grid(worker_id, body["grid_id"])
+        return run(lambda: services().app.assign_grid_worker(worker_id, body["grid_id"]))
+
+
+@blp.route("/workers/<uuid:worker_id>/unassign")
+class Unassign(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(GridRef)
+    @blp.response(200, CommandResultSchema)
+    def post(self, body: dict[str, Any], worker_id: UUID) -> Any:
+        """Take the worker off a grid."""
+        _worker_grid(worker_id, body["grid_id"])
+        return run(lambda: services().app.unassign_grid_worker(worker_id, body["grid_id"]))
+
+
+@blp.route("/collection-points")
+class CollectionPoints(MethodView):
+    @require(*OFFICERS)
+    @blp.arguments(OpenPoint)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Open an issue collection point in a grid workstation."""
+        require_scope(services().app.org_ancestry(body["grid_id"], "grid_id"))
+        return run(lambda: services().app.open_collection_point(**body), status=201)
+
+
+@blp.route("/assessments")
+class Assessments(MethodView):
+    @require("street_officer", "community_officer", "district_admin")
+    @blp.arguments(Assess)
+    @blp.response(201, CommandResultSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Assess a company's grid workers for a period on the four R10 dimensions."""
+        app = services().app
+        require_scope(app.org_ancestry(body["assessor_org_id"], "assessor_org_id"))
+        return run(lambda: app.assess_grid_workers(**body), status=201)
+
+
+@blp.route("/assessments/<uuid:assessment_id>/send")
+class SendAssessment(MethodView):
+    @require("street_officer", "community_officer", "district_admin")
+    @blp.arguments(SendBack)
+    @blp.response(200, CommandResultSchema)
+    def post(self, body: dict[str, Any], assessment_id: UUID) -> Any:
+        """Send the result back to the company (for awards and performance pay)."""
+        return run(lambda: services().app.send_assessment_to_company(assessment_id, body["note"]))
+
+
+@blp.route("/companies/<uuid:company_id>/scorecard")
+class Scorecard(MethodView):
+    @require(*READERS)
+    @blp.arguments(ScorecardArgs, location="query")
+    def get(self, args: dict[str, Any], company_id: UUID) -> Any:
+        """The company's grid-worker scorecard: mean score per worker and dimension."""
+        ensure_fresh(VIEW, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            card = read_model.grid_worker_scorecard(conn, str(company_id), args.get("period"))
+        return jsonify(card)

@@ -1,0 +1,160 @@
+"""Grid loop figures and settings: funnel, 12345-style rates, overdue list, SLA policy,
+erasure of a reporter's personal data (R9, R13, R15)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import NotFound
+
+from api.auth import READERS, require
+from api.commands import ensure_fresh, run, services
+from api.schemas import CommandResultSchema, PageArgs, ReadArgs, page_body
+from domain.issue_catalog import CATEGORIES, PRIORITIES
+from projections import issue_board, issue_metrics
+
+blp = Blueprint(
+    "issue_reports",
+    __name__,
+    url_prefix="/api/v1/grid-loop",
+    description="Funnel, rates, overdue list and SLA policy of the grid closed loop.",
+)
+
+BOARD = issue_board.IssueBoardProjection.name
+MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month is YYYY-MM")
+
+
+class AreaArgs(ReadArgs):
+    street_id = fields.UUID()
+    community_id = fields.UUID()
+    compound_id = fields.UUID()
+    company_id = fields.UUID()
+    category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
+    month_from = fields.String(validate=MONTH)
+    month_to = fields.String(validate=MONTH)
+
+
+class FunnelArgs(AreaArgs):
+    by = fields.String(validate=validate.OneOf(list(issue_metrics.GROUPS)))
+    per_month = fields.Boolean(load_default=False)
+
+
+class RateArgs(AreaArgs):
+    per = fields.String(required=True, validate=validate.OneOf(["company", "community"]))
+
+
+class OverdueArgs(PageArgs):
+    as_of = fields.AwareDateTime()
+    street_id = fields.UUID()
+    community_id = fields.UUID()
+    company_id = fields.UUID()
+
+
+class Rule(Schema):
+    category = fields.String(load_default="*", validate=validate.OneOf(["*", *CATEGORIES]))
+    priority = fields.String(load_default="*", validate=validate.OneOf(["*", *PRIORITIES]))
+    accept_minutes = fields.Integer(required=True, validate=validate.Range(min=1))
+    handle_minutes = fields.Integer(required=True, validate=validate.Range(min=1))
+    feedback_minutes = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class SlaPolicyBody(Schema):
+    rules = fields.List(fields.Nested(Rule), required=True, validate=validate.Length(min=1))
+    effective_from = fields.AwareDateTime(load_default=None)
+
+
+class FunnelRow(Schema):
+    class Meta:
+        unknown = "include"
+
+    month = fields.String()
+    area_id = fields.String()
+    reported = fields.Integer()
+    accepted = fields.Integer()
+    referred = fields.Integer()
+    duplicates = fields.Integer()
+    handled = fields.Integer()
+    resolved = fields.Integer()
+    reopened = fields.Integer()
+
+
+@blp.route("/funnel")
+class Funnel(MethodView):
+    @require(*READERS)
+    @blp.arguments(FunnelArgs, location="query")
+    @blp.response(200, FunnelRow(many=True))
+    def get(self, args: dict[str, Any]) -> Any:
+        """Reported → accepted / referred → handled → resolved to satisfaction, reopened."""
+        ensure_fresh(BOARD, min_position=args.pop("min_position", None))
+        with services().read_engine.connect() as conn:
+            return issue_metrics.funnel(conn, **args)
+
+
+@blp.route("/rates")
+class Rates(MethodView):
+    @require(*READERS)
+    @blp.arguments(RateArgs, location="query")
+    def get(self, args: dict[str, Any]) -> Any:
+        """Response, resolution and satisfaction rates, complaints per 100 households and
+        median hours to close, per company or per community (definitions in the README)."""
+        ensure_fresh(BOARD, "org_registry", min_position=args.pop("min_position", None))
+        with services().read_engine.connect() as conn:
+            return jsonify(issue_metrics.rates(conn, **args))
+
+
+@blp.route("/overdue")
+class Overdue(MethodView):
+    @require(*READERS)
+    @blp.arguments(OverdueArgs, location="query")
+    def get(self, args: dict[str, Any]) -> Any:
+        """Open issues past their current deadline at `as_of` (default now)."""
+        ensure_fresh(BOARD, min_position=args.pop("min_position", None))
+        as_of = args.pop("as_of", None) or datetime.now(UTC)
+        with services().read_engine.connect() as conn:
+            items, total = issue_board.overdue_issues(conn, as_of, **args)
+        return jsonify(page_body(items, total, args))
+
+
+@blp.route("/sla-policy")
+class SlaPolicyResource(MethodView):
+    @require(*READERS)
+    def get(self) -> Any:
+        """The SLA policy with every version (deadlines in minutes per category/priority)."""
+        policy = services().app.sla_policy()
+        if policy is None:
+            raise NotFound("no SLA policy has been defined")
+        return jsonify(
+            {
+                "name": policy.name,
+                "versions": [
+                    {**v, "effective_from": v["effective_from"].isoformat()}
+                    for v in policy.versions
+                ],
+            }
+        )
+
+    @require("district_admin")
+    @blp.arguments(SlaPolicyBody)
+    @blp.response(200, CommandResultSchema)
+    def put(self, body: dict[str, Any]) -> Any:
+        """Define the SLA policy or record a new version of it."""
+        app = services().app
+        return run(
+            lambda: app.define_sla_policy(body["rules"], effective_from=body["effective_from"])
+        )
+
+
+@blp.route("/reporters/<string:reporter_ref>/contact")
+class ReporterContact(MethodView):
+    @require("district_admin")
+    @blp.response(204)
+    def delete(self, reporter_ref: str) -> Any:
+        """Erase a reporter's personal data (PIPL): forget their key (crypto-shredding)."""
+        if not services().app.erase_reporter(reporter_ref):
+            raise NotFound(f"no personal data kept for reporter {reporter_ref}")
+        return ""

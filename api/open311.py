@@ -1,0 +1,248 @@
+"""Open311 GeoReport v2 subset (http://wiki.open311.org/GeoReport_v2), so standard
+civic-issue clients work unchanged.
+
+- services are our categories (service_code = category code, service_name = zh-CN label);
+  each has metadata=true with the attributes `compound_id` (required), `grid_id`, `building`.
+- POST requests.json is form-encoded per the spec; the API key is a bearer token, sent as
+  `Authorization: Bearer` or as the `api_key` field. `phone` / `email` become the sealed
+  reporter contact, `account_id` the reporter reference.
+- status is `open` or `closed` (closed = closed, referred out, or a duplicate);
+  status_notes says which of our states it is, with the last note.
+- The reads are public and never show reporter contacts. Errors are problem+json.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import current_app, g, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, Schema, fields, validate
+from werkzeug.exceptions import Forbidden, NotFound, Unauthorized, UnprocessableEntity
+
+from api.auth import principal, read_token, require_scope
+from api.commands import ensure_fresh, services
+from api.service_issues import BOARD, REPORTERS
+from domain.issue_catalog import CATEGORIES, MAX_DESCRIPTION, OPEN_STATES, STATES
+from domain.metadata import command_context
+from projections import issue_board
+
+blp = Blueprint(
+    "open311",
+    __name__,
+    url_prefix="/open311/v2",
+    description="Open311 GeoReport v2 subset: services, requests (form-encoded POST).",
+)
+
+ATTRIBUTES = [
+    ("compound_id", "小区 (compound id)", True),
+    ("grid_id", "网格 (grid id)", False),
+    ("building", "楼栋 (building)", False),
+]
+
+
+def service(code: str) -> dict[str, Any]:
+    return {
+        "service_code": code,
+        "service_name": CATEGORIES[code],
+        "description": f"物业服务问题: {CATEGORIES[code]} ({code})",
+        "metadata": True,
+        "type": "realtime",
+        "keywords": code.replace("_", ","),
+        "group": "物业服务",
+    }
+
+
+class PostRequest(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    api_key = fields.String(load_default=None)
+    service_code = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
+    lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
+    long = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
+    address_string = fields.String(load_default=None, validate=validate.Length(max=200))
+    address_id = fields.UUID(load_default=None, metadata={"description": "a compound id"})
+    compound_id = fields.UUID(load_default=None, data_key="attribute[compound_id]")
+    grid_id = fields.UUID(load_default=None, data_key="attribute[grid_id]")
+    building = fields.String(
+        load_default=None, data_key="attribute[building]", validate=validate.Length(max=50)
+    )
+    email = fields.Email(load_default=None)
+    phone = fields.String(load_default=None, validate=validate.Length(min=3, max=40))
+    account_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    device_id = fields.String(load_default=None, validate=validate.Length(max=100))
+    first_name = fields.String(load_default=None, validate=validate.Length(max=50))
+    last_name = fields.String(load_default=None, validate=validate.Length(max=50))
+    media_url = fields.URL(load_default=None)
+
+
+class ListRequests(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    service_request_id = fields.String(load_default=None)
+    service_code = fields.String(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
+    status = fields.String(load_default=None, validate=validate.OneOf(["open", "closed"]))
+    start_date = fields.AwareDateTime(load_default=None)
+    end_date = fields.AwareDateTime(load_default=None)
+
+
+def as_open311(row: dict[str, Any]) -> dict[str, Any]:
+    state = row["state"]
+    note = STATES[state] + (f": {row['status_note']}" if row.get("status_note") else "")
+    agency = row["department"] or (
+        f"物业服务企业 {row['company_id']}" if row["company_id"] else None
+    )
+    return {
+        "service_request_id": row["id"],
+        "status": "open" if state in OPEN_STATES else "closed",
+        "status_notes": note,
+        "service_name": CATEGORIES[row["category"]],
+        "service_code": row["category"],
+        "description": row["description"],
+        "agency_responsible": agency,
+        "service_notice": None,
+        "requested_datetime": row["reported_at"],
+        "updated_datetime": row["updated_at"],
+        "expected_datetime": row["current_due"],
+        "address": row["address"],
+        "address_id": row["compound_id"],
+        "zipcode": None,
+        "lat": row["lat"],
+        "long": row["long"],
+        "media_url": None,
+    }
+
+
+@blp.route("/services.json")
+class Services(MethodView):
+    def get(self) -> Any:
+        """The service list (our categories). Public."""
+        return jsonify([service(code) for code in CATEGORIES])
+
+
+@blp.route("/services/<string:code>.json")
+class ServiceDefinition(MethodView):
+    def get(self, code: str) -> Any:
+        """A service definition: the attributes a request carries. Public."""
+        if code not in CATEGORIES:
+            raise NotFound(f"no service {code}")
+        attributes = [
+            {
+                "variable": True,
+                "code": name,
+                "datatype": "string",
+                "required": required,
+                "datatype_description": label,
+                "order": order,
+                "description": label,
+            }
+            for order, (name, label, required) in enumerate(ATTRIBUTES, start=1)
+        ]
+        return jsonify({"service_code": code, "attributes": attributes})
+
+
+@blp.route("/requests.json")
+class Requests(MethodView):
+    @blp.arguments(ListRequests, location="query")
+    def get(self, args: dict[str, Any]) -> Any:
+        """Requests, newest first (filters per the spec; at most 1000). Public."""
+        with services().read_engine.connect() as conn:
+            if args["service_request_id"]:
+                rows = [
+                    issue_board.get_issue(conn, i.strip())
+                    for i in args["service_request_id"].split(",")
+                ]
+                found = [r for r in rows if r]
+            else:
+                found, _ = issue_board.issue_board(
+                    conn, page=1, per_page=1000, category=args["service_code"]
+                )
+        items = [as_open311(r) for r in found]
+        if args["status"]:
+            items = [i for i in items if i["status"] == args["status"]]
+        if args["start_date"]:
+            start = issue_board.utc(args["start_date"])
+            items = [i for i in items if i["requested_datetime"] >= start]
+        if args["end_date"]:
+            end = issue_board.utc(args["end_date"])
+            items = [i for i in items if i["requested_datetime"] <= end]
+        return jsonify(items)
+
+    @blp.arguments(PostRequest, location="form")
+    def post(self, form: dict[str, Any]) -> Any:
+        """Create a service request (form-encoded). api_key = a bearer token."""
+        who = _caller(form.pop("api_key"))
+        compound_id = form["compound_id"] or form["address_id"]
+        if compound_id is None:
+            raise _field_error("attribute[compound_id]", "the compound is required")
+        app = services().app
+        if who.role not in ("resident", "company_manager"):
+            require_scope(app.org_ancestry(compound_id, "attribute[compound_id]"))
+        contact = form["phone"] or form["email"]
+        with command_context(
+            actor_id=who.user_id, role=who.role, scope=who.scope, channel="open311"
+        ):
+            result, _ = services().gateway.run(
+                lambda: app.report_issue(
+                    channel="open311",
+                    category=form["service_code"],
+                    compound_id=compound_id,
+                    grid_id=form["grid_id"],
+                    building=form["building"],
+                    description=form["description"],
+                    address=form["address_string"],
+                    lat=form["lat"],
+                    long=form["long"],
+                    reporter_contact=contact,
+                    reporter_ref=form["account_id"],
+                ),
+                idempotency_key=g.get("idempotency_key"),
+                fingerprint=str(sorted(form.items())),
+            )
+        body = [{"service_request_id": str(result.id), "service_notice": "已受理登记"}]
+        if form["account_id"]:
+            body[0]["account_id"] = form["account_id"]
+        response = jsonify(body)
+        response.status_code = 201
+        response.headers["X-Log-Position"] = str(result.position)
+        return response
+
+
+@blp.route("/requests/<string:request_id>.json")
+class RequestResource(MethodView):
+    @blp.arguments(ListRequests, location="query")
+    def get(self, args: dict[str, Any], request_id: str) -> Any:
+        """One request, as a one-element list per the spec. Public."""
+        try:
+            UUID(request_id)
+        except ValueError:
+            raise NotFound(f"no service request {request_id}") from None
+        ensure_fresh(BOARD, min_position=None)
+        with services().read_engine.connect() as conn:
+            row = issue_board.get_issue(conn, request_id)
+        if row is None:
+            raise NotFound(f"no service request {request_id}")
+        return jsonify([as_open311(row)])
+
+
+def _caller(api_key: str | None) -> Any:
+    if g.get("principal") is None:
+        if not api_key:
+            raise Unauthorized("send api_key (a bearer token) or Authorization: Bearer")
+        svc = current_app.extensions["redprop"]
+        g.principal = read_token(svc.secret, api_key, svc.token_max_age)
+    who = principal()
+    if who.role not in REPORTERS:
+        raise Forbidden(f"role {who.role} may not report issues")
+    return who
+
+
+def _field_error(name: str, message: str) -> Exception:
+    error = UnprocessableEntity(message)
+    error.data = {"messages": {"form": {name: [message]}}}  # type: ignore[attr-defined]
+    return error

@@ -1,0 +1,75 @@
+"""`redprop sla ...`: SLA policy and the deadline scheduler of the grid closed loop."""
+
+from __future__ import annotations
+
+import getpass
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import click
+
+from domain.metadata import command_context
+from domain.sla import DEFAULT_RULES, SHANGHAI
+from projections.issue_board import overdue_issue_ids
+
+
+@click.group()
+def sla() -> None:
+    """SLA deadlines of the grid closed loop (R9, R15)."""
+
+
+def _moment(value: str | None) -> datetime:
+    if not value:
+        return datetime.now(UTC)
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def _cli_context(moment: datetime) -> AbstractContextManager[dict[str, Any]]:
+    return command_context(
+        actor_id=f"cli:{getpass.getuser()}",
+        role="system",
+        scope="*",
+        channel="cli",
+        occurred_at=moment.isoformat(),
+    )
+
+
+@sla.command()
+@click.option("--at", "at", help="business time to check (ISO; Asia/Shanghai if naive)")
+def tick(at: str | None) -> None:
+    """Record DeadlineMissed + Escalated for every deadline passed; idempotent."""
+    from infra.cli import _system
+
+    moment = _moment(at)
+    system = _system()
+    try:
+        system.catch_up()
+        with system.read_engine.connect() as conn:
+            candidates = [UUID(i) for i in overdue_issue_ids(conn, moment)]
+        with _cli_context(moment):
+            missed = system.app.record_missed_deadlines(candidates, moment)
+        system.catch_up()
+    finally:
+        system.close()
+    click.echo(
+        f"{len(candidates)} overdue issues checked, {missed} newly missed deadlines recorded"
+    )
+
+
+@sla.command("define-default")
+@click.option("--from", "start", help="effective from (ISO; Asia/Shanghai if naive)")
+def define_default(start: str | None) -> None:
+    """Define (or revise to) the default policy, with the 5651 rapid-response profile."""
+    from infra.cli import _system
+
+    moment = _moment(start)
+    system = _system()
+    try:
+        with _cli_context(moment):
+            result = system.app.define_sla_policy(DEFAULT_RULES, effective_from=moment)
+    finally:
+        system.close()
+    click.echo(f"SLA policy version {result.version} at position {result.position}")
