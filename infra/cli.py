@@ -224,9 +224,11 @@ def run_as_cli(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         return fn(*args, **kwargs)
 
 
+from infra.cli_assessment import report  # noqa: E402
 from infra.cli_grid import sla  # noqa: E402
 
 main.add_command(sla)
+main.add_command(report)
 
 if __name__ == "__main__":
     main()

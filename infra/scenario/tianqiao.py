@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from domain.app import RedPropertyApp
-from infra.scenario import grid_loop, org_registry
+from infra.scenario import assessment, grid_loop, org_registry
 from infra.scenario.context import ScenarioContext
 
 Step = Callable[[ScenarioContext], None]
@@ -13,6 +13,7 @@ Step = Callable[[ScenarioContext], None]
 STEPS: list[tuple[str, Step]] = [
     ("org registry", org_registry.load),
     ("grid loop", grid_loop.load),
+    ("assessment", assessment.load),  # after every step whose events it scores
 ]
 
 
