@@ -162,6 +162,9 @@ def read_period_facts(conn: Connection, key: str, *, position: int | None = None
         per = facts.setdefault((kind, sid), {})
         per[fact] = per.get(fact, 0.0) + value
         sources.setdefault((kind, sid, fact), []).append(pos)
+    known = {(subject.kind, subject.id) for subject in subjects}
+    for kind, sid in sorted(set(facts) - known):  # e.g. a company whose registration the
+        subjects.append(Subject(kind, sid, sid))  # log does not hold: named by its id
     return PeriodFacts(upto, len(months), subjects, facts, sources)
 
 
