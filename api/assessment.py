@@ -206,14 +206,14 @@ def _command(key: str, action: str, body: dict[str, Any]) -> Any:
     return run(lambda: app.reassess(pid, reason=body["reason"], expected_version=version))
 
 
-class Empty(Schema):
+class AssessmentNoBody(Schema):
     pass
 
 
 for _action, _schema, _doc in (
-    ("compute", Empty, "Compute the draft scorecards from the input facts."),
+    ("compute", AssessmentNoBody, "Compute the draft scorecards from the input facts."),
     ("review", Review, "Mark the draft as reviewed."),
-    ("publish", Empty, "Publish the reviewed draft; results are sent to the companies."),
+    ("publish", AssessmentNoBody, "Publish the reviewed draft; results are sent to the companies."),
     ("reassess", Reassess, "Open a numbered re-assessment of a published period."),
 ):
 
