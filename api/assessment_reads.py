@@ -32,6 +32,10 @@ class WhichRevision(ReadArgs):
     as_of = fields.Date(
         metadata={"description": "the revision published by the end of this day (Shanghai)"}
     )
+    by_record_time = fields.Boolean(
+        load_default=False,
+        metadata={"description": "apply as_of to when publication was recorded, not its date"},
+    )
     revision = fields.Integer(validate=validate.Range(min=1, max=1000))
     draft = fields.Boolean(load_default=False, metadata={"description": "the latest draft"})
 
@@ -53,7 +57,9 @@ def _revision(conn: Any, key: str, args: dict[str, Any]) -> dict[str, Any]:
     elif args.get("draft"):
         found = q.draft_revision(conn, pid)
     else:
-        found = q.published_revision(conn, pid, args.get("as_of"))
+        found = q.published_revision(
+            conn, pid, args.get("as_of"), by_record_time=args.get("by_record_time", False)
+        )
     if found is None:
         raise NotFound(f"no such revision of period {key} (not published then?)")
     return found
@@ -61,7 +67,7 @@ def _revision(conn: Any, key: str, args: dict[str, Any]) -> dict[str, Any]:
 
 def _header(rev: dict[str, Any]) -> dict[str, Any]:
     keep = ("key", "revision", "state", "reason", "scheme_version", "facts_position")
-    return {**{k: rev[k] for k in keep}, "published_at": rev["published_at"]}
+    return {**{k: rev[k] for k in keep}, **{k: rev[k] for k in ("published_at", "recorded_at")}}
 
 
 @blp.route("/periods/<string:key>")

@@ -59,6 +59,7 @@ assessment_revisions = Table(
     Column("facts_position", BigInteger),
     Column("reviewer", String(100)),
     Column("published_at", String(40)),  # business time, UTC ISO
+    Column("recorded_at", String(40)),  # record time of the Published event, UTC ISO
     Column("position", BigInteger, nullable=False),
 )
 
@@ -158,7 +159,13 @@ class AssessmentLedgerProjection(Projection):
     def assessment_period_published(self, event: Any, view: ViewBatch) -> None:
         key = _touch(view, event, state="published")
         _write_cards(view, event, key, published=True)
-        _update_revision(view, event, state="published", published_at=utc_iso(event))
+        _update_revision(
+            view,
+            event,
+            state="published",
+            published_at=utc_iso(event),
+            recorded_at=event.timestamp.astimezone(UTC).isoformat(),
+        )
 
     @handles(AssessmentPeriod.ResultSent)
     def assessment_period_result_sent(self, event: Any, view: ViewBatch) -> None:
@@ -217,6 +224,7 @@ def _revision(
         "facts_position": None,
         "reviewer": None,
         "published_at": None,
+        "recorded_at": None,
         "position": view.position,
     }
     view.put("assessment_revisions", {**row, **values})

@@ -39,15 +39,16 @@ def revisions_of(conn: Connection, period_id: str) -> list[dict[str, Any]]:
 
 
 def published_revision(
-    conn: Connection, period_id: str, as_of: date | None = None
+    conn: Connection, period_id: str, as_of: date | None = None, *, by_record_time: bool = False
 ) -> dict[str, Any] | None:
-    """The latest revision published (by business time) up to the end of `as_of`
-    (Asia/Shanghai), or the latest published revision."""
+    """The latest revision published up to the end of `as_of` (Asia/Shanghai) by business
+    time (or by the time it was recorded), or the latest published revision."""
     r = assessment_revisions
     stmt = select(r).where(r.c.period_id == period_id, r.c.state == "published")
     if as_of is not None:
         end = datetime.combine(as_of + timedelta(days=1), time(), SHANGHAI).astimezone(UTC)
-        stmt = stmt.where(r.c.published_at < end.isoformat())
+        column = r.c.recorded_at if by_record_time else r.c.published_at
+        stmt = stmt.where(column < end.isoformat())
     row = conn.execute(stmt.order_by(r.c.revision.desc()).limit(1)).first()
     return dict(row._mapping) if row else None
 

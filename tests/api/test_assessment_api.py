@@ -73,6 +73,16 @@ def test_publish_flow_rankings_scorecard_drilldown(client: Any, auth: Any, publi
         headers=reader,
     )
     assert as_of.status_code == 404
+    # by business time it was published on 2021-01-08; it was recorded only today
+    on_paper = {"subject_kind": "community", "as_of": "2021-01-10"}
+    found = client.get(f"{BASE}/periods/2020Q4/rankings", query_string=on_paper, headers=reader)
+    assert found.status_code == 200 and found.json["revision"] == 1
+    recorded = client.get(
+        f"{BASE}/periods/2020Q4/rankings",
+        query_string={**on_paper, "by_record_time": "true"},
+        headers=reader,
+    )
+    assert recorded.status_code == 404
     what_if = client.get(
         f"{BASE}/periods/2020Q4/what-if", query_string={"scheme_version": 1}, headers=reader
     )
