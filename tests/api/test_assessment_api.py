@@ -39,7 +39,8 @@ def published(client: Any, system: Any, admin: dict) -> dict[str, Any]:
     )
     assert opened.status_code == 201, opened.json
     for action, body in (("compute", {}), ("review", {"reviewer": "审核"}), ("publish", {})):
-        done = client.post(f"{BASE}/periods/2020Q4/{action}", json=body, headers=admin)
+        when = {"Occurred-At": "2021-01-08T09:00:00+08:00"}
+        done = client.post(f"{BASE}/periods/2020Q4/{action}", json=body, headers={**admin, **when})
         assert done.status_code == 200, done.json
     return {"ids": ids, "scheme": scheme.json["id"], "position": done.json["position"]}
 
