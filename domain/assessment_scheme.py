@@ -107,7 +107,9 @@ class AssessmentScheme(LedgerAggregate):
         for version in reversed(self.versions):
             if version["effective_from"] <= day:
                 return version
-        raise NotFound(f"scheme {self.code} is not in force on {day.isoformat()}")
+        raise RuleViolation(
+            f"scheme {self.code} is not in force on {day.isoformat()}", field="scheme_id"
+        )
 
 
 def validate_definition(definition: dict[str, Any]) -> dict[str, Any]:
