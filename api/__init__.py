@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
-from flask_smorest import Api
+import swagger_ui_bundle
+from flask import Flask, Response, send_from_directory
+from flask_smorest import Api, Blueprint
+from marshmallow import RAISE
 
 from api import (
     assessment,
@@ -41,6 +43,14 @@ read to see your own write. Send `Idempotency-Key` on commands to make retries s
 Authenticate with `Authorization: Bearer <token>` (mint one with `redprop token`)."""
 
 
+# A misspelt filter must not silently return everything: unknown query args are refused.
+Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION = {
+    **Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION,
+    "query": RAISE,
+    "querystring": RAISE,
+}
+
+
 def create_app(services: ApiServices, **config: Any) -> Flask:
     app = Flask("redprop")
     app.config.update(
@@ -50,9 +60,7 @@ def create_app(services: ApiServices, **config: Any) -> Flask:
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
-        OPENAPI_REDOC_PATH="/redoc",
-        OPENAPI_REDOC_URL="https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js",
+        OPENAPI_SWAGGER_UI_URL="/docs-assets/",  # served from the swagger-ui-bundle package
         MAX_CONTENT_LENGTH=256 * 1024,
         JSON_AS_ASCII=False,
         API_SPEC_OPTIONS={"info": {"description": DESCRIPTION}},
@@ -61,6 +69,7 @@ def create_app(services: ApiServices, **config: Any) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["redprop"] = services
 
+    app.add_url_rule("/docs-assets/<path:filename>", "docs_assets", _docs_asset)
     api = Api(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "signed token"}
@@ -74,3 +83,8 @@ def create_app(services: ApiServices, **config: Any) -> Flask:
     app.before_request(open_command_context)
     app.teardown_request(close_command_context)
     return app
+
+
+def _docs_asset(filename: str) -> Response:
+    """Swagger UI's files, shipped in a Python package: the docs page works offline."""
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)

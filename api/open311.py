@@ -13,6 +13,8 @@ civic-issue clients work unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -23,8 +25,9 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized, UnprocessableEntity
 
 from api.auth import principal, read_token, require_scope
-from api.commands import ensure_fresh, services
-from api.service_issues import BOARD, REPORTERS
+from api.commands import services
+from api.service_issues import REPORTERS
+from domain.errors import RuleViolation
 from domain.issue_catalog import CATEGORIES, MAX_DESCRIPTION, OPEN_STATES, STATES
 from domain.metadata import command_context
 from projections import issue_board
@@ -159,18 +162,18 @@ class Requests(MethodView):
                 ]
                 found = [r for r in rows if r]
             else:
+                status = args["status"]
+                closed = tuple(s for s in STATES if s not in OPEN_STATES)
                 found, _ = issue_board.issue_board(
-                    conn, page=1, per_page=1000, category=args["service_code"]
+                    conn,
+                    page=1,
+                    per_page=1000,
+                    category=args["service_code"],
+                    states=None if status is None else OPEN_STATES if status == "open" else closed,
+                    reported_from=args["start_date"],
+                    reported_to=args["end_date"],
                 )
         items = [as_open311(r) for r in found]
-        if args["status"]:
-            items = [i for i in items if i["status"] == args["status"]]
-        if args["start_date"]:
-            start = issue_board.utc(args["start_date"])
-            items = [i for i in items if i["requested_datetime"] >= start]
-        if args["end_date"]:
-            end = issue_board.utc(args["end_date"])
-            items = [i for i in items if i["requested_datetime"] <= end]
         return jsonify(items)
 
     @blp.arguments(PostRequest, location="form")
@@ -184,8 +187,11 @@ class Requests(MethodView):
         if who.role not in ("resident", "company_manager"):
             require_scope(app.org_ancestry(compound_id, "attribute[compound_id]"))
         contact = form["phone"] or form["email"]
-        with command_context(
-            actor_id=who.user_id, role=who.role, scope=who.scope, channel="open311"
+        with (
+            command_context(
+                actor_id=who.user_id, role=who.role, scope=who.scope, channel="open311"
+            ),
+            _spec_field_names(),
         ):
             result, _ = services().gateway.run(
                 lambda: app.report_issue(
@@ -216,18 +222,30 @@ class Requests(MethodView):
 @blp.route("/requests/<string:request_id>.json")
 class RequestResource(MethodView):
     @blp.arguments(ListRequests, location="query")
-    def get(self, args: dict[str, Any], request_id: str) -> Any:
+    def get(self, _args: dict[str, Any], request_id: str) -> Any:
         """One request, as a one-element list per the spec. Public."""
         try:
             UUID(request_id)
         except ValueError:
             raise NotFound(f"no service request {request_id}") from None
-        ensure_fresh(BOARD, min_position=None)
         with services().read_engine.connect() as conn:
             row = issue_board.get_issue(conn, request_id)
         if row is None:
             raise NotFound(f"no service request {request_id}")
         return jsonify([as_open311(row)])
+
+
+@contextmanager
+def _spec_field_names() -> Iterator[None]:
+    """Name our fields as the Open311 form does in refusals (compound_id → attribute[...])."""
+    try:
+        yield
+    except RuleViolation as refused:
+        if refused.field in ("compound_id", "grid_id", "building"):
+            refused.field = f"attribute[{refused.field}]"
+        elif refused.field == "address":
+            refused.field = "address_string"
+        raise
 
 
 def _caller(api_key: str | None) -> Any:

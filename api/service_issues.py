@@ -183,16 +183,16 @@ class ServiceIssueResource(MethodView):
 
 def _command(path: str, schema: type[Schema], roles: tuple[str, ...], doc: str) -> Callable:
     def register(call: Callable[[Any, UUID, dict[str, Any], int | None], CommandResult]) -> None:
-        @blp.route(f"/<uuid:issue_id>/{path}", endpoint=path.replace("-", "_"))
-        class Command(MethodView):
-            @require(*roles)
-            @blp.arguments(schema)
-            @blp.response(200, CommandResultSchema)
-            def post(self, body: dict[str, Any], issue_id: UUID) -> Any:
-                app = services().app
-                return _act(issue_id, lambda v: call(app, issue_id, body, v))
+        def post(self: Any, body: dict[str, Any], issue_id: UUID) -> Any:
+            app = services().app
+            return _act(issue_id, lambda v: call(app, issue_id, body, v))
 
-        Command.post.__doc__ = f"{doc}\n\n{Command.post.__doc__ or ''}"
+        post.__doc__ = doc
+        decorated = require(*roles)(
+            blp.arguments(schema)(blp.response(200, CommandResultSchema)(post))
+        )
+        command = type(f"Command_{path}", (MethodView,), {"post": decorated})
+        blp.route(f"/<uuid:issue_id>/{path}", endpoint=path.replace("-", "_"))(command)
 
     return register
 

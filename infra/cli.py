@@ -225,9 +225,10 @@ def run_as_cli(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 
 from infra.cli_assessment import report  # noqa: E402
-from infra.cli_grid import sla  # noqa: E402
+from infra.cli_grid import grid_funnel, sla  # noqa: E402
 
 main.add_command(sla)
+main.add_command(grid_funnel)
 main.add_command(report)
 
 if __name__ == "__main__":

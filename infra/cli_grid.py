@@ -73,3 +73,25 @@ def define_default(start: str | None) -> None:
     finally:
         system.close()
     click.echo(f"SLA policy version {result.version} at position {result.position}")
+
+
+@click.command("grid-funnel")
+@click.option("--from", "month_from", help="first month, YYYY-MM")
+@click.option("--to", "month_to", help="last month, YYYY-MM")
+@click.option("--by", type=click.Choice(["street", "community", "compound"]))
+def grid_funnel(month_from: str | None, month_to: str | None, by: str | None) -> None:
+    """Print the grid-loop funnel (reported → … → resolved) from the read model, as JSON."""
+    import json
+
+    from infra.cli import _system
+    from projections.issue_metrics import funnel
+
+    system = _system()
+    try:
+        system.catch_up()
+        with system.read_engine.connect() as conn:
+            rows = funnel(conn, by=by, month_from=month_from, month_to=month_to)
+    finally:
+        system.close()
+    for row in rows:
+        click.echo(json.dumps(row, ensure_ascii=False))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from uuid import UUID
@@ -9,10 +11,10 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from domain.commands import CommandResult
-from domain.errors import Conflict, IdempotencyKeyReused
+from domain.errors import Conflict, DomainError, IdempotencyKeyReused
 from infra.command_log import CommandRecord, pending_command
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 12
 
 
 class CommandGateway:
@@ -33,19 +35,27 @@ class CommandGateway:
             earlier = self._earlier(idempotency_key, fingerprint)
             if earlier is not None:
                 return earlier, True
-        for _attempt in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             scope = (
                 pending_command(idempotency_key, fingerprint) if idempotency_key else nullcontext()
             )
             try:
                 with scope:
                     result = command()
+            except DomainError:
+                # a concurrent request with the same key may have won while we ran
+                earlier = self._earlier(idempotency_key, fingerprint) if idempotency_key else None
+                if earlier is not None:
+                    return earlier, True
+                raise
             except IntegrityError:
                 if idempotency_key:
                     earlier = self._earlier(idempotency_key, fingerprint)
                     if earlier is not None:
                         return earlier, True
-                continue  # another writer won the race: reload and re-check the rules
+                # another writer won the race: back off, reload and re-check the rules
+                time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
+                continue
             self.on_commit()
             return result, False
         raise Conflict("the aggregate kept changing under this command; try again")

@@ -52,32 +52,42 @@ class ProjectionRunner:
         self, *, until: int | None = None, progress: Callable[[int], None] | None = None
     ) -> int:
         """Apply every event after the stored position (up to `until`); returns how many
-        log entries were read."""
+        log positions it advanced. Only the projection's topics are read (filtered in SQL)."""
         read = 0
         while True:
             position, generation = self._load_state()
             if until is not None and position >= until:
                 return read
-            page = self.app.recorder.select_notifications(
-                start=position, limit=self.page_size, inclusive_of_start=False
-            )
-            if not page:
+            head = self.app.recorder.max_notification_id() or 0
+            if head <= position:
                 return read
-            events = self._decode(page)
+            page = self.app.recorder.select_notifications(
+                start=position,
+                limit=self.page_size,
+                stop=head,
+                topics=self._topics,
+                inclusive_of_start=False,
+            )
+            # a short page means nothing else for us up to `head`: jump there
+            new_position = page[-1].id if len(page) == self.page_size else head
             try:
-                self._apply(events, position, page[-1].id, generation)
+                self._apply(self._decode(page), position, new_position, generation)
             except PositionMoved:
                 self._state = None
                 self.cache.clear()
                 continue
-            read += len(page)
+            read += new_position - position
             if progress is not None:
-                progress(len(page))
+                progress(new_position - position)
 
     def _decode(self, page: list[Any]) -> list[tuple[int, str, Any]]:
         topics = self.projection.topics
         to_event = self.app.mapper.to_domain_event
         return [(n.id, n.topic, to_event(n)) for n in page if n.topic in topics]
+
+    @property
+    def _topics(self) -> list[str]:
+        return sorted(self.projection.topics)
 
     def _apply(
         self, events: list[tuple[int, str, Any]], old: int, new: int, generation: int

@@ -9,6 +9,7 @@ the chain, and no committed event is ever without its link.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import astuple
 from typing import Any
 
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -51,20 +52,13 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         links = extend_chain(head, positions, stored_events)
         c.executemany(
             f"INSERT INTO {self.chain_table} (position, prev_position, hash) VALUES (?, ?, ?)",
-            [(link.position, link.prev_position, link.hash) for link in links],
+            [astuple(link) for link in links],
         )
         record = record_for(positions, stored_events)
         if record is not None:
             c.execute(
                 f"INSERT INTO {self.commands_table} VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    record.key,
-                    record.fingerprint,
-                    record.aggregate_id,
-                    record.version,
-                    record.position,
-                    record.recorded_at,
-                ),
+                astuple(record),
             )
         return positions
 
@@ -123,20 +117,13 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             SQL("INSERT INTO {} (position, prev_position, hash) VALUES (%s, %s, %s)").format(
                 self._chain
             ),
-            [(link.position, link.prev_position, link.hash) for link in links],
+            [astuple(link) for link in links],
         )
         record = record_for(positions, stored_events)
         if record is not None:
             curs.execute(
                 SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(self._commands),
-                (
-                    record.key,
-                    record.fingerprint,
-                    record.aggregate_id,
-                    record.version,
-                    record.position,
-                    record.recorded_at,
-                ),
+                astuple(record),
             )
         return positions
 

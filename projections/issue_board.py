@@ -130,7 +130,7 @@ class IssueBoardProjection(Projection):
             "version": event.originator_version,
             "position": view.position,
         }
-        view.put("service_issues", row)
+        view.insert("service_issues", row)
 
     @handles(ServiceIssue.Accepted)
     def service_issue_accepted(self, event: Any, view: ViewBatch) -> None:
@@ -241,6 +241,9 @@ def filtered(
     as_of: datetime | None = None,
     month_from: str | None = None,
     month_to: str | None = None,
+    states: tuple[str, ...] | None = None,
+    reported_from: datetime | None = None,
+    reported_to: datetime | None = None,
     **areas: Any,
 ) -> Any:
     for column in AREA_FILTERS:
@@ -250,6 +253,12 @@ def filtered(
         stmt = stmt.where(issues.c.category == category)
     if state:
         stmt = stmt.where(issues.c.state == state)
+    if states is not None:
+        stmt = stmt.where(issues.c.state.in_(states))
+    if reported_from is not None:
+        stmt = stmt.where(issues.c.reported_at >= utc(reported_from))
+    if reported_to is not None:
+        stmt = stmt.where(issues.c.reported_at <= utc(reported_to))
     if month_from:
         stmt = stmt.where(issues.c.reported_month >= month_from)
     if month_to:

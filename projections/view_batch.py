@@ -75,6 +75,13 @@ class ViewBatch:
         entry.row, entry.dirty = row, True
         return row
 
+    def insert(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        """Insert a row whose key is known to be new (an aggregate's created-event): no
+        lookup first. It can be read and changed later in the same batch."""
+        cache_key = (table, self._key(table, row))
+        self.cache.entries[cache_key] = _Entry(row, False, True)
+        return row
+
     def update(self, table: str, *key: Any, **changes: Any) -> dict[str, Any]:
         row = self.get(table, *key)
         if row is None:

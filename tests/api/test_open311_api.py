@@ -56,6 +56,12 @@ def test_post_with_api_key_then_get(client: Any, system: Any) -> None:
     assert with_status == []
     listed = client.get(f"{BASE}/requests.json", query_string={"service_code": "noise"}).json
     assert [r["service_request_id"] for r in listed] == [request_id]
+    opened = client.get(f"{BASE}/requests.json", query_string={"status": "open"}).json
+    assert [r["service_request_id"] for r in opened] == [request_id]
+    future = {"start_date": "2999-01-01T00:00:00+08:00"}
+    assert client.get(f"{BASE}/requests.json", query_string=future).json == []
+    by_ids = client.get(f"{BASE}/requests.json", query_string={"service_request_id": request_id})
+    assert by_ids.json[0]["service_request_id"] == request_id
 
 
 def test_post_refusals(client: Any, auth: Any, system: Any) -> None:
@@ -79,5 +85,12 @@ def test_post_refusals(client: Any, auth: Any, system: Any) -> None:
         headers=auth("auditor"),
     )
     assert auditor.status_code == 403
+    resident = auth("resident")
+    nowhere = client.post(
+        f"{BASE}/requests.json",
+        data={**form, "attribute[compound_id]": str(ids["street"])},
+        headers=resident,
+    )
+    assert nowhere.status_code == 422 and "attribute[compound_id]" in nowhere.json["errors"]
     assert system.app.recorder.max_notification_id() == head
     assert client.get(f"{BASE}/requests/nope.json").status_code == 404

@@ -63,6 +63,19 @@ def test_lifecycle_over_http_and_masking_by_role(client: Any, auth: Any, ids: di
     assert funnel[0]["resolved"] == 1 and funnel[0]["area_id"] == str(ids["community"])
 
 
+def test_erasing_a_reporter_forgets_the_contact(client: Any, auth: Any, ids: dict) -> None:
+    admin = auth("district_admin")
+    made = client.post(URL, json=body(ids, reporter_ref="resident-9"), headers=admin).json
+    read = {"min_position": made["position"]}
+    url = "/api/v1/grid-loop/reporters/resident-9/contact"
+    assert client.delete(url, headers=auth("auditor")).status_code == 403
+    assert client.delete(url, headers=admin).status_code == 204
+    assert client.delete(url, headers=admin).status_code == 404
+    after = client.get(f"{URL}/{made['id']}", query_string=read, headers=admin).json
+    assert after["reporter_contact"] is None
+    assert after["reporter_contact_masked"] == "138****1234"
+
+
 @pytest.mark.parametrize(
     "overrides, field",
     [
