@@ -8,8 +8,15 @@ from __future__ import annotations
 from domain.assessment_service import AssessmentCommands
 from domain.grid_service import GridCommands
 from domain.org_registry_service import OrgRegistryCommands
+from domain.party_building_service import PartyBuildingCommands
 from domain.service_issues_service import ServiceIssueCommands
 
 
-class RedPropertyApp(OrgRegistryCommands, ServiceIssueCommands, GridCommands, AssessmentCommands):
+class RedPropertyApp(
+    OrgRegistryCommands,
+    ServiceIssueCommands,
+    GridCommands,
+    PartyBuildingCommands,
+    AssessmentCommands,
+):
     name = "RedProperty"

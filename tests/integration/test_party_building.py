@@ -1,0 +1,65 @@
+"""Party building commands through the application, on both backends."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from domain.errors import AlreadyExists, RuleViolation
+from domain.metadata import command_context
+from domain.property_companies import PropertyCompany
+
+
+def _compound(app: Any) -> Any:
+    d = app.register_org_unit(kind="district", code="D", name="天桥区")
+    s = app.register_org_unit(kind="street", code="S", name="街道", parent_id=d.id)
+    c = app.register_org_unit(kind="community", code="C", name="社区", parent_id=s.id)
+    return s.id, app.register_org_unit(
+        kind="compound", code="X", name="小区", parent_id=c.id, compound_type="open"
+    ).id
+
+
+def test_contracts_and_orgs_are_saved_atomically(system: Any) -> None:
+    app = system.app
+    with command_context(actor_id="t"):
+        street, compound = _compound(app)
+        a = app.register_property_company(credit_code="91370105MA3C000001", name="康都物业")
+        b = app.register_property_company(credit_code="91370105MA3C000002", name="B")
+        with pytest.raises(AlreadyExists):
+            app.register_property_company(credit_code="91370105ma3c000001", name="dup")
+        app.sign_service_contract(a.id, compound_id=compound, starts_on=date(2020, 1, 1))
+        head = app.recorder.max_notification_id()
+        with pytest.raises(RuleViolation):
+            app.sign_service_contract(b.id, compound_id=compound, starts_on=date(2020, 6, 1))
+        assert app.recorder.max_notification_id() == head
+        contract = PropertyCompany.contract_id_for(a.id, compound, date(2020, 1, 1))
+        app.end_service_contract(a.id, contract, on=date(2020, 5, 31), reason="解聘")
+        app.sign_service_contract(b.id, compound_id=compound, starts_on=date(2020, 6, 1))
+        org = app.found_party_org(
+            code="P1",
+            name="康都物业党支部",
+            host_kind="property_company",
+            company_ids=[a.id],
+            method="standalone",
+            kind="branch",
+            founded_on=date(2020, 3, 1),
+            street_id=street,
+        )
+        head = app.recorder.max_notification_id()
+        with pytest.raises(AlreadyExists):
+            app.found_party_org(
+                code="P2",
+                name="again",
+                host_kind="property_company",
+                company_ids=[a.id, b.id],
+                method="joint",
+                kind="branch",
+                founded_on=date(2020, 4, 1),
+            )
+        assert app.recorder.max_notification_id() == head
+        assert app.repository.get(b.id).party_org_id is None
+        app.record_membership(org.id, change="joined", member_ref="M1", on=date(2020, 3, 2))
+        assert app.repository.get(org.id).members == ["M1"]
+        assert app.repository.get(a.id).party_org_id == org.id
