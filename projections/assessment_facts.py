@@ -71,6 +71,13 @@ assessment_compounds = Table(
     Column("households", BigInteger, nullable=False),
 )
 
+assessment_orgs = Table(
+    "assessment_orgs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("community_id", String(36)),
+)
+
 assessment_issues = Table(
     "assessment_issues",
     metadata,

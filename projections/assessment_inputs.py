@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from projections.assessment_facts import PROJECTION_NAME, metadata
 from projections.assessment_inputs_grid import GridInputs
+from projections.assessment_inputs_party import PartyInputs
 from projections.base import Projection
 
 
-class AssessmentInputsProjection(GridInputs, Projection):
+class AssessmentInputsProjection(GridInputs, PartyInputs, Projection):
     name = PROJECTION_NAME
     metadata = metadata

@@ -201,3 +201,73 @@ def test_reassessment_as_of_and_what_if(system: Any) -> None:
     assert app.recorder.max_notification_id() == head
     card = next(c for c in what_if["cards"] if c["subject_id"] == c1)
     assert [ln["indicator"] for ln in card["lines"]] == ["satisfaction_rate", "complaint_rate"]
+
+
+def test_companies_are_scored_on_contracts_routed_issues_and_party_orgs(system: Any) -> None:
+    app = system.app
+    ids = small_district(app)
+    with at("2020-01-05T09:00:00"):
+        company = app.register_property_company(
+            credit_code="91370105MA3C000001", name="康都物业"
+        ).id
+        app.sign_service_contract(company, compound_id=ids["compound1"], starts_on=date(2020, 1, 1))
+        app.found_party_org(
+            code="P1",
+            name="康都物业党支部",
+            host_kind="property_company",
+            company_ids=[company],
+            method="standalone",
+            kind="branch",
+            founded_on=date(2020, 6, 1),
+        )
+        other = app.register_property_company(credit_code="91370105MA3C000002", name="乙物业").id
+    for day, rating in (("2020-10-05", "satisfied"), ("2020-11-11", "dissatisfied")):
+        with at(f"{day}T10:00:00"):
+            issue = report(app, ids, 1)
+        lifecycle(app, issue, company, day, rating)
+    specs = [
+        {**SPECS[0], "weight": 40},
+        {**SPECS[1], "weight": 40},
+        {
+            "code": "party_coverage",
+            "weight": 20,
+            "direction": "higher",
+            "lower": 0.0,
+            "upper": 100.0,
+            "no_data_score": 0.0,
+        },
+    ]
+    scheme_def = {
+        "subjects": ["property_company"],
+        "bands": BANDS,
+        "indicators": [{**s, "subject_kind": "property_company"} for s in specs],
+    }
+    with at("2020-01-01T09:00:00"):
+        scheme = app.define_assessment_scheme(
+            code="C", name="企业", definition=scheme_def, effective_from=date(2020, 1, 1)
+        ).id
+        period = app.open_assessment_period(key="2020Q4", scheme_id=scheme).id
+    compute_publish(system, period, "2020Q4")
+    with system.read_engine.connect() as conn:
+        ranking = q.ranking(conn, str(period), 1, "property_company")
+        card = q.scorecard(conn, str(period), 1, "property_company", str(company))
+        trend = q.trend(conn, "property_company", str(company))
+    # 乙: no issues (no-data scores 100, 100) and no party org: 40 + 40 + 0 = 80
+    # 康都: 50% satisfied -> 0; 1 complaint per 100 households -> 50 x 0.4; org -> 20 = 40
+    assert [(r["subject_name"], r["total"]) for r in ranking] == [
+        ("乙物业", 80.0),
+        ("康都物业", 40.0),
+    ]
+    assert all(r["result_sent_position"] is not None for r in ranking)
+    lines = {ln["indicator"]: ln for ln in card["lines"]}
+    assert (lines["complaint_rate"]["numerator"], lines["complaint_rate"]["denominator"]) == (
+        2,
+        200,
+    )
+    assert lines["satisfaction_rate"]["value"] == 50.0
+    assert lines["party_coverage"]["value"] == 100.0
+    other_card = q.scorecard(
+        system.read_engine.connect(), str(period), 1, "property_company", str(other)
+    )
+    assert {ln["indicator"]: ln for ln in other_card["lines"]}["party_coverage"]["value"] == 0.0
+    assert trend[0]["key"] == "2020Q4"
