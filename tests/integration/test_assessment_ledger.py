@@ -266,8 +266,7 @@ def test_companies_are_scored_on_contracts_routed_issues_and_party_orgs(system: 
     )
     assert lines["satisfaction_rate"]["value"] == 50.0
     assert lines["party_coverage"]["value"] == 100.0
-    other_card = q.scorecard(
-        system.read_engine.connect(), str(period), 1, "property_company", str(other)
-    )
+    with system.read_engine.connect() as conn:
+        other_card = q.scorecard(conn, str(period), 1, "property_company", str(other))
     assert {ln["indicator"]: ln for ln in other_card["lines"]}["party_coverage"]["value"] == 0.0
     assert trend[0]["key"] == "2020Q4"
