@@ -10,6 +10,8 @@ from flask_smorest import Api, Blueprint
 from marshmallow import RAISE
 
 from api import (
+    assessment,
+    assessment_reads,
     branch_life,
     grid_workers,
     health,
@@ -39,6 +41,8 @@ BLUEPRINTS = [
     party_coverage.blp,
     branch_life.blp,
     party_activities.blp,
+    assessment.blp,
+    assessment_reads.blp,
 ]
 
 DESCRIPTION = """The ledger of record of Tianqiao District's Red Property (红色物业) programme.

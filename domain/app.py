@@ -5,6 +5,7 @@ Each area contributes a mixin of commands (`<area>_service.py`); this class comp
 
 from __future__ import annotations
 
+from domain.assessment_service import AssessmentCommands
 from domain.branch_life_service import BranchLifeCommands
 from domain.grid_service import GridCommands
 from domain.org_registry_service import OrgRegistryCommands
@@ -22,5 +23,6 @@ class RedPropertyApp(
     PartyCoverageCommands,
     BranchLifeCommands,
     PartyActivityCommands,
+    AssessmentCommands,
 ):
     name = "RedProperty"

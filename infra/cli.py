@@ -224,12 +224,14 @@ def run_as_cli(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         return fn(*args, **kwargs)
 
 
+from infra.cli_assessment import report  # noqa: E402
 from infra.cli_grid import grid_funnel, sla  # noqa: E402
 from infra.cli_party import party_figures  # noqa: E402
 
 main.add_command(sla)
 main.add_command(grid_funnel)
 main.add_command(party_figures)
+main.add_command(report)
 
 if __name__ == "__main__":
     main()

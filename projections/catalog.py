@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from projections.assessment_inputs import AssessmentInputsProjection
+from projections.assessment_ledger import AssessmentLedgerProjection
 from projections.base import Projection
 from projections.branch_life import BranchLifeProjection
 from projections.dual_coverage import DualCoverageProjection
@@ -25,4 +27,6 @@ def all_projections() -> list[Projection]:
         OwnersCommitteesProjection(),
         BranchLifeProjection(),
         PartyActivitiesProjection(),
+        AssessmentInputsProjection(),
+        AssessmentLedgerProjection(),
     ]

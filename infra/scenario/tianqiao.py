@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from domain.app import RedPropertyApp
-from infra.scenario import grid_loop, org_registry, party_building, party_life
+from infra.scenario import assessment, grid_loop, org_registry, party_building, party_life
 from infra.scenario.context import ScenarioContext
 
 Step = Callable[[ScenarioContext], None]
@@ -15,6 +15,7 @@ STEPS: list[tuple[str, Step]] = [
     ("party building", party_building.load),
     ("party life", party_life.load),
     ("grid loop", grid_loop.load),
+    ("assessment", assessment.load),  # after every step whose events it scores
 ]
 
 

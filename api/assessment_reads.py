@@ -1,0 +1,195 @@
+"""Assessment ledger endpoints, reads (R13, R24): rankings (current, as published on a
+date, or the draft), scorecards, the events behind a line, trends, and what-if."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from werkzeug.exceptions import NotFound
+
+from api.assessment import LEDGER, current_facts, period_id
+from api.auth import READERS, require
+from api.commands import ensure_fresh, services
+from api.schemas import PageArgs, ReadArgs
+from domain.assessment_period import AssessmentPeriod
+from domain.indicators import INDICATORS, SUBJECT_KINDS
+from domain.metadata import occurred_at
+from projections import assessment_queries as q
+from projections.assessment_facts import fact_rows
+
+blp = Blueprint(
+    "assessment_reads",
+    __name__,
+    url_prefix="/api/v1/assessment",
+    description="Assessment ledger reads: rankings, scorecards, drill-down, trend, what-if.",
+)
+
+
+class WhichRevision(ReadArgs):
+    as_of = fields.Date(
+        metadata={"description": "the revision published by the end of this day (Shanghai)"}
+    )
+    by_record_time = fields.Boolean(
+        load_default=False,
+        metadata={"description": "apply as_of to when publication was recorded, not its date"},
+    )
+    revision = fields.Integer(validate=validate.Range(min=1, max=1000))
+    draft = fields.Boolean(load_default=False, metadata={"description": "the latest draft"})
+
+
+class RankingArgs(WhichRevision):
+    subject_kind = fields.String(required=True, validate=validate.OneOf(SUBJECT_KINDS))
+
+
+class WhatIfArgs(ReadArgs):
+    scheme_version = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+
+
+def _revision(conn: Any, key: str, args: dict[str, Any]) -> dict[str, Any]:
+    pid = str(period_id(key))
+    if args.get("revision"):
+        found = next(
+            (r for r in q.revisions_of(conn, pid) if r["revision"] == args["revision"]), None
+        )
+    elif args.get("draft"):
+        found = q.draft_revision(conn, pid)
+    else:
+        found = q.published_revision(
+            conn, pid, args.get("as_of"), by_record_time=args.get("by_record_time", False)
+        )
+    if found is None:
+        raise NotFound(f"no such revision of period {key} (not published then?)")
+    return found
+
+
+def _header(rev: dict[str, Any]) -> dict[str, Any]:
+    keep = ("key", "revision", "state", "reason", "scheme_version", "facts_position")
+    return {**{k: rev[k] for k in keep}, **{k: rev[k] for k in ("published_at", "recorded_at")}}
+
+
+@blp.route("/periods/<string:key>")
+class PeriodResource(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReadArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any], key: str) -> Any:
+        """A period with every revision (state, reason, publication time)."""
+        ensure_fresh(LEDGER, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            period = q.get_period(conn, key)
+            if period is None:
+                raise NotFound(f"no period {key}")
+            return {**period, "revisions": q.revisions_of(conn, period["id"])}
+
+
+@blp.route("/periods/<string:key>/rankings")
+class Rankings(MethodView):
+    @require(*READERS)
+    @blp.arguments(RankingArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any], key: str) -> Any:
+        """Ranking of companies or communities: total, grade, rank. Latest published by
+        default; `as_of=2021-01-10` for the ranking as published that day."""
+        ensure_fresh(LEDGER, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            rev = _revision(conn, key, args)
+            items = q.ranking(conn, rev["period_id"], rev["revision"], args["subject_kind"])
+        return {**_header(rev), "subject_kind": args["subject_kind"], "items": items}
+
+
+@blp.route("/periods/<string:key>/scorecards/<string:kind>/<uuid:subject_id>")
+class Scorecard(MethodView):
+    @require(*READERS)
+    @blp.arguments(WhichRevision, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any], key: str, kind: str, subject_id: Any) -> Any:
+        """One subject's scorecard: a line per indicator with numerator, denominator,
+        value, normalised score, weight, weighted score and the source event positions."""
+        ensure_fresh(LEDGER, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            rev = _revision(conn, key, args)
+            card = q.scorecard(conn, rev["period_id"], rev["revision"], kind, str(subject_id))
+        if card is None:
+            raise NotFound(f"no scorecard of {kind} {subject_id} in {key}")
+        return {**_header(rev), **card}
+
+
+@blp.route("/periods/<string:key>/scorecards/<string:kind>/<uuid:subject_id>/<string:code>")
+class LineEvents(MethodView):
+    @require(*READERS)
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any], key: str, kind: str, subject_id: Any, code: str) -> Any:
+        """Drill-down: the events behind one line of the latest published scorecard (or
+        `revision`), each with the facts it contributed."""
+        if code not in INDICATORS:
+            raise NotFound(f"no indicator {code}")
+        svc = services()
+        ensure_fresh(LEDGER, min_position=args.get("min_position"))
+        with svc.read_engine.connect() as conn:
+            rev = _revision(conn, key, args)
+            card = q.scorecard(conn, rev["period_id"], rev["revision"], kind, str(subject_id))
+            line = next(
+                (ln for ln in (card or {}).get("lines", []) if ln["indicator"] == code), None
+            )
+            if line is None:
+                raise NotFound(f"no line {code} on that scorecard")
+            start = (args["page"] - 1) * args["per_page"]
+            page = line["positions"][start : start + args["per_page"]]
+            contributed = fact_rows(
+                conn, subject_kind=kind, subject_id=str(subject_id), positions=page
+            )
+        facts_at: dict[int, dict[str, float]] = {}
+        for row in contributed:
+            if row["fact"] in INDICATORS[code].facts:
+                facts_at.setdefault(row["position"], {})[row["fact"]] = row["value"]
+        items = []
+        for position in page:
+            (n,) = svc.app.recorder.select_notifications(start=position, limit=1)
+            event = svc.app.mapper.to_domain_event(n)
+            items.append(
+                {
+                    "position": n.id,
+                    "topic": n.topic,
+                    "originator_id": str(n.originator_id),
+                    "originator_version": n.originator_version,
+                    "occurred_at": occurred_at(event).isoformat(),
+                    "facts": facts_at.get(n.id, {}),
+                }
+            )
+        return {
+            "indicator": code,
+            "items": items,
+            "page": args["page"],
+            "per_page": args["per_page"],
+            "total": len(line["positions"]),
+        }
+
+
+@blp.route("/trend/<string:kind>/<uuid:subject_id>")
+class Trend(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReadArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any], kind: str, subject_id: Any) -> Any:
+        """A subject's total, grade and rank per period (latest published revisions)."""
+        ensure_fresh(LEDGER, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            return q.trend(conn, kind, str(subject_id))
+
+
+@blp.route("/periods/<string:key>/what-if")
+class WhatIf(MethodView):
+    @require(*READERS)
+    @blp.arguments(WhatIfArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any], key: str) -> Any:
+        """How the period would score under another version of its scheme, from the
+        current facts. Stores nothing."""
+        pid = period_id(key)
+        services().app.load(AssessmentPeriod, pid)
+        facts = current_facts(key)
+        return services().app.what_if_assessment(pid, facts, scheme_version=args["scheme_version"])

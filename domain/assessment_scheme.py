@@ -1,0 +1,191 @@
+"""Assessment schemes (R13): indicators, weights, normalisation and grade bands, versioned.
+
+A scheme is an aggregate whose only events are definitions: `Defined` (version 1) and
+`Revised` (versions 2, 3, ...), so scheme version n is aggregate version n and any past
+score can be recomputed under the scheme in force then. Each definition takes effect on
+its `effective_from` date.
+
+A definition is plain data (it is stored in the events):
+    {"subjects": ["property_company", "community"],
+     "indicators": [{"code": "satisfaction_rate", "subject_kind": "property_company",
+                     "weight": 30, "direction": "higher", "lower": 60, "upper": 100,
+                     "no_data_score": 100}, ...],
+     "bands": [{"grade": "优秀", "min": 90, "max": 100}, ...]}
+Weights are percentages that sum to 100 for each subject kind; bands are [min, max)
+intervals (the top band includes 100) that do not overlap and together cover 0..100.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.base import LedgerAggregate, natural_id, require_text
+from domain.errors import NotFound, RuleViolation
+from domain.indicators import INDICATORS, SUBJECT_KINDS
+
+GRADES = ("优秀", "良好", "合格", "不合格")
+DIRECTIONS = ("higher", "lower")
+
+
+class WeightsDoNotSumTo100(RuleViolation):
+    code = "weights_do_not_sum_to_100"
+
+
+class OverlappingGradeBands(RuleViolation):
+    code = "overlapping_grade_bands"
+
+
+class UnknownIndicator(RuleViolation):
+    code = "unknown_indicator"
+
+
+class AssessmentScheme(LedgerAggregate):
+    @staticmethod
+    def create_id(code: str, **_: object) -> UUID:
+        return natural_id("assessment-scheme", code)
+
+    @classmethod
+    def define(
+        cls, *, code: str, name: str, definition: dict[str, Any], effective_from: date
+    ) -> AssessmentScheme:
+        return cls(
+            code=require_text(code, "code", max_len=40),
+            name=require_text(name, "name", max_len=100),
+            definition=validate_definition(definition),
+            effective_from=effective_from,
+        )
+
+    @event("Defined")
+    def __init__(
+        self, *, code: str, name: str, definition: dict[str, Any], effective_from: date
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.versions: list[dict[str, Any]] = []
+        self._add_version(definition, effective_from, "defined")
+
+    def revise(self, definition: dict[str, Any], effective_from: date, note: str) -> None:
+        checked = validate_definition(definition)
+        if effective_from < self.versions[-1]["effective_from"]:
+            raise RuleViolation(
+                "a new version cannot take effect before the previous one",
+                field="effective_from",
+            )
+        self._revised(
+            definition=checked,
+            effective_from=effective_from,
+            note=require_text(note, "note", max_len=500),
+        )
+
+    @event("Revised")
+    def _revised(self, definition: dict[str, Any], effective_from: date, note: str) -> None:
+        self._add_version(definition, effective_from, note)
+
+    def _add_version(self, definition: dict[str, Any], effective_from: date, note: str) -> None:
+        self.versions.append(
+            {
+                "version": len(self.versions) + 1,
+                "effective_from": effective_from,
+                "note": note,
+                **definition,
+            }
+        )
+
+    # -- queries --------------------------------------------------------------------------
+
+    def version_def(self, version: int) -> dict[str, Any]:
+        if not 1 <= version <= len(self.versions):
+            raise NotFound(f"scheme {self.code} has no version {version}")
+        return self.versions[version - 1]
+
+    def in_force_on(self, day: date) -> dict[str, Any]:
+        """The latest version whose effective date is on or before `day`."""
+        for version in reversed(self.versions):
+            if version["effective_from"] <= day:
+                return version
+        raise RuleViolation(
+            f"scheme {self.code} is not in force on {day.isoformat()}", field="scheme_id"
+        )
+
+
+def validate_definition(definition: dict[str, Any]) -> dict[str, Any]:
+    """Check a definition and return it in canonical form (rounded numbers, sorted)."""
+    subjects = list(definition.get("subjects") or [])
+    if not subjects or any(s not in SUBJECT_KINDS for s in subjects):
+        raise RuleViolation(f"subjects must be some of {list(SUBJECT_KINDS)}", field="subjects")
+    indicators = [_check_indicator(i, subjects) for i in definition.get("indicators") or []]
+    seen = {(i["subject_kind"], i["code"]) for i in indicators}
+    if len(seen) != len(indicators):
+        raise RuleViolation("an indicator is listed twice for a subject", field="indicators")
+    for subject in subjects:
+        total = round(sum(i["weight"] for i in indicators if i["subject_kind"] == subject), 2)
+        if total != 100:
+            raise WeightsDoNotSumTo100(
+                f"weights for {subject} sum to {total}%, not 100%", field="indicators"
+            )
+    return {
+        "subjects": sorted(subjects),
+        "indicators": indicators,
+        "bands": _check_bands(definition.get("bands") or []),
+    }
+
+
+def _check_indicator(raw: dict[str, Any], subjects: list[str]) -> dict[str, Any]:
+    code = raw.get("code")
+    if code not in INDICATORS:
+        raise UnknownIndicator(f"unknown indicator {code!r}", field="indicators")
+    subject = raw.get("subject_kind")
+    if subject not in subjects:
+        raise RuleViolation(f"{code}: subject_kind must be one of {subjects}", field="indicators")
+    if subject not in INDICATORS[code].subjects:
+        raise UnknownIndicator(f"{code} does not apply to {subject}", field="indicators")
+    if raw.get("direction") not in DIRECTIONS:
+        raise RuleViolation(f"{code}: direction must be higher or lower", field="indicators")
+    weight = round(float(raw.get("weight", 0)), 2)
+    lower, upper = float(raw.get("lower", 0)), float(raw.get("upper", 100))
+    no_data = float(raw.get("no_data_score", 100))
+    if weight <= 0:
+        raise RuleViolation(f"{code}: weight must be positive", field="indicators")
+    if upper <= lower:
+        raise RuleViolation(f"{code}: upper bound must exceed lower bound", field="indicators")
+    if not 0 <= no_data <= 100:
+        raise RuleViolation(f"{code}: no_data_score must be 0..100", field="indicators")
+    return {
+        "code": code,
+        "subject_kind": subject,
+        "weight": weight,
+        "direction": raw["direction"],
+        "lower": lower,
+        "upper": upper,
+        "no_data_score": no_data,
+    }
+
+
+def _check_bands(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    bands = []
+    for band in raw:
+        if band.get("grade") not in GRADES:
+            raise RuleViolation(f"grade must be one of {GRADES}", field="bands")
+        low, high = float(band.get("min", 0)), float(band.get("max", 0))
+        if not 0 <= low < high <= 100:
+            raise RuleViolation("a band needs 0 <= min < max <= 100", field="bands")
+        bands.append({"grade": band["grade"], "min": low, "max": high})
+    bands.sort(key=lambda b: b["min"])
+    if len({b["grade"] for b in bands}) != len(bands):
+        raise OverlappingGradeBands("a grade is listed twice", field="bands")
+    for before, after in zip(bands, bands[1:], strict=False):
+        if after["min"] < before["max"]:
+            raise OverlappingGradeBands(
+                f"{before['grade']} and {after['grade']} overlap", field="bands"
+            )
+        if after["min"] > before["max"]:
+            raise RuleViolation(
+                f"no grade for scores {before['max']}..{after['min']}", field="bands"
+            )
+    if not bands or bands[0]["min"] != 0 or bands[-1]["max"] != 100:
+        raise RuleViolation("bands must cover scores 0..100", field="bands")
+    return bands

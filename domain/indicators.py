@@ -1,0 +1,273 @@
+"""Assessment indicators (R13, R10): pure functions of a subject's facts for one period.
+
+A *fact* is a named count collected from events by `projections/assessment_inputs.py`,
+per subject (property company or community) and per month in Asia/Shanghai business time.
+Two kinds of facts:
+
+- flow facts are summed over the months of the period (e.g. issues accepted in 2020Q4);
+- stock facts are summed over every month up to the period's last month (+1 when a thing
+  starts, -1 when it ends), giving the state at the end of the period (e.g. households
+  under contract on 31 December).
+
+Each indicator reads its facts and returns a `Measure`: numerator, denominator and value.
+A zero denominator gives value None ("no data"); the scheme then decides the score.
+The docstring of every indicator function is its definition of record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+# -- facts --------------------------------------------------------------------------------
+
+FLOW_FACTS = (
+    "issues_reported",  # ServiceIssue.Reported
+    "issues_accepted",  # ServiceIssue.Accepted
+    "issues_accepted_on_time",  # ServiceIssue.Accepted by accept_due
+    "issues_handled",  # ServiceIssue.Handled
+    "issues_handled_on_time",  # ServiceIssue.Handled by handle_due
+    "issues_closed",  # ServiceIssue.Closed
+    "issues_reopened",  # ServiceIssue.Reopened
+    "feedback_given",  # ServiceIssue.FeedbackGiven
+    "feedback_satisfied",  # FeedbackGiven rated satisfied or basically satisfied
+    "grid_assessments",  # grid-worker assessments recorded
+    "grid_assessment_points",  # sum of their total scores (0-100 each)
+    "meetings_branch_assembly",  # 三会一课: 支部党员大会
+    "meetings_branch_committee",  # 支部委员会
+    "meetings_party_group",  # 党小组会
+    "meetings_party_lesson",  # 党课
+    "joint_events",  # joint events co-hosted (R7/R14)
+    "joint_event_participants",  # participants of those events
+)
+STOCK_FACTS = (
+    "households_under_contract",  # households of compounds served (company) / in (community)
+    "party_orgs",  # active party organisations covering the subject
+    "instructors",  # party-building instructors in post
+    "party_branches",  # active party orgs that hold 三会一课 (same as party_orgs today)
+)
+ALL_FACTS = FLOW_FACTS + STOCK_FACTS
+
+# "三会一课" minimum per party branch: meetings per month (assembly and lesson quarterly,
+# committee and party group monthly). A rule, not code: change it here, in one place.
+MEETING_RULE: dict[str, float] = {
+    "meetings_branch_assembly": 1 / 3,
+    "meetings_branch_committee": 1.0,
+    "meetings_party_group": 1.0,
+    "meetings_party_lesson": 1 / 3,
+}
+
+MONTHS_FACT = "period_months"  # put in the facts by the caller: length of the period
+
+
+@dataclass(frozen=True)
+class Measure:
+    numerator: float
+    denominator: float
+    value: float | None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str  # zh-CN
+    unit: str
+    subjects: tuple[str, ...]  # subject kinds it applies to
+    facts: tuple[str, ...]  # facts it reads (drill-down returns their events)
+    measure: Callable[[Mapping[str, float]], Measure]
+
+    @property
+    def definition(self) -> str:
+        return " ".join((self.measure.__doc__ or "").split())
+
+
+def _ratio(num: float, den: float, scale: float = 100.0) -> Measure:
+    return Measure(num, den, round(num / den * scale, 4) if den else None)
+
+
+def satisfaction_rate(f: Mapping[str, float]) -> Measure:
+    """Resident satisfaction rate, %. Numerator: FeedbackGiven events in the period rated
+    satisfied or basically satisfied. Denominator: all FeedbackGiven events in the period.
+    Subject: the company the issue was routed to / the community of its compound."""
+    return _ratio(f.get("feedback_satisfied", 0), f.get("feedback_given", 0))
+
+
+def complaint_rate(f: Mapping[str, float]) -> Measure:
+    """Complaint rate per 100 households. Numerator: issues reported (ServiceIssue.Reported)
+    in the period in the compounds of the subject. Denominator: households under contract
+    at the end of the period (company: compounds with an active service contract;
+    community: compounds registered in it), divided by 100."""
+    return _ratio(f.get("issues_reported", 0), f.get("households_under_contract", 0))
+
+
+def response_rate(f: Mapping[str, float]) -> Measure:
+    """Response rate, %. Numerator: issues accepted in the period on time: the Accepted
+    event's business time is not after the Reported event's accept_due, and no
+    DeadlineMissed for the accept stage came before it. Denominator: issues accepted
+    (ServiceIssue.Accepted) in the period."""
+    return _ratio(f.get("issues_accepted_on_time", 0), f.get("issues_accepted", 0))
+
+
+def resolution_rate(f: Mapping[str, float]) -> Measure:
+    """Resolution rate, %. Numerator: issues closed (ServiceIssue.Closed, after assessed
+    feedback) in the period. Denominator: issues handled (ServiceIssue.Handled) in the
+    period. Capped at 100 (closures of issues handled in an earlier period)."""
+    m = _ratio(f.get("issues_closed", 0), f.get("issues_handled", 0))
+    return Measure(m.numerator, m.denominator, None if m.value is None else min(m.value, 100.0))
+
+
+def on_time_handling_rate(f: Mapping[str, float]) -> Measure:
+    """On-time handling rate, %. Numerator: issues handled in the period on time: the
+    Handled event's business time is not after the handle_due of the Accepted (or last
+    Reopened) event, and no DeadlineMissed for the handle stage of that cycle came before
+    it. Denominator: issues handled (ServiceIssue.Handled) in the period."""
+    return _ratio(f.get("issues_handled_on_time", 0), f.get("issues_handled", 0))
+
+
+def reopen_rate(f: Mapping[str, float]) -> Measure:
+    """Reopen rate, %. Numerator: ServiceIssue.Reopened events in the period (dissatisfied
+    feedback reopens an issue). Denominator: ServiceIssue.Handled events in the period."""
+    return _ratio(f.get("issues_reopened", 0), f.get("issues_handled", 0))
+
+
+def grid_worker_assessment_average(f: Mapping[str, float]) -> Measure:
+    """Grid-worker assessment average, points (0-100, R10). Numerator: sum of the scores
+    (one per grid worker and dimension 用/考/察/评) of GridWorkerAssessment.Recorded events
+    of the company whose assessed period ends in the period. Denominator: number of those
+    scores."""
+    return _ratio(f.get("grid_assessment_points", 0), f.get("grid_assessments", 0), 1.0)
+
+
+def party_coverage(f: Mapping[str, float]) -> Measure:
+    """Party-building work coverage, % (R3 双覆盖): 100 if at the end of the period the
+    subject has an active party organisation or a party-building instructor in post,
+    else 0. Numerator: 1 or 0. Denominator: 1."""
+    covered = 1.0 if f.get("party_orgs", 0) > 0 or f.get("instructors", 0) > 0 else 0.0
+    return _ratio(covered, 1.0)
+
+
+def meeting_compliance(f: Mapping[str, float]) -> Measure:
+    """ "三会一课" compliance, %. For each meeting kind k, required_k = active party
+    branches at the end of the period x round(months in period x minimum per month);
+    numerator = sum over k of min(meetings of kind k held in the period, required_k);
+    denominator = sum of required_k (minimum: assembly and party lesson quarterly,
+    branch committee and party group monthly — `MEETING_RULE`)."""
+    months = f.get(MONTHS_FACT, 0)
+    branches = f.get("party_branches", 0)
+    num = den = 0.0
+    for fact, per_month in MEETING_RULE.items():
+        required = branches * max(1, round(months * per_month)) if months else 0
+        num += min(f.get(fact, 0), required)
+        den += required
+    return _ratio(num, den)
+
+
+def joint_events_held(f: Mapping[str, float]) -> Measure:
+    """Joint events, count (R7/R14). Numerator: joint events co-hosted by the subject (or
+    held in the community) in the period. Denominator: 1."""
+    return _ratio(f.get("joint_events", 0), 1.0, 1.0)
+
+
+def joint_event_participation(f: Mapping[str, float]) -> Measure:
+    """Joint-event participation per 100 households. Numerator: participants recorded for
+    the joint events of the period. Denominator: households under contract at the end of
+    the period, divided by 100."""
+    return _ratio(f.get("joint_event_participants", 0), f.get("households_under_contract", 0))
+
+
+BOTH = ("property_company", "community")
+SUBJECT_KINDS = BOTH
+
+INDICATORS: dict[str, Indicator] = {
+    i.code: i
+    for i in (
+        Indicator(
+            "satisfaction_rate",
+            "居民满意度",
+            "%",
+            BOTH,
+            ("feedback_given", "feedback_satisfied"),
+            satisfaction_rate,
+        ),
+        Indicator(
+            "complaint_rate",
+            "物业投诉率(每百户)",
+            "per 100 households",
+            BOTH,
+            ("issues_reported", "households_under_contract"),
+            complaint_rate,
+        ),
+        Indicator(
+            "response_rate",
+            "响应率",
+            "%",
+            BOTH,
+            ("issues_accepted", "issues_accepted_on_time"),
+            response_rate,
+        ),
+        Indicator(
+            "resolution_rate",
+            "解决率",
+            "%",
+            BOTH,
+            ("issues_closed", "issues_handled"),
+            resolution_rate,
+        ),
+        Indicator(
+            "on_time_handling_rate",
+            "按时办结率",
+            "%",
+            BOTH,
+            ("issues_handled", "issues_handled_on_time"),
+            on_time_handling_rate,
+        ),
+        Indicator(
+            "reopen_rate",
+            "重办率",
+            "%",
+            BOTH,
+            ("issues_reopened", "issues_handled"),
+            reopen_rate,
+        ),
+        Indicator(
+            "grid_worker_assessment",
+            "网格员考核平均分",
+            "points",
+            ("property_company",),
+            ("grid_assessments", "grid_assessment_points"),
+            grid_worker_assessment_average,
+        ),
+        Indicator(
+            "party_coverage",
+            "党组织或党建指导员覆盖",
+            "%",
+            BOTH,
+            ("party_orgs", "instructors"),
+            party_coverage,
+        ),
+        Indicator(
+            "meeting_compliance",
+            "三会一课落实率",
+            "%",
+            BOTH,
+            ("party_branches", *MEETING_RULE),
+            meeting_compliance,
+        ),
+        Indicator(
+            "joint_events",
+            "联建活动次数",
+            "events",
+            BOTH,
+            ("joint_events",),
+            joint_events_held,
+        ),
+        Indicator(
+            "joint_event_participation",
+            "联建活动参与(每百户)",
+            "per 100 households",
+            BOTH,
+            ("joint_event_participants", "households_under_contract"),
+            joint_event_participation,
+        ),
+    )
+}

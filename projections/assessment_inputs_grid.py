@@ -1,0 +1,182 @@
+"""Assessment input facts from the org registry and the grid closed loop (R1, R9).
+
+Subjects: a community is scored on the issues of its compounds; a company on the issues
+routed to it (`Accepted.company_id`) and, for complaints, on the issues reported in the
+compounds it serves under contract when they are reported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.grid_workers import GridWorkerAssessment
+from domain.issue_catalog import POSITIVE_RATINGS
+from domain.org_registry import OrgUnit
+from domain.service_issues import ServiceIssue
+from projections.assessment_facts import (
+    COMMUNITY,
+    COMPANY,
+    add_fact,
+    add_fact_in_month,
+    due_met,
+    put_subject,
+)
+from projections.base import handles, id_str
+from projections.view_batch import ViewBatch
+
+
+def last_month_of(period: str) -> str:
+    year, part = period.split("-")
+    return f"{year}-{int(part[1]) * 3:02d}" if part.startswith("Q") else period
+
+
+def _households(view: ViewBatch, event: Any, compound: dict[str, Any], sign: int) -> None:
+    subjects = [(COMMUNITY, compound["community_id"]), (COMPANY, compound["company_id"])]
+    add_fact(view, event, subjects, "households_under_contract", sign * compound["households"])
+
+
+def _issue_subjects(issue: dict[str, Any]) -> list[tuple[str, str | None]]:
+    return [(COMMUNITY, issue["community_id"]), (COMPANY, issue["company_id"])]
+
+
+class GridInputs:
+    @handles(OrgUnit.Registered)
+    def org_unit_registered(self, event: Any, view: ViewBatch) -> None:
+        unit_id = str(event.originator_id)
+        if event.kind == "community":
+            put_subject(view, COMMUNITY, unit_id, event.name)
+        elif event.kind == "compound":
+            compound = {
+                "id": unit_id,
+                "community_id": id_str(event.parent_id),
+                "company_id": None,
+                "households": event.households or 0,
+            }
+            view.put("assessment_compounds", compound)
+            _households(view, event, compound, +1)
+
+    @handles(OrgUnit.Renamed)
+    def org_unit_renamed(self, event: Any, view: ViewBatch) -> None:
+        row = view.get("assessment_subjects", COMMUNITY, str(event.originator_id))
+        if row is not None:
+            view.update("assessment_subjects", COMMUNITY, row["id"], name=event.name)
+
+    @handles(OrgUnit.Moved)
+    def org_unit_moved(self, event: Any, view: ViewBatch) -> None:
+        compound = view.get("assessment_compounds", str(event.originator_id))
+        if compound is None:
+            return
+        add_fact(
+            view,
+            event,
+            [(COMMUNITY, compound["community_id"])],
+            "households_under_contract",
+            -compound["households"],
+        )
+        compound = view.update(
+            "assessment_compounds", compound["id"], community_id=str(event.to_parent_id)
+        )
+        add_fact(
+            view,
+            event,
+            [(COMMUNITY, compound["community_id"])],
+            "households_under_contract",
+            compound["households"],
+        )
+
+    @handles(OrgUnit.Closed)
+    def org_unit_closed(self, event: Any, view: ViewBatch) -> None:
+        compound = view.get("assessment_compounds", str(event.originator_id))
+        if compound is not None:
+            add_fact(
+                view,
+                event,
+                [(COMMUNITY, compound["community_id"])],
+                "households_under_contract",
+                -compound["households"],
+            )
+            view.update("assessment_compounds", compound["id"], households=0)
+
+    # -- service issues -------------------------------------------------------------------
+
+    @handles(ServiceIssue.Reported)
+    def service_issue_reported(self, event: Any, view: ViewBatch) -> None:
+        compound = view.get("assessment_compounds", id_str(event.compound_id)) or {}
+        issue = {
+            "id": str(event.originator_id),
+            "compound_id": id_str(event.compound_id),
+            "community_id": id_str(event.community_id) or compound.get("community_id"),
+            "company_id": None,
+            "accept_due": event.accept_due.isoformat() if event.accept_due else None,
+            "handle_due": None,
+            "missed": "",
+        }
+        view.put("assessment_issues", issue)
+        subjects = [(COMMUNITY, issue["community_id"]), (COMPANY, compound.get("company_id"))]
+        add_fact(view, event, subjects, "issues_reported")
+
+    @handles(ServiceIssue.Accepted)
+    def service_issue_accepted(self, event: Any, view: ViewBatch) -> None:
+        issue = view.update(
+            "assessment_issues",
+            str(event.originator_id),
+            company_id=id_str(event.company_id),
+            handle_due=event.handle_due.isoformat() if event.handle_due else None,
+        )
+        subjects = _issue_subjects(issue)
+        add_fact(view, event, subjects, "issues_accepted")
+        if due_met(event, issue["accept_due"]) and "accept" not in issue["missed"]:
+            add_fact(view, event, subjects, "issues_accepted_on_time")
+
+    @handles(ServiceIssue.Handled)
+    def service_issue_handled(self, event: Any, view: ViewBatch) -> None:
+        issue = view.get("assessment_issues", str(event.originator_id))
+        assert issue is not None
+        subjects = _issue_subjects(issue)
+        add_fact(view, event, subjects, "issues_handled")
+        if due_met(event, issue["handle_due"]) and "handle" not in issue["missed"]:
+            add_fact(view, event, subjects, "issues_handled_on_time")
+
+    @handles(ServiceIssue.FeedbackGiven)
+    def service_issue_feedback_given(self, event: Any, view: ViewBatch) -> None:
+        issue = view.get("assessment_issues", str(event.originator_id))
+        assert issue is not None
+        add_fact(view, event, _issue_subjects(issue), "feedback_given")
+        if event.rating in POSITIVE_RATINGS:
+            add_fact(view, event, _issue_subjects(issue), "feedback_satisfied")
+
+    @handles(ServiceIssue.Reopened)
+    def service_issue_reopened(self, event: Any, view: ViewBatch) -> None:
+        issue = view.update(
+            "assessment_issues",
+            str(event.originator_id),
+            handle_due=event.handle_due.isoformat() if event.handle_due else None,
+            missed="",
+        )
+        add_fact(view, event, _issue_subjects(issue), "issues_reopened")
+
+    @handles(ServiceIssue.Closed)
+    def service_issue_closed(self, event: Any, view: ViewBatch) -> None:
+        issue = view.get("assessment_issues", str(event.originator_id))
+        assert issue is not None
+        add_fact(view, event, _issue_subjects(issue), "issues_closed")
+
+    @handles(ServiceIssue.DeadlineMissed)
+    def service_issue_deadline_missed(self, event: Any, view: ViewBatch) -> None:
+        issue = view.get("assessment_issues", str(event.originator_id))
+        assert issue is not None
+        view.update(
+            "assessment_issues", issue["id"], missed=f"{issue['missed']} {event.stage}".strip()
+        )
+
+    # -- grid-worker assessments (R10) ----------------------------------------------------
+
+    @handles(GridWorkerAssessment.Recorded)
+    def grid_worker_assessment_recorded(self, event: Any, view: ViewBatch) -> None:
+        """Counted in the last month of the assessed period ("2020-07", "2020-Q3"):
+        one assessment per score line (worker x dimension), points = the line's score."""
+        month = last_month_of(event.period)
+        company = [(COMPANY, id_str(event.company_id))]
+        points = sum(line["score"] for line in event.lines)
+        add_fact_in_month(view, month, company, "grid_assessments", len(event.lines))
+        add_fact_in_month(view, month, company, "grid_assessment_points", points)
