@@ -179,7 +179,7 @@ class KafkaRelay:
         return {
             "max_block_ms": ms,
             "request_timeout_ms": max(ms // 2, 1000),
-            "delivery_timeout_ms": ms + 1000,
+            "delivery_timeout_ms": ms + max(ms // 2, 1000) + 1000,
         }
 
     def disconnect(self) -> None:

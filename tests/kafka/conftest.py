@@ -57,7 +57,6 @@ def kafka_system(
     settings = make_settings(
         kafka_bootstrap=tansu.bootstrap,
         kafka_topic=f"t-{uuid.uuid4().hex[:10]}",
-        kafka_options={"request_timeout_ms": "3000"},
     )
     system = build_system(settings)
     system.extra["tansu"] = tansu
