@@ -224,5 +224,10 @@ def run_as_cli(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         return fn(*args, **kwargs)
 
 
+from infra.cli_kafka import kafka_worker, relay  # noqa: E402
+
+main.add_command(relay)
+main.add_command(kafka_worker)
+
 if __name__ == "__main__":
     main()
