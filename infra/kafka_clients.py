@@ -71,6 +71,7 @@ def make_consumer(settings: Settings, **defaults: Any) -> KafkaConsumer:
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         allow_auto_create_topics=False,
+        fetch_max_wait_ms=50,  # latency over batching (the default waits up to 500 ms)
         **defaults,
     )
     return KafkaConsumer(**config)

@@ -127,8 +127,7 @@ class KafkaRelay:
         delay = self.backoff[0]
         while not stop.is_set():
             try:
-                self.connect()
-                while self.publish_page():
+                if self.publish_available():
                     delay = self.backoff[0]
                 if once:
                     return self.stats.published
@@ -194,14 +193,32 @@ class KafkaRelay:
         """Send the next page, wait for every acknowledgement, then store the position.
         Returns how many log entries were published (0 at the head)."""
         self.connect()
-        position, offsets = self.stored()
-        messages = self.encode_page(position)
-        if not messages:
-            return 0
-        futures = [
+        messages = self.encode_page(self.stored()[0])
+        if messages:
+            self._acknowledge(messages, self._send(messages))
+        return len(messages)
+
+    def publish_available(self) -> int:
+        """Publish up to the head, page by page; the next page is read and encoded while the
+        broker acknowledges the previous one (its position is still stored only after)."""
+        self.connect()
+        messages, total = self.encode_page(self.stored()[0]), 0
+        while messages:
+            futures = self._send(messages)
+            upcoming = self.encode_page(messages[-1].position)
+            self._acknowledge(messages, futures)
+            total += len(messages)
+            messages = upcoming
+        return total
+
+    def _send(self, messages: list[Message]) -> list[Any]:
+        return [
             self._producer.send(self.topic, key=m.key, value=m.value, headers=m.headers)
             for m in messages
         ]
+
+    def _acknowledge(self, messages: list[Message], futures: list[Any]) -> None:
+        _, offsets = self.stored()
         self._producer.flush(timeout=self.flush_timeout)
         acked = dict(offsets)
         for future in futures:
@@ -214,7 +231,6 @@ class KafkaRelay:
         self.stats.sent += len(messages)
         if len(messages) == self.page_size:  # a full page: more may follow, say how far
             log.info("relay: published up to %d (lag %d)", messages[-1].position, self.lag())
-        return len(messages)
 
     def before_store(self, position: int) -> None:
         """Hook between the acknowledgement and the stored position (crash tests)."""
