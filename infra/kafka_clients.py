@@ -32,7 +32,7 @@ def client_config(settings: Settings, client: type, **defaults: Any) -> dict[str
     this class understands (producer-only options are not handed to the consumer)."""
     if not settings.kafka_bootstrap:
         raise RuntimeError("REDPROP_KAFKA_BOOTSTRAP is not set (host:port[,host:port])")
-    known = set(client.DEFAULT_CONFIG)
+    known = set(getattr(client, "DEFAULT_CONFIG", {}))
     options = {k: _coerce(v) for k, v in settings.kafka_options.items() if k in known}
     ignored = sorted(set(settings.kafka_options) - known - _ANY_CLIENT)
     if ignored and client is KafkaProducer:

@@ -78,7 +78,7 @@ class KafkaProjectionRunner:
         self.engine = engine
         self.projection = projection
         self.topic = settings.kafka_topic
-        self.ordered = not getattr(projection, "partition_safe", False)
+        self.ordered = not projection.partition_safe
         self.consumer = consumer or make_consumer(settings)
         everything = sorted(self.consumer.partitions_for_topic(self.topic) or ())
         everything = everything or list(range(settings.kafka_partitions))
