@@ -84,6 +84,7 @@ class KafkaProjectionRunner:
         everything = everything or list(range(settings.kafka_partitions))
         self.partitions = sorted(partitions) if partitions is not None else everything
         if self.ordered and self.partitions != everything:
+            self.consumer.close()
             raise ValueError(
                 f"{projection.name} needs the log order: one worker must own all partitions"
             )

@@ -87,3 +87,11 @@ def test_malformed_and_foreign_messages_are_skipped_and_counted(
     assert worker.counts["malformed"] == 4 * system.settings.kafka_partitions
     system.catch_up()
     assert rows(view_engine) == rows(system.read_engine)
+
+
+def test_a_projection_needing_log_order_refuses_a_share_of_the_partitions(
+    kafka_system: Any, view_engine: Any
+) -> None:
+    make_relay(kafka_system).connect()  # creates the topic
+    with pytest.raises(ValueError, match="all partitions"):
+        make_worker(kafka_system, view_engine, partitions=[0])
