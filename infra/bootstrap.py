@@ -105,6 +105,15 @@ def build_system(settings: Settings | None = None, *, start_worker: bool = False
         gateway,
         Freshness(read_engine, worker),
     )
+    if settings.kafka_bootstrap:  # report the relay's lag (the relay itself runs elsewhere)
+        from infra.kafka_relay import relay_status
+
+        relay_engine = (
+            make_engine(settings.database_url, schema=settings.database_schema)
+            if settings.read_database_url
+            else read_engine
+        )
+        system.extra["kafka_relay"] = lambda: relay_status(relay_engine, app, settings.kafka_topic)
     if start_worker:
         worker.start()
     return system

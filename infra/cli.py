@@ -232,6 +232,10 @@ main.add_command(sla)
 main.add_command(grid_funnel)
 main.add_command(party_figures)
 main.add_command(report)
+from infra.cli_kafka import kafka_worker, relay  # noqa: E402
+
+main.add_command(relay)
+main.add_command(kafka_worker)
 
 if __name__ == "__main__":
     main()

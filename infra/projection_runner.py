@@ -93,15 +93,15 @@ class ProjectionRunner:
         self, events: list[tuple[int, str, Any]], old: int, new: int, generation: int
     ) -> None:
         try:
-            with self.engine.begin() as conn:
-                self._advance(conn, old, new, generation)
-                view = ViewBatch(conn, self.tables, self.cache)
-                self.projection.apply_all(events, view)
-                view.flush()
-        except PositionMoved:
-            raise
+            apply_batch(
+                self.engine,
+                self.projection,
+                self.tables,
+                self.cache,
+                events,
+                lambda conn: self._advance(conn, old, new, generation),
+            )
         except Exception:
-            self.cache.clear()
             self._state = None
             raise
         self._state = (new, generation)
@@ -133,3 +133,25 @@ def read_state(engine: Engine, name: str) -> tuple[int, int]:
             conn.execute(insert(t).values(name=name, position=0, generation=0))
             return 0, 0
         return row.position, row.generation
+
+
+def apply_batch(
+    engine: Engine,
+    projection: Projection,
+    tables: dict[str, Table],
+    cache: RowCache,
+    events: list[tuple[int, str, Any]],
+    advance: Callable[[Connection], None],
+) -> None:
+    """One transaction: move the tracking record (`advance`, which raises `PositionMoved`
+    when another writer got there first), apply the events, write the rows. Shared by the
+    database-fed and the Kafka-fed runners; the row cache is dropped on any failure."""
+    try:
+        with engine.begin() as conn:
+            advance(conn)
+            view = ViewBatch(conn, tables, cache)
+            projection.apply_all(events, view)
+            view.flush()
+    except Exception:
+        cache.clear()
+        raise

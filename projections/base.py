@@ -31,6 +31,9 @@ def handles(*event_classes: type) -> Callable[[Handler], Handler]:
 class Projection:
     name: ClassVar[str]
     metadata: ClassVar[MetaData]
+    # True if handlers only read rows of the event's own aggregate, so a Kafka-fed runner
+    # may apply partitions independently (see infra/kafka_projection.py)
+    partition_safe: ClassVar[bool] = False
     _handlers: ClassVar[dict[str, Handler]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -1,0 +1,75 @@
+"""`redprop relay` and `redprop kafka-worker`: the log to Kafka, and projections from it."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+import click
+
+from infra.database import make_engine
+from infra.event_store import build_application
+from infra.kafka_projection import KafkaProjectionRunner, worker_mapper
+from infra.kafka_relay import KafkaRelay
+from infra.settings import Settings
+from projections.catalog import all_projections
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="publish up to the head of the log, then exit")
+@click.option("--from", "from_position", type=int, help="republish from this position")
+@click.option("--page-size", default=1000, show_default=True, type=int)
+def relay(once: bool, from_position: int | None, page_size: int) -> None:
+    """Publish the log to Kafka (REDPROP_KAFKA_BOOTSTRAP, REDPROP_KAFKA_TOPIC)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = Settings.from_env()
+    app = build_application(settings)
+    engine = make_engine(settings.database_url, schema=settings.database_schema, immediate=True)
+    runner = KafkaRelay(app, engine, settings, page_size=page_size)
+    if from_position is not None:
+        runner.store(max(from_position - 1, 0), {})
+    position = runner.run(once=once, stop=_stop_on_signals())
+    click.echo(f"published up to position {position} (lag {runner.lag()})")
+    app.close()
+    engine.dispose()
+
+
+@click.command("kafka-worker")
+@click.argument("names", nargs=-1)
+@click.option(
+    "--partitions",
+    envvar="REDPROP_KAFKA_WORKER_PARTITIONS",
+    help="comma-separated partitions this worker owns (default: all)",
+)
+@click.option("--once", is_flag=True, help="apply what is on the topic now, then exit")
+def kafka_worker(names: tuple[str, ...], partitions: str | None, once: bool) -> None:
+    """Run projections from the Kafka topic into REDPROP_READ_DATABASE_URL."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = Settings.from_env()
+    known = {p.name: p for p in all_projections()}
+    unknown = set(names) - set(known)
+    if unknown:
+        raise click.BadParameter(f"unknown projections {sorted(unknown)}; known: {sorted(known)}")
+    owned = [int(p) for p in partitions.split(",")] if partitions else None
+    url = settings.read_database_url or settings.database_url
+    engine = make_engine(url, schema=settings.database_schema, immediate=True)
+    mapper = worker_mapper()
+    runners = [
+        KafkaProjectionRunner(mapper, engine, known[name], settings, partitions=owned)
+        for name in names or known
+    ]
+    stop, idle = _stop_on_signals(), 0
+    while not stop.is_set() and not (once and idle >= 3):  # --once: three quiet polls
+        idle = 0 if sum(runner.poll(200) for runner in runners) else idle + 1
+    for runner in runners:
+        click.echo(str(runner.status()))
+        runner.close()
+    engine.dispose()

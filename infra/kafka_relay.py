@@ -1,0 +1,278 @@
+"""The relay: the notification log is the outbox; publish it, in log order, to Kafka.
+
+Each page of the log is sent (key = aggregate id, value = infra.integration_event), then
+flushed; only when the broker has acknowledged every message (acks=all) is the new position
+stored in `relay_positions`, in the event-store database. A crash between the two resends
+the page: at-least-once, never a gap (consumers drop duplicates by position).
+
+Besides the position the relay stores, per partition, the offset after its last
+acknowledged message. Kafka end offsets never go down, so if the broker reports lower ones
+(or the topic is gone) the broker lost the topic (a memory-only broker restarted, a topic
+deleted): the relay logs it and republishes from position 0. `redprop relay --from N`
+forces a restart point by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from kafka.errors import KafkaError
+from sqlalchemy import BigInteger, Column, Engine, MetaData, String, Table, Text, select, update
+
+from infra.chain import GENESIS, Link
+from infra.integration_event import Message, to_message
+from infra.kafka_clients import end_offsets, ensure_topic, make_consumer, make_producer
+from infra.settings import Settings
+
+log = logging.getLogger(__name__)
+
+metadata = MetaData()
+
+relay_positions = Table(
+    "relay_positions",
+    metadata,
+    Column("topic", String(249), primary_key=True),
+    Column("position", BigInteger, nullable=False),  # last log position acknowledged
+    Column("offsets", Text, nullable=False),  # JSON {partition: next offset} as acknowledged
+    Column("updated_at", String(40), nullable=False),
+)
+
+
+class BrokerReset(Exception):
+    """The broker holds less of the topic than it acknowledged: republish from 0."""
+
+
+@dataclass
+class RelayStats:
+    published: int = 0  # position stored
+    sent: int = 0  # messages acknowledged (duplicates included)
+    retries: int = 0
+    resets: int = 0
+    idempotent: bool | None = None
+    last_error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class KafkaRelay:
+    def __init__(
+        self,
+        app: Any,
+        engine: Engine,
+        settings: Settings,
+        *,
+        page_size: int = 1000,
+        flush_timeout: float = 30.0,
+        backoff: tuple[float, float] = (0.5, 30.0),
+        poll_seconds: float = 0.25,
+    ) -> None:
+        self.app = app
+        self.engine = engine
+        self.settings = settings
+        self.topic = settings.kafka_topic
+        self.page_size = page_size
+        self.flush_timeout = flush_timeout
+        self.backoff = backoff
+        self.poll_seconds = poll_seconds
+        self.stats = RelayStats()
+        self._producer: Any = None
+        self._partitions = settings.kafka_partitions
+        metadata.create_all(engine, checkfirst=True)
+
+    # -- the stored position ----------------------------------------------------------------
+
+    def stored(self) -> tuple[int, dict[int, int]]:
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(relay_positions).where(relay_positions.c.topic == self.topic)
+            ).first()
+            if row is None:
+                conn.execute(relay_positions.insert().values(self._row(0, {})))
+                return 0, {}
+        offsets = {int(k): v for k, v in json.loads(row.offsets).items()}
+        return row.position, offsets
+
+    def store(self, position: int, offsets: dict[int, int]) -> None:
+        self.stored()  # make sure the row exists
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(relay_positions)
+                .where(relay_positions.c.topic == self.topic)
+                .values(self._row(position, offsets))
+            )
+        self.stats.published = position
+
+    def _row(self, position: int, offsets: dict[int, int]) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "position": position,
+            "offsets": json.dumps({str(k): v for k, v in sorted(offsets.items())}),
+            "updated_at": datetime.now(UTC).isoformat(),
+        }
+
+    def lag(self) -> int:
+        head = self.app.recorder.max_notification_id() or 0
+        return head - self.stored()[0]
+
+    # -- running ----------------------------------------------------------------------------
+
+    def run(self, *, once: bool = False, stop: threading.Event | None = None) -> int:
+        """Publish until stopped (or, with `once`, until the head of the log); retry with
+        exponential backoff on broker errors. Returns the position reached."""
+        stop = stop or threading.Event()
+        delay = self.backoff[0]
+        while not stop.is_set():
+            try:
+                if self.publish_available():
+                    delay = self.backoff[0]
+                if once:
+                    return self.stats.published
+                stop.wait(self.poll_seconds)
+            except (KafkaError, BrokerReset, OSError) as exc:
+                self.stats.retries += 1
+                self.stats.last_error = repr(exc)
+                self.disconnect()
+                log.warning("relay: %r; retrying in %.1fs (lag %d)", exc, delay, self.lag())
+                stop.wait(delay)
+                delay = min(delay * 2, self.backoff[1])
+        self.disconnect()
+        return self.stats.published
+
+    def connect(self) -> None:
+        """Make sure the topic exists and still holds what was acknowledged; open a producer."""
+        if self._producer is not None:
+            return
+        timeouts = self._timeouts()
+        self._partitions = ensure_topic(self.settings, request_timeout_ms=timeouts["max_block_ms"])
+        position, offsets = self.stored()
+        consumer = make_consumer(self.settings, request_timeout_ms=timeouts["max_block_ms"] + 1)
+        try:
+            found = end_offsets(consumer, self.topic, self._partitions)
+        finally:
+            consumer.close()
+        lost = {p: (o, found.get(p, 0)) for p, o in offsets.items() if found.get(p, 0) < o}
+        if lost:
+            self._reset(f"end offsets {lost} (acknowledged, found) went down")
+        self._producer = self._open_producer(timeouts)
+        log.info("relay: connected; published %d, lag %d", position, self.lag())
+
+    def _open_producer(self, timeouts: dict[str, int]) -> Any:
+        """acks=all with an idempotent producer; without idempotence if the broker refuses."""
+        for idempotent in (True, False):
+            try:
+                producer = make_producer(self.settings, idempotent=idempotent, **timeouts)
+                self.stats.idempotent = idempotent
+                return producer
+            except KafkaError as exc:
+                if not idempotent:
+                    raise
+                log.warning("relay: idempotent producer refused (%r); using acks=all only", exc)
+        raise AssertionError("unreachable")
+
+    def _timeouts(self) -> dict[str, int]:
+        ms = int(self.flush_timeout * 1000)
+        return {
+            "max_block_ms": ms,
+            "request_timeout_ms": max(ms // 2, 1000),
+            "delivery_timeout_ms": ms + max(ms // 2, 1000) + 1000,
+        }
+
+    def disconnect(self) -> None:
+        if self._producer is not None:
+            try:
+                self._producer.close(timeout=0)
+            except Exception:  # noqa: BLE001 - a broken producer: drop it
+                log.debug("relay: closing the producer failed", exc_info=True)
+            self._producer = None
+
+    def publish_page(self) -> int:
+        """Send the next page, wait for every acknowledgement, then store the position.
+        Returns how many log entries were published (0 at the head)."""
+        self.connect()
+        messages = self.encode_page(self.stored()[0])
+        if messages:
+            self._acknowledge(messages, self._send(messages))
+        return len(messages)
+
+    def publish_available(self) -> int:
+        """Publish up to the head, page by page; the next page is read and encoded while the
+        broker acknowledges the previous one (its position is still stored only after)."""
+        self.connect()
+        messages, total = self.encode_page(self.stored()[0]), 0
+        while messages:
+            futures = self._send(messages)
+            upcoming = self.encode_page(messages[-1].position)
+            self._acknowledge(messages, futures)
+            total += len(messages)
+            messages = upcoming
+        return total
+
+    def _send(self, messages: list[Message]) -> list[Any]:
+        return [
+            self._producer.send(self.topic, key=m.key, value=m.value, headers=m.headers)
+            for m in messages
+        ]
+
+    def _acknowledge(self, messages: list[Message], futures: list[Any]) -> None:
+        _, offsets = self.stored()
+        self._producer.flush(timeout=self.flush_timeout)
+        acked = dict(offsets)
+        for future in futures:
+            meta = future.get(timeout=0)  # raises the send error, if any
+            if meta.offset < offsets.get(meta.partition, 0):
+                self._reset(f"partition {meta.partition} acknowledged offset {meta.offset}")
+            acked[meta.partition] = max(acked.get(meta.partition, 0), meta.offset + 1)
+        self.before_store(messages[-1].position)
+        self.store(messages[-1].position, acked)
+        self.stats.sent += len(messages)
+        if len(messages) == self.page_size:  # a full page: more may follow, say how far
+            log.info("relay: published up to %d (lag %d)", messages[-1].position, self.lag())
+
+    def before_store(self, position: int) -> None:
+        """Hook between the acknowledgement and the stored position (crash tests)."""
+
+    def encode_page(self, after: int) -> list[Message]:
+        recorder = self.app.recorder
+        page = recorder.select_notifications(
+            start=after, limit=self.page_size, inclusive_of_start=False
+        )
+        if not page:
+            return []
+        links = {link.position: link for link in recorder.select_links(after, len(page))}
+        first = links[page[0].id]
+        prev_hash = self._hash_at(first.prev_position)
+        messages = []
+        for notification in page:
+            link: Link = links[notification.id]
+            messages.append(to_message(self.app, notification, link, prev_hash))
+            prev_hash = link.hash
+        return messages
+
+    def _hash_at(self, position: int) -> bytes:
+        if position == 0:
+            return GENESIS
+        (link,) = self.app.recorder.select_links(position - 1, 1)
+        return bytes(link.hash)
+
+    def _reset(self, why: str) -> None:
+        self.stats.resets += 1
+        log.warning("relay: the broker lost topic %s (%s); republishing from 0", self.topic, why)
+        self.store(0, {})
+        raise BrokerReset(why)
+
+
+def relay_status(engine: Engine, app: Any, topic: str) -> dict[str, Any]:
+    """For /healthz: the published position and the lag behind the log head."""
+    head = app.recorder.max_notification_id() or 0
+    try:
+        with engine.connect() as conn:
+            position = conn.execute(
+                select(relay_positions.c.position).where(relay_positions.c.topic == topic)
+            ).scalar()
+    except Exception as exc:  # noqa: BLE001 - no relay has run against this database yet
+        return {"topic": topic, "published": None, "lag": head, "error": type(exc).__name__}
+    return {"topic": topic, "published": position or 0, "lag": head - (position or 0)}

@@ -1,0 +1,36 @@
+"""`redprop relay --once` and `redprop kafka-worker --once` from the environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from infra.bootstrap import build_system
+from infra.cli import main
+from infra.scenario.tianqiao import load_tianqiao
+from infra.settings import Settings
+
+pytestmark = pytest.mark.kafka
+
+
+def test_relay_and_worker_commands(broker: Any, tmp_path: Any) -> None:
+    env = {
+        "REDPROP_DATABASE_URL": f"sqlite:///{tmp_path}/ledger.db",
+        "REDPROP_READ_DATABASE_URL": f"sqlite:///{tmp_path}/worker-view.db",
+        "REDPROP_KAFKA_BOOTSTRAP": broker.bootstrap,
+        "REDPROP_KAFKA_TOPIC": "cli-topic",
+        "REDPROP_KAFKA_OPT_REQUEST_TIMEOUT_MS": "5000",
+    }
+    system = build_system(Settings.from_env(env))
+    load_tianqiao(system.app)
+    head = system.app.recorder.max_notification_id()
+    system.close()
+    cli = CliRunner()
+    relayed = cli.invoke(main, ["relay", "--once"], env=env)
+    assert relayed.exit_code == 0, relayed.output
+    assert f"published up to position {head} (lag 0)" in relayed.output
+    worked = cli.invoke(main, ["kafka-worker", "org_registry", "--once"], env=env)
+    assert worked.exit_code == 0, worked.output
+    assert f"'position': {head}" in worked.output
