@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import nullcontext
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
 from domain.commands import CommandResult
-from domain.errors import Conflict, IdempotencyKeyReused
+from domain.errors import Conflict, DomainError, IdempotencyKeyReused
 from infra.command_log import CommandRecord, pending_command
 
 MAX_ATTEMPTS = 5
@@ -28,24 +27,35 @@ class CommandGateway:
         fingerprint: str = "",
     ) -> tuple[CommandResult, bool]:
         """Run `command`; returns (result, replayed). A repeated key with the same
-        fingerprint returns the first result and stores nothing."""
-        if idempotency_key:
-            earlier = self._earlier(idempotency_key, fingerprint)
-            if earlier is not None:
-                return earlier, True
+        fingerprint returns the first result and stores nothing.
+
+        Optimistic: the key is not looked up first. The recorder stores the idempotency
+        record in the events' transaction (primary key = the key), so a repeat fails
+        there (IntegrityError) or earlier in the domain (e.g. AlreadyExists), and only
+        then is the first result looked up. A command that stored no event is checked too.
+        """
         for _attempt in range(MAX_ATTEMPTS):
-            scope = (
-                pending_command(idempotency_key, fingerprint) if idempotency_key else nullcontext()
-            )
-            try:
-                with scope:
+            if not idempotency_key:
+                try:
                     result = command()
-            except IntegrityError:
-                if idempotency_key:
-                    earlier = self._earlier(idempotency_key, fingerprint)
-                    if earlier is not None:
-                        return earlier, True
-                continue  # another writer won the race: reload and re-check the rules
+                except IntegrityError:
+                    continue  # another writer won the race: reload and re-check the rules
+                self.on_commit()
+                return result, False
+            try:
+                with pending_command(idempotency_key, fingerprint) as pending:
+                    result = command()
+            except (IntegrityError, DomainError) as failure:
+                earlier = self._earlier(idempotency_key, fingerprint)
+                if earlier is not None:
+                    return earlier, True
+                if isinstance(failure, IntegrityError):
+                    continue  # a lost race, not a repeat: reload and re-check the rules
+                raise
+            if not pending.stored:
+                earlier = self._earlier(idempotency_key, fingerprint)
+                if earlier is not None:
+                    return earlier, True
             self.on_commit()
             return result, False
         raise Conflict("the aggregate kept changing under this command; try again")
