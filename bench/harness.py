@@ -9,6 +9,7 @@ table and writes JSON to bench/results/.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import platform
@@ -20,7 +21,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -339,3 +340,31 @@ def write_json(
 
 def with_notes(row: Row, note: str) -> Row:
     return replace(row, notes="; ".join(n for n in (row.notes, note) if n))
+
+
+# -- a city log shared by the benchmarks of one run -------------------------------------------
+
+_LOGS: dict[tuple[str, int], Settings] = {}
+_LOG_STACK = ExitStack()
+atexit.register(_LOG_STACK.close)
+
+
+def city_log(backend: str, events: int) -> Settings:
+    """A database holding a generated city log of about `events` events (loaded through
+    the commands by infra.scenario.city), made once per run and backend, dropped at exit."""
+    key = (backend, events)
+    if key not in _LOGS:
+        from infra.bootstrap import build_system
+        from infra.scenario.city import CityPlan, generate
+
+        settings = _LOG_STACK.enter_context(temp_database(backend, "city"))
+        system = build_system(settings)
+        try:
+            start = time.perf_counter()
+            ctx = generate(system.app, CityPlan(days=100_000, max_events=events))
+            rate = per_second(ctx.head, time.perf_counter() - start)
+            print(f"   city log on {backend}: {ctx.head} events at {rate:,.0f}/s", file=sys.stderr)
+        finally:
+            system.close()
+        _LOGS[key] = settings
+    return _LOGS[key]
