@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import math
 import os
 import platform
 import sqlite3
@@ -158,7 +159,7 @@ def side_by_side(
 def percentile(values: Sequence[float], pct: float) -> float:
     """Nearest-rank percentile (pct in 0..100) of a non-empty sequence."""
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    rank = max(0, min(len(ordered) - 1, math.ceil(pct / 100 * len(ordered)) - 1))
     return ordered[rank]
 
 

@@ -224,5 +224,10 @@ def run_as_cli(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         return fn(*args, **kwargs)
 
 
+from infra.cli_bench import generate_city  # noqa: E402
+
+main.add_command(generate_city)
+
+
 if __name__ == "__main__":
     main()
