@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from hashlib import sha256
+from struct import Struct
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -27,6 +28,9 @@ def canonical_id(originator_id: Any) -> str:
     return str(originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id)))
 
 
+_LENGTH = Struct(">Q").pack  # 8-byte big-endian length prefix
+
+
 def link_hash(
     prev_hash: bytes,
     prev_position: int,
@@ -36,19 +40,16 @@ def link_hash(
     topic: str,
     state: bytes,
 ) -> bytes:
-    digest = sha256()
-    for part in (
+    parts = (
         prev_hash,
-        str(prev_position).encode(),
-        str(position).encode(),
+        b"%d" % prev_position,
+        b"%d" % position,
         canonical_id(originator_id).encode(),
-        str(version).encode(),
+        b"%d" % version,
         topic.encode(),
         bytes(state),
-    ):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.digest()
+    )
+    return sha256(b"".join([_LENGTH(len(part)) + part for part in parts])).digest()
 
 
 def extend_chain(

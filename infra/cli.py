@@ -236,6 +236,10 @@ from infra.cli_kafka import kafka_worker, relay  # noqa: E402
 
 main.add_command(relay)
 main.add_command(kafka_worker)
+from infra.cli_bench import generate_city  # noqa: E402
+
+main.add_command(generate_city)
+
 
 if __name__ == "__main__":
     main()

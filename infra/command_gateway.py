@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -30,32 +29,37 @@ class CommandGateway:
         fingerprint: str = "",
     ) -> tuple[CommandResult, bool]:
         """Run `command`; returns (result, replayed). A repeated key with the same
-        fingerprint returns the first result and stores nothing."""
-        if idempotency_key:
-            earlier = self._earlier(idempotency_key, fingerprint)
-            if earlier is not None:
-                return earlier, True
+        fingerprint returns the first result and stores nothing.
+
+        Optimistic: the key is not looked up first. The recorder stores the idempotency
+        record in the events' transaction (primary key = the key), so a repeat fails
+        there (IntegrityError) or earlier in the domain (e.g. AlreadyExists), and only
+        then is the first result looked up. A command that stored no event is checked too.
+        """
         for attempt in range(MAX_ATTEMPTS):
-            scope = (
-                pending_command(idempotency_key, fingerprint) if idempotency_key else nullcontext()
-            )
-            try:
-                with scope:
+            if not idempotency_key:
+                try:
                     result = command()
-            except DomainError:
-                # a concurrent request with the same key may have won while we ran
-                earlier = self._earlier(idempotency_key, fingerprint) if idempotency_key else None
+                except IntegrityError:
+                    _back_off(attempt)  # another writer won: reload and re-check the rules
+                    continue
+                self.on_commit()
+                return result, False
+            try:
+                with pending_command(idempotency_key, fingerprint) as pending:
+                    result = command()
+            except (IntegrityError, DomainError) as failure:
+                earlier = self._earlier(idempotency_key, fingerprint)
                 if earlier is not None:
                     return earlier, True
+                if isinstance(failure, IntegrityError):
+                    _back_off(attempt)  # a lost race, not a repeat: reload and re-check
+                    continue
                 raise
-            except IntegrityError:
-                if idempotency_key:
-                    earlier = self._earlier(idempotency_key, fingerprint)
-                    if earlier is not None:
-                        return earlier, True
-                # another writer won the race: back off, reload and re-check the rules
-                time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
-                continue
+            if not pending.stored:
+                earlier = self._earlier(idempotency_key, fingerprint)
+                if earlier is not None:
+                    return earlier, True
             self.on_commit()
             return result, False
         raise Conflict("the aggregate kept changing under this command; try again")
@@ -70,3 +74,7 @@ class CommandGateway:
                 field="Idempotency-Key",
             )
         return CommandResult(UUID(record.aggregate_id), record.version, record.position)
+
+
+def _back_off(attempt: int) -> None:
+    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))

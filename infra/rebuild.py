@@ -1,6 +1,7 @@
 """Rebuild a projection from position 0 beside the live one, then switch.
 
-The copy is built into `<table>__next` tables without secondary indexes (faster inserts).
+The copy is built into `<table>__next` tables, with their indexes under `__next` names
+(handlers query by them during the rebuild); the switch replaces them by the live names.
 The switch is one transaction: drop the live tables, rename the copies, create the
 indexes, and move the position (with a new generation) to the copy's. The API keeps
 serving the live tables until that commit.
@@ -25,7 +26,8 @@ def beside_tables(projection: Projection) -> dict[str, Table]:
     copies = {}
     for name, table in projection.tables.items():
         copy = table.to_metadata(metadata, name=table.name + SUFFIX)
-        copy.indexes.clear()
+        for index in copy.indexes:  # handlers query by them (e.g. find); names are global
+            index.name = f"{index.name}{SUFFIX}"
         copies[name] = copy
     return copies
 
@@ -65,6 +67,8 @@ def _switch(engine: Engine, projection: Projection, copies: dict[str, Table], tr
         for name, live in projection.tables.items():
             live.drop(conn, checkfirst=True)
             conn.execute(text(f'ALTER TABLE "{copies[name].name}" RENAME TO "{live.name}"'))
+            for index in copies[name].indexes:
+                index.drop(conn)
             for index in live.indexes:
                 index.create(conn)
         conn.execute(

@@ -8,6 +8,7 @@ the chain, and no committed event is ever without its link.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import astuple
 from typing import Any
@@ -20,7 +21,51 @@ from infra.chain import Link, extend_chain
 from infra.command_log import CommandRecord, record_for
 
 
+class ChainHeadCache:
+    """The last link this process committed, so the next insert can skip reading the chain
+    head when its first position directly follows it. Positions are never handed out
+    twice, so no other writer can have committed in between; a link is remembered only
+    after its transaction committed. Anything else (another process wrote, a gap on
+    PostgreSQL) falls back to reading the head under the write lock."""
+
+    def __init__(self) -> None:
+        self.committed: Link | None = None
+        self._pending = threading.local()
+
+    def head_for(self, first_position: int) -> Link | None | bool:
+        """The cached head if it precedes `first_position`, else False (read it)."""
+        head = self.committed
+        if head is not None and head.position == first_position - 1:
+            return head
+        return False
+
+    def stage(self, links: list[Link]) -> None:
+        self._pending.link = links[-1] if links else None
+
+    def commit(self) -> None:
+        link = getattr(self._pending, "link", None)
+        self._pending.link = None
+        if link is not None:
+            self.committed = link
+
+    def discard(self) -> None:
+        self._pending.link = None
+
+
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.head_cache = ChainHeadCache()
+
+    def insert_events(self, stored_events: Sequence[Any], **kwargs: Any) -> Any:
+        try:
+            positions = super().insert_events(stored_events, **kwargs)
+        except BaseException:
+            self.head_cache.discard()
+            raise
+        self.head_cache.commit()
+        return positions
+
     @property
     def chain_table(self) -> str:
         return f"{self.events_table_name}_chain"
@@ -43,17 +88,20 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(self, c: Any, stored_events: Sequence[Any], **kwargs: Any) -> Any:
         positions = super()._insert_events(c, stored_events, **kwargs)
         assert positions is not None
-        c.execute(
-            f"SELECT position, prev_position, hash FROM {self.chain_table} "
-            "ORDER BY position DESC LIMIT 1"
-        )
-        row = c.fetchone()
-        head = Link(row[0], row[1], bytes(row[2])) if row else None
-        links = extend_chain(head, positions, stored_events)
+        head = self.head_cache.head_for(positions[0]) if positions else False
+        if head is False:
+            c.execute(
+                f"SELECT position, prev_position, hash FROM {self.chain_table} "
+                "ORDER BY position DESC LIMIT 1"
+            )
+            row = c.fetchone()
+            head = Link(row[0], row[1], bytes(row[2])) if row else None
+        links = extend_chain(head, positions, stored_events)  # type: ignore[arg-type]
         c.executemany(
             f"INSERT INTO {self.chain_table} (position, prev_position, hash) VALUES (?, ?, ?)",
             [astuple(link) for link in links],
         )
+        self.head_cache.stage(links)
         record = record_for(positions, stored_events)
         if record is not None:
             c.execute(
@@ -83,6 +131,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         self.chain_table = f"{events_table_name}_chain"
         self.commands_table = f"{events_table_name}_commands"
+        self.head_cache = ChainHeadCache()
         schema = Identifier(self.datastore.schema)
         self._chain = SQL("{}.{}").format(schema, Identifier(self.chain_table))
         self._commands = SQL("{}.{}").format(schema, Identifier(self.commands_table))
@@ -105,26 +154,38 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         assert positions is not None
-        curs.execute(
-            SQL(
-                "SELECT position, prev_position, hash FROM {} ORDER BY position DESC LIMIT 1"
-            ).format(self._chain)
-        )
-        row = curs.fetchone()
-        head = Link(row["position"], row["prev_position"], bytes(row["hash"])) if row else None
-        links = extend_chain(head, positions, stored_events)
+        head = self.head_cache.head_for(positions[0]) if positions else False
+        if head is False:
+            curs.execute(
+                SQL(
+                    "SELECT position, prev_position, hash FROM {} ORDER BY position DESC LIMIT 1"
+                ).format(self._chain)
+            )
+            row = curs.fetchone()
+            head = Link(row["position"], row["prev_position"], bytes(row["hash"])) if row else None
+        links = extend_chain(head, positions, stored_events)  # type: ignore[arg-type]
         curs.executemany(
             SQL("INSERT INTO {} (position, prev_position, hash) VALUES (%s, %s, %s)").format(
                 self._chain
             ),
             [astuple(link) for link in links],
         )
+        self.head_cache.stage(links)
         record = record_for(positions, stored_events)
         if record is not None:
             curs.execute(
                 SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(self._commands),
                 astuple(record),
             )
+        return positions
+
+    def insert_events(self, stored_events: Sequence[Any], **kwargs: Any) -> Any:
+        try:
+            positions = super().insert_events(stored_events, **kwargs)
+        except BaseException:
+            self.head_cache.discard()
+            raise
+        self.head_cache.commit()
         return positions
 
     def select_links(self, after: int, limit: int) -> list[Link]:

@@ -77,7 +77,7 @@ class OrgRegistryProjection(Projection):
         assert community is not None
         changes = {"community_id": community["id"], "street_id": community["street_id"]}
         _touch(view, event, parent_id=community["id"], **changes)
-        for grid in view.find("org_units", compound_id=str(event.originator_id), kind="grid"):
+        for grid in view.find("org_units", parent_id=str(event.originator_id), kind="grid"):
             view.update("org_units", grid["id"], **changes)
 
     @handles(OrgUnit.Closed)

@@ -19,17 +19,21 @@ Key = tuple[str, tuple[Any, ...]]
 class _Entry:
     __slots__ = ("row", "in_db", "dirty")
 
-    def __init__(self, row: dict[str, Any] | None, in_db: bool, dirty: bool) -> None:
+    # in_db is None when a row was `put` without being read: the flush finds out, for all
+    # such rows of a table in one query, whether to insert or update them.
+    def __init__(self, row: dict[str, Any] | None, in_db: bool | None, dirty: bool) -> None:
         self.row, self.in_db, self.dirty = row, in_db, dirty
 
 
 class RowCache:
     def __init__(self, max_rows: int = 50_000) -> None:
         self.entries: OrderedDict[Key, _Entry] = OrderedDict()
+        self.dirty: set[Key] = set()  # keys changed since the last flush
         self.max_rows = max_rows
 
     def clear(self) -> None:
         self.entries.clear()
+        self.dirty.clear()
 
     def trim(self) -> None:
         while len(self.entries) > self.max_rows:
@@ -71,8 +75,12 @@ class ViewBatch:
     def put(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         """Insert or replace the row with this row's primary key."""
         key = self._key(table, row)
-        entry = self._entry(table, key)
+        cache_key = (table, key)
+        entry = self.cache.entries.get(cache_key)
+        if entry is None:  # not read: whether it exists is settled at flush, in bulk
+            entry = self.cache.entries[cache_key] = _Entry(row, None, True)
         entry.row, entry.dirty = row, True
+        self.cache.dirty.add(cache_key)
         return row
 
     def insert(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -88,6 +96,7 @@ class ViewBatch:
             raise LookupError(f"{table}: no row {key} (events out of order?)")
         row.update(changes)
         self.cache.entries[(table, tuple(key))].dirty = True
+        self.cache.dirty.add((table, tuple(key)))
         return row
 
     def add(self, table: str, row: dict[str, Any]) -> None:
@@ -97,12 +106,16 @@ class ViewBatch:
     def delete(self, table: str, *key: Any) -> None:
         entry = self._entry(table, key)
         entry.row, entry.dirty = None, True
+        self.cache.dirty.add((table, tuple(key)))
 
     def flush(self) -> None:
         inserts: dict[str, list[dict[str, Any]]] = {}
         updates: dict[str, list[dict[str, Any]]] = {}
         deletes: dict[str, list[dict[str, Any]]] = {}
-        for (table, key), entry in self.cache.entries.items():
+        changed = [(k, self.cache.entries[k]) for k in self.cache.dirty if k in self.cache.entries]
+        self.cache.dirty.clear()
+        self._settle_unknown([k for k, e in changed if e.in_db is None])
+        for (table, key), entry in changed:
             if not entry.dirty:
                 continue
             pk = self._pk_params(table, key)
@@ -127,6 +140,29 @@ class ViewBatch:
         self.cache.trim()
 
     # -- internals ------------------------------------------------------------------------
+
+    def _settle_unknown(self, keys: list[Key]) -> None:
+        """Mark which of these put-but-never-read rows already exist (one query per table
+        and 500 keys for single-column keys)."""
+        by_table: dict[str, list[tuple[Any, ...]]] = {}
+        for table, key in keys:
+            by_table.setdefault(table, []).append(key)
+        for table, table_keys in by_table.items():
+            t = self.tables[table]
+            cols = list(t.primary_key.columns)
+            found: set[tuple[Any, ...]] = set()
+            if len(cols) == 1:
+                for i in range(0, len(table_keys), 500):
+                    chunk = [k[0] for k in table_keys[i : i + 500]]
+                    rows = self.conn.execute(select(cols[0]).where(cols[0].in_(chunk)))
+                    found.update((r[0],) for r in rows)
+            else:
+                for key in table_keys:
+                    clause = and_(*(c == v for c, v in zip(cols, key, strict=True)))
+                    if self.conn.execute(select(*cols).where(clause)).first() is not None:
+                        found.add(key)
+            for key in table_keys:
+                self.cache.entries[(table, key)].in_db = key in found
 
     def _entry(self, table: str, key: tuple[Any, ...]) -> _Entry:
         cache_key = (table, tuple(key))
