@@ -88,6 +88,7 @@ class ViewBatch:
         lookup first. It can be read and changed later in the same batch."""
         cache_key = (table, self._key(table, row))
         self.cache.entries[cache_key] = _Entry(row, False, True)
+        self.cache.dirty.add(cache_key)
         return row
 
     def update(self, table: str, *key: Any, **changes: Any) -> dict[str, Any]:

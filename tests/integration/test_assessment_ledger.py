@@ -211,6 +211,8 @@ def test_companies_are_scored_on_contracts_routed_issues_and_party_orgs(system: 
             credit_code="91370105MA3C000001", name="康都物业"
         ).id
         app.sign_service_contract(company, compound_id=ids["compound1"], starts_on=date(2020, 1, 1))
+        other = app.register_property_company(credit_code="91370105MA3C000002", name="乙物业").id
+    with at("2020-06-01T09:00:00"):
         app.found_party_org(
             code="P1",
             name="康都物业党支部",
@@ -220,7 +222,6 @@ def test_companies_are_scored_on_contracts_routed_issues_and_party_orgs(system: 
             kind="branch",
             founded_on=date(2020, 6, 1),
         )
-        other = app.register_property_company(credit_code="91370105MA3C000002", name="乙物业").id
     for day, rating in (("2020-10-05", "satisfied"), ("2020-11-11", "dissatisfied")):
         with at(f"{day}T10:00:00"):
             issue = report(app, ids, 1)

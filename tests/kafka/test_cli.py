@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from infra.bootstrap import build_system
 from infra.cli import main
-from infra.scenario.tianqiao import load_tianqiao
+from tests.kafka.registry_scenario import load_registry
 from infra.settings import Settings
 
 pytestmark = pytest.mark.kafka
@@ -24,7 +24,7 @@ def test_relay_and_worker_commands(broker: Any, tmp_path: Any) -> None:
         "REDPROP_KAFKA_OPT_REQUEST_TIMEOUT_MS": "5000",
     }
     system = build_system(Settings.from_env(env))
-    load_tianqiao(system.app)
+    load_registry(system.app)
     head = system.app.recorder.max_notification_id()
     system.close()
     cli = CliRunner()

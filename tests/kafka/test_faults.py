@@ -10,7 +10,7 @@ from kafka import TopicPartition
 
 from infra.integration_event import parse
 from infra.kafka_clients import make_consumer
-from infra.scenario.tianqiao import load_tianqiao
+from tests.kafka.registry_scenario import load_registry
 from tests.kafka.conftest import make_relay, make_worker, rows
 
 pytestmark = pytest.mark.kafka
@@ -39,7 +39,7 @@ def topic_positions(settings: Any) -> list[int]:
 @pytest.mark.parametrize("kafka_system", ["own_broker"], indirect=True)
 def test_broker_restarted_mid_relay_ends_with_a_complete_topic(kafka_system: Any) -> None:
     system = kafka_system
-    compound = load_tianqiao(system.app).facts["compounds"][0]
+    compound = load_registry(system.app).facts["compounds"][0]
     relay = make_relay(system, page_size=50, flush_timeout=1.0, poll_seconds=0.05)
     relay.connect()
     relay.publish_page()
@@ -68,7 +68,7 @@ def test_relay_killed_between_send_and_store_duplicates_but_no_gap(
     kafka_system: Any, view_engine: Any
 ) -> None:
     system = kafka_system
-    load_tianqiao(system.app)
+    load_registry(system.app)
     relay = make_relay(system, page_size=100)
 
     def die(position: int) -> None:

@@ -9,7 +9,7 @@ from confluent_kafka import Consumer, TopicPartition
 from kafka import KafkaProducer
 
 from infra.integration_event import SCHEMA, parse
-from infra.scenario.tianqiao import load_tianqiao
+from tests.kafka.registry_scenario import load_registry
 from tests.kafka.conftest import make_relay, make_worker, rows
 
 pytestmark = pytest.mark.kafka
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.kafka
 
 def test_kafka_fed_projection_equals_database_fed(kafka_system: Any, view_engine: Any) -> None:
     system = kafka_system
-    ctx = load_tianqiao(system.app)
+    ctx = load_registry(system.app)
     compound = ctx.facts["compounds"][0]
     system.app.rename_org_unit(compound, name="改名小区")
     head = system.app.recorder.max_notification_id()
@@ -38,7 +38,7 @@ def test_kafka_fed_projection_equals_database_fed(kafka_system: Any, view_engine
 
 def test_an_independent_client_reads_our_messages(kafka_system: Any) -> None:
     system = kafka_system
-    load_tianqiao(system.app)
+    load_registry(system.app)
     head = make_relay(system).run(once=True)
     consumer = Consumer(
         {
@@ -68,7 +68,7 @@ def test_malformed_and_foreign_messages_are_skipped_and_counted(
     kafka_system: Any, view_engine: Any
 ) -> None:
     system = kafka_system
-    load_tianqiao(system.app)
+    load_registry(system.app)
     relay = make_relay(system, page_size=50)
     relay.connect()
     relay.publish_page()
