@@ -23,6 +23,7 @@ from api import (
     party_orgs,
     property_companies,
     service_issues,
+    subsidies,
 )
 from api.auth import load_principal
 from api.problems import register_error_handlers
@@ -43,6 +44,7 @@ BLUEPRINTS = [
     party_activities.blp,
     assessment.blp,
     assessment_reads.blp,
+    subsidies.blp,
 ]
 
 DESCRIPTION = """The ledger of record of Tianqiao District's Red Property (红色物业) programme.

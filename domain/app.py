@@ -13,6 +13,7 @@ from domain.party_activities_service import PartyActivityCommands
 from domain.party_building_service import PartyBuildingCommands
 from domain.party_coverage_service import PartyCoverageCommands
 from domain.service_issues_service import ServiceIssueCommands
+from domain.subsidy_service import SubsidyCommands
 
 
 class RedPropertyApp(
@@ -24,5 +25,6 @@ class RedPropertyApp(
     BranchLifeCommands,
     PartyActivityCommands,
     AssessmentCommands,
+    SubsidyCommands,
 ):
     name = "RedProperty"

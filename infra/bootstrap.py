@@ -18,6 +18,7 @@ from infra.personal_data import SqlKeyVault
 from infra.projection_runner import ProjectionRunner
 from infra.projection_worker import Freshness, ProjectionWorker
 from infra.settings import Settings
+from infra.subsidy_process import SubsidyProcess
 from projections.catalog import all_projections
 from projections.positions import read_positions
 
@@ -93,7 +94,8 @@ def build_system(settings: Settings | None = None, *, start_worker: bool = False
     runners = [ProjectionRunner(app, write_engine, p) for p in all_projections()]
     for runner in runners:
         runner.create_tables()
-    worker = ProjectionWorker(runners, settings.projection_poll_seconds)
+    processes = [SubsidyProcess(app, write_engine)]
+    worker = ProjectionWorker(runners, settings.projection_poll_seconds, processes=processes)
     gateway = CommandGateway(app, on_commit=worker.notify)
     system = System(
         settings,
@@ -105,6 +107,7 @@ def build_system(settings: Settings | None = None, *, start_worker: bool = False
         gateway,
         Freshness(read_engine, worker),
     )
+    system.extra["subsidy_process"] = processes[0].health
     if settings.kafka_bootstrap:  # report the relay's lag (the relay itself runs elsewhere)
         from infra.kafka_relay import relay_status
 

@@ -241,5 +241,9 @@ from infra.cli_bench import generate_city  # noqa: E402
 main.add_command(generate_city)
 
 
+from infra.cli_ledger import register as register_ledger  # noqa: E402
+
+register_ledger(main)  # keep last: joins the `report` group registered above
+
 if __name__ == "__main__":
     main()

@@ -1,11 +1,13 @@
 """Keeps every projection caught up in a background thread (polling, woken early after
-each local command)."""
+each local command). Processes that follow the log and issue commands (e.g. the subsidy
+process) run first in each round, so the projections see what they issued."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -16,8 +18,14 @@ log = logging.getLogger(__name__)
 
 
 class ProjectionWorker:
-    def __init__(self, runners: list[ProjectionRunner], poll_seconds: float = 0.25) -> None:
+    def __init__(
+        self,
+        runners: list[ProjectionRunner],
+        poll_seconds: float = 0.25,
+        processes: list[Any] | None = None,
+    ) -> None:
         self.runners = runners
+        self.processes = processes or []  # objects with run_once() (log-following commands)
         self.poll_seconds = poll_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -26,6 +34,12 @@ class ProjectionWorker:
 
     def run_once(self) -> int:
         done = 0
+        for process in self.processes:
+            try:
+                process.run_once()
+            except Exception as exc:  # keep the projections going; report in /healthz
+                self.last_error = f"{type(process).__name__}: {exc!r}"
+                log.exception("process %s failed", type(process).__name__)
         for runner in self.runners:
             try:
                 done += runner.catch_up()

@@ -14,6 +14,7 @@ from projections.owners_committees import OwnersCommitteesProjection
 from projections.party_activities import PartyActivitiesProjection
 from projections.party_orgs import PartyOrgsProjection
 from projections.recognitions import RecognitionsProjection
+from projections.subsidy_ledger import SubsidyLedgerProjection
 
 
 def all_projections() -> list[Projection]:
@@ -29,4 +30,5 @@ def all_projections() -> list[Projection]:
         PartyActivitiesProjection(),
         AssessmentInputsProjection(),
         AssessmentLedgerProjection(),
+        SubsidyLedgerProjection(),
     ]

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from domain.app import RedPropertyApp
-from infra.scenario import assessment, grid_loop, org_registry, party_building, party_life
+from infra.scenario import (
+    assessment,
+    grid_loop,
+    org_registry,
+    party_building,
+    party_life,
+    subsidies,
+)
 from infra.scenario.context import ScenarioContext
 
 Step = Callable[[ScenarioContext], None]
@@ -14,6 +21,7 @@ STEPS: list[tuple[str, Step]] = [
     ("org registry", org_registry.load),
     ("party building", party_building.load),
     ("party life", party_life.load),
+    ("subsidies", subsidies.load),  # needs facts["party_orgs"] from party building
     ("grid loop", grid_loop.load),
     ("assessment", assessment.load),  # after every step whose events it scores
 ]

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from infra.bootstrap import build_system
 from infra.cli import main
-from tests.kafka.registry_scenario import load_registry
 from infra.settings import Settings
+from tests.kafka.registry_scenario import load_registry
 
 pytestmark = pytest.mark.kafka
 

@@ -10,8 +10,8 @@ from kafka import TopicPartition
 
 from infra.integration_event import parse
 from infra.kafka_clients import make_consumer
-from tests.kafka.registry_scenario import load_registry
 from tests.kafka.conftest import make_relay, make_worker, rows
+from tests.kafka.registry_scenario import load_registry
 
 pytestmark = pytest.mark.kafka
 

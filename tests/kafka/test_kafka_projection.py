@@ -9,8 +9,8 @@ from confluent_kafka import Consumer, TopicPartition
 from kafka import KafkaProducer
 
 from infra.integration_event import SCHEMA, parse
-from tests.kafka.registry_scenario import load_registry
 from tests.kafka.conftest import make_relay, make_worker, rows
+from tests.kafka.registry_scenario import load_registry
 
 pytestmark = pytest.mark.kafka
 

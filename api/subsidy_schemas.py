@@ -1,0 +1,163 @@
+"""Marshmallow schemas of the subsidy ledger endpoints (amounts in: yuan; out: fen)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from api.schemas import PageArgs, PageSchema, ReadArgs
+from domain.subsidy_entitlement import REVERSAL_REASONS
+from domain.subsidy_policy import KINDS, PRO_RATING
+
+YUAN = {
+    "description": "amount in yuan, at most two decimals (e.g. 5000 or 12.50); "
+    "stored as integer fen"
+}
+
+
+def _amount(**kw: object) -> fields.Decimal:
+    return fields.Decimal(required=True, allow_nan=False, metadata=YUAN, **kw)  # type: ignore[arg-type]
+
+
+def _year(**kw: object) -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=2000, max=2100), **kw)  # type: ignore[arg-type]
+
+
+class SetPolicy(Schema):
+    effective_from = fields.Date(required=True)
+    start_date = fields.Date(
+        required=True, metadata={"description": "branches founded on/after get the start-up fund"}
+    )
+    startup_fund = _amount()
+    yearly_subsidy = _amount()
+    pro_rating = fields.String(load_default="none", validate=validate.OneOf(PRO_RATING))
+
+
+class OpenYear(Schema):
+    year = _year(required=True)
+
+
+class AllocateBudget(Schema):
+    holder_id = fields.UUID(required=True, metadata={"description": "the district or a street"})
+    year = _year(required=True)
+    amount = _amount()
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class TopUpBudget(Schema):
+    amount = _amount()
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class RaiseEntitlement(Schema):
+    branch_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    year = _year(load_default=None)
+
+
+class Note(Schema):
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class Reject(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class Disburse(Schema):
+    payment_reference = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    paid_on = fields.Date(required=True)
+    budget_id = fields.UUID(
+        load_default=None,
+        metadata={"description": "default: the street's budget of that year, else the district's"},
+    )
+
+
+class Reverse(Schema):
+    reason_code = fields.String(required=True, validate=validate.OneOf(REVERSAL_REASONS))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reversed_on = fields.Date(required=True)
+
+
+class Recover(Schema):
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    recovered_on = fields.Date(required=True)
+
+
+class EntitlementArgs(PageArgs):
+    branch_id = fields.UUID()
+    street_id = fields.UUID()
+    year = _year()
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    status = fields.String(validate=validate.Length(max=16))
+
+
+class JournalArgs(PageArgs):
+    account = fields.String(validate=validate.Length(max=80))
+    branch_id = fields.UUID()
+    street_id = fields.UUID()
+    period = _year()
+    subsidy_year = _year()
+
+
+class PeriodArgs(ReadArgs):
+    period = _year()
+    cumulative = fields.Boolean(load_default=False)
+
+
+class YearArgs(ReadArgs):
+    year = _year()
+
+
+class EntitlementSchema(Schema):
+    id = fields.String()
+    branch_id = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    year = fields.Integer()
+    amount_fen = fields.Integer()
+    basis = fields.String()
+    policy_version = fields.Integer()
+    street_id = fields.String(allow_none=True)
+    company_ids = fields.String()
+    raised_on = fields.String()
+    applicant_id = fields.String(allow_none=True)
+    approver_id = fields.String(allow_none=True)
+    decision_note = fields.String(allow_none=True)
+    budget_id = fields.String(allow_none=True)
+    payment_reference = fields.String(allow_none=True)
+    paid_on = fields.String(allow_none=True)
+    reversal_reason_code = fields.String(allow_none=True)
+    reversal_reason = fields.String(allow_none=True)
+    reversed_on = fields.String(allow_none=True)
+    recovered_on = fields.String(allow_none=True)
+    version = fields.Integer()
+    position = fields.Integer()
+
+
+class EntitlementPage(PageSchema):
+    items = fields.List(fields.Nested(EntitlementSchema))
+
+
+class PostingSchema(Schema):
+    position = fields.Integer(metadata={"description": "log position of the causing event"})
+    leg = fields.Integer()
+    entry_date = fields.String()
+    period = fields.Integer()
+    subsidy_year = fields.Integer()
+    event_type = fields.String()
+    debit_account = fields.String()
+    credit_account = fields.String()
+    amount_fen = fields.Integer()
+    branch_id = fields.String(allow_none=True)
+    street_id = fields.String(allow_none=True)
+    entitlement_id = fields.String(allow_none=True)
+    budget_id = fields.String(allow_none=True)
+    aggregate_id = fields.String()
+    aggregate_version = fields.Integer()
+    event_hash = fields.String(
+        allow_none=True, metadata={"description": "chain hash of the causing event (hex)"}
+    )
+
+
+class JournalPage(PageSchema):
+    items = fields.List(fields.Nested(PostingSchema))

@@ -1,0 +1,133 @@
+"""Property-based: random sequences of valid and invalid commands keep the trial balance
+at zero, never overdraw a budget and never pay an entitlement twice (both backends)."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from datetime import date
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from domain.errors import DomainError
+from domain.metadata import command_context
+from domain.subsidy_budget import SubsidyBudget
+from domain.subsidy_entitlement import SubsidyEntitlement
+from domain.subsidy_policy import STARTUP, YEARLY
+from projections import subsidy_reports as reports
+from projections.subsidy_ledger import subsidy_budgets, subsidy_postings
+from tests.support.subsidies import found_branch, setup_district
+
+_counter = itertools.count()
+
+STEP = st.tuples(
+    st.sampled_from(
+        ["advance"] * 14
+        + ["raise", "submit", "approve", "self_approve", "reject", "disburse", "reverse"]
+        + ["recover", "top_up"]
+    ),
+    st.integers(0, 3),  # which entitlement: (branch 0/1) x (startup/yearly)
+    st.sampled_from(["1000", "3000", "0", "-5", "0.001", "2999.99"]),
+)
+
+
+NEXT = {"raised": "submit", "submitted": "approve", "approved": "disburse"}
+NEXT.update({"disbursed": "reverse", "reversed": "recover"})
+
+
+def _run(app: Any, step: tuple[str, int, str], ids: dict[str, Any]) -> None:
+    op, target, amount = step
+    branch = ids["branches"][target // 2]
+    kind = (STARTUP, YEARLY)[target % 2]
+    entitlement = SubsidyEntitlement.create_id(branch, kind, 2020)
+    if op == "advance":  # the next step of the workflow (may still be refused: budget)
+        status = (
+            app.load(SubsidyEntitlement, entitlement).status
+            if entitlement in app.repository
+            else None
+        )
+        op = NEXT.get(status or "", "raise")
+    actor = "manager" if op == "submit" else ("manager" if op == "self_approve" else "officer")
+    with command_context(actor_id=actor, role="street_officer"):
+        if op == "raise":
+            app.raise_subsidy_entitlement(branch_id=branch, kind=kind, year=2020)
+        elif op == "submit":
+            app.submit_subsidy_application(entitlement)
+        elif op in ("approve", "self_approve"):
+            app.approve_subsidy(entitlement)
+        elif op == "reject":
+            app.reject_subsidy(entitlement, reason="incomplete")
+        elif op == "disburse":
+            app.disburse_subsidy(
+                entitlement,
+                payment_reference="P",
+                paid_on=date(2020, 6, 1),
+                budget_id=ids["budget"],
+            )
+        elif op == "reverse":
+            app.reverse_subsidy(
+                entitlement, reason_code="paid_twice", reason="dup", reversed_on=date(2020, 7, 1)
+            )
+        elif op == "recover":
+            app.recover_subsidy_clawback(entitlement, reference="R", recovered_on=date(2020, 8, 1))
+        else:
+            app.top_up_subsidy_budget(ids["budget"], amount)
+
+
+def test_random_commands_keep_the_ledger_sound(system: Any) -> None:
+    app = system.app
+    base = setup_district(app)
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        budget=st.sampled_from(["3000", "5000", "8000", "0.5"]),
+        steps=st.lists(STEP, min_size=8, max_size=24),
+    )
+    def check(budget: str, steps: list[tuple[str, int, str]]) -> None:
+        n = next(_counter)
+        with command_context(actor_id="admin", role="district_admin"):
+            street = app.register_org_unit(
+                kind="street", code=f"P{n}", name=f"街道{n}", parent_id=base["district"]
+            ).id
+            app.allocate_subsidy_budget(holder_id=street, year=2020, amount=budget)
+        ids = {
+            "budget": SubsidyBudget.create_id(street, 2020),
+            "branches": [
+                found_branch(app, f"P{n}B{i}", date(2020, 2, 1), street) for i in range(2)
+            ],
+        }
+        for step in steps:
+            with contextlib.suppress(DomainError):  # an invalid command: refused, nothing stored
+                _run(app, step, ids)
+        system.catch_up()
+        with system.read_engine.connect() as conn:
+            trial = reports.trial_balance(conn)
+            assert trial["net_fen"] == 0
+            assert trial["total_debit_fen"] == trial["total_credit_fen"]
+            lowest = conn.execute(select(func.min(subsidy_budgets.c.available_fen))).scalar_one()
+            assert lowest >= 0
+            paid = conn.execute(
+                select(subsidy_postings.c.entitlement_id, func.count())
+                .where(subsidy_postings.c.event_type == "SubsidyEntitlement.Disbursed")
+                .group_by(subsidy_postings.c.entitlement_id)
+            ).all()
+            assert all(count == 1 for _, count in paid)
+            budget_balance = {b["account"]: b["balance_fen"] for b in reports.balances(conn)}
+            row = (
+                conn.execute(
+                    select(subsidy_budgets).where(subsidy_budgets.c.id == str(ids["budget"]))
+                )
+                .mappings()
+                .one()
+            )
+            assert budget_balance[f"budget:{street}"] == row["available_fen"]
+            assert app.load(SubsidyBudget, ids["budget"]).available_fen == row["available_fen"]
+
+    check()

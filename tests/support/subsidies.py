@@ -1,0 +1,53 @@
+"""Shared set-up for subsidy tests: a district with two streets, a policy, budgets and
+company party branches."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.metadata import command_context
+from tests.support.party_org_standin import PartyOrg
+
+
+def setup_district(app: Any, *, budget: int = 100_000) -> dict[str, UUID]:
+    ids: dict[str, UUID] = {}
+    with command_context(actor_id="admin", role="district_admin", scope="*"):
+        ids["district"] = app.register_org_unit(kind="district", code="370105", name="天桥区").id
+        for code, name in (("S01", "北坦街道"), ("S02", "堤口路街道")):
+            ids[code] = app.register_org_unit(
+                kind="street", code=code, name=name, parent_id=ids["district"]
+            ).id
+        app.set_subsidy_policy(
+            effective_from=date(2019, 1, 1),
+            start_date=date(2019, 1, 1),
+            startup_fund=5000,
+            yearly_subsidy=3000,
+        )
+        for year in (2020, 2021):
+            app.allocate_subsidy_budget(holder_id=ids["district"], year=year, amount=budget)
+    return ids
+
+
+def found_branch(
+    app: Any, code: str, founded_on: date, street_id: UUID | None, community_id: UUID | None = None
+) -> UUID:
+    """A company party branch (through the party-org commands)."""
+    org = PartyOrg(
+        code=code,
+        company_ids=[f"company-{code}"],
+        method="standalone",
+        kind="branch",
+        founded_on=founded_on,
+        street_id=street_id,
+        community_id=community_id,
+    )
+    app.save(org)
+    return org.id
+
+
+def dissolve_branch(app: Any, branch_id: UUID, on: date) -> None:
+    org = app.repository.get(branch_id)
+    org.dissolve(dissolved_on=on, reason="company left the district")
+    app.save(org)
