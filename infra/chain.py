@@ -7,7 +7,7 @@ metadata as recorded). Links are written in the same transaction as their events
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from hashlib import sha256
 from struct import Struct
@@ -25,7 +25,16 @@ class Link:
 
 
 def canonical_id(originator_id: Any) -> str:
-    return str(originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id)))
+    """The dashed lower-case form of a UUID (SQLite stores 32 hex digits, PostgreSQL a uuid)."""
+    if isinstance(originator_id, UUID):
+        return str(originator_id)
+    text = str(originator_id)
+    if len(text) == 36 and text[8] == "-":  # already dashed (PostgreSQL's uuid::text)
+        return text.lower()
+    if len(text) == 32:  # the hex form: insert the dashes without parsing
+        h = text.lower()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return str(UUID(text))
 
 
 _LENGTH = Struct(">Q").pack  # 8-byte big-endian length prefix
@@ -74,9 +83,7 @@ def extend_chain(
 
 
 class ChainSource(Protocol):
-    def select_notifications(
-        self, start: int | None, limit: int, *, inclusive_of_start: bool = True
-    ) -> Sequence[Any]: ...
+    def select_chained(self, after: int, limit: int) -> Sequence[tuple[Any, ...]]: ...
 
     def select_links(self, after: int, limit: int) -> Sequence[Link]: ...
 
@@ -94,78 +101,57 @@ class VerifyReport:
         return dict(self.__dict__)
 
 
-def _paged(fetch: Any, page: int) -> Iterator[Any]:
-    after = 0
-    while batch := fetch(after, page):
-        yield from batch
-        after = batch[-1].position if isinstance(batch[-1], Link) else batch[-1].id
-
-
-def _merged(events: Iterable[Any], links: Iterable[Link]) -> Iterator[tuple[int, Any, Link | None]]:
-    """Walk events and links together in position order; either side may be missing."""
-    events_it, links_it = iter(events), iter(links)
-    event, link = next(events_it, None), next(links_it, None)
-    while event is not None or link is not None:
-        e_pos = event.id if event is not None else None
-        l_pos = link.position if link is not None else None
-        if l_pos is None or (e_pos is not None and e_pos < l_pos):
-            yield e_pos, event, None
-            event = next(events_it, None)
-        elif e_pos is None or l_pos < e_pos:
-            yield l_pos, None, link
-            link = next(links_it, None)
-        else:
-            yield e_pos, event, link
-            event, link = next(events_it, None), next(links_it, None)
-
-
 def verify_chain(source: ChainSource, *, page: int = 2000, progress: Any = None) -> VerifyReport:
     """Recompute every link; report the first position that was altered, deleted,
-    inserted or reordered."""
-    events = _paged(
-        lambda after, n: source.select_notifications(after, n, inclusive_of_start=False), page
-    )
-    links = _paged(source.select_links, page)
+    inserted or reordered. One query per page reads events joined with their links."""
     prev_position, prev_hash, checked = 0, GENESIS, 0
-    for position, event, link in _merged(events, links):
-        found = _check(position, event, link, prev_position, prev_hash)
-        if found:
-            bad_position, problem = found
-            return VerifyReport(
-                False, checked, prev_position, prev_hash.hex(), bad_position, problem
+    while rows := source.select_chained(prev_position, page):
+        for position, originator_id, version, topic, state, _, link_prev, link_digest in rows:
+            found = _check(
+                position,
+                (originator_id, version, topic, state),
+                link_prev,
+                link_digest,
+                prev_position,
+                prev_hash,
             )
-        assert link is not None
-        prev_position, prev_hash = position, link.hash
-        checked += 1
-        if progress is not None and checked % page == 0:
+            if found:
+                bad, problem = found
+                return VerifyReport(False, checked, prev_position, prev_hash.hex(), bad, problem)
+            prev_position, prev_hash = position, bytes(link_digest)
+            checked += 1
+        if progress is not None:
             progress(checked)
+    orphan = source.select_links(prev_position, 1)
+    if orphan:  # a link after the last event: that event was deleted
+        problem = f"event at position {orphan[0].position} is missing (deleted)"
+        return VerifyReport(
+            False, checked, prev_position, prev_hash.hex(), orphan[0].position, problem
+        )
     return VerifyReport(True, checked, prev_position, prev_hash.hex())
 
 
 def _check(
-    position: int, event: Any, link: Link | None, prev_position: int, prev_hash: bytes
+    position: int,
+    event: tuple[Any, int, str, bytes],
+    link_prev: int | None,
+    link_digest: bytes | None,
+    prev_position: int,
+    prev_hash: bytes,
 ) -> tuple[int, str] | None:
-    if link is None:
+    if link_prev is None or link_digest is None:
         return position, f"event at position {position} has no chain link (inserted)"
-    if event is None:
-        return position, f"event at position {position} is missing (deleted)"
-    if link.prev_position > prev_position:
-        missing = link.prev_position
-        return missing, f"position {position} links back to {missing}, which is missing (deleted)"
-    if link.prev_position != prev_position:
-        return position, (
-            f"position {position} links back to {link.prev_position}, not {prev_position} (reordered)"
+    if link_prev > prev_position:
+        return (
+            link_prev,
+            f"position {position} links back to {link_prev}, which is missing (deleted)",
         )
-    expected = link_hash(
-        prev_hash,
-        prev_position,
-        position,
-        event.originator_id,
-        event.originator_version,
-        event.topic,
-        event.state,
-    )
-    if expected != link.hash:
+    if link_prev != prev_position:
+        return (
+            position,
+            f"position {position} links back to {link_prev}, not {prev_position} (reordered)",
+        )
+    if link_hash(prev_hash, prev_position, position, *event) != bytes(link_digest):
         return position, f"event at position {position} was altered (its hash does not match)"
     return None
 

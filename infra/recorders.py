@@ -15,6 +15,7 @@ from typing import Any
 
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from infra.chain import Link, extend_chain
@@ -119,6 +120,19 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             )
             return [Link(r[0], r[1], bytes(r[2])) for r in c.fetchall()]
 
+    def select_chained(self, after: int, limit: int) -> list[tuple[Any, ...]]:
+        """Events after `after` with their links (None where a link is missing), as raw
+        tuples: position, aggregate id, version, topic, state, link position, prev, hash."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
+                f"l.position, l.prev_position, l.hash FROM {self.events_table_name} e "
+                f"LEFT JOIN {self.chain_table} l ON l.position = e.rowid "
+                "WHERE e.rowid > ? ORDER BY e.rowid LIMIT ?",
+                (after, limit),
+            )
+            return [tuple(row) for row in c.fetchall()]
+
     def select_command(self, key: str) -> CommandRecord | None:
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT * FROM {self.commands_table} WHERE idempotency_key = ?", (key,))
@@ -200,6 +214,26 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             return [
                 Link(r["position"], r["prev_position"], bytes(r["hash"])) for r in curs.fetchall()
             ]
+
+    def select_chained(self, after: int, limit: int) -> list[tuple[Any, ...]]:
+        """As ChainedSQLiteRecorder.select_chained."""
+        events = SQL("{}.{}").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name)
+        )
+        with (
+            self.datastore.transaction(commit=False) as dict_cursor,
+            dict_cursor.connection.cursor(row_factory=tuple_row) as curs,
+        ):
+            curs.execute(
+                SQL(
+                    "SELECT e.notification_id, e.originator_id::text, e.originator_version, e.topic, "
+                    "e.state, l.position, l.prev_position, l.hash FROM {} e "
+                    "LEFT JOIN {} l ON l.position = e.notification_id "
+                    "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
+                ).format(events, self._chain),
+                (after, limit),
+            )
+            return curs.fetchall()
 
     def select_command(self, key: str) -> CommandRecord | None:
         with self.datastore.transaction(commit=False) as curs:

@@ -24,8 +24,22 @@ class MemoryLog:
         ]
         self.links = extend_chain(None, [e.id for e in self.events], self.events)
 
-    def select_notifications(self, start, limit, *, inclusive_of_start=True):  # noqa: ANN001
-        return [e for e in self.events if e.id > (start or 0)][:limit]
+    def select_chained(self, after: int, limit: int) -> list[tuple]:
+        links = {link.position: link for link in self.links}
+        rows = []
+        for e in [e for e in self.events if e.id > after][:limit]:
+            link = links.get(e.id)
+            rows.append(
+                (
+                    e.id,
+                    e.originator_id,
+                    e.originator_version,
+                    e.topic,
+                    e.state,
+                    *((link.position, link.prev_position, link.hash) if link else (None,) * 3),
+                )
+            )
+        return rows
 
     def select_links(self, after: int, limit: int) -> list[Link]:
         return [link for link in self.links if link.position > after][:limit]
@@ -75,3 +89,10 @@ def test_gaps_in_positions_are_fine() -> None:
 
 def test_head_digest_parsing() -> None:
     assert parse_head("12:" + "AB" * 32) == (12, "ab" * 32)
+
+
+def test_a_deleted_last_event_whose_link_remains_is_named() -> None:
+    log = MemoryLog(5)
+    del log.events[-1]
+    report = verify_chain(log)
+    assert not report.ok and report.first_bad_position == 5 and "deleted" in report.problem
