@@ -13,6 +13,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     func,
     select,
 )
@@ -42,6 +43,14 @@ org_units = Table(
     Column("registered_at", String(40), nullable=False),
     Column("version", Integer, nullable=False),
     Column("position", BigInteger, nullable=False),
+)
+
+# The grids of each compound, so a compound's move updates them without a query.
+compound_grids = Table(
+    "org_compound_grids",
+    metadata,
+    Column("compound_id", String(36), primary_key=True),
+    Column("grid_ids", Text, nullable=False),  # space-separated ids
 )
 
 
@@ -77,16 +86,32 @@ class OrgRegistryProjection(Projection):
         assert community is not None
         changes = {"community_id": community["id"], "street_id": community["street_id"]}
         _touch(view, event, parent_id=community["id"], **changes)
-        for grid in view.find("org_units", parent_id=str(event.originator_id), kind="grid"):
-            view.update("org_units", grid["id"], **changes)
+        for grid_id in _grids_of(view, str(event.originator_id)):
+            view.update("org_units", grid_id, **changes)
 
     @handles(OrgUnit.Closed)
     def org_unit_closed(self, event: Any, view: ViewBatch) -> None:
         _touch(view, event, closed=True, closed_reason=event.reason)
 
-    @handles(OrgUnit.ChildAttached, OrgUnit.ChildDetached)
-    def org_unit_children_changed(self, event: Any, view: ViewBatch) -> None:
+    @handles(OrgUnit.ChildAttached)
+    def org_unit_child_attached(self, event: Any, view: ViewBatch) -> None:
         _touch(view, event)
+        if view.get("org_units", str(event.originator_id))["kind"] == "compound":
+            grids = [*_grids_of(view, str(event.originator_id)), str(event.child_id)]
+            _set_grids(view, str(event.originator_id), grids)
+
+    @handles(OrgUnit.ChildDetached)
+    def org_unit_child_detached(self, event: Any, view: ViewBatch) -> None:
+        _touch(view, event)  # a closed grid stays listed: it still moves with its compound
+
+
+def _grids_of(view: ViewBatch, compound_id: str) -> list[str]:
+    row = view.get("org_compound_grids", compound_id)
+    return row["grid_ids"].split() if row else []
+
+
+def _set_grids(view: ViewBatch, compound_id: str, grid_ids: list[str]) -> None:
+    view.put("org_compound_grids", {"compound_id": compound_id, "grid_ids": " ".join(grid_ids)})
 
 
 def _stamped(row: dict[str, Any], event: Any, view: ViewBatch) -> dict[str, Any]:
