@@ -11,14 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from hashlib import sha256
 from struct import Struct
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from uuid import UUID
 
 GENESIS = bytes(32)
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     position: int
     prev_position: int
     hash: bytes

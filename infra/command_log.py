@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass
@@ -21,8 +21,7 @@ class PendingCommand:
     stored: bool = False
 
 
-@dataclass(frozen=True)
-class CommandRecord:
+class CommandRecord(NamedTuple):
     key: str
     fingerprint: str
     aggregate_id: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import astuple
 from typing import Any
 
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -20,6 +19,7 @@ from psycopg.sql import SQL, Identifier
 
 from infra.chain import Link, extend_chain
 from infra.command_log import CommandRecord, record_for
+from infra.sqlite_pool import use_statement_cache
 
 
 class ChainHeadCache:
@@ -56,6 +56,7 @@ class ChainHeadCache:
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        use_statement_cache(self.datastore.pool)
         self.head_cache = ChainHeadCache()
 
     def insert_events(self, stored_events: Sequence[Any], **kwargs: Any) -> Any:
@@ -83,7 +84,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             f"CREATE TABLE IF NOT EXISTS {self.commands_table} ("
             "idempotency_key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
             "aggregate_id TEXT NOT NULL, version INTEGER NOT NULL, "
-            "position INTEGER NOT NULL, recorded_at TEXT NOT NULL)",
+            "position INTEGER NOT NULL, recorded_at TEXT NOT NULL) WITHOUT ROWID",
         ]
 
     def _insert_events(self, c: Any, stored_events: Sequence[Any], **kwargs: Any) -> Any:
@@ -98,16 +99,17 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             row = c.fetchone()
             head = Link(row[0], row[1], bytes(row[2])) if row else None
         links = extend_chain(head, positions, stored_events)  # type: ignore[arg-type]
-        c.executemany(
-            f"INSERT INTO {self.chain_table} (position, prev_position, hash) VALUES (?, ?, ?)",
-            [astuple(link) for link in links],
-        )
+        insert_link = f"INSERT INTO {self.chain_table} VALUES (?, ?, ?)"
+        if len(links) == 1:  # the usual command: execute() costs less than executemany()
+            c.execute(insert_link, links[0])
+        else:
+            c.executemany(insert_link, links)
         self.head_cache.stage(links)
         record = record_for(positions, stored_events)
         if record is not None:
             c.execute(
                 f"INSERT INTO {self.commands_table} VALUES (?, ?, ?, ?, ?, ?)",
-                astuple(record),
+                record,
             )
         return positions
 
@@ -149,6 +151,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         schema = Identifier(self.datastore.schema)
         self._chain = SQL("{}.{}").format(schema, Identifier(self.chain_table))
         self._commands = SQL("{}.{}").format(schema, Identifier(self.commands_table))
+        self._insert_link = SQL("INSERT INTO {} VALUES (%s, %s, %s)").format(self._chain)
+        self._insert_command = SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(
+            self._commands
+        )
         self.sql_create_statements.extend(
             [
                 SQL(
@@ -178,19 +184,15 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             row = curs.fetchone()
             head = Link(row["position"], row["prev_position"], bytes(row["hash"])) if row else None
         links = extend_chain(head, positions, stored_events)  # type: ignore[arg-type]
-        curs.executemany(
-            SQL("INSERT INTO {} (position, prev_position, hash) VALUES (%s, %s, %s)").format(
-                self._chain
-            ),
-            [astuple(link) for link in links],
-        )
+        insert_link = self._insert_link
+        if len(links) == 1:  # the usual command: execute() costs less than executemany()
+            curs.execute(insert_link, links[0])
+        else:
+            curs.executemany(insert_link, links)
         self.head_cache.stage(links)
         record = record_for(positions, stored_events)
         if record is not None:
-            curs.execute(
-                SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(self._commands),
-                astuple(record),
-            )
+            curs.execute(self._insert_command, record)
         return positions
 
     def insert_events(self, stored_events: Sequence[Any], **kwargs: Any) -> Any:

@@ -114,3 +114,22 @@ def test_concurrent_requests_with_one_key_store_once(system: Any) -> None:
     assert sum(1 for r in results if not r[1]) == 1
     assert system.app.recorder.max_notification_id() in (1, 2)  # 1 event (+ gaps on PG)
     assert len(system.app.recorder.select_notifications(start=1, limit=10)) == 1
+
+
+def test_sqlite_event_store_keeps_a_statement_cache_for_the_chained_insert(
+    tmp_path: Any,
+) -> None:
+    """The library's pool caches one statement; ours must keep event, link and
+    idempotency statements prepared (see infra/sqlite_pool.py)."""
+    from infra.settings import Settings
+    from infra.sqlite_pool import StatementCachingPool
+
+    system = build_system(Settings(database_url=f"sqlite:///{tmp_path}/cache.db"))
+    try:
+        pool = system.app.recorder.datastore.pool  # type: ignore[attr-defined]
+        assert isinstance(pool, StatementCachingPool)
+        with command_context(actor_id="t"):
+            system.app.register_org_unit(kind="district", code="C", name="区")
+        assert system.app.recorder.max_notification_id() == 1
+    finally:
+        system.close()
