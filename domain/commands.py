@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Transcoding, UUIDAsHex
 
 from domain.base import LedgerAggregate
 from domain.errors import AlreadyExists, NotFound, RuleViolation
@@ -40,12 +40,26 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+def uuid_from_hex(data: str) -> UUID:
+    """A UUID from the 32 hex digits the log stores, without `UUID.__init__`'s string
+    clean-up (a rebuild decodes a few of these per event)."""
+    return UUID(int=int(data, 16)) if len(data) == 32 else UUID(data)
+
+
+class FastUUIDAsHex(UUIDAsHex):
+    """The library's `uuid_hex` transcoding (same name, same bytes), decoded faster."""
+
+    def decode(self, data: str) -> UUID:
+        return uuid_from_hex(data)
+
+
 class CommandApplication(Application[UUID]):
     """Base of the ledger application: helpers every command mixin uses."""
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        transcoder.register(FastUUIDAsHex())
 
     def load(self, cls: type[A], aggregate_id: UUID, *, expected_version: int | None = None) -> A:
         try:

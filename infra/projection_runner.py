@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 
+from domain.commands import uuid_from_hex
 from projections.base import Projection
 from projections.positions import projection_positions
 from projections.view_batch import RowCache, ViewBatch
@@ -61,15 +64,11 @@ class ProjectionRunner:
             head = self.app.recorder.max_notification_id() or 0
             if head <= position:
                 return read
-            page = self.app.recorder.select_notifications(
-                start=position,
-                limit=self.page_size,
-                stop=head,
-                topics=self._topics,
-                inclusive_of_start=False,
+            page = self.app.recorder.select_projection_page(
+                position, head, self._topics, self.page_size
             )
             # a short page means nothing else for us up to `head`: jump there
-            new_position = page[-1].id if len(page) == self.page_size else head
+            new_position = page[-1][0] if len(page) == self.page_size else head
             try:
                 self._apply(self._decode(page), position, new_position, generation)
             except PositionMoved:
@@ -80,10 +79,12 @@ class ProjectionRunner:
             if progress is not None:
                 progress(new_position - position)
 
-    def _decode(self, page: list[Any]) -> list[tuple[int, str, Any]]:
-        topics = self.projection.topics
+    def _decode(self, page: list[tuple[Any, ...]]) -> list[tuple[int, str, Any]]:
         to_event = self.app.mapper.to_domain_event
-        return [(n.id, n.topic, to_event(n)) for n in page if n.topic in topics]
+        return [
+            (position, topic, to_event(StoredEvent(_as_uuid(aggregate_id), version, topic, state)))
+            for position, aggregate_id, version, topic, state in page
+        ]
 
     @property
     def _topics(self) -> list[str]:
@@ -122,6 +123,10 @@ class ProjectionRunner:
         if self._state is None:
             self._state = read_state(self.engine, self.tracking_name)
         return self._state
+
+
+def _as_uuid(aggregate_id: UUID | str) -> UUID:
+    return aggregate_id if isinstance(aggregate_id, UUID) else uuid_from_hex(aggregate_id)
 
 
 def read_state(engine: Engine, name: str) -> tuple[int, int]:

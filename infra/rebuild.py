@@ -38,7 +38,8 @@ def rebuild(
     projection: Projection,
     *,
     progress: Callable[[int], None] | None = None,
-    page_size: int = 2000,
+    page_size: int = 10_000,
+    cache_rows: int = 50_000,
 ) -> int:
     """Rebuild `projection` from the start of the log; returns the position reached."""
     copies = beside_tables(projection)
@@ -52,6 +53,8 @@ def rebuild(
     runner = ProjectionRunner(
         app, engine, projection, tables=copies, tracking_name=tracking, page_size=page_size
     )
+    runner.cache.max_rows = cache_rows
+    runner.cache.complete = True  # the copies were created empty just now
     runner.catch_up(progress=progress)
     runner.catch_up(progress=progress)  # what arrived during the first pass
     return _switch(engine, projection, copies, tracking)

@@ -135,6 +135,21 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             )
             return [tuple(row) for row in c.fetchall()]
 
+    def select_projection_page(
+        self, after: int, stop: int, topics: Sequence[str], limit: int
+    ) -> list[tuple[Any, ...]]:
+        """Events in (after, stop] with these topics, as raw tuples for a projection:
+        position, aggregate id (32 hex digits), version, topic, state."""
+        marks = ",".join("?" * len(topics))
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT rowid, originator_id, originator_version, topic, state "
+                f"FROM {self.events_table_name} WHERE rowid > ? AND rowid <= ? "
+                f"AND topic IN ({marks}) ORDER BY rowid LIMIT ?",
+                (after, stop, *topics, limit),
+            )
+            return [tuple(row) for row in c.fetchall()]
+
     def select_command(self, key: str) -> CommandRecord | None:
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT * FROM {self.commands_table} WHERE idempotency_key = ?", (key,))
@@ -149,6 +164,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self.commands_table = f"{events_table_name}_commands"
         self.head_cache = ChainHeadCache()
         schema = Identifier(self.datastore.schema)
+        self._events = SQL("{}.{}").format(schema, Identifier(events_table_name))
         self._chain = SQL("{}.{}").format(schema, Identifier(self.chain_table))
         self._commands = SQL("{}.{}").format(schema, Identifier(self.commands_table))
         self._insert_link = SQL("INSERT INTO {} VALUES (%s, %s, %s)").format(self._chain)
@@ -219,9 +235,6 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
 
     def select_chained(self, after: int, limit: int) -> list[tuple[Any, ...]]:
         """As ChainedSQLiteRecorder.select_chained."""
-        events = SQL("{}.{}").format(
-            Identifier(self.datastore.schema), Identifier(self.events_table_name)
-        )
         with (
             self.datastore.transaction(commit=False) as dict_cursor,
             dict_cursor.connection.cursor(row_factory=tuple_row) as curs,
@@ -232,8 +245,26 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                     "e.state, l.position, l.prev_position, l.hash FROM {} e "
                     "LEFT JOIN {} l ON l.position = e.notification_id "
                     "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
-                ).format(events, self._chain),
+                ).format(self._events, self._chain),
                 (after, limit),
+            )
+            return curs.fetchall()
+
+    def select_projection_page(
+        self, after: int, stop: int, topics: Sequence[str], limit: int
+    ) -> list[tuple[Any, ...]]:
+        """As ChainedSQLiteRecorder.select_projection_page (the aggregate id is a UUID here)."""
+        with (
+            self.datastore.transaction(commit=False) as dict_cursor,
+            dict_cursor.connection.cursor(row_factory=tuple_row) as curs,
+        ):
+            curs.execute(
+                SQL(
+                    "SELECT notification_id, originator_id, originator_version, topic, state "
+                    "FROM {} WHERE notification_id > %s AND notification_id <= %s "
+                    "AND topic = ANY(%s) ORDER BY notification_id LIMIT %s"
+                ).format(self._events),
+                (after, stop, list(topics), limit),
             )
             return curs.fetchall()
 

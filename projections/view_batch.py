@@ -1,7 +1,7 @@
 """A unit of work over a projection's tables: cached rows, batched writes.
 
 Handlers read rows by primary key (`get`), change plain dicts (`put`, `add`, `delete`),
-and the batch writes all changes with executemany at `flush`. The row cache outlives a
+and the batch writes all changes with executemany at `flush` (projections/table_writer.py). The row cache outlives a
 batch (bounded LRU), so a rebuild does not re-read rows it wrote a moment ago; the runner
 clears it whenever another writer may have touched the tables.
 """
@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, select
+from sqlalchemy import Connection, Table, and_, select
+
+from projections.table_writer import TableWriter, writer_for
 
 Key = tuple[str, tuple[Any, ...]]
 
@@ -30,12 +32,18 @@ class RowCache:
         self.entries: OrderedDict[Key, _Entry] = OrderedDict()
         self.dirty: set[Key] = set()  # keys changed since the last flush
         self.max_rows = max_rows
+        # True while every row of the tables is in the cache (a rebuild into tables it
+        # created empty, nothing evicted yet): a key not cached is then known to be absent.
+        self.complete = False
 
     def clear(self) -> None:
         self.entries.clear()
         self.dirty.clear()
+        self.complete = False
 
     def trim(self) -> None:
+        if len(self.entries) > self.max_rows:
+            self.complete = False
         while len(self.entries) > self.max_rows:
             self.entries.popitem(last=False)
 
@@ -78,7 +86,8 @@ class ViewBatch:
         cache_key = (table, key)
         entry = self.cache.entries.get(cache_key)
         if entry is None:  # not read: whether it exists is settled at flush, in bulk
-            entry = self.cache.entries[cache_key] = _Entry(row, None, True)
+            in_db = False if self.cache.complete else None
+            entry = self.cache.entries[cache_key] = _Entry(row, in_db, True)
         entry.row, entry.dirty = row, True
         self.cache.dirty.add(cache_key)
         return row
@@ -111,32 +120,30 @@ class ViewBatch:
 
     def flush(self) -> None:
         inserts: dict[str, list[dict[str, Any]]] = {}
-        updates: dict[str, list[dict[str, Any]]] = {}
-        deletes: dict[str, list[dict[str, Any]]] = {}
+        updates: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = {}
+        deletes: dict[str, list[tuple[Any, ...]]] = {}
         changed = [(k, self.cache.entries[k]) for k in self.cache.dirty if k in self.cache.entries]
         self.cache.dirty.clear()
         self._settle_unknown([k for k, e in changed if e.in_db is None])
         for (table, key), entry in changed:
             if not entry.dirty:
                 continue
-            pk = self._pk_params(table, key)
             if entry.row is None:
                 if entry.in_db:
-                    deletes.setdefault(table, []).append(pk)
+                    deletes.setdefault(table, []).append(key)
             elif entry.in_db:
-                updates.setdefault(table, []).append({**entry.row, **pk})
+                updates.setdefault(table, []).append((key, entry.row))
             else:
                 inserts.setdefault(table, []).append(entry.row)
             entry.in_db, entry.dirty = entry.row is not None, False
-        for table, rows in deletes.items():
-            self.conn.execute(self.tables[table].delete().where(self._pk_clause(table)), rows)
-        for table, rows in updates.items():
-            stmt = self.tables[table].update().where(self._pk_clause(table))
-            self.conn.execute(stmt, rows)
+        for table, keys in deletes.items():
+            self._writer(table).delete(self.conn, keys)
+        for table, pairs in updates.items():
+            self._writer(table).update(self.conn, pairs)
         for table, rows in inserts.items():
-            self.conn.execute(self.tables[table].insert(), rows)
+            self._writer(table).insert(self.conn, rows)
         for table, rows in self._appends.items():
-            self.conn.execute(self.tables[table].insert(), rows)
+            self._writer(table).insert(self.conn, rows)
         self._appends = {}
         self.cache.trim()
 
@@ -168,7 +175,9 @@ class ViewBatch:
     def _entry(self, table: str, key: tuple[Any, ...]) -> _Entry:
         cache_key = (table, tuple(key))
         entry = self.cache.entries.get(cache_key)
-        if entry is None:
+        if entry is None and self.cache.complete:
+            entry = self.cache.entries[cache_key] = _Entry(None, False, False)
+        elif entry is None:
             t = self.tables[table]
             cols = list(t.primary_key.columns)
             stmt = select(t).where(and_(*(c == v for c, v in zip(cols, key, strict=True))))
@@ -182,10 +191,5 @@ class ViewBatch:
     def _key(self, table: str, row: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(row[c.name] for c in self.tables[table].primary_key.columns)
 
-    def _pk_params(self, table: str, key: tuple[Any, ...]) -> dict[str, Any]:
-        cols = self.tables[table].primary_key.columns
-        return {f"pk_{c.name}": v for c, v in zip(cols, key, strict=True)}
-
-    def _pk_clause(self, table: str) -> Any:
-        cols = self.tables[table].primary_key.columns
-        return and_(*(c == bindparam(f"pk_{c.name}") for c in cols))
+    def _writer(self, table: str) -> TableWriter:
+        return writer_for(self.tables[table], self.conn.dialect)

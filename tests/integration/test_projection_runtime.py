@@ -119,6 +119,18 @@ def test_rebuild_beside_switches_and_the_live_runner_carries_on(system: System) 
         assert read_positions(conn)["org_registry"] == system.app.recorder.max_notification_id()
 
 
+def test_rebuild_whose_row_cache_overflows_reads_evicted_rows_back(system: System) -> None:
+    """A rebuild trusts its cache as the whole table only until the cache first evicts."""
+    _load(system, streets=3, communities=3)
+    system.catch_up()
+    live = _rows(system)
+    rebuild(system.app, system.write_engine, OrgRegistryProjection(), page_size=4, cache_rows=3)
+    assert _rows(system) == live
+    assert {r["street_id"] for r in live if r["kind"] == "community"} == {
+        r["id"] for r in live if r["kind"] == "street"
+    }
+
+
 def test_read_your_writes_across_processes_waits_for_the_worker(make_settings: Any) -> None:
     writer = build_system(make_settings())
     reader = build_system(make_settings(), start_worker=True)
