@@ -35,6 +35,9 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     raise ValueError(f"unsupported database URL {url!r} (sqlite:/// or postgresql://)")
 
 
+TRANSCODER = {"TRANSCODER_TOPIC": "infra.transcoder:LedgerTranscoder"}
+
+
 def build_application(settings: Settings, **extra_env: Any) -> RedPropertyApp:
-    env = {**event_store_env(settings), **{k: str(v) for k, v in extra_env.items()}}
+    env = {**event_store_env(settings), **TRANSCODER, **{k: str(v) for k, v in extra_env.items()}}
     return RedPropertyApp(env=env)
