@@ -26,9 +26,20 @@ class LedgerTranscoder(JSONTranscoder):
     def _revive(self, obj: Any) -> Any:
         if type(obj) is dict:
             for key, value in obj.items():
-                if type(value) is dict or type(value) is list:
+                kind = type(value)
+                if kind is dict:
+                    data = value.get("_data_")
+                    if len(value) == 2 and type(data) is str and "_type_" in value:
+                        obj[key] = self._scalar(value, data)  # uuid, datetime, date, decimal
+                    else:
+                        obj[key] = self._revive(value)
+                elif kind is list:
                     obj[key] = self._revive(value)
             return self._decode_obj(obj) if len(obj) == 2 and "_type_" in obj else obj
         if type(obj) is list:
             return [self._revive(v) if type(v) is dict or type(v) is list else v for v in obj]
         return obj
+
+    def _scalar(self, typed: dict[str, Any], data: str) -> Any:
+        transcoding = self.names.get(typed["_type_"])
+        return transcoding.decode(data) if transcoding else self._decode_obj(typed)
