@@ -235,37 +235,36 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
 
     def select_chained(self, after: int, limit: int) -> list[tuple[Any, ...]]:
         """As ChainedSQLiteRecorder.select_chained."""
-        with (
-            self.datastore.transaction(commit=False) as dict_cursor,
-            dict_cursor.connection.cursor(row_factory=tuple_row) as curs,
-        ):
-            curs.execute(
-                SQL(
-                    "SELECT e.notification_id, e.originator_id::text, e.originator_version, e.topic, "
-                    "e.state, l.position, l.prev_position, l.hash FROM {} e "
-                    "LEFT JOIN {} l ON l.position = e.notification_id "
-                    "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
-                ).format(self._events, self._chain),
-                (after, limit),
-            )
-            return curs.fetchall()
+        return self._tuples(
+            SQL(
+                "SELECT e.notification_id, e.originator_id::text, e.originator_version, e.topic, "
+                "e.state, l.position, l.prev_position, l.hash FROM {} e "
+                "LEFT JOIN {} l ON l.position = e.notification_id "
+                "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
+            ).format(self._events, self._chain),
+            (after, limit),
+        )
 
     def select_projection_page(
         self, after: int, stop: int, topics: Sequence[str], limit: int
     ) -> list[tuple[Any, ...]]:
         """As ChainedSQLiteRecorder.select_projection_page (the aggregate id is a UUID here)."""
+        return self._tuples(
+            SQL(
+                "SELECT notification_id, originator_id, originator_version, topic, state "
+                "FROM {} WHERE notification_id > %s AND notification_id <= %s "
+                "AND topic = ANY(%s) ORDER BY notification_id LIMIT %s"
+            ).format(self._events),
+            (after, stop, list(topics), limit),
+        )
+
+    def _tuples(self, statement: Any, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Rows as plain tuples (the library's cursors make a dict of every row)."""
         with (
             self.datastore.transaction(commit=False) as dict_cursor,
             dict_cursor.connection.cursor(row_factory=tuple_row) as curs,
         ):
-            curs.execute(
-                SQL(
-                    "SELECT notification_id, originator_id, originator_version, topic, state "
-                    "FROM {} WHERE notification_id > %s AND notification_id <= %s "
-                    "AND topic = ANY(%s) ORDER BY notification_id LIMIT %s"
-                ).format(self._events),
-                (after, stop, list(topics), limit),
-            )
+            curs.execute(statement, params)
             return curs.fetchall()
 
     def select_command(self, key: str) -> CommandRecord | None:
