@@ -133,8 +133,8 @@ def to_message(app: Any, notification: Any, link: Link, prev_hash: bytes) -> Mes
         "version": notification.originator_version,
         "occurred_at": occurred_at(event).isoformat(),
         "recorded_at": event.timestamp.isoformat(),
-        "payload": _public(payload, "/payload", types),
-        "metadata": None if meta is None else _public(meta, "/metadata", types),
+        "payload": _public_fields(payload, "/payload", types),
+        "metadata": None if meta is None else _public_fields(meta, "/metadata", types),
         "types": types,
         "redacted": sorted(personal),
         "chain": {
@@ -152,19 +152,44 @@ def to_message(app: Any, notification: Any, link: Link, prev_hash: bytes) -> Mes
     )
 
 
+def _public_fields(mapping: dict[str, Any], pointer: str, types: dict[str, str]) -> dict[str, Any]:
+    return {k: _public(v, f"{pointer}/{_escape(k)}", types) for k, v in mapping.items()}
+
+
 def _public(value: Any, pointer: str, types: dict[str, str]) -> Any:
     """Plain JSON for `value`; every value JSON has no type for is named in `types`."""
     if value is None or isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, dict):
+        if _plain(value):  # the common case, large scorecards included: nothing to walk
+            return value
         return {k: _public(v, f"{pointer}/{_escape(str(k))}", types) for k, v in value.items()}
     if isinstance(value, list | tuple):
+        if _plain(value):
+            return value
         return [_public(v, f"{pointer}/{i}", types) for i, v in enumerate(value)]
     for cls, name in TYPE_NAMES:
         if isinstance(value, cls):
             types[pointer] = name
             return value.isoformat() if isinstance(value, date) else str(value)
     raise TypeError(f"{pointer}: no public JSON form for {type(value).__name__}")
+
+
+class _Typed(Exception):
+    pass
+
+
+def _not_plain(value: Any) -> Any:
+    raise _Typed
+
+
+def _plain(container: dict[str, Any] | list[Any] | tuple[Any, ...]) -> bool:
+    """True if JSON can hold it as it is (checked at the C encoder's speed)."""
+    try:
+        json.dumps(container, default=_not_plain, check_circular=False)
+    except _Typed:
+        return False
+    return True
 
 
 def _escape(key: str) -> str:
