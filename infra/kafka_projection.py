@@ -3,8 +3,8 @@
 Partitions are assigned by hand (no consumer group): `partitions` names the ones this
 worker owns. Each poll is applied in ONE view-database transaction that also moves the
 partition offsets in `kafka_offsets` (compare-and-set), so a restart neither skips nor
-double-counts. Events are rebuilt from the message's `internal` record through the
-application's mapper, after the chain hash was checked (infra.integration_event).
+double-counts. Events are rebuilt from the message's public fields and checked against
+their chain link (infra.integration_event.decode) before they are ordered or applied.
 
 Order. Kafka orders messages within a partition only. Projections whose handlers read rows
 of other aggregates (the org registry reads a unit's parent) need the log order, so by
@@ -16,7 +16,8 @@ applying its partitions in arrival order.
 
 Duplicates (relay resends, a republished topic) are recognised by position: per partition
 (or, ordered, globally) the highest applied position is stored with the offset; anything at
-or below it is dropped. Malformed or foreign messages are logged, counted and skipped.
+or below it is dropped. Malformed, altered or foreign messages are logged, counted and
+skipped; events whose personal fields were redacted are counted as `undecodable`.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from kafka import TopicPartition
 from sqlalchemy import BigInteger, Column, Engine, Integer, MetaData, String, Table, select, update
 
-from infra.integration_event import IntegrationEvent, MalformedEvent, parse
+from infra.integration_event import IntegrationEvent, MalformedEvent, decode, parse
 from infra.kafka_clients import make_consumer
 from infra.projection_runner import PositionMoved, apply_batch
 from infra.settings import Settings
@@ -50,7 +52,14 @@ kafka_offsets = Table(
     Column("position", BigInteger, nullable=False),  # highest log position applied from it
 )
 
-Pending = tuple[int, int, IntegrationEvent]  # partition, offset, event
+
+@dataclass(frozen=True)
+class Pending:
+    partition: int
+    offset: int
+    event: IntegrationEvent
+    topic: str  # the event's class topic
+    domain_event: Any  # None: cannot be rebuilt (personal fields redacted)
 
 
 def worker_mapper() -> Any:
@@ -89,6 +98,8 @@ class KafkaProjectionRunner:
                 f"{projection.name} needs the log order: one worker must own all partitions"
             )
         self.max_records = max_records
+        if getattr(mapper, "cipher", None) is not None:
+            log.warning("%s: encrypted event store: chain links not checked", projection.name)
         self.cache = RowCache()
         self.counts: Counter[str] = Counter()
         self._pending: dict[int, Pending] = {}  # ordered: prev_position -> waiting event
@@ -151,7 +162,7 @@ class KafkaProjectionRunner:
     def poll(self, timeout_ms: int = 200) -> int:
         """Fetch what is there and apply it; returns how many events were applied."""
         batches = self.consumer.poll(timeout_ms=timeout_ms, max_records=self.max_records)
-        arrived: list[tuple[int, int, IntegrationEvent | None]] = []
+        arrived: list[tuple[int, int, Pending | None]] = []
         for tp, records in batches.items():
             for record in records:
                 arrived.append((tp.partition, record.offset, self._parse(record)))
@@ -166,9 +177,11 @@ class KafkaProjectionRunner:
             return 0
         return len(ready)
 
-    def _parse(self, record: Any) -> IntegrationEvent | None:
+    def _parse(self, record: Any) -> Pending | None:
+        """Parse, rebuild and check one message; None (counted, logged) if refused."""
         try:
-            return parse(record.value)
+            event = parse(record.value)
+            return Pending(record.partition, record.offset, event, *decode(event, self.mapper))
         except MalformedEvent as exc:
             self.counts["malformed"] += 1
             log.warning(
@@ -181,17 +194,18 @@ class KafkaProjectionRunner:
             return None
 
     def _select(
-        self, arrived: list[tuple[int, int, IntegrationEvent | None]]
+        self, arrived: list[tuple[int, int, Pending | None]]
     ) -> tuple[list[Pending], dict[int, tuple[int, int]]]:
         """Which events to apply now, and the offsets (next offset, position) to store."""
         consumed = {p: off for p, (off, _) in self._offsets.items()}
         applied = {p: pos for p, (_, pos) in self._offsets.items()}
         ready: list[Pending] = []
         done = max(applied.values(), default=0)
-        for partition, offset, event in arrived:
+        for partition, offset, item in arrived:
             consumed[partition] = offset + 1
-            if event is None:
+            if item is None:
                 continue
+            event = item.event
             if self.ordered:
                 if event.position <= done or event.prev_position in self._pending:
                     self.counts["duplicates"] += 1
@@ -199,32 +213,30 @@ class KafkaProjectionRunner:
                     self.counts["malformed"] += 1
                     log.warning("position %d: chain conflicts with %d", event.position, done)
                 else:
-                    self._pending[event.prev_position] = (partition, offset, event)
+                    self._pending[event.prev_position] = item
                     while done in self._pending:
                         ready.append(self._pending.pop(done))
-                        done = ready[-1][2].position
+                        done = ready[-1].event.position
             elif event.position <= applied[partition]:
                 self.counts["duplicates"] += 1
             else:
-                ready.append((partition, offset, event))
+                ready.append(item)
                 applied[partition] = event.position
-        for partition, _, event in ready:
-            applied[partition] = max(applied[partition], event.position)
-        for partition, offset, _ in self._pending.values():  # not applied yet: read again
-            consumed[partition] = min(consumed[partition], offset)
+        for item in ready:
+            applied[item.partition] = max(applied[item.partition], item.event.position)
+        for item in self._pending.values():  # not applied yet: read again
+            consumed[item.partition] = min(consumed[item.partition], item.offset)
         return ready, {p: (consumed[p], applied[p]) for p in self._offsets}
 
     def _apply(self, ready: list[Pending], offsets: dict[int, tuple[int, int]]) -> None:
         events = []
-        for _, _, event in ready:
-            if event.topic not in self.projection.topics:
+        for item in ready:
+            if item.topic not in self.projection.topics:
                 continue
-            if event.state is None:
+            if item.domain_event is None:
                 self.counts["undecodable"] += 1
                 continue
-            events.append(
-                (event.position, event.topic, self.mapper.to_domain_event(event.stored_event()))
-            )
+            events.append((item.event.position, item.topic, item.domain_event))
         changed = {p: v for p, v in offsets.items() if v != self._offsets[p]}
         if not changed:
             return

@@ -7,9 +7,16 @@ the page: at-least-once, never a gap (consumers drop duplicates by position).
 
 Besides the position the relay stores, per partition, the offset after its last
 acknowledged message. Kafka end offsets never go down, so if the broker reports lower ones
-(or the topic is gone) the broker lost the topic (a memory-only broker restarted, a topic
-deleted): the relay logs it and republishes from position 0. `redprop relay --from N`
-forces a restart point by hand.
+(or the topic is gone) the relay reads the last acknowledged record of those partitions; if
+that is gone too, the broker lost the topic (a memory-only broker restarted, a topic
+deleted): the relay logs it and republishes from position 0. (The end offsets alone are not
+enough: Tansu 0.6 reports the base offset of a partition's last batch + 1, below the offset
+it acknowledged.) `redprop relay --from N` forces a restart point by hand.
+
+Size: a message larger than REDPROP_KAFKA_MAX_MESSAGE_BYTES (or one the broker refuses as
+too large) is never skipped: the relay publishes what precedes it, then stops with
+MessageTooLarge naming the position, type and size. Raise the limit (and the broker's or
+topic's limit with it) and start the relay again.
 """
 
 from __future__ import annotations
@@ -21,12 +28,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, MessageSizeTooLargeError, RecordListTooLargeError
 from sqlalchemy import BigInteger, Column, Engine, MetaData, String, Table, Text, select, update
 
 from infra.chain import GENESIS, Link
 from infra.integration_event import Message, to_message
-from infra.kafka_clients import end_offsets, ensure_topic, make_consumer, make_producer
+from infra.kafka_clients import (
+    end_offsets,
+    ensure_topic,
+    make_consumer,
+    make_producer,
+    records_present,
+)
 from infra.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,6 +58,10 @@ relay_positions = Table(
 
 class BrokerReset(Exception):
     """The broker holds less of the topic than it acknowledged: republish from 0."""
+
+
+class MessageTooLarge(Exception):
+    """A log entry whose message exceeds the size limit: the relay stops before it."""
 
 
 @dataclass
@@ -132,6 +149,11 @@ class KafkaRelay:
                 if once:
                     return self.stats.published
                 stop.wait(self.poll_seconds)
+            except MessageTooLarge as exc:
+                self.stats.last_error = str(exc)
+                self.disconnect()
+                log.error("relay stopped at position %d: %s", self.stats.published, exc)
+                raise
             except (KafkaError, BrokerReset, OSError) as exc:
                 self.stats.retries += 1
                 self.stats.last_error = repr(exc)
@@ -149,14 +171,22 @@ class KafkaRelay:
         timeouts = self._timeouts()
         self._partitions = ensure_topic(self.settings, request_timeout_ms=timeouts["max_block_ms"])
         position, offsets = self.stored()
+        self.stats.published = position  # what run() reports even if nothing new is sent
         consumer = make_consumer(self.settings, request_timeout_ms=timeouts["max_block_ms"] + 1)
         try:
             found = end_offsets(consumer, self.topic, self._partitions)
         finally:
             consumer.close()
-        lost = {p: (o, found.get(p, 0)) for p, o in offsets.items() if found.get(p, 0) < o}
-        if lost:
-            self._reset(f"end offsets {lost} (acknowledged, found) went down")
+        lower = {p: (o, found.get(p, 0)) for p, o in offsets.items() if found.get(p, 0) < o}
+        if lower:  # lost, or a broker that reports too little (Tansu): read the last record
+            last = {p: acknowledged - 1 for p, (acknowledged, _) in lower.items()}
+            present = records_present(
+                self.settings, self.topic, last, timeout=min(self.flush_timeout, 5.0)
+            )
+            lost = {p: lower[p] for p, there in present.items() if not there}
+            if lost:
+                self._reset(f"end offsets {lost} (acknowledged, found) went down")
+            log.info("relay: end offsets %s below acknowledged, records still there", lower)
         self._producer = self._open_producer(timeouts)
         log.info("relay: connected; published %d, lag %d", position, self.lag())
 
@@ -205,7 +235,11 @@ class KafkaRelay:
         messages, total = self.encode_page(self.stored()[0]), 0
         while messages:
             futures = self._send(messages)
-            upcoming = self.encode_page(messages[-1].position)
+            try:
+                upcoming = self.encode_page(messages[-1].position)
+            except MessageTooLarge:
+                self._acknowledge(messages, futures)  # store what precedes it, then stop
+                raise
             self._acknowledge(messages, futures)
             total += len(messages)
             messages = upcoming
@@ -221,8 +255,15 @@ class KafkaRelay:
         _, offsets = self.stored()
         self._producer.flush(timeout=self.flush_timeout)
         acked = dict(offsets)
-        for future in futures:
-            meta = future.get(timeout=0)  # raises the send error, if any
+        for message, future in zip(messages, futures, strict=True):
+            try:
+                meta = future.get(timeout=0)  # raises the send error, if any
+            except (MessageSizeTooLargeError, RecordListTooLargeError) as exc:
+                raise MessageTooLarge(
+                    f"the broker refused position {message.position} "
+                    f"({message.size:,} bytes) as too large ({exc}); raise the broker's "
+                    "message.max.bytes / the topic's max.message.bytes"
+                ) from exc
             if meta.offset < offsets.get(meta.partition, 0):
                 self._reset(f"partition {meta.partition} acknowledged offset {meta.offset}")
             acked[meta.partition] = max(acked.get(meta.partition, 0), meta.offset + 1)
@@ -245,10 +286,21 @@ class KafkaRelay:
         links = {link.position: link for link in recorder.select_links(after, len(page))}
         first = links[page[0].id]
         prev_hash = self._hash_at(first.prev_position)
-        messages = []
+        messages: list[Message] = []
+        limit = self.settings.kafka_max_message_bytes
         for notification in page:
             link: Link = links[notification.id]
-            messages.append(to_message(self.app, notification, link, prev_hash))
+            message = to_message(self.app, notification, link, prev_hash)
+            if message.size > limit:
+                if messages:  # publish what precedes it first
+                    break
+                raise MessageTooLarge(
+                    f"position {message.position} "
+                    f"({message.headers[0][1].decode()}) is {message.size:,} bytes, above "
+                    f"REDPROP_KAFKA_MAX_MESSAGE_BYTES={limit:,}; raise it (and the broker's "
+                    "message.max.bytes / the topic's max.message.bytes)"
+                )
+            messages.append(message)
             prev_hash = link.hash
         return messages
 

@@ -23,6 +23,7 @@ class Settings:
     kafka_bootstrap: str | None = None
     kafka_topic: str = "redproperty.events"
     kafka_partitions: int = 3
+    kafka_max_message_bytes: int = 1024 * 1024  # largest message the relay sends (key+value)
     kafka_options: dict[str, Any] = field(default_factory=dict)  # SASL/SSL passthrough
 
     @classmethod
@@ -44,6 +45,7 @@ class Settings:
             kafka_bootstrap=env.get("REDPROP_KAFKA_BOOTSTRAP") or None,
             kafka_topic=env.get("REDPROP_KAFKA_TOPIC", "redproperty.events"),
             kafka_partitions=int(env.get("REDPROP_KAFKA_PARTITIONS", "3")),
+            kafka_max_message_bytes=int(env.get("REDPROP_KAFKA_MAX_MESSAGE_BYTES", str(1 << 20))),
             kafka_options=kafka_options,
         )
         return replace(settings, **overrides)
