@@ -48,6 +48,7 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+import orjson
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
@@ -143,7 +144,7 @@ def to_message(app: Any, notification: Any, link: Link, prev_hash: bytes) -> Mes
             "hash": link.hash.hex(),
         },
     }
-    value = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    value = orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)  # compact UTF-8
     return Message(
         key=aggregate_id.encode(),
         value=value,
@@ -152,8 +153,14 @@ def to_message(app: Any, notification: Any, link: Link, prev_hash: bytes) -> Mes
     )
 
 
+_SCALARS = frozenset({str, bool, int, float, type(None)})
+
+
 def _public_fields(mapping: dict[str, Any], pointer: str, types: dict[str, str]) -> dict[str, Any]:
-    return {k: _public(v, f"{pointer}/{_escape(k)}", types) for k, v in mapping.items()}
+    return {
+        k: v if type(v) in _SCALARS else _public(v, f"{pointer}/{_escape(k)}", types)
+        for k, v in mapping.items()
+    }
 
 
 def _public(value: Any, pointer: str, types: dict[str, str]) -> Any:
