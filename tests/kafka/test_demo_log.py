@@ -101,3 +101,22 @@ def test_the_relay_restarted_on_the_demo_log_publishes_nothing_again(demo: Syste
     relay = make_relay(demo)
     assert relay.run(once=True) == demo.app.recorder.max_notification_id()
     assert relay.stats.resets == 0 and relay.stats.sent == 0
+
+
+def test_the_fast_encoder_agrees_with_the_mapper_on_every_demo_event(demo: System) -> None:
+    """to_message reads the stored JSON directly; it must say what the decoded event says."""
+    from infra.integration_event import PERSONAL_FIELDS, _from_event, _from_stored
+
+    mapper, after, checked = demo.app.mapper, 0, 0
+    while page := demo.app.recorder.select_notifications(after, 1000, inclusive_of_start=False):
+        for notification in page:
+            personal = PERSONAL_FIELDS.get(notification.topic.rsplit(":", 1)[-1], frozenset())
+            fast_types: dict[str, str] = {}
+            slow_types: dict[str, str] = {}
+            fast = _from_stored(mapper, notification, personal, fast_types)
+            assert fast is not None, notification.topic
+            assert fast == _from_event(mapper, notification, personal, slow_types)
+            assert fast_types == slow_types
+            checked += 1
+        after = page[-1].id
+    assert checked == demo.app.recorder.max_notification_id()
