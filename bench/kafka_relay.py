@@ -72,7 +72,7 @@ def relay_beside_bare(system: Any, settings: Settings, rounds: int) -> tuple[flo
         for which in ("relay", "bare") if r % 2 == 0 else ("bare", "relay"):
             topic = replace(settings, kafka_topic=f"bench.{which}.{r}.{time.time_ns()}")
             if which == "relay":
-                relay = KafkaRelay(system.app, system.write_engine, topic)
+                relay = KafkaRelay(system.app, system.write_engine, topic, encode_in_child=True)
                 relay.connect()
                 start = time.perf_counter()
                 assert relay.run(once=True) == head

@@ -26,14 +26,20 @@ def _stop_on_signals() -> threading.Event:
 @click.command()
 @click.option("--once", is_flag=True, help="publish up to the head of the log, then exit")
 @click.option("--from", "from_position", type=int, help="republish from this position")
-@click.option("--page-size", default=1000, show_default=True, type=int)
-def relay(once: bool, from_position: int | None, page_size: int) -> None:
+@click.option("--page-size", default=5000, show_default=True, type=int)
+@click.option(
+    "--encode-process/--no-encode-process",
+    default=True,
+    show_default=True,
+    help="encode the next page in a child process while this one sends",
+)
+def relay(once: bool, from_position: int | None, page_size: int, encode_process: bool) -> None:
     """Publish the log to Kafka (REDPROP_KAFKA_BOOTSTRAP, REDPROP_KAFKA_TOPIC)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings.from_env()
     app = build_application(settings)
     engine = make_engine(settings.database_url, schema=settings.database_schema, immediate=True)
-    runner = KafkaRelay(app, engine, settings, page_size=page_size)
+    runner = KafkaRelay(app, engine, settings, page_size=page_size, encode_in_child=encode_process)
     if from_position is not None:
         runner.store(max(from_position - 1, 0), {})
     try:

@@ -31,8 +31,7 @@ from typing import Any
 from kafka.errors import KafkaError, MessageSizeTooLargeError, RecordListTooLargeError
 from sqlalchemy import BigInteger, Column, Engine, MetaData, String, Table, Text, select, update
 
-from infra.chain import GENESIS, Link
-from infra.integration_event import Message, to_message
+from infra.integration_event import Message
 from infra.kafka_clients import (
     end_offsets,
     ensure_topic,
@@ -40,6 +39,7 @@ from infra.kafka_clients import (
     make_producer,
     records_present,
 )
+from infra.relay_pages import ChildPageEncoder, MessageTooLarge, PageEncoder
 from infra.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -60,10 +60,6 @@ class BrokerReset(Exception):
     """The broker holds less of the topic than it acknowledged: republish from 0."""
 
 
-class MessageTooLarge(Exception):
-    """A log entry whose message exceeds the size limit: the relay stops before it."""
-
-
 @dataclass
 class RelayStats:
     published: int = 0  # position stored
@@ -82,10 +78,11 @@ class KafkaRelay:
         engine: Engine,
         settings: Settings,
         *,
-        page_size: int = 1000,
+        page_size: int = 5000,
         flush_timeout: float = 30.0,
         backoff: tuple[float, float] = (0.5, 30.0),
         poll_seconds: float = 0.25,
+        encode_in_child: bool = False,
     ) -> None:
         self.app = app
         self.engine = engine
@@ -98,6 +95,9 @@ class KafkaRelay:
         self.stats = RelayStats()
         self._producer: Any = None
         self._partitions = settings.kafka_partitions
+        self.pages = PageEncoder(app, settings, page_size)
+        self.encode_in_child = encode_in_child
+        self._ahead: PageEncoder | ChildPageEncoder | None = None  # encodes the next page
         metadata.create_all(engine, checkfirst=True)
 
     # -- the stored position ----------------------------------------------------------------
@@ -147,11 +147,12 @@ class KafkaRelay:
                 if self.publish_available():
                     delay = self.backoff[0]
                 if once:
+                    self.close()
                     return self.stats.published
                 stop.wait(self.poll_seconds)
             except MessageTooLarge as exc:
                 self.stats.last_error = str(exc)
-                self.disconnect()
+                self.close()
                 log.error("relay stopped at position %d: %s", self.stats.published, exc)
                 raise
             except (KafkaError, BrokerReset, OSError) as exc:
@@ -161,7 +162,7 @@ class KafkaRelay:
                 log.warning("relay: %r; retrying in %.1fs (lag %d)", exc, delay, self.lag())
                 stop.wait(delay)
                 delay = min(delay * 2, self.backoff[1])
-        self.disconnect()
+        self.close()
         return self.stats.published
 
     def connect(self) -> None:
@@ -188,6 +189,7 @@ class KafkaRelay:
                 self._reset(f"end offsets {lost} (acknowledged, found) went down")
             log.info("relay: end offsets %s below acknowledged, records still there", lower)
         self._producer = self._open_producer(timeouts)
+        self._encoder_ahead()  # a child encoder starts now, not in the first page's time
         log.info("relay: connected; published %d, lag %d", position, self.lag())
 
     def _open_producer(self, timeouts: dict[str, int]) -> Any:
@@ -232,24 +234,49 @@ class KafkaRelay:
         """Publish up to the head, page by page; the next page is read and encoded while the
         broker acknowledges the previous one (its position is still stored only after)."""
         self.connect()
+        ahead = self._encoder_ahead()
         messages, total = self.encode_page(self.stored()[0]), 0
         while messages:
+            upcoming = ahead.submit(messages[-1].position)
             futures = self._send(messages)
             try:
-                upcoming = self.encode_page(messages[-1].position)
+                following = upcoming.result()
             except MessageTooLarge:
                 self._acknowledge(messages, futures)  # store what precedes it, then stop
                 raise
             self._acknowledge(messages, futures)
             total += len(messages)
-            messages = upcoming
+            messages = following
         return total
 
+    def _encoder_ahead(self) -> PageEncoder | ChildPageEncoder:
+        if self._ahead is None:
+            self._ahead = (
+                ChildPageEncoder(self.settings, self.page_size)
+                if self.encode_in_child
+                else self.pages
+            )
+        return self._ahead
+
+    def close(self) -> None:
+        """Disconnect and stop the child encoder, if any."""
+        self.disconnect()
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None
+
     def _send(self, messages: list[Message]) -> list[Any]:
-        return [
-            self._producer.send(self.topic, key=m.key, value=m.value, headers=m.headers)
-            for m in messages
-        ]
+        futures = []
+        for m in messages:
+            try:
+                futures.append(
+                    self._producer.send(self.topic, key=m.key, value=m.value, headers=m.headers)
+                )
+            except MessageSizeTooLargeError as exc:  # the producer's own limit is lower
+                raise MessageTooLarge(
+                    f"the producer refused position {m.position} ({m.size:,} bytes): {exc}"
+                ) from exc
+        return futures
 
     def _acknowledge(self, messages: list[Message], futures: list[Any]) -> None:
         _, offsets = self.stored()
@@ -277,38 +304,7 @@ class KafkaRelay:
         """Hook between the acknowledgement and the stored position (crash tests)."""
 
     def encode_page(self, after: int) -> list[Message]:
-        recorder = self.app.recorder
-        page = recorder.select_notifications(
-            start=after, limit=self.page_size, inclusive_of_start=False
-        )
-        if not page:
-            return []
-        links = {link.position: link for link in recorder.select_links(after, len(page))}
-        first = links[page[0].id]
-        prev_hash = self._hash_at(first.prev_position)
-        messages: list[Message] = []
-        limit = self.settings.kafka_max_message_bytes
-        for notification in page:
-            link: Link = links[notification.id]
-            message = to_message(self.app, notification, link, prev_hash)
-            if message.size > limit:
-                if messages:  # publish what precedes it first
-                    break
-                raise MessageTooLarge(
-                    f"position {message.position} "
-                    f"({message.headers[0][1].decode()}) is {message.size:,} bytes, above "
-                    f"REDPROP_KAFKA_MAX_MESSAGE_BYTES={limit:,}; raise it (and the broker's "
-                    "message.max.bytes / the topic's max.message.bytes)"
-                )
-            messages.append(message)
-            prev_hash = link.hash
-        return messages
-
-    def _hash_at(self, position: int) -> bytes:
-        if position == 0:
-            return GENESIS
-        (link,) = self.app.recorder.select_links(position - 1, 1)
-        return bytes(link.hash)
+        return self.pages.encode(after)
 
     def _reset(self, why: str) -> None:
         self.stats.resets += 1

@@ -68,10 +68,10 @@ def kafka_system(
     system.close()
 
 
-def make_relay(system: System, **kwargs: Any) -> KafkaRelay:
+def make_relay(system: System, settings: Settings | None = None, **kwargs: Any) -> KafkaRelay:
     kwargs.setdefault("flush_timeout", 3.0)
     kwargs.setdefault("backoff", (0.05, 0.5))
-    return KafkaRelay(system.app, system.write_engine, system.settings, **kwargs)
+    return KafkaRelay(system.app, system.write_engine, settings or system.settings, **kwargs)
 
 
 @pytest.fixture

@@ -15,13 +15,17 @@ from tests.kafka.registry_scenario import load_registry
 pytestmark = pytest.mark.kafka
 
 
-def test_kafka_fed_projection_equals_database_fed(kafka_system: Any, view_engine: Any) -> None:
+@pytest.mark.parametrize("encode_in_child", [False, True], ids=["in-process", "child-encoder"])
+def test_kafka_fed_projection_equals_database_fed(
+    kafka_system: Any, view_engine: Any, encode_in_child: bool
+) -> None:
     system = kafka_system
     ctx = load_registry(system.app)
     compound = ctx.facts["compounds"][0]
     system.app.rename_org_unit(compound, name="改名小区")
     head = system.app.recorder.max_notification_id()
-    assert make_relay(system, page_size=100).run(once=True) == head
+    relay = make_relay(system, page_size=100, encode_in_child=encode_in_child)
+    assert relay.run(once=True) == head
     assert system.health()["kafka_relay"] == {
         "topic": system.settings.kafka_topic,
         "published": head,

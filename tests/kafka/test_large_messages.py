@@ -51,8 +51,7 @@ def test_a_message_above_the_limit_stops_the_relay_before_it(
     large = load_registry_with_large_events(system.app, MEMBERS)
     head = system.app.recorder.max_notification_id()
     limited = replace(system.settings, kafka_max_message_bytes=500_000)
-    relay = make_relay(system, page_size=100)
-    relay.settings = limited
+    relay = make_relay(system, limited, page_size=100)
     with pytest.raises(MessageTooLarge, match=f"position {large[1]} .*500,000"):
         relay.run(once=True)
     assert relay.stored()[0] == large[1] - 1  # everything before it, nothing after it

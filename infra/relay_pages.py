@@ -1,0 +1,114 @@
+"""Pages of the log encoded as Kafka messages, in this process or in a child process.
+
+Encoding (reading the log and its links, writing the JSON) and sending (kafka-python, Python
+code too) both need the interpreter lock; with the encoder in a child process the relay
+encodes the next page on one core while it sends the current one on the other.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from infra.chain import GENESIS, Link
+from infra.integration_event import Message, to_message
+from infra.settings import Settings
+
+
+class MessageTooLarge(Exception):
+    """A log entry whose message exceeds the size limit: the relay stops before it."""
+
+
+PAGE_BYTES = 32 * 1024 * 1024  # a page ends after this many bytes of messages
+
+
+class PageEncoder:
+    def __init__(self, app: Any, settings: Settings, page_size: int) -> None:
+        self.app = app
+        self.limit = settings.kafka_max_message_bytes
+        self.page_size = page_size
+
+    def encode(self, after: int) -> list[Message]:
+        """The messages of the log entries after `after`: up to `page_size` of them and
+        about PAGE_BYTES, stopping before a message above the size limit (raising
+        MessageTooLarge if it comes first)."""
+        recorder = self.app.recorder
+        page = recorder.select_notifications(
+            start=after, limit=self.page_size, inclusive_of_start=False
+        )
+        if not page:
+            return []
+        links = {link.position: link for link in recorder.select_links(after, len(page))}
+        prev_hash = self._hash_at(links[page[0].id].prev_position)
+        messages: list[Message] = []
+        size = 0
+        for notification in page:
+            if size > PAGE_BYTES:
+                break
+            link: Link = links[notification.id]
+            message = to_message(self.app, notification, link, prev_hash)
+            if message.size > self.limit:
+                if messages:  # publish what precedes it first
+                    break
+                raise MessageTooLarge(
+                    f"position {message.position} "
+                    f"({message.headers[0][1].decode()}) is {message.size:,} bytes, above "
+                    f"REDPROP_KAFKA_MAX_MESSAGE_BYTES={self.limit:,}; raise it (and the broker's "
+                    "message.max.bytes / the topic's max.message.bytes)"
+                )
+            messages.append(message)
+            size += message.size
+            prev_hash = link.hash
+        return messages
+
+    def submit(self, after: int) -> Future[list[Message]]:
+        future: Future[list[Message]] = Future()
+        try:
+            future.set_result(self.encode(after))
+        except Exception as exc:  # noqa: BLE001 - handed over like a child's failure
+            future.set_exception(exc)
+        return future
+
+    def close(self) -> None:
+        pass
+
+    def _hash_at(self, position: int) -> bytes:
+        if position == 0:
+            return GENESIS
+        (link,) = self.app.recorder.select_links(position - 1, 1)
+        return bytes(link.hash)
+
+
+class ChildPageEncoder:
+    """A PageEncoder in a child process with its own connection to the event store."""
+
+    def __init__(self, settings: Settings, page_size: int) -> None:
+        self.pool = ProcessPoolExecutor(
+            1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_child,
+            initargs=(settings, page_size),
+        )
+        self.pool.submit(_encode_in_child, None).result()  # started and connected
+
+    def submit(self, after: int) -> Future[list[Message]]:
+        return self.pool.submit(_encode_in_child, after)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+_child: PageEncoder | None = None
+
+
+def _start_child(settings: Settings, page_size: int) -> None:
+    from infra.event_store import build_application
+
+    global _child
+    _child = PageEncoder(build_application(settings), settings, page_size)
+
+
+def _encode_in_child(after: int | None) -> list[Message]:
+    assert _child is not None
+    return [] if after is None else _child.encode(after)
