@@ -92,6 +92,7 @@ def generate_into(settings: Settings, plan: CityPlan, progress: bool = True) -> 
         "commands": ctx.commands,
         "seconds": round(seconds, 1),
         "events_per_second": round(ctx.head / seconds),
+        "seconds_by_step": {name: round(s, 1) for name, s in ctx.seconds.items()},
     }
 
 

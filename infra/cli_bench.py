@@ -74,3 +74,4 @@ def generate_city(max_events: int | None, start: str, areas: str, **params: int)
         f"log head {ctx.head:,}: {ctx.commands:,} commands in {seconds:.1f} s "
         f"({ctx.head / seconds:,.0f} events/s)"
     )
+    click.echo("seconds by step: " + ", ".join(f"{k} {v:.1f}" for k, v in ctx.seconds.items()))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -100,7 +101,7 @@ def generate(
     chosen = steps if steps is not None else [s() for s in STEPS if s.name in plan.areas]
     with sole_writer(app):
         for step in chosen:
-            step.setup(ctx)
+            _timed(ctx, step.name, step.setup, ctx)
             if progress:
                 progress(f"setup {step.name}", ctx.head)
         for d in range(plan.days):
@@ -108,13 +109,19 @@ def generate(
                 break
             day = plan.start + timedelta(days=d)
             for step in chosen:
-                step.day(ctx, day)
+                _timed(ctx, step.name, step.day, ctx, day)
             if progress:
                 progress(f"day {day}", ctx.head)
         for step in chosen:
             step.finish(ctx)
     ctx.resync()
     return ctx
+
+
+def _timed(ctx: CityContext, name: str, fn: Callable[..., None], *args: Any) -> None:
+    began = time.perf_counter()
+    fn(*args)
+    ctx.seconds[name] = ctx.seconds.get(name, 0.0) + time.perf_counter() - began
 
 
 def log_digest(app: Any, page: int = 5000) -> str:

@@ -63,6 +63,7 @@ class CityContext(ScenarioContext):
     plan: CityPlan = field(default_factory=CityPlan)
     head: int = 0  # log position of the last command's events
     commands: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent in each step
 
     def record(self, result: CommandResult) -> CommandResult:
         self.head = max(self.head, result.position)
