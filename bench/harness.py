@@ -345,27 +345,39 @@ def with_notes(row: Row, note: str) -> Row:
 
 # -- a city log shared by the benchmarks of one run -------------------------------------------
 
-_LOGS: dict[tuple[str, int], Settings] = {}
+_LOGS: dict[tuple[str, int, tuple[str, ...]], tuple[Settings, dict[str, Any]]] = {}
 _LOG_STACK = ExitStack()
 atexit.register(_LOG_STACK.close)
 
 
-def city_log(backend: str, events: int) -> Settings:
+def city_log(backend: str, events: int, areas: tuple[str, ...] | None = None) -> Settings:
     """A database holding a generated city log of about `events` events (loaded through
-    the commands by infra.scenario.city), made once per run and backend, dropped at exit."""
-    key = (backend, events)
-    if key not in _LOGS:
-        from infra.bootstrap import build_system
-        from infra.scenario.city import CityPlan, generate
+    the commands by infra.scenario.city; `areas`: some of its steps, default all), made
+    once per run and backend, dropped at exit. SQLite: a copy of the log cached in
+    var/bench/ (see bench/city_logs.py), generated only when missing."""
+    return city_log_made(backend, events, areas)[0]
 
-        settings = _LOG_STACK.enter_context(temp_database(backend, "city"))
-        system = build_system(settings)
-        try:
-            start = time.perf_counter()
-            ctx = generate(system.app, CityPlan(days=100_000, max_events=events))
-            rate = per_second(ctx.head, time.perf_counter() - start)
-            print(f"   city log on {backend}: {ctx.head} events at {rate:,.0f}/s", file=sys.stderr)
-        finally:
-            system.close()
-        _LOGS[key] = settings
+
+def city_log_made(
+    backend: str, events: int, areas: tuple[str, ...] | None = None
+) -> tuple[Settings, dict[str, Any]]:
+    """`city_log` and how the log was made: events, commands, seconds, events/s, cached."""
+    from bench.city_logs import cached_sqlite_log, city_plan, copy_of, generate_into
+
+    plan = city_plan(events) if areas is None else city_plan(events, areas)
+    key = (backend, events, plan.areas)
+    if key not in _LOGS:
+        if backend == "sqlite":
+            path, made = cached_sqlite_log(plan)
+            folder = Path(_LOG_STACK.enter_context(tempfile.TemporaryDirectory(prefix="city-")))
+            settings = copy_of(path, folder)
+        else:
+            settings = _LOG_STACK.enter_context(temp_database(backend, "city"))
+            made = {**generate_into(settings, plan), "cached": False}
+        print(
+            f"   city log on {backend}: {made['events']} events"
+            + (" (cached)" if made["cached"] else f" at {made['events_per_second']:,}/s"),
+            file=sys.stderr,
+        )
+        _LOGS[key] = settings, made
     return _LOGS[key]

@@ -31,7 +31,7 @@ def verify(recorder: object) -> int:
 
 
 def measure(backend: str, events: int, rounds: int) -> list[Row]:
-    system = build_system(city_log(backend, events))
+    system = build_system(city_log(backend, events, ("registry",)))
     try:
         recorder = system.app.recorder
         ours, floor = side_by_side(lambda r: verify(recorder), lambda r: read_log(recorder), rounds)

@@ -3,43 +3,75 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import click
 
-from infra.scenario.city import CityPlan, generate
+from infra.scenario.city_context import AREAS, CityPlan
+
+DEFAULTS = CityPlan()
 
 
 @click.command("generate")
-@click.option("--streets", default=10, show_default=True)
-@click.option("--communities-per-street", default=8, show_default=True)
+@click.option("--streets", default=DEFAULTS.streets, show_default=True)
+@click.option(
+    "--communities-per-street", default=DEFAULTS.communities_per_street, show_default=True
+)
 @click.option(
     "--compounds",
     "compounds_per_community",
-    default=10,
+    default=DEFAULTS.compounds_per_community,
     show_default=True,
     help="compounds per community",
 )
-@click.option("--companies", default=200, show_default=True, help="used by the companies step")
 @click.option(
-    "--issues-per-day", default=300, show_default=True, help="used by the service-issues step"
+    "--grids",
+    "grids_per_compound",
+    default=DEFAULTS.grids_per_compound,
+    show_default=True,
+    help="grids per compound",
 )
-@click.option("--registry-changes-per-day", default=200, show_default=True)
-@click.option("--days", default=30, show_default=True)
+@click.option("--companies", default=DEFAULTS.companies, show_default=True)
+@click.option("--issues-per-day", default=DEFAULTS.issues_per_day, show_default=True)
+@click.option(
+    "--registry-changes-per-day", default=DEFAULTS.registry_changes_per_day, show_default=True
+)
+@click.option("--days", default=DEFAULTS.days, show_default=True)
+@click.option("--start", default=DEFAULTS.start.isoformat(), show_default=True, help="first day")
 @click.option("--events", "max_events", type=int, default=None, help="stop at this many events")
-@click.option("--seed", default=20211, show_default=True)
-def generate_city(max_events: int | None, **params: int) -> None:
-    """Generate a city through the application's commands (deterministic for a seed)."""
-    from infra.cli import _system, console
+@click.option("--seed", default=DEFAULTS.seed, show_default=True)
+@click.option(
+    "--areas", default=",".join(AREAS), show_default=True, help="the steps to run (comma-separated)"
+)
+def generate_city(max_events: int | None, start: str, areas: str, **params: int) -> None:
+    """Generate a city through the application's commands (deterministic for a seed)
+    into the configured database; prints progress every 10 seconds."""
+    from infra.cli import _system
+    from infra.scenario.city import generate
 
-    system = _system()
-    plan = CityPlan(max_events=max_events, **params)
-    start = time.perf_counter()
-    with console.status("generating") as status:
-        ctx = generate(
-            system.app, plan, progress=lambda what, head: status.update(f"{what}: {head} events")
-        )
-    seconds = time.perf_counter() - start
-    system.close()
-    click.echo(
-        f"log head {ctx.head}: generated in {seconds:.1f} s ({ctx.head / seconds:,.0f} events/s)"
+    plan = CityPlan(
+        max_events=max_events,
+        start=date.fromisoformat(start),
+        areas=tuple(a.strip() for a in areas.split(",") if a.strip()),
+        **params,
     )
+    system = _system()
+    began = last = time.perf_counter()
+
+    def progress(what: str, head: int) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if now - last >= 10:
+            click.echo(f"{what}: {head:,} events, {head / (now - began):,.0f} events/s")
+            last = now
+
+    try:
+        ctx = generate(system.app, plan, progress=progress)
+    finally:
+        system.close()
+    seconds = time.perf_counter() - began
+    click.echo(
+        f"log head {ctx.head:,}: {ctx.commands:,} commands in {seconds:.1f} s "
+        f"({ctx.head / seconds:,.0f} events/s)"
+    )
+    click.echo("seconds by step: " + ", ".join(f"{k} {v:.1f}" for k, v in ctx.seconds.items()))

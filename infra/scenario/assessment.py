@@ -67,6 +67,27 @@ def scheme_definition(satisfaction: float = 30) -> dict[str, Any]:
     }
 
 
+class FactsReader:
+    """The input facts of any period, read from the assessment-inputs projection run here,
+    in-process, into a private SQLite database (in memory, or the file at `url`); each
+    read first catches up with the log."""
+
+    def __init__(self, app: Any, url: str = "sqlite://") -> None:
+        pool = {"poolclass": StaticPool} if url == "sqlite://" else {}
+        self.runner = ProjectionRunner(
+            app, create_engine(url, **pool), AssessmentInputsProjection(), page_size=5000
+        )
+        self.runner.create_tables()
+
+    def facts_for(self, key: str) -> PeriodFacts:
+        self.runner.catch_up()
+        with self.runner.engine.connect() as conn:
+            return read_period_facts(conn, key)
+
+    def close(self) -> None:
+        self.runner.engine.dispose()
+
+
 QUARTERS = [f"{year}Q{q}" for year in (2020, 2021) for q in (1, 2, 3, 4)]
 PUBLISH_DAY = {1: "04-10", 2: "07-10", 3: "10-10", 4: "01-10"}
 
@@ -88,26 +109,14 @@ def load(ctx: ScenarioContext) -> None:
             note="2021: 居民满意度权重提高到35%",
         )
     ctx.ids["assessment_scheme"] = scheme_id
-    runner = ProjectionRunner(
-        app,
-        create_engine("sqlite://", poolclass=StaticPool),
-        AssessmentInputsProjection(),
-        page_size=5000,
-    )
-    runner.create_tables()
-
-    def facts_for(key: str) -> PeriodFacts:
-        runner.catch_up()
-        with runner.engine.connect() as conn:
-            return read_period_facts(conn, key)
-
+    reader = FactsReader(app)
     for key in QUARTERS:
         year, quarter = int(key[:4]), int(key[-1])
         day = f"{year + (quarter == 4)}-{PUBLISH_DAY[quarter]}"
         with ctx.at(f"{day}T09:00:00", actor="assessment-office", role="district_admin"):
             period_id = app.open_assessment_period(key=key, scheme_id=scheme_id).id
-            app.compute_assessment(period_id, facts_for(key))
+            app.compute_assessment(period_id, reader.facts_for(key))
             app.review_assessment(period_id, reviewer="区物业服务行业党委", note="审核通过")
             app.publish_assessment(period_id)
         ctx.ids[f"assessment_period:{key}"] = period_id
-    runner.engine.dispose()
+    reader.close()

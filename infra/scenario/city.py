@@ -1,175 +1,92 @@
-"""A city-scale generator: a deterministic, realistic mix of events, loaded through the
-application's commands only (never by writing rows), for load and rebuild benchmarks.
+"""A city-scale generator: a deterministic, realistic mix of every kind of event, loaded
+through the application's commands only (never by writing rows), for load and rebuild
+benchmarks.
 
-Each area is a pluggable `CityStep`: `setup` once (the standing structure), then `day`
-for every simulated day (the daily activity). Today only the org registry exists.
+Each area is a `CityStep` (infra/scenario/city_<area>.py): `setup` once at go-live (the
+standing structure), then `day` for every simulated day, `finish` at the end. STEPS
+lists them in the order they run each day; `CityPlan.areas` picks some of them. The bulk
+of the log is service issues (`plan.issues_per_day`, each driven through its life).
 
-EXTENSION POINTS — areas being built on other branches append their step to STEPS:
-  * companies and party orgs (issue 3): `plan.companies` companies with their branches,
-    cross-appointments and branch life, spread over `ctx.facts["compounds"]`;
-  * service issues (issue 4): `plan.issues_per_day` residents' problems a day, reported,
-    dispatched, handled and closed (most solved; some overdue);
-  * subsidies (issue 5): start-up funds for new branches, yearly subsidies, reversals;
-  * assessments (issue 6): quarterly scorecards from the days generated so far.
-A step reads `ctx.plan`, uses `ctx.rng` (seeded) and `ctx.at(...)` for business time, and
-reports each command's result to `ctx.record(...)` so the generator can stop at
-`plan.max_events`.
+While it runs the generator is the log's only writer, so it keeps recently used
+aggregates in memory (an LRU cache that is not fast-forwarded from the database): a
+command then loads a long-lived aggregate (a community, a company, a budget) without
+replaying its history.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
-from uuid import UUID
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
 
-from domain.commands import CommandResult
-from domain.org_registry import CompoundType
-from infra.scenario.context import ScenarioContext
+from eventsourcing.application import LRUCache
+from eventsourcing.sqlite import SQLiteConnectionPool
 
-COMPOUND_TYPES = [t.value for t in CompoundType]
+from infra.scenario.city_assessment import AssessmentStep
+from infra.scenario.city_branch_life import BranchLifeStep
+from infra.scenario.city_companies import CompaniesStep
+from infra.scenario.city_context import AREAS, CityContext, CityPlan, CityStep
+from infra.scenario.city_issues import ServiceIssuesStep
+from infra.scenario.city_registry import OrgRegistryStep
+from infra.scenario.city_subsidies import SubsidiesStep
 
+__all__ = ["AREAS", "STEPS", "CityContext", "CityPlan", "CityStep", "generate", "log_digest"]
 
-@dataclass(frozen=True)
-class CityPlan:
-    streets: int = 10
-    communities_per_street: int = 8
-    compounds_per_community: int = 10
-    grids_per_compound: int = 2
-    companies: int = 200  # for the companies step (issue 3)
-    issues_per_day: int = 300  # for the service-issues step (issue 4)
-    registry_changes_per_day: int = 200  # renames, moves, new compounds, closed grids
-    days: int = 30
-    start: date = date(2021, 1, 4)
-    max_events: int | None = None  # stop once the log reaches this many events
-    seed: int = 20211
-
-
-@dataclass
-class CityContext(ScenarioContext):
-    plan: CityPlan = field(default_factory=CityPlan)
-    head: int = 0  # log position of the last command's events
-
-    def record(self, result: CommandResult) -> None:
-        self.head = max(self.head, result.position)
-
-    @property
-    def full(self) -> bool:
-        return self.plan.max_events is not None and self.head >= self.plan.max_events
-
-    def moment(self, day: date, minute_of_day: int) -> datetime:
-        return datetime.combine(day, time()) + timedelta(minutes=minute_of_day)
-
-
-class CityStep(Protocol):
-    name: str
-
-    def setup(self, ctx: CityContext) -> None: ...
-
-    def day(self, ctx: CityContext, day: date) -> None: ...
-
-
-class OrgRegistryStep:
-    """District → streets → communities → compounds → grids, then daily registry churn:
-    renames (most), compounds moved between communities, new compounds, closed grids."""
-
-    name = "org registry"
-
-    def setup(self, ctx: CityContext) -> None:
-        app, plan = ctx.app, ctx.plan
-        with ctx.at(datetime.combine(plan.start, time(9))):
-            district = self._do(ctx, app.register_org_unit, kind="district", code="C", name="市区")
-            ctx.ids["district"] = district
-            for s in range(plan.streets):
-                street = self._do(
-                    ctx,
-                    app.register_org_unit,
-                    kind="street",
-                    code=f"C{s:03d}",
-                    name=f"第{s + 1}街道",
-                    parent_id=district,
-                )
-                ctx.facts.setdefault("streets", []).append(street)
-                for c in range(plan.communities_per_street):
-                    code = f"C{s:03d}{c:03d}"
-                    community = self._do(
-                        ctx,
-                        app.register_org_unit,
-                        kind="community",
-                        code=code,
-                        name=f"第{s + 1}街道第{c + 1}社区",
-                        parent_id=street,
-                    )
-                    ctx.facts.setdefault("communities", []).append(community)
-                    for q in range(plan.compounds_per_community):
-                        self.new_compound(ctx, community, f"{code}Q{q:03d}")
-                    if ctx.full:
-                        return
-
-    def new_compound(self, ctx: CityContext, community: UUID, code: str) -> None:
-        app = ctx.app
-        compound = self._do(
-            ctx,
-            app.register_org_unit,
-            kind="compound",
-            code=code,
-            name=f"{code}小区",
-            parent_id=community,
-            compound_type=ctx.rng.choice(COMPOUND_TYPES),
-            households=ctx.rng.randrange(150, 2500),
-        )
-        ctx.facts.setdefault("compounds", []).append(compound)
-        ctx.facts.setdefault("community_of", {})[compound] = community
-        for g in range(ctx.plan.grids_per_compound):
-            grid = self._do(
-                ctx,
-                app.register_org_unit,
-                kind="grid",
-                code=f"{code}G{g}",
-                name=f"{code}第{g + 1}网格",
-                parent_id=compound,
-            )
-            ctx.facts.setdefault("grids", []).append(grid)
-
-    def day(self, ctx: CityContext, day: date) -> None:
-        app, rng, facts = ctx.app, ctx.rng, ctx.facts
-        for n in range(ctx.plan.registry_changes_per_day):
-            if ctx.full:
-                return
-            with ctx.at(ctx.moment(day, 8 * 60 + n * 600 // ctx.plan.registry_changes_per_day)):
-                roll = rng.random()
-                if roll < 0.75 or len(facts["communities"]) < 2:
-                    unit = rng.choice(facts["compounds"] + facts["grids"])
-                    self._do(ctx, app.rename_org_unit, unit, f"更名{day:%m%d}-{n}")
-                elif roll < 0.87:
-                    self.move(ctx)
-                elif roll < 0.95:
-                    community = rng.choice(facts["communities"])
-                    self.new_compound(ctx, community, f"N{day:%y%m%d}{n:04d}")
-                elif facts["grids"]:
-                    grid = facts["grids"].pop(rng.randrange(len(facts["grids"])))
-                    self._do(ctx, app.close_org_unit, grid, "网格调整")
-
-    def move(self, ctx: CityContext) -> None:
-        compound = ctx.rng.choice(ctx.facts["compounds"])
-        here = ctx.facts["community_of"][compound]
-        there = ctx.rng.choice([c for c in ctx.facts["communities"] if c != here])
-        self._do(ctx, ctx.app.move_compound, compound, there)
-        ctx.facts["community_of"][compound] = there
-
-    @staticmethod
-    def _do(ctx: CityContext, command: Callable[..., CommandResult], *a: Any, **kw: Any) -> UUID:
-        result = command(*a, **kw)
-        ctx.record(result)
-        return result.id
-
-
-STEPS: list[CityStep] = [
-    OrgRegistryStep(),
-    # issue 3: CompaniesStep(), issue 4: ServiceIssuesStep(), issue 5: SubsidiesStep(),
-    # issue 6: AssessmentStep() — see the module docstring.
+STEPS: list[type[CityStep]] = [
+    OrgRegistryStep,
+    CompaniesStep,
+    BranchLifeStep,
+    ServiceIssuesStep,
+    SubsidiesStep,
+    AssessmentStep,  # last: it scores what the others generated
 ]
+CACHED_AGGREGATES = 20_000
+
+
+@contextmanager
+def sole_writer(app: Any, maxsize: int = CACHED_AGGREGATES) -> Iterator[None]:
+    """What the generator may do because it is the log's only writer while it runs, and
+    because a failing command ends the run: keep saved aggregates in an LRU cache that is
+    neither fast-forwarded from the database nor copied for each command; on SQLite,
+    commit without waiting for the disk (synchronous=NORMAL, still crash-safe for the
+    database file). The application's own settings come back afterwards."""
+    repository = app.repository
+    saved = repository.cache, repository.fastforward, repository.deepcopy_from_cache
+    repository.cache = LRUCache(maxsize=maxsize)
+    repository.fastforward = repository.deepcopy_from_cache = False
+    pool = getattr(getattr(app.recorder, "datastore", None), "pool", None)
+    sqlite = isinstance(pool, SQLiteConnectionPool)
+    if sqlite:
+        _synchronous(pool, "NORMAL")
+    try:
+        yield
+    finally:
+        repository.cache, repository.fastforward, repository.deepcopy_from_cache = saved
+        if sqlite:
+            _synchronous(pool, None)
+
+
+def _synchronous(pool: Any, mode: str | None) -> None:
+    """Set PRAGMA synchronous on the pool's connections and on those it opens later
+    (mode None: back to the library's connections and SQLite's default, FULL)."""
+    if mode is None:
+        pool.__dict__.pop("_create_connection", None)
+        mode = "FULL"
+    else:
+        create = pool._create_connection
+
+        def create_relaxed() -> Any:
+            conn = create()
+            conn._sqlite_conn.execute(f"PRAGMA synchronous={mode}")
+            return conn
+
+        pool._create_connection = create_relaxed
+    for conn in list(pool._pool):
+        conn._sqlite_conn.execute(f"PRAGMA synchronous={mode}")
 
 
 def generate(
@@ -180,20 +97,45 @@ def generate(
     progress: Callable[[str, int], None] | None = None,
 ) -> CityContext:
     """Load a city through the commands; returns the context (ids, facts, head)."""
-    import random
-
-    ctx = CityContext(app, rng=random.Random(plan.seed), plan=plan)
-    chosen = STEPS if steps is None else steps
-    for step in chosen:
-        step.setup(ctx)
-        if progress:
-            progress(f"setup {step.name}", ctx.head)
-    for d in range(plan.days):
-        if ctx.full:
-            break
-        day = plan.start + timedelta(days=d)
+    ctx = CityContext(app, plan=plan)
+    chosen = steps if steps is not None else [s() for s in STEPS if s.name in plan.areas]
+    with sole_writer(app):
         for step in chosen:
-            step.day(ctx, day)
-        if progress:
-            progress(f"day {day}", ctx.head)
+            _timed(ctx, step.name, step.setup, ctx)
+            if progress:
+                progress(f"setup {step.name}", ctx.head)
+        for d in range(plan.days):
+            if ctx.full:
+                break
+            day = plan.start + timedelta(days=d)
+            for step in chosen:
+                _timed(ctx, step.name, step.day, ctx, day)
+            if progress:
+                progress(f"day {day}", ctx.head)
+        for step in chosen:
+            step.finish(ctx)
+    ctx.resync()
     return ctx
+
+
+def _timed(ctx: CityContext, name: str, fn: Callable[..., None], *args: Any) -> None:
+    began = time.perf_counter()
+    fn(*args)
+    ctx.seconds[name] = ctx.seconds.get(name, 0.0) + time.perf_counter() - began
+
+
+def log_digest(app: Any, page: int = 5000) -> str:
+    """SHA-256 of the log's content: every position, topic, originator, version and event
+    state, without the wall-clock `timestamp` each event carries (two runs of one plan
+    differ only there)."""
+    digest, after = hashlib.sha256(), 0
+    while notifications := app.recorder.select_notifications(
+        start=after, limit=page, inclusive_of_start=False
+    ):
+        for n in notifications:
+            state = json.loads(n.state)
+            state.pop("timestamp", None)
+            line = [n.id, n.topic, str(n.originator_id), n.originator_version, state]
+            digest.update(json.dumps(line, sort_keys=True, ensure_ascii=False).encode())
+        after = notifications[-1].id
+    return digest.hexdigest()
