@@ -4,7 +4,7 @@ processes at once (the position is advanced by compare-and-set)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from uuid import UUID
 
@@ -79,19 +79,23 @@ class ProjectionRunner:
             if progress is not None:
                 progress(new_position - position)
 
-    def _decode(self, page: list[tuple[Any, ...]]) -> list[tuple[int, str, Any]]:
+    def _decode(self, page: list[tuple[Any, ...]]) -> Iterator[tuple[int, str, Any]]:
+        """Events decoded one at a time as the projection takes them, so a page holds one
+        decoded event at once (assessment scorecards decode to tens of MB each)."""
         to_event = self.app.mapper.to_domain_event
-        return [
-            (position, topic, to_event(StoredEvent(_as_uuid(aggregate_id), version, topic, state)))
-            for position, aggregate_id, version, topic, state in page
-        ]
+        for position, aggregate_id, version, topic, state in page:
+            yield (
+                position,
+                topic,
+                to_event(StoredEvent(_as_uuid(aggregate_id), version, topic, state)),
+            )
 
     @property
     def _topics(self) -> list[str]:
         return sorted(self.projection.topics)
 
     def _apply(
-        self, events: list[tuple[int, str, Any]], old: int, new: int, generation: int
+        self, events: Iterable[tuple[int, str, Any]], old: int, new: int, generation: int
     ) -> None:
         try:
             apply_batch(
@@ -145,7 +149,7 @@ def apply_batch(
     projection: Projection,
     tables: dict[str, Table],
     cache: RowCache,
-    events: list[tuple[int, str, Any]],
+    events: Iterable[tuple[int, str, Any]],
     advance: Callable[[Connection], None],
 ) -> None:
     """One transaction: move the tracking record (`advance`, which raises `PositionMoved`
