@@ -64,9 +64,10 @@ def relay_beside_bare(system: Any, settings: Settings, rounds: int) -> tuple[flo
     """Median events/s of the relay and of a bare producer sending the same messages."""
     head = system.app.recorder.max_notification_id()
     probe = KafkaRelay(system.app, system.write_engine, settings)
-    messages: list[Message] = [
-        m for after in range(0, head, 1000) for m in probe.encode_page(after)
-    ]
+    messages: list[Message] = []
+    while page := probe.encode_page(messages[-1].position if messages else 0):
+        messages += page
+    assert len(messages) == head
     relay_rates, bare_rates = [], []
     for r in range(rounds):
         for which in ("relay", "bare") if r % 2 == 0 else ("bare", "relay"):
