@@ -26,7 +26,7 @@ def _stop_on_signals() -> threading.Event:
 @click.command()
 @click.option("--once", is_flag=True, help="publish up to the head of the log, then exit")
 @click.option("--from", "from_position", type=int, help="republish from this position")
-@click.option("--page-size", default=5000, show_default=True, type=int)
+@click.option("--page-size", default=1000, show_default=True, type=int)
 @click.option(
     "--encode-process/--no-encode-process",
     default=True,

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -78,7 +79,7 @@ class KafkaRelay:
         engine: Engine,
         settings: Settings,
         *,
-        page_size: int = 5000,
+        page_size: int = 1000,
         flush_timeout: float = 30.0,
         backoff: tuple[float, float] = (0.5, 30.0),
         poll_seconds: float = 0.25,
@@ -231,23 +232,30 @@ class KafkaRelay:
         return len(messages)
 
     def publish_available(self) -> int:
-        """Publish up to the head, page by page; the next page is read and encoded while the
-        broker acknowledges the previous one (its position is still stored only after)."""
+        """Publish up to the head, page by page, keeping the broker busy: while a page is
+        on its way the next one is encoded (in the child encoder, if any) and sent, and only
+        then are the earlier page's acknowledgements awaited and its position stored."""
         self.connect()
         ahead = self._encoder_ahead()
-        messages, total = self.encode_page(self.stored()[0]), 0
-        while messages:
-            upcoming = ahead.submit(messages[-1].position)
-            futures = self._send(messages)
+        unacknowledged: tuple[list[Message], list[Any]] | None = None
+        total = 0
+        upcoming = ahead.submit(self.stored()[0])
+        while True:
             try:
-                following = upcoming.result()
+                messages = upcoming.result()
             except MessageTooLarge:
-                self._acknowledge(messages, futures)  # store what precedes it, then stop
+                if unacknowledged:  # store what precedes it, then stop
+                    self._acknowledge(*unacknowledged)
                 raise
-            self._acknowledge(messages, futures)
-            total += len(messages)
-            messages = following
-        return total
+            if messages:
+                upcoming = ahead.submit(messages[-1].position)
+                sent = (messages, self._send(messages))
+            if unacknowledged:
+                self._acknowledge(*unacknowledged)
+                total += len(unacknowledged[0])
+            if not messages:
+                return total
+            unacknowledged = sent
 
     def _encoder_ahead(self) -> PageEncoder | ChildPageEncoder:
         if self._ahead is None:
@@ -279,12 +287,14 @@ class KafkaRelay:
         return futures
 
     def _acknowledge(self, messages: list[Message], futures: list[Any]) -> None:
+        """Wait for this page's acknowledgements (later pages may be in flight; the
+        producer sends a partial batch after linger_ms), then store its position."""
         _, offsets = self.stored()
-        self._producer.flush(timeout=self.flush_timeout)
+        deadline = time.monotonic() + self.flush_timeout
         acked = dict(offsets)
         for message, future in zip(messages, futures, strict=True):
-            try:
-                meta = future.get(timeout=0)  # raises the send error, if any
+            try:  # raises the send error, if any
+                meta = future.get(timeout=max(deadline - time.monotonic(), 0.001))
             except (MessageSizeTooLargeError, RecordListTooLargeError) as exc:
                 raise MessageTooLarge(
                     f"the broker refused position {message.position} "
