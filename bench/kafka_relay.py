@@ -128,7 +128,7 @@ def end_to_end_lags(system: Any, settings: Settings, compounds: list[Any], count
 
 
 def measure_registry(broker: Tansu, backend: str, sizes: Sizes) -> list[Row]:
-    events, rounds = sizes.n("kafka_events", 5000), sizes.n("kafka_rounds", 3)
+    events, rounds = sizes.n("kafka_events", 20_000), sizes.n("kafka_rounds", 3)
     commands = sizes.n("kafka_commands", 200)
     with temp_database(backend, "kafka") as base:
         settings = replace(base, kafka_bootstrap=broker.bootstrap, kafka_topic="bench.lag")
