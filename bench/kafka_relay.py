@@ -43,11 +43,15 @@ def load_registry_events(app: Any, count: int) -> list[Any]:
     street = app.register_org_unit(
         kind="street", code="S01", name="北坦街道", parent_id=district
     ).id
-    community = app.register_org_unit(
-        kind="community", code="C01", name="华黎社区", parent_id=street
-    ).id
-    compounds = []
+    compounds: list[Any] = []
     while (app.recorder.max_notification_id() or 0) < count:
+        if len(compounds) % 200 == 0:  # a community does not grow long: 200 compounds each
+            community = app.register_org_unit(
+                kind="community",
+                code=f"C{len(compounds) // 200}",
+                name=f"华黎社区{len(compounds) // 200}",
+                parent_id=street,
+            ).id
         compounds.append(
             app.register_org_unit(
                 kind="compound",
