@@ -135,7 +135,11 @@ def measure_registry(broker: Tansu, backend: str, sizes: Sizes) -> list[Row]:
     events, rounds = sizes.n("kafka_events", 20_000), sizes.n("kafka_rounds", 3)
     commands = sizes.n("kafka_commands", 200)
     with temp_database(backend, "kafka") as base:
-        settings = replace(base, kafka_bootstrap=broker.bootstrap, kafka_topic="bench.lag")
+        settings = replace(
+            base,
+            kafka_bootstrap=broker.bootstrap,
+            kafka_topic=f"bench.lag.{backend}.{time.time_ns()}",
+        )
         system = build_system(settings)
         try:
             compounds = load_registry_events(system.app, events)
