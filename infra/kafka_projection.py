@@ -242,10 +242,9 @@ class KafkaProjectionRunner:
             return
         apply_batch(
             self.engine,
-            self.projection,
             self.projection.tables,
             self.cache,
-            events,
+            lambda view: self.projection.apply_all(events, view),
             lambda conn: self._advance(conn, changed),
         )
         self._offsets.update(changed)

@@ -1,10 +1,15 @@
-"""Runs a projection over the log: read a page, apply it, store rows and position in one
+"""Runs a projection over the log: read pages, apply them, store rows and position in one
 transaction. Restartable (resumes from its stored position) and safe to run in several
-processes at once (the position is advanced by compare-and-set)."""
+processes at once (the position is claimed by compare-and-set before anything is applied).
+
+A transaction (a batch) reads up to `batch_size` events in pages of `page_size`; it also
+ends once `batch_rows` view rows wait to be written, which bounds its memory. Live runners
+use one page per batch; a rebuild uses large batches, so a row changed by many events is
+written once per batch instead of once per page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +36,8 @@ class ProjectionRunner:
         tables: dict[str, Table] | None = None,
         tracking_name: str | None = None,
         page_size: int = 1000,
+        batch_size: int | None = None,
+        batch_rows: int = 50_000,
     ) -> None:
         self.app = app
         self.engine = engine
@@ -38,6 +45,8 @@ class ProjectionRunner:
         self.tables = tables if tables is not None else projection.tables
         self.tracking_name = tracking_name or projection.name
         self.page_size = page_size
+        self.batch_size = batch_size or page_size
+        self.batch_rows = batch_rows
         self.cache = RowCache()
         self._state: tuple[int, int] | None = None  # (position, generation) as last seen
 
@@ -64,13 +73,8 @@ class ProjectionRunner:
             head = self.app.recorder.max_notification_id() or 0
             if head <= position:
                 return read
-            page = self.app.recorder.select_projection_page(
-                position, head, self._topics, self.page_size
-            )
-            # a short page means nothing else for us up to `head`: jump there
-            new_position = page[-1][0] if len(page) == self.page_size else head
             try:
-                self._apply(self._decode(page), position, new_position, generation)
+                new_position = self._apply(position, head, generation)
             except PositionMoved:
                 self._state = None
                 self.cache.clear()
@@ -78,6 +82,19 @@ class ProjectionRunner:
             read += new_position - position
             if progress is not None:
                 progress(new_position - position)
+
+    def _fill(self, view: ViewBatch, position: int, head: int) -> int:
+        """Apply pages after `position` (up to `head`) until the batch is full; returns the
+        position reached."""
+        applied = 0
+        while position < head and applied < self.batch_size and view.pending < self.batch_rows:
+            size = min(self.page_size, self.batch_size - applied)
+            page = self.app.recorder.select_projection_page(position, head, self._topics, size)
+            self.projection.apply_all(self._decode(page), view)
+            applied += len(page)
+            # a short page means nothing else for us up to `head`: jump there
+            position = page[-1][0] if len(page) == size else head
+        return position
 
     def _decode(self, page: list[tuple[Any, ...]]) -> Iterator[tuple[int, str, Any]]:
         """Events decoded one at a time as the projection takes them, so a page holds one
@@ -94,34 +111,45 @@ class ProjectionRunner:
     def _topics(self) -> list[str]:
         return sorted(self.projection.topics)
 
-    def _apply(
-        self, events: Iterable[tuple[int, str, Any]], old: int, new: int, generation: int
-    ) -> None:
+    def _apply(self, old: int, head: int, generation: int) -> int:
+        reached = old
+
+        def fill(view: ViewBatch) -> None:
+            nonlocal reached
+            reached = self._fill(view, old, head)
+            self._move(view.conn, reached)
+
         try:
             apply_batch(
                 self.engine,
-                self.projection,
                 self.tables,
                 self.cache,
-                events,
-                lambda conn: self._advance(conn, old, new, generation),
+                fill,
+                lambda conn: self._claim(conn, old, generation),
             )
         except Exception:
             self._state = None
             raise
-        self._state = (new, generation)
+        self._state = (reached, generation)
+        return reached
 
-    def _advance(self, conn: Connection, old: int, new: int, generation: int) -> None:
+    def _claim(self, conn: Connection, old: int, generation: int) -> None:
+        """Lock the tracking row if it is still where we read it (PostgreSQL makes a
+        concurrent claim wait for our commit, then find the position moved)."""
         t = projection_positions
         result = conn.execute(
             update(t)
             .where(
                 t.c.name == self.tracking_name, t.c.position == old, t.c.generation == generation
             )
-            .values(position=new)
+            .values(position=old)
         )
         if result.rowcount != 1:
             raise PositionMoved(self.tracking_name)
+
+    def _move(self, conn: Connection, new: int) -> None:
+        t = projection_positions
+        conn.execute(update(t).where(t.c.name == self.tracking_name).values(position=new))
 
     def _load_state(self) -> tuple[int, int]:
         if self._state is None:
@@ -146,20 +174,20 @@ def read_state(engine: Engine, name: str) -> tuple[int, int]:
 
 def apply_batch(
     engine: Engine,
-    projection: Projection,
     tables: dict[str, Table],
     cache: RowCache,
-    events: Iterable[tuple[int, str, Any]],
-    advance: Callable[[Connection], None],
+    fill: Callable[[ViewBatch], None],
+    claim: Callable[[Connection], None],
 ) -> None:
-    """One transaction: move the tracking record (`advance`, which raises `PositionMoved`
-    when another writer got there first), apply the events, write the rows. Shared by the
-    database-fed and the Kafka-fed runners; the row cache is dropped on any failure."""
+    """One transaction: claim the tracking record (`claim`, which raises `PositionMoved`
+    when another writer got there first), apply events to the view (`fill`), write the
+    rows. Shared by the database-fed and the Kafka-fed runners; the row cache is dropped
+    on any failure."""
     try:
         with engine.begin() as conn:
-            advance(conn)
+            claim(conn)
             view = ViewBatch(conn, tables, cache)
-            projection.apply_all(events, view)
+            fill(view)
             view.flush()
     except Exception:
         cache.clear()

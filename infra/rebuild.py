@@ -39,9 +39,12 @@ def rebuild(
     *,
     progress: Callable[[int], None] | None = None,
     page_size: int = 10_000,
+    batch_size: int = 100_000,
     cache_rows: int = 50_000,
 ) -> int:
-    """Rebuild `projection` from the start of the log; returns the position reached."""
+    """Rebuild `projection` from the start of the log; returns the position reached.
+    Each transaction applies up to `batch_size` events, read `page_size` at a time, and
+    ends early once `cache_rows` rows wait to be written (see ProjectionRunner)."""
     copies = beside_tables(projection)
     tracking = projection.name + SUFFIX
     with engine.begin() as conn:
@@ -51,7 +54,14 @@ def rebuild(
         projection_positions.create(conn, checkfirst=True)
         conn.execute(delete(projection_positions).where(projection_positions.c.name == tracking))
     runner = ProjectionRunner(
-        app, engine, projection, tables=copies, tracking_name=tracking, page_size=page_size
+        app,
+        engine,
+        projection,
+        tables=copies,
+        tracking_name=tracking,
+        page_size=page_size,
+        batch_size=batch_size,
+        batch_rows=cache_rows,
     )
     runner.cache.max_rows = cache_rows
     runner.cache.complete = True  # the copies were created empty just now

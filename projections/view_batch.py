@@ -78,6 +78,11 @@ class ViewBatch:
             rows.append(cached.row)
         return rows
 
+    @property
+    def pending(self) -> int:
+        """Rows waiting to be written at the next flush."""
+        return len(self.cache.dirty) + sum(len(rows) for rows in self._appends.values())
+
     # -- writes ---------------------------------------------------------------------------
 
     def put(self, table: str, row: dict[str, Any]) -> dict[str, Any]:

@@ -76,6 +76,59 @@ def test_crash_mid_batch_resumes_without_double_counting(
     assert all(r["name"].startswith("新") for r in resumed if r["kind"] == "community")
 
 
+def test_a_batch_of_several_pages_commits_as_one(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(system)
+    head = system.app.recorder.max_notification_id()
+    steps: list[int] = []
+    runner = ProjectionRunner(
+        system.app, system.write_engine, OrgRegistryProjection(), page_size=5, batch_size=15
+    )
+    runner.catch_up(until=1, progress=steps.append)
+    assert steps == [15]  # three pages, one transaction
+    before = _rows(system)
+
+    original = OrgRegistryProjection.org_unit_renamed
+
+    def failing(self: Any, event: Any, view: Any) -> None:
+        raise Crash("the process died here")
+
+    monkeypatch.setitem(OrgRegistryProjection._handlers, _renamed_topic(), failing)
+    fresh = ProjectionRunner(
+        system.app, system.write_engine, OrgRegistryProjection(), page_size=5, batch_size=15
+    )
+    with pytest.raises(Crash):
+        fresh.catch_up()
+    assert fresh.position == 15  # the pages applied before the failure left no trace
+    assert _rows(system) == before
+    monkeypatch.setitem(OrgRegistryProjection._handlers, _renamed_topic(), original)
+    fresh.catch_up()
+    assert fresh.position == head
+    assert all(r["name"].startswith("新") for r in _rows(system) if r["kind"] == "community")
+
+
+def test_a_batch_ends_early_once_enough_rows_wait_to_be_written(system: System) -> None:
+    _load(system)
+    head = system.app.recorder.max_notification_id()
+    steps: list[int] = []
+    runner = ProjectionRunner(
+        system.app,
+        system.write_engine,
+        OrgRegistryProjection(),
+        page_size=5,
+        batch_size=1000,
+        batch_rows=8,
+    )
+    runner.catch_up(progress=steps.append)
+    assert sum(steps) == head and len(steps) >= 3  # not one batch of up to 1000 events
+    assert all(step % 5 == 0 for step in steps[:-1])  # closed after the page that filled it
+
+
+def _renamed_topic() -> str:
+    return next(t for t in OrgRegistryProjection().topics if t.endswith("Renamed"))
+
+
 def test_stopping_between_batches_then_resuming(system: System) -> None:
     _load(system)
     head = system.app.recorder.max_notification_id()
