@@ -167,9 +167,20 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self._events = SQL("{}.{}").format(schema, Identifier(events_table_name))
         self._chain = SQL("{}.{}").format(schema, Identifier(self.chain_table))
         self._commands = SQL("{}.{}").format(schema, Identifier(self.commands_table))
-        self._insert_link = SQL("INSERT INTO {} VALUES (%s, %s, %s)").format(self._chain)
-        self._insert_command = SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(
-            self._commands
+        # Rendered once: psycopg renders a composed statement again on every execute.
+        self._insert_link = (
+            SQL("INSERT INTO {} VALUES (%s, %s, %s)").format(self._chain).as_string()
+        )
+        self._insert_command = (
+            SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(self._commands).as_string()
+        )
+        self._insert_link_and_command = (
+            SQL(
+                "WITH link AS (INSERT INTO {} VALUES (%s, %s, %s)) "
+                "INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)"
+            )
+            .format(self._chain, self._commands)
+            .as_string()
         )
         self.sql_create_statements.extend(
             [
@@ -200,16 +211,22 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             row = curs.fetchone()
             head = Link(row["position"], row["prev_position"], bytes(row["hash"])) if row else None
         links = extend_chain(head, positions, stored_events)  # type: ignore[arg-type]
-        insert_link = self._insert_link
-        if len(links) == 1:  # the usual command: execute() costs less than executemany()
-            curs.execute(insert_link, links[0])
-        else:
-            curs.executemany(insert_link, links)
+        self._write(curs, links, record_for(positions, stored_events))
         self.head_cache.stage(links)
-        record = record_for(positions, stored_events)
-        if record is not None:
-            curs.execute(self._insert_command, record)
         return positions
+
+    def _write(self, curs: Any, links: list[Link], record: CommandRecord | None) -> None:
+        """The links and the idempotency record; the usual command (one event, a key) in
+        one prepared statement."""
+        if len(links) == 1 and record is not None:
+            curs.execute(self._insert_link_and_command, (*links[0], *record), prepare=True)
+            return
+        if len(links) == 1:
+            curs.execute(self._insert_link, links[0], prepare=True)
+        else:
+            curs.executemany(self._insert_link, links)
+        if record is not None:
+            curs.execute(self._insert_command, record, prepare=True)
 
     def insert_events(self, stored_events: Sequence[Any], **kwargs: Any) -> Any:
         try:
