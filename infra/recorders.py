@@ -251,15 +251,16 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             ]
 
     def select_chained(self, after: int, limit: int) -> list[tuple[Any, ...]]:
-        """As ChainedSQLiteRecorder.select_chained."""
+        """As ChainedSQLiteRecorder.select_chained. Without the bound on the links, the
+        planner's merge join scanned the chain from its start on every page."""
         return self._tuples(
             SQL(
                 "SELECT e.notification_id, e.originator_id::text, e.originator_version, e.topic, "
                 "e.state, l.position, l.prev_position, l.hash FROM {} e "
-                "LEFT JOIN {} l ON l.position = e.notification_id "
+                "LEFT JOIN {} l ON l.position = e.notification_id AND l.position > %s "
                 "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
             ).format(self._events, self._chain),
-            (after, limit),
+            (after, after, limit),
         )
 
     def select_projection_page(
