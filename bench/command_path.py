@@ -131,8 +131,8 @@ def measure(backend: str, commands: int, rounds: int) -> list[Row]:
 
 
 def run(sizes: Sizes) -> list[Row]:
-    commands = sizes.n("commands", 3000)
-    rounds = sizes.n("command_rounds", 6)
+    commands = sizes.n("commands", 6000)
+    rounds = sizes.n("command_rounds", 12)
     return for_backends(sizes, lambda backend: measure(backend, commands, rounds))
 
 
