@@ -6,8 +6,6 @@ created while it is set copies it, so no command passes metadata by hand.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +21,8 @@ META_KEYS = (
     "channel",
 )
 
+META_KEYS_SET = frozenset(META_KEYS)
+
 _command_context: ContextVar[dict[str, Any] | None] = ContextVar("command_context", default=None)
 
 
@@ -37,18 +37,29 @@ def current_meta() -> dict[str, Any]:
     return meta
 
 
-@contextmanager
-def command_context(**meta: Any) -> Iterator[dict[str, Any]]:
+class _MetaScope:
+    """The block of `command_context` (a plain class: it runs once per command)."""
+
+    __slots__ = ("meta", "_token")
+
+    def __init__(self, meta: dict[str, Any]) -> None:
+        self.meta = meta
+
+    def __enter__(self) -> dict[str, Any]:
+        self._token = _command_context.set(self.meta)
+        return self.meta
+
+    def __exit__(self, *exc: object) -> None:
+        _command_context.reset(self._token)
+
+
+def command_context(**meta: Any) -> _MetaScope:
     """Set metadata for every event created inside the block. Unknown keys are refused."""
-    unknown = set(meta) - set(META_KEYS)
+    unknown = meta.keys() - META_KEYS_SET
     if unknown:
         raise ValueError(f"unknown metadata keys: {sorted(unknown)}")
     merged = {**(_command_context.get() or {}), **{k: v for k, v in meta.items() if v is not None}}
-    token = _command_context.set(merged)
-    try:
-        yield merged
-    finally:
-        _command_context.reset(token)
+    return _MetaScope(merged)
 
 
 def occurred_at(event: Any) -> datetime:

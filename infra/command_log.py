@@ -6,8 +6,7 @@ command's events also stores the record, so "events stored" and "key used" are o
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,14 +32,20 @@ class CommandRecord(NamedTuple):
 _pending: ContextVar[PendingCommand | None] = ContextVar("pending_command", default=None)
 
 
-@contextmanager
-def pending_command(key: str, fingerprint: str) -> Iterator[PendingCommand]:
-    pending = PendingCommand(key, fingerprint)
-    token = _pending.set(pending)
-    try:
-        yield pending
-    finally:
-        _pending.reset(token)
+class pending_command:  # noqa: N801 (a context manager, named like one)
+    """Set a pending record for the command run inside the block."""
+
+    __slots__ = ("pending", "_token")
+
+    def __init__(self, key: str, fingerprint: str) -> None:
+        self.pending = PendingCommand(key, fingerprint)
+
+    def __enter__(self) -> PendingCommand:
+        self._token = _pending.set(self.pending)
+        return self.pending
+
+    def __exit__(self, *exc: object) -> None:
+        _pending.reset(self._token)
 
 
 def record_for(positions: Sequence[int], stored_events: Sequence[Any]) -> CommandRecord | None:

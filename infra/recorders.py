@@ -58,6 +58,8 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         super().__init__(*args, **kwargs)
         use_statement_cache(self.datastore.pool)
         self.head_cache = ChainHeadCache()
+        self._insert_link = f"INSERT INTO {self.chain_table} VALUES (?, ?, ?)"
+        self._insert_command = f"INSERT INTO {self.commands_table} VALUES (?, ?, ?, ?, ?, ?)"
 
     def insert_events(self, stored_events: Sequence[Any], **kwargs: Any) -> Any:
         try:
@@ -99,18 +101,14 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             row = c.fetchone()
             head = Link(row[0], row[1], bytes(row[2])) if row else None
         links = extend_chain(head, positions, stored_events)  # type: ignore[arg-type]
-        insert_link = f"INSERT INTO {self.chain_table} VALUES (?, ?, ?)"
         if len(links) == 1:  # the usual command: execute() costs less than executemany()
-            c.execute(insert_link, links[0])
+            c.execute(self._insert_link, links[0])
         else:
-            c.executemany(insert_link, links)
+            c.executemany(self._insert_link, links)
         self.head_cache.stage(links)
         record = record_for(positions, stored_events)
         if record is not None:
-            c.execute(
-                f"INSERT INTO {self.commands_table} VALUES (?, ?, ?, ?, ?, ?)",
-                record,
-            )
+            c.execute(self._insert_command, record)
         return positions
 
     def select_links(self, after: int, limit: int) -> list[Link]:
