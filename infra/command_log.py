@@ -54,13 +54,17 @@ def record_for(positions: Sequence[int], stored_events: Sequence[Any]) -> Comman
     if pending is None or pending.stored or not stored_events:
         return None
     pending.stored = True
-    primary = stored_events[0].originator_id
-    version = max(e.originator_version for e in stored_events if e.originator_id == primary)
+    first = stored_events[0]
+    version, position = first.originator_version, positions[0]
+    if len(stored_events) > 1:
+        primary = first.originator_id
+        version = max(e.originator_version for e in stored_events if e.originator_id == primary)
+        position = max(positions)
     return CommandRecord(
-        key=pending.key,
-        fingerprint=pending.fingerprint,
-        aggregate_id=str(primary),
-        version=version,
-        position=max(positions),
-        recorded_at=datetime.now(UTC).isoformat(),
+        pending.key,
+        pending.fingerprint,
+        str(first.originator_id),
+        version,
+        position,
+        datetime.now(UTC).isoformat(),
     )

@@ -49,7 +49,9 @@ class ProjectionWorker:
         return done
 
     def notify(self) -> None:
-        self._wake.set()
+        # Already set: the thread has not woken since, and reads the log after it clears.
+        if not self._wake.is_set():
+            self._wake.set()
 
     @property
     def running(self) -> bool:
