@@ -3,12 +3,14 @@ transaction. Restartable (resumes from its stored position) and safe to run in s
 processes at once (the position is claimed by compare-and-set before anything is applied).
 
 A transaction (a batch) reads up to `batch_size` events in pages of `page_size`; it also
-ends once `batch_rows` view rows wait to be written, which bounds its memory. Live runners
-use one page per batch; a rebuild uses large batches, so a row changed by many events is
-written once per batch instead of once per page."""
+ends once `batch_rows` view rows wait to be written, which bounds its memory, or after the
+page that outlasted `batch_seconds`, which bounds how long it holds SQLite's write lock
+(commands wait for it). Live runners use one page per batch; a rebuild uses large batches,
+so a row changed by many events is written once per batch instead of once per page."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 from uuid import UUID
@@ -38,6 +40,7 @@ class ProjectionRunner:
         page_size: int = 1000,
         batch_size: int | None = None,
         batch_rows: int = 50_000,
+        batch_seconds: float | None = None,
     ) -> None:
         self.app = app
         self.engine = engine
@@ -47,6 +50,7 @@ class ProjectionRunner:
         self.page_size = page_size
         self.batch_size = batch_size or page_size
         self.batch_rows = batch_rows
+        self.batch_seconds = batch_seconds
         self.cache = RowCache()
         self._state: tuple[int, int] | None = None  # (position, generation) as last seen
 
@@ -87,7 +91,10 @@ class ProjectionRunner:
         """Apply pages after `position` (up to `head`) until the batch is full; returns the
         position reached."""
         applied = 0
+        deadline = None if self.batch_seconds is None else time.monotonic() + self.batch_seconds
         while position < head and applied < self.batch_size and view.pending < self.batch_rows:
+            if applied and deadline is not None and time.monotonic() >= deadline:
+                break
             size = min(self.page_size, self.batch_size - applied)
             page = self.app.recorder.select_projection_page(position, head, self._topics, size)
             self.projection.apply_all(self._decode(page), view)

@@ -40,11 +40,13 @@ def rebuild(
     progress: Callable[[int], None] | None = None,
     page_size: int = 10_000,
     batch_size: int = 100_000,
+    batch_seconds: float = 1.0,
     cache_rows: int = 50_000,
 ) -> int:
     """Rebuild `projection` from the start of the log; returns the position reached.
     Each transaction applies up to `batch_size` events, read `page_size` at a time, and
-    ends early once `cache_rows` rows wait to be written (see ProjectionRunner)."""
+    ends early once `cache_rows` rows wait to be written or after the page that outlasted
+    `batch_seconds` (see ProjectionRunner)."""
     copies = beside_tables(projection)
     tracking = projection.name + SUFFIX
     with engine.begin() as conn:
@@ -62,6 +64,7 @@ def rebuild(
         page_size=page_size,
         batch_size=batch_size,
         batch_rows=cache_rows,
+        batch_seconds=batch_seconds,
     )
     runner.cache.max_rows = cache_rows
     runner.cache.complete = True  # the copies were created empty just now

@@ -125,6 +125,23 @@ def test_a_batch_ends_early_once_enough_rows_wait_to_be_written(system: System) 
     assert all(step % 5 == 0 for step in steps[:-1])  # closed after the page that filled it
 
 
+def test_a_batch_ends_after_the_page_that_outlasted_its_time(system: System) -> None:
+    _load(system)
+    head = system.app.recorder.max_notification_id()
+    steps: list[int] = []
+    runner = ProjectionRunner(
+        system.app,
+        system.write_engine,
+        OrgRegistryProjection(),
+        page_size=5,
+        batch_size=1000,
+        batch_seconds=0.0,
+    )
+    runner.catch_up(progress=steps.append)
+    assert sum(steps) == head
+    assert all(step == 5 for step in steps[:-1])  # one page each, never none
+
+
 def _renamed_topic() -> str:
     return next(t for t in OrgRegistryProjection().topics if t.endswith("Renamed"))
 
