@@ -69,21 +69,15 @@ def cached_path(plan: CityPlan) -> Path:
 def generate_into(settings: Settings, plan: CityPlan, progress: bool = True) -> dict[str, Any]:
     """Generate `plan` into the database of `settings`; returns how it went."""
     from infra.bootstrap import build_system
-    from infra.scenario.city import generate
+    from infra.scenario.city import every, generate
+
+    def report(what: str, head: int, rate: float) -> None:
+        print(f"   city log: {what}, {head:,} events, {rate:,.0f}/s", file=sys.stderr)
 
     system = build_system(settings)
-    began = last = time.perf_counter()
-
-    def report(what: str, head: int) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        if progress and now - last >= 15:
-            rate = head / (now - began)
-            print(f"   city log: {what}, {head:,} events, {rate:,.0f}/s", file=sys.stderr)
-            last = now
-
+    began = time.perf_counter()
     try:
-        ctx = generate(system.app, plan, progress=report)
+        ctx = generate(system.app, plan, progress=every(15, report) if progress else None)
     finally:
         system.close()
     seconds = time.perf_counter() - began

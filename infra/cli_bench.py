@@ -47,7 +47,7 @@ def generate_city(max_events: int | None, start: str, areas: str, **params: int)
     """Generate a city through the application's commands (deterministic for a seed)
     into the configured database; prints progress every 10 seconds."""
     from infra.cli import _system
-    from infra.scenario.city import generate
+    from infra.scenario.city import every, generate
 
     plan = CityPlan(
         max_events=max_events,
@@ -55,18 +55,14 @@ def generate_city(max_events: int | None, start: str, areas: str, **params: int)
         areas=tuple(a.strip() for a in areas.split(",") if a.strip()),
         **params,
     )
+
+    def report(what: str, head: int, rate: float) -> None:
+        click.echo(f"{what}: {head:,} events, {rate:,.0f} events/s")
+
     system = _system()
-    began = last = time.perf_counter()
-
-    def progress(what: str, head: int) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        if now - last >= 10:
-            click.echo(f"{what}: {head:,} events, {head / (now - began):,.0f} events/s")
-            last = now
-
+    began = time.perf_counter()
     try:
-        ctx = generate(system.app, plan, progress=progress)
+        ctx = generate(system.app, plan, progress=every(10, report))
     finally:
         system.close()
     seconds = time.perf_counter() - began

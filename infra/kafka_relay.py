@@ -115,13 +115,13 @@ class KafkaRelay:
         return row.position, offsets
 
     def store(self, position: int, offsets: dict[int, int]) -> None:
-        self.stored()  # make sure the row exists
+        row = self._row(position, offsets)
         with self.engine.begin() as conn:
-            conn.execute(
-                update(relay_positions)
-                .where(relay_positions.c.topic == self.topic)
-                .values(self._row(position, offsets))
+            updated = conn.execute(
+                update(relay_positions).where(relay_positions.c.topic == self.topic).values(row)
             )
+            if updated.rowcount == 0:
+                conn.execute(relay_positions.insert().values(row))
         self.stats.published = position
 
     def _row(self, position: int, offsets: dict[int, int]) -> dict[str, Any]:
@@ -308,7 +308,9 @@ class KafkaRelay:
         self.store(messages[-1].position, acked)
         self.stats.sent += len(messages)
         if len(messages) == self.page_size:  # a full page: more may follow, say how far
-            log.info("relay: published up to %d (lag %d)", messages[-1].position, self.lag())
+            position = messages[-1].position
+            head = self.app.recorder.max_notification_id() or 0
+            log.info("relay: published up to %d (lag %d)", position, head - position)
 
     def before_store(self, position: int) -> None:
         """Hook between the acknowledgement and the stored position (crash tests)."""

@@ -89,6 +89,21 @@ def _synchronous(pool: Any, mode: str | None) -> None:
         conn._sqlite_conn.execute(f"PRAGMA synchronous={mode}")
 
 
+def every(seconds: float, report: Callable[[str, int, float], None]) -> Callable[[str, int], None]:
+    """A `progress` for `generate` that hands `report` (what, head, events/s so far) at most
+    once every `seconds`."""
+    began = last = time.perf_counter()
+
+    def progress(what: str, head: int) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if now - last >= seconds:
+            report(what, head, head / (now - began))
+            last = now
+
+    return progress
+
+
 def generate(
     app: Any,
     plan: CityPlan,

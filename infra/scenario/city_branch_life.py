@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.branch_life import PLATFORMS
-from infra.scenario.city_context import CityContext
+from infra.scenario.city_context import CityContext, pick_share
 
 EVENT_KINDS = (("volunteer_service", 0.4), ("culture", 0.3), ("deliberation", 0.25), ("other", 1))
 JOINT_EVENTS = 2 / 30  # per community and day
@@ -181,12 +181,7 @@ class BranchLifeStep:
         for n, community in enumerate(facts["communities"]):
             if self.rng.random() >= JOINT_EVENTS:
                 continue
-            roll, kind = self.rng.random(), "other"
-            for name, share in EVENT_KINDS:
-                if roll < share:
-                    kind = name
-                    break
-                roll -= share
+            kind = pick_share(self.rng, EVENT_KINDS, "other")
             hosts: list[dict[str, Any]] = [{"kind": "residents_committee", "id": community}]
             company = self._serving(ctx, community)
             if company is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -125,3 +125,13 @@ class Schedule:
 
 def end_of(day: date) -> datetime:
     return CityContext.moment(day, 24 * 60)
+
+
+def pick_share(rng: random.Random, shares: Sequence[tuple[str, float]], rest: str) -> str:
+    """One draw: the name whose share it falls in, or `rest` past all of them."""
+    roll = rng.random()
+    for name, share in shares:
+        if roll < share:
+            return name
+        roll -= share
+    return rest

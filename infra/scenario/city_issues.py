@@ -25,7 +25,7 @@ from uuid import UUID
 
 from domain.issue_catalog import CATEGORIES
 from domain.sla import DEFAULT_RULES, SlaPolicy
-from infra.scenario.city_context import CityContext, Schedule, end_of
+from infra.scenario.city_context import CityContext, Schedule, end_of, pick_share
 from infra.scenario.grid_loop import CATEGORY_WEIGHTS, CHANNELS
 
 HEATING_MONTHS = (11, 12, 1, 2, 3)
@@ -141,12 +141,7 @@ class ServiceIssuesStep:
         for n in range(count):
             compound = rng.choice(facts["compounds"])
             grids = facts["grids_of"][compound]
-            roll, outcome = rng.random(), "solved"
-            for name, share in OUTCOMES:
-                if roll < share:
-                    outcome = name
-                    break
-                roll -= share
+            outcome = pick_share(rng, OUTCOMES, "solved")
             issue = Issue(
                 ref=f"CITY-{day:%Y%m%d}-{n:05d}",
                 compound=compound,

@@ -13,7 +13,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.org_registry import CompoundType
-from infra.scenario.city_context import CityContext
+from infra.scenario.city_context import CityContext, pick_share
 
 COMPOUND_TYPES = [t.value for t in CompoundType]
 MIX = (("rename", 0.75), ("move", 0.12), ("new_compound", 0.08), ("close_grid", 0.05))
@@ -93,12 +93,7 @@ class OrgRegistryStep:
 
     def change(self, ctx: CityContext, day: date, n: int) -> None:
         app, rng, facts = ctx.app, self.rng, ctx.facts
-        roll, kind = rng.random(), "rename"
-        for name, share in MIX:
-            if roll < share:
-                kind = name
-                break
-            roll -= share
+        kind = pick_share(rng, MIX, "rename")
         if kind == "move" and len(facts["communities"]) > 1:
             self.move(ctx)
         elif kind == "new_compound":

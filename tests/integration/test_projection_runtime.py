@@ -109,25 +109,21 @@ def test_a_batch_of_several_pages_commits_as_one(
 
 
 def test_a_batch_ends_early_once_enough_rows_wait_to_be_written(system: System) -> None:
-    _load(system)
-    head = system.app.recorder.max_notification_id()
-    steps: list[int] = []
-    runner = ProjectionRunner(
-        system.app,
-        system.write_engine,
-        OrgRegistryProjection(),
-        page_size=5,
-        batch_size=1000,
-        batch_rows=8,
-    )
-    runner.catch_up(progress=steps.append)
+    head, steps = _batches(system, batch_rows=8)
     assert sum(steps) == head and len(steps) >= 3  # not one batch of up to 1000 events
     assert all(step % 5 == 0 for step in steps[:-1])  # closed after the page that filled it
 
 
 def test_a_batch_ends_after_the_page_that_outlasted_its_time(system: System) -> None:
+    head, steps = _batches(system, batch_seconds=0.0)
+    assert sum(steps) == head
+    assert all(step == 5 for step in steps[:-1])  # one page each, never none
+
+
+def _batches(system: System, **bounds: Any) -> tuple[int, list[int]]:
+    """The log head, and the positions each batch advanced: pages of 5, batches of up to
+    1000 events unless `bounds` close them earlier."""
     _load(system)
-    head = system.app.recorder.max_notification_id()
     steps: list[int] = []
     runner = ProjectionRunner(
         system.app,
@@ -135,11 +131,10 @@ def test_a_batch_ends_after_the_page_that_outlasted_its_time(system: System) -> 
         OrgRegistryProjection(),
         page_size=5,
         batch_size=1000,
-        batch_seconds=0.0,
+        **bounds,
     )
     runner.catch_up(progress=steps.append)
-    assert sum(steps) == head
-    assert all(step == 5 for step in steps[:-1])  # one page each, never none
+    return system.app.recorder.max_notification_id(), steps
 
 
 def _renamed_topic() -> str:
