@@ -7,7 +7,12 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Recording,
+)
 from eventsourcing.persistence import JSONTranscoder, Transcoding, UUIDAsHex
 
 from domain.base import LedgerAggregate
@@ -53,8 +58,39 @@ class FastUUIDAsHex(UUIDAsHex):
         return uuid_from_hex(data)
 
 
+class LedgerProcessingEvent(ProcessingEvent[UUID]):
+    """Collects our aggregates' events knowing their class. The library asks each object
+    `isinstance(obj, <runtime Protocol>)`, which costs about 11 us per save on Python 3.11."""
+
+    def collect_events(self, *objs: Any, **kwargs: Any) -> None:
+        for obj in objs:
+            if isinstance(obj, LedgerAggregate):
+                self.events.extend(obj.collect_events())
+                self.aggregates[obj.id] = obj
+            else:
+                super().collect_events(obj)
+        self.saved_kwargs.update(kwargs)
+
+
+def replay(aggregate: Any, events: Any) -> Any:
+    """The library's `project_aggregate` without its per-event runtime Protocol check."""
+    for domain_event in events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate
+
+
 class CommandApplication(Application[UUID]):
     """Base of the ledger application: helpers every command mixin uses."""
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """As the library's `save()`, collecting through `LedgerProcessingEvent`."""
+        processing_event = LedgerProcessingEvent()
+        processing_event.collect_events(*objs, **kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # the library's deprecated hook, kept
+        return recordings
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -63,7 +99,7 @@ class CommandApplication(Application[UUID]):
 
     def load(self, cls: type[A], aggregate_id: UUID, *, expected_version: int | None = None) -> A:
         try:
-            aggregate: LedgerAggregate = self.repository.get(aggregate_id)
+            aggregate: LedgerAggregate = self.repository.get(aggregate_id, projector_func=replay)
         except AggregateNotFoundError:
             raise NotFound(f"no {_label(cls)} with id {aggregate_id}") from None
         if not isinstance(aggregate, cls):
