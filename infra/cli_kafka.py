@@ -11,7 +11,7 @@ import click
 from infra.database import make_engine
 from infra.event_store import build_application
 from infra.kafka_projection import KafkaProjectionRunner, worker_mapper
-from infra.kafka_relay import KafkaRelay, MessageTooLarge
+from infra.kafka_relay import KafkaRelay, RelayStopped
 from infra.settings import Settings
 from projections.catalog import all_projections
 
@@ -45,7 +45,7 @@ def relay(once: bool, from_position: int | None, page_size: int, encode_process:
     try:
         position = runner.run(once=once, stop=_stop_on_signals())
         click.echo(f"published up to position {position} (lag {runner.lag()})")
-    except MessageTooLarge as exc:
+    except RelayStopped as exc:
         stopped = f"stopped after position {runner.stored()[0]} (lag {runner.lag()})"
         raise click.ClickException(f"{stopped}: {exc}") from None
     finally:

@@ -45,7 +45,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import orjson
@@ -95,6 +95,23 @@ class Message:
         return len(self.key) + len(self.value) + headers
 
 
+class LogEntry(NamedTuple):
+    """One stored event as read from the log with its link (a row of `select_chained`):
+    the id is text as the database returns it (SQLite: 32 hex digits)."""
+
+    id: int
+    originator_id: str
+    originator_version: int
+    topic: str
+    state: bytes
+
+    def as_stored(self) -> StoredEvent:
+        """The library's StoredEvent, for the mapper."""
+        return StoredEvent(
+            UUID(self.originator_id), self.originator_version, self.topic, self.state
+        )
+
+
 @dataclass(frozen=True)
 class IntegrationEvent:
     """A parsed message: the public fields, typed values not yet restored."""
@@ -116,7 +133,7 @@ class IntegrationEvent:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def to_message(app: Any, notification: Any, link: Link, prev_hash: bytes) -> Message:
+def to_message(app: Any, notification: LogEntry, link: Link, prev_hash: bytes) -> Message:
     """Encode one log entry (and its chain link) as a Kafka message."""
     kind = notification.topic.rsplit(":", 1)[-1]
     personal = PERSONAL_FIELDS.get(kind, frozenset())
@@ -158,10 +175,10 @@ Public = tuple[dict[str, Any], dict[str, Any] | None, str, str]  # payload, meta
 
 
 def _from_event(
-    mapper: Any, notification: Any, personal: frozenset[str], types: dict[str, str]
+    mapper: Any, notification: LogEntry, personal: frozenset[str], types: dict[str, str]
 ) -> Public:
     """The public fields of the domain event the mapper decodes (any transcoding, cipher)."""
-    event = mapper.to_domain_event(notification)
+    event = mapper.to_domain_event(notification.as_stored())
     state = vars(event)
     payload = {k: v for k, v in state.items() if k not in _ENVELOPE and k not in personal}
     meta = state.get("meta")
@@ -188,7 +205,7 @@ class _NotPlain(Exception):
 
 
 def _from_stored(
-    mapper: Any, notification: Any, personal: frozenset[str], types: dict[str, str]
+    mapper: Any, notification: LogEntry, personal: frozenset[str], types: dict[str, str]
 ) -> Public | None:
     """The same fields read straight from the stored JSON, without building the event
     (about half the relay's encoding time); None where only the mapper can read it."""

@@ -16,7 +16,8 @@ it acknowledged.) `redprop relay --from N` forces a restart point by hand.
 Size: a message larger than REDPROP_KAFKA_MAX_MESSAGE_BYTES (or one the broker refuses as
 too large) is never skipped: the relay publishes what precedes it, then stops with
 MessageTooLarge naming the position, type and size. Raise the limit (and the broker's or
-topic's limit with it) and start the relay again.
+topic's limit with it) and start the relay again. The same stop, with MissingLink, at an
+event without its chain link: a tampered log is not published past the tampering.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from infra.kafka_clients import (
     make_producer,
     records_present,
 )
-from infra.relay_pages import ChildPageEncoder, MessageTooLarge, PageEncoder
+from infra.relay_pages import ChildPageEncoder, MessageTooLarge, PageEncoder, RelayStopped
 from infra.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ class KafkaRelay:
                     self.close()
                     return self.stats.published
                 stop.wait(self.poll_seconds)
-            except MessageTooLarge as exc:
+            except RelayStopped as exc:
                 self.stats.last_error = str(exc)
                 self.close()
                 log.error("relay stopped at position %d: %s", self.stats.published, exc)
@@ -243,7 +244,7 @@ class KafkaRelay:
         while True:
             try:
                 messages = upcoming.result()
-            except MessageTooLarge:
+            except RelayStopped:
                 if unacknowledged:  # store what precedes it, then stop
                     self._acknowledge(*unacknowledged)
                 raise

@@ -12,12 +12,21 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from infra.chain import GENESIS, Link
-from infra.integration_event import Message, to_message
+from infra.integration_event import LogEntry, Message, to_message
 from infra.settings import Settings
 
 
-class MessageTooLarge(Exception):
-    """A log entry whose message exceeds the size limit: the relay stops before it."""
+class RelayStopped(Exception):
+    """A log entry the relay must not publish: it publishes what precedes it, stores that
+    position and stops."""
+
+
+class MessageTooLarge(RelayStopped):
+    """A log entry whose message exceeds the size limit."""
+
+
+class MissingLink(RelayStopped):
+    """A log entry without its chain link: the log was tampered with (`redprop verify`)."""
 
 
 PAGE_BYTES = 32 * 1024 * 1024  # a page ends after this many bytes of messages
@@ -31,23 +40,19 @@ class PageEncoder:
 
     def encode(self, after: int) -> list[Message]:
         """The messages of the log entries after `after`: up to `page_size` of them and
-        about PAGE_BYTES, stopping before a message above the size limit (raising
-        MessageTooLarge if it comes first)."""
-        recorder = self.app.recorder
-        page = recorder.select_notifications(
-            start=after, limit=self.page_size, inclusive_of_start=False
-        )
-        if not page:
+        about PAGE_BYTES, stopping before a message above the size limit or an event
+        without its chain link (raising MessageTooLarge or MissingLink if it comes first)."""
+        rows = self.app.recorder.select_chained(after, self.page_size)
+        if not rows:
             return []
-        links = {link.position: link for link in recorder.select_links(after, len(page))}
-        prev_hash = self._hash_at(links[page[0].id].prev_position)
+        prev_hash = self._hash_at(_link(rows[0]).prev_position)
         messages: list[Message] = []
         size = 0
-        for notification in page:
-            if size > PAGE_BYTES:
-                break
-            link: Link = links[notification.id]
-            message = to_message(self.app, notification, link, prev_hash)
+        for row in rows:
+            if size > PAGE_BYTES or (messages and row[5] is None):
+                break  # a missing link: publish what precedes it first
+            link = _link(row)
+            message = to_message(self.app, LogEntry(*row[:5]), link, prev_hash)
             if message.size > self.limit:
                 if messages:  # publish what precedes it first
                     break
@@ -78,6 +83,16 @@ class PageEncoder:
             return GENESIS
         (link,) = self.app.recorder.select_links(position - 1, 1)
         return bytes(link.hash)
+
+
+def _link(row: tuple[Any, ...]) -> Link:
+    """The chain link of a `select_chained` row; an event without one is not published."""
+    position, _, _, _, _, link_position, prev_position, digest = row
+    if link_position is None:
+        raise MissingLink(
+            f"the event at position {position} has no chain link; run `redprop verify`"
+        )
+    return Link(position, prev_position, bytes(digest))
 
 
 class ChildPageEncoder:

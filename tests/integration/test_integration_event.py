@@ -13,6 +13,7 @@ from infra import integration_event
 from infra.integration_event import MalformedEvent, Message, decode, parse
 from infra.kafka_projection import worker_mapper
 from infra.kafka_relay import KafkaRelay
+from infra.relay_pages import MissingLink
 
 
 def small_log(system: Any) -> None:
@@ -107,3 +108,16 @@ def test_redacted_personal_fields_are_left_out_and_not_rebuilt(
     assert document(elected)["redacted"] == ["members"]
     topic, event = decode(parse(elected.value), worker_mapper())
     assert topic.endswith(":OwnersCommittee.Elected") and event is None
+
+
+def test_the_relay_publishes_nothing_from_an_event_without_its_link(
+    system: Any, backend: str
+) -> None:
+    from tests.integration.test_chain_tamper import _names, _sql
+
+    small_log(system)
+    _sql(system, backend, f"DELETE FROM {_names(backend)[0]}_chain WHERE position = 3")
+    relay = KafkaRelay(system.app, system.write_engine, system.settings)
+    assert [m.position for m in relay.encode_page(0)[:2]] == [1, 2]  # noqa: SIM300
+    with pytest.raises(MissingLink, match="position 3 has no chain link"):
+        relay.encode_page(2)
