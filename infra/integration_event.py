@@ -44,7 +44,7 @@ import json
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -88,7 +88,7 @@ class Message:
     headers: list[tuple[str, bytes]]
     position: int
 
-    @property
+    @cached_property
     def size(self) -> int:
         """Bytes of key, value and headers (what a broker's message size limit counts)."""
         headers = sum(len(k) + len(v) for k, v in self.headers)
@@ -217,8 +217,10 @@ def _from_stored(
             return None
         payload = {k: v for k, v in state.items() if k not in _ENVELOPE and k not in personal}
         meta = state.get("meta")
-        public = _stored_value(payload, "/payload", types)
-        public_meta = None if meta is None else _stored_value(meta, "/metadata", types)
+        # every typed value is written with a "_type_" key; one of them is the timestamp
+        walk = _StoredWalk(types, notification.state.count(b'"_type_"') - 1)
+        public = walk.value(payload, "/payload")
+        public_meta = None if meta is None else walk.value(meta, "/metadata")
         recorded = state["timestamp"]["_data_"]
     except (_NotPlain, orjson.JSONDecodeError, KeyError, TypeError):
         return None
@@ -231,24 +233,43 @@ def _from_stored(
     )
 
 
-def _stored_value(value: Any, pointer: str, types: dict[str, str]) -> Any:
-    if type(value) is dict:
-        if len(value) == 2 and "_type_" in value and "_data_" in value:
-            name = STORED_TYPES.get(value["_type_"])
-            if name is None or type(value["_data_"]) is not str:
-                raise _NotPlain(pointer)
-            types[pointer] = name
-            return canonical_id(value["_data_"]) if name == "uuid" else value["_data_"]
-        return {
-            k: v if type(v) in _SCALARS else _stored_value(v, f"{pointer}/{_escape(k)}", types)
-            for k, v in value.items()
-        }
-    if type(value) is list:
-        return [
-            v if type(v) in _SCALARS else _stored_value(v, f"{pointer}/{i}", types)
-            for i, v in enumerate(value)
-        ]
-    return value
+class _StoredWalk:
+    """Replaces the stored typed values with their public text, naming each in `types`.
+    `left` is an upper bound of the typed values not met yet (read off the stored bytes):
+    once it is 0 the rest is returned as it is, so a large plain part (a scorecard's lines)
+    is not walked."""
+
+    __slots__ = ("types", "left")
+
+    def __init__(self, types: dict[str, str], left: int) -> None:
+        self.types = types
+        self.left = left
+
+    def value(self, value: Any, pointer: str) -> Any:
+        if self.left <= 0:
+            return value
+        if type(value) is dict:
+            if len(value) == 2 and "_type_" in value and "_data_" in value:
+                return self._typed(value, pointer)
+            return {
+                k: v if type(v) in _SCALARS else self.value(v, f"{pointer}/{_escape(k)}")
+                for k, v in value.items()
+            }
+        if type(value) is list:
+            return [
+                v if type(v) in _SCALARS else self.value(v, f"{pointer}/{i}")
+                for i, v in enumerate(value)
+            ]
+        return value
+
+    def _typed(self, value: dict[str, Any], pointer: str) -> str:
+        name = STORED_TYPES.get(value["_type_"])
+        data = value["_data_"]
+        if name is None or type(data) is not str:
+            raise _NotPlain(pointer)
+        self.left -= 1
+        self.types[pointer] = name
+        return canonical_id(data) if name == "uuid" else data
 
 
 _SCALARS = frozenset({str, bool, int, float, type(None)})

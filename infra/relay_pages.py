@@ -7,8 +7,10 @@ encodes the next page on one core while it sends the current one on the other.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
+from multiprocessing.connection import Connection
 from typing import Any
 
 from infra.chain import GENESIS, Link
@@ -96,34 +98,68 @@ def _link(row: tuple[Any, ...]) -> Link:
 
 
 class ChildPageEncoder:
-    """A PageEncoder in a child process with its own connection to the event store."""
+    """A PageEncoder in a child process with its own connection to the event store.
+
+    One page is asked for at a time, over a pipe; the parent reads the answer in the thread
+    that asked, when it needs it. (A reader thread, as in ProcessPoolExecutor, contends
+    for the interpreter lock with the sending thread on every chunk of a large page: on
+    the demo log that made the child slower than encoding in the parent.)"""
 
     def __init__(self, settings: Settings, page_size: int) -> None:
-        self.pool = ProcessPoolExecutor(
-            1,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_child,
-            initargs=(settings, page_size),
+        context = multiprocessing.get_context("spawn")
+        self._pipe, child_end = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(child_end, settings, page_size), daemon=True
         )
-        self.pool.submit(_encode_in_child, None).result()  # started and connected
+        self._process.start()
+        child_end.close()
+        _ChildPage(self._pipe).result()  # started and connected
 
-    def submit(self, after: int) -> Future[list[Message]]:
-        return self.pool.submit(_encode_in_child, after)
+    def submit(self, after: int) -> _ChildPage:
+        self._pipe.send(after)
+        return _ChildPage(self._pipe)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        with contextlib.suppress(OSError):  # the child may be gone already
+            self._pipe.send(None)
+        self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.terminate()
+        self._pipe.close()
 
 
-_child: PageEncoder | None = None
+class _ChildPage:
+    """The child's answer to one request: read off the pipe on `result()`."""
+
+    def __init__(self, pipe: Connection) -> None:
+        self._pipe = pipe
+
+    def result(self) -> list[Message]:
+        try:
+            answer = self._pipe.recv()
+        except EOFError:
+            raise RuntimeError("the relay's encoder process died") from None
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer  # type: ignore[no-any-return]
 
 
-def _start_child(settings: Settings, page_size: int) -> None:
-    from infra.event_store import build_application
+def _serve(pipe: Connection, settings: Settings, page_size: int) -> None:
+    """The child: encode each requested page until asked for None."""
+    try:
+        from infra.event_store import build_application
 
-    global _child
-    _child = PageEncoder(build_application(settings), settings, page_size)
+        encoder = PageEncoder(build_application(settings), settings, page_size)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent
+        pipe.send(_picklable(exc))
+        return
+    pipe.send([])
+    while (after := pipe.recv()) is not None:
+        try:
+            pipe.send(encoder.encode(after))
+        except Exception as exc:  # noqa: BLE001 - raised in the parent
+            pipe.send(_picklable(exc))
 
 
-def _encode_in_child(after: int | None) -> list[Message]:
-    assert _child is not None
-    return [] if after is None else _child.encode(after)
+def _picklable(exc: Exception) -> Exception:
+    return exc if isinstance(exc, RelayStopped) else RuntimeError(f"relay encoder: {exc!r}")

@@ -13,7 +13,7 @@ from infra import integration_event
 from infra.integration_event import MalformedEvent, Message, decode, parse
 from infra.kafka_projection import worker_mapper
 from infra.kafka_relay import KafkaRelay
-from infra.relay_pages import MissingLink
+from infra.relay_pages import ChildPageEncoder, MissingLink
 
 
 def small_log(system: Any) -> None:
@@ -118,6 +118,22 @@ def test_the_relay_publishes_nothing_from_an_event_without_its_link(
     small_log(system)
     _sql(system, backend, f"DELETE FROM {_names(backend)[0]}_chain WHERE position = 3")
     relay = KafkaRelay(system.app, system.write_engine, system.settings)
-    assert [m.position for m in relay.encode_page(0)[:2]] == [1, 2]  # noqa: SIM300
+    assert [m.position for m in relay.encode_page(0)[:2]] == [1, 2]
     with pytest.raises(MissingLink, match="position 3 has no chain link"):
         relay.encode_page(2)
+
+
+def test_a_child_encoder_hands_over_its_pages_and_its_stop(system: Any, backend: str) -> None:
+    from tests.integration.test_chain_tamper import _names, _sql
+
+    small_log(system)
+    _sql(system, backend, f"DELETE FROM {_names(backend)[0]}_chain WHERE position = 3")
+    child = ChildPageEncoder(system.settings, page_size=100)
+    try:
+        assert [m.position for m in child.submit(0).result()] == [1, 2]
+        with pytest.raises(MissingLink, match="position 3 has no chain link"):
+            child.submit(2).result()
+        with pytest.raises(MissingLink):  # the child still serves after a failure
+            child.submit(2).result()
+    finally:
+        child.close()
