@@ -191,6 +191,7 @@ class KafkaRelay:
                 self._reset(f"end offsets {lost} (acknowledged, found) went down")
             log.info("relay: end offsets %s below acknowledged, records still there", lower)
         self._producer = self._open_producer(timeouts)
+        self._producer.partitions_for(self.topic)  # the topic's metadata, before the first send
         self._encoder_ahead()  # a child encoder starts now, not in the first page's time
         log.info("relay: connected; published %d, lag %d", position, self.lag())
 
