@@ -100,10 +100,12 @@ def _link(row: tuple[Any, ...]) -> Link:
 class ChildPageEncoder:
     """A PageEncoder in a child process with its own connection to the event store.
 
-    One page is asked for at a time, over a pipe; the parent reads the answer in the thread
-    that asked, when it needs it. (A reader thread, as in ProcessPoolExecutor, contends
-    for the interpreter lock with the sending thread on every chunk of a large page: on
-    the demo log that made the child slower than encoding in the parent.)"""
+    Pages are asked for over a pipe, each request numbered; the parent reads the answer in
+    the thread that asked, when it needs it, skipping answers to requests it gave up on
+    (a send that failed between asking and reading). A reader thread, as in
+    ProcessPoolExecutor, contends for the interpreter lock with the sending thread on every
+    chunk of a large page: on the demo log that made the child slower than encoding in the
+    parent."""
 
     def __init__(self, settings: Settings, page_size: int) -> None:
         context = multiprocessing.get_context("spawn")
@@ -113,11 +115,13 @@ class ChildPageEncoder:
         )
         self._process.start()
         child_end.close()
-        _ChildPage(self._pipe).result()  # started and connected
+        self._asked = 0  # the number of the last request; the child's start answers 0
+        _ChildPage(self._pipe, 0).result()  # started and connected
 
     def submit(self, after: int) -> _ChildPage:
-        self._pipe.send(after)
-        return _ChildPage(self._pipe)
+        self._asked += 1
+        self._pipe.send((self._asked, after))
+        return _ChildPage(self._pipe, self._asked)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):  # the child may be gone already
@@ -129,36 +133,42 @@ class ChildPageEncoder:
 
 
 class _ChildPage:
-    """The child's answer to one request: read off the pipe on `result()`."""
+    """The answer to request `number`: read off the pipe on `result()`."""
 
-    def __init__(self, pipe: Connection) -> None:
+    def __init__(self, pipe: Connection, number: int) -> None:
         self._pipe = pipe
+        self._number = number
 
     def result(self) -> list[Message]:
-        try:
-            answer = self._pipe.recv()
-        except EOFError:
-            raise RuntimeError("the relay's encoder process died") from None
+        while True:
+            try:
+                number, answer = self._pipe.recv()
+            except EOFError:
+                raise RuntimeError("the relay's encoder process died") from None
+            if number == self._number:
+                break
         if isinstance(answer, BaseException):
             raise answer
         return answer  # type: ignore[no-any-return]
 
 
 def _serve(pipe: Connection, settings: Settings, page_size: int) -> None:
-    """The child: encode each requested page until asked for None."""
+    """The child: encode each requested page, answering with the request's number, until
+    asked for None."""
     try:
         from infra.event_store import build_application
 
         encoder = PageEncoder(build_application(settings), settings, page_size)
     except Exception as exc:  # noqa: BLE001 - reported to the parent
-        pipe.send(_picklable(exc))
+        pipe.send((0, _picklable(exc)))
         return
-    pipe.send([])
-    while (after := pipe.recv()) is not None:
+    pipe.send((0, []))
+    while (request := pipe.recv()) is not None:
+        number, after = request
         try:
-            pipe.send(encoder.encode(after))
+            pipe.send((number, encoder.encode(after)))
         except Exception as exc:  # noqa: BLE001 - raised in the parent
-            pipe.send(_picklable(exc))
+            pipe.send((number, _picklable(exc)))
 
 
 def _picklable(exc: Exception) -> Exception:

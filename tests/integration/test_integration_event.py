@@ -135,5 +135,7 @@ def test_a_child_encoder_hands_over_its_pages_and_its_stop(system: Any, backend:
             child.submit(2).result()
         with pytest.raises(MissingLink):  # the child still serves after a failure
             child.submit(2).result()
+        child.submit(0)  # given up on (the relay's send failed before it read the answer)
+        assert [m.position for m in child.submit(1).result()] == [2]
     finally:
         child.close()
