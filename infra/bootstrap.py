@@ -12,7 +12,7 @@ from api import create_app
 from api.services import ApiServices
 from domain.app import RedPropertyApp
 from infra.command_gateway import CommandGateway
-from infra.database import make_engine
+from infra.database import make_engine, schema_lock
 from infra.event_store import build_application
 from infra.personal_data import SqlKeyVault
 from infra.projection_runner import ProjectionRunner
@@ -84,17 +84,18 @@ class System:
 
 def build_system(settings: Settings | None = None, *, start_worker: bool = False) -> System:
     settings = settings or Settings.from_env()
-    app = build_application(settings)
-    app.personal_data = SqlKeyVault(
-        make_engine(settings.database_url, schema=settings.database_schema)
-    )
-    read_url = settings.read_database_url or settings.database_url
-    write_engine = make_engine(read_url, schema=settings.database_schema, immediate=True)
-    read_engine = make_engine(read_url, schema=settings.database_schema)
-    runners = [ProjectionRunner(app, write_engine, p) for p in all_projections()]
-    for runner in runners:
-        runner.create_tables()
-    processes = [SubsidyProcess(app, write_engine)]
+    with schema_lock(settings.database_url, settings.database_schema):  # creates tables
+        app = build_application(settings)
+        app.personal_data = SqlKeyVault(
+            make_engine(settings.database_url, schema=settings.database_schema)
+        )
+        read_url = settings.read_database_url or settings.database_url
+        write_engine = make_engine(read_url, schema=settings.database_schema, immediate=True)
+        read_engine = make_engine(read_url, schema=settings.database_schema)
+        runners = [ProjectionRunner(app, write_engine, p) for p in all_projections()]
+        for runner in runners:
+            runner.create_tables()
+        processes = [SubsidyProcess(app, write_engine)]
     worker = ProjectionWorker(runners, settings.projection_poll_seconds, processes=processes)
     gateway = CommandGateway(app, on_commit=worker.notify)
     system = System(

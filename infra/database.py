@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, NullPool, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 
@@ -50,3 +52,26 @@ def _explicit_sqlite_transactions(engine: Engine, begin: str) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         conn.exec_driver_sql(begin)
+
+
+@contextmanager
+def schema_lock(url: str, schema: str) -> Iterator[None]:
+    """Creating the tables of one PostgreSQL schema, one process at a time. Server workers
+    starting together on a fresh database otherwise race on CREATE TABLE IF NOT EXISTS and
+    fail ("duplicate key value violates unique constraint pg_type_typname_nsp_index",
+    "tuple concurrently updated"). SQLite serialises schema changes itself."""
+    url = sqlalchemy_url(url)
+    if not url.startswith("postgresql"):
+        yield
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    key = {"name": f"redproperty schema {schema}"}
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(hashtext(:name))"), key)
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(hashtext(:name))"), key)
+    finally:
+        engine.dispose()
