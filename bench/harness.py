@@ -10,6 +10,7 @@ table and writes JSON to bench/results/.
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import math
 import os
@@ -139,7 +140,9 @@ def side_by_side(
 ) -> tuple[float, float]:
     """Interleave rounds of ours and the peer (so drift hits both alike); each callable
     gets the round number and returns how many items it processed. Returns the median
-    rate of each, items/s."""
+    rate of each, items/s. Each round starts after a full garbage collection: one that
+    falls inside a short round otherwise costs it up to a fifth of its rate (measured
+    on verify), whichever side it falls on."""
     ours_rates, peer_rates = [], []
     for r in range(rounds):
         for fn, rates in (
@@ -150,6 +153,7 @@ def side_by_side(
                 (ours, ours_rates),
             )
         ):
+            gc.collect()
             start = time.perf_counter()
             count = fn(r)
             rates.append(per_second(count, time.perf_counter() - start))

@@ -26,8 +26,7 @@ def test_processes_starting_together_on_a_fresh_database_all_come_up(
     context = multiprocessing.get_context("fork")
     barrier, failures = context.Barrier(STARTERS), context.Queue()
     starters = [
-        context.Process(target=_start, args=(settings, barrier, failures))
-        for _ in range(STARTERS)
+        context.Process(target=_start, args=(settings, barrier, failures)) for _ in range(STARTERS)
     ]
     for process in starters:
         process.start()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from uuid import uuid4
+from uuid import UUID, uuid4
 
-from infra.chain import Link, extend_chain, parse_head, verify_chain
+import pytest
+
+from infra.chain import Link, extend_chain, link_hash, parse_head, verify_chain
 
 
 @dataclass
@@ -96,3 +98,50 @@ def test_a_deleted_last_event_whose_link_remains_is_named() -> None:
     del log.events[-1]
     report = verify_chain(log)
     assert not report.ok and report.first_bad_position == 5 and "deleted" in report.problem
+
+
+# Digests written by the first implementation (commit 4cf74b6). Every stored log is chained
+# with them: the link's bytes must never change, however link_hash is rewritten.
+GOLDEN = [
+    (
+        (
+            bytes(32),
+            0,
+            1,
+            "5e737bac18f954de9741ae89c015163a",
+            1,
+            "domain.org_registry:OrgUnit.Registered",
+            '{"name":"天桥区"}'.encode(),
+        ),
+        "066abd864c3cd5091fac89a1025b4a19d856615925cf62b026c20a453ab078dd",
+    ),
+    (
+        (
+            bytes(range(32)),
+            41,
+            42,
+            UUID("6f1c2a4e-0000-4000-8000-00000000002a"),
+            17,
+            "domain.subsidy:SubsidyEntitlement.Disbursed",
+            b"x" * 5000,
+        ),
+        "07f0e618c4d4d211206af516fcb722e3993acf487b272e4e864817aa478c034b",
+    ),
+    (
+        (
+            bytes([255]) * 32,
+            123456789012,
+            123456789015,
+            "6F1C2A4E-0000-4000-8000-00000000002A",
+            3,
+            "t",
+            b"",
+        ),
+        "ce0433df6ecb89241ec1e508d72790c42a723a436cd07e2b5041df4b087fa681",
+    ),
+]
+
+
+@pytest.mark.parametrize(("parts", "digest"), GOLDEN)
+def test_link_bytes_never_change(parts: tuple, digest: str) -> None:
+    assert link_hash(*parts).hex() == digest
