@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,16 +57,25 @@ def _explicit_sqlite_transactions(engine: Engine, begin: str) -> None:
 
 @contextmanager
 def schema_lock(url: str, schema: str) -> Iterator[None]:
-    """Creating the tables of one PostgreSQL schema, one process at a time. Server workers
-    starting together on a fresh database otherwise race on CREATE TABLE IF NOT EXISTS and
-    fail ("duplicate key value violates unique constraint pg_type_typname_nsp_index",
-    "tuple concurrently updated"). SQLite serialises schema changes itself."""
+    """Creating the tables of one database, one process at a time. Server workers starting
+    together on a fresh database otherwise race on CREATE TABLE IF NOT EXISTS and fail
+    (PostgreSQL: "duplicate key value violates unique constraint pg_type_typname_nsp_index";
+    SQLite: "database is locked", a read transaction that cannot become a write one)."""
     url = sqlalchemy_url(url)
-    if not url.startswith("postgresql"):
+    if url.startswith("postgresql"):
+        with _advisory_lock(url, f"redproperty schema {schema}"):
+            yield
+    elif (database := make_url(url).database) and database != ":memory:":
+        with _file_lock(sqlite_path(url)):
+            yield
+    else:
         yield
-        return
+
+
+@contextmanager
+def _advisory_lock(url: str, name: str) -> Iterator[None]:
     engine = create_engine(url, poolclass=NullPool)
-    key = {"name": f"redproperty schema {schema}"}
+    key = {"name": name}
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT pg_advisory_lock(hashtext(:name))"), key)
@@ -75,3 +85,15 @@ def schema_lock(url: str, schema: str) -> Iterator[None]:
                 conn.execute(text("SELECT pg_advisory_unlock(hashtext(:name))"), key)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _file_lock(database: str) -> Iterator[None]:
+    """flock() on the database file itself: it does not interact with SQLite's own (fcntl)
+    locks, and needs no second file."""
+    with open(database, "ab") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
