@@ -60,7 +60,8 @@ class FastUUIDAsHex(UUIDAsHex):
 
 class LedgerProcessingEvent(ProcessingEvent[UUID]):
     """Collects our aggregates' events knowing their class. The library asks each object
-    `isinstance(obj, <runtime Protocol>)`, which costs about 11 us per save on Python 3.11."""
+    `isinstance(obj, <runtime Protocol>)`, which on Python 3.11 walks the protocol's
+    attributes every time (`python -m bench.instructions` measures the difference)."""
 
     def collect_events(self, *objs: Any, **kwargs: Any) -> None:
         for obj in objs:

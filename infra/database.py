@@ -89,9 +89,10 @@ def _advisory_lock(url: str, name: str) -> Iterator[None]:
 
 @contextmanager
 def _file_lock(database: str) -> Iterator[None]:
-    """flock() on the database file itself: it does not interact with SQLite's own (fcntl)
-    locks, and needs no second file."""
-    with open(database, "ab") as handle:
+    """flock() on `<database>.lock`, never on the database file: closing any descriptor of
+    that file would drop the POSIX locks SQLite holds on it for this process's other
+    connections."""
+    with open(f"{database}.lock", "ab") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
