@@ -23,7 +23,7 @@ def _start(settings: Settings, barrier: Any, failures: Any) -> None:
 def test_processes_starting_together_on_a_fresh_database_all_come_up(
     settings: Settings,
 ) -> None:
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded test process
     barrier, failures = context.Barrier(STARTERS), context.Queue()
     starters = [
         context.Process(target=_start, args=(settings, barrier, failures)) for _ in range(STARTERS)
