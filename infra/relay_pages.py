@@ -14,7 +14,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from infra.chain import GENESIS, Link
-from infra.integration_event import LogEntry, Message, to_message
+from infra.integration_event import Message, to_message
+from infra.public_fields import LogEntry
 from infra.settings import Settings
 
 
@@ -51,9 +52,14 @@ class PageEncoder:
         messages: list[Message] = []
         size = 0
         for row in rows:
-            if size > PAGE_BYTES or (messages and row[5] is None):
-                break  # a missing link: publish what precedes it first
-            link = _link(row)
+            if size > PAGE_BYTES:
+                break
+            try:
+                link = _link(row)
+            except MissingLink:
+                if messages:  # publish what precedes it first
+                    break
+                raise
             message = to_message(self.app, LogEntry(*row[:5]), link, prev_hash)
             if message.size > self.limit:
                 if messages:  # publish what precedes it first

@@ -105,7 +105,8 @@ def test_the_relay_restarted_on_the_demo_log_publishes_nothing_again(demo: Syste
 
 def test_the_fast_encoder_agrees_with_the_mapper_on_every_demo_event(demo: System) -> None:
     """to_message reads the stored JSON directly; it must say what the decoded event says."""
-    from infra.integration_event import PERSONAL_FIELDS, LogEntry, _from_event, _from_stored
+    from infra.integration_event import PERSONAL_FIELDS
+    from infra.public_fields import LogEntry, from_event, from_stored
 
     mapper, after, checked = demo.app.mapper, 0, 0
     while rows := demo.app.recorder.select_chained(after, 1000):
@@ -113,9 +114,9 @@ def test_the_fast_encoder_agrees_with_the_mapper_on_every_demo_event(demo: Syste
             personal = PERSONAL_FIELDS.get(notification.topic.rsplit(":", 1)[-1], frozenset())
             fast_types: dict[str, str] = {}
             slow_types: dict[str, str] = {}
-            fast = _from_stored(mapper, notification, personal, fast_types)
+            fast = from_stored(mapper, notification, personal, fast_types)
             assert fast is not None, notification.topic
-            assert fast == _from_event(mapper, notification, personal, slow_types)
+            assert fast == from_event(mapper, notification, personal, slow_types)
             assert fast_types == slow_types
             checked += 1
         after = rows[-1][0]

@@ -14,7 +14,7 @@ from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate
 from domain.commands import CommandApplication
-from infra.integration_event import LogEntry, _from_event, _from_stored
+from infra.public_fields import LogEntry, from_event, from_stored
 
 
 class Sample(LedgerAggregate):
@@ -40,7 +40,7 @@ def test_stored_reading_agrees_with_the_mapper(body: Any) -> None:
     entry = LogEntry(1, stored.originator_id.hex, 1, stored.topic, stored.state)
     fast_types: dict[str, str] = {}
     slow_types: dict[str, str] = {}
-    fast = _from_stored(app.mapper, entry, frozenset(), fast_types)
+    fast = from_stored(app.mapper, entry, frozenset(), fast_types)
     assert fast is not None
-    assert fast == _from_event(app.mapper, entry, frozenset(), slow_types)
+    assert fast == from_event(app.mapper, entry, frozenset(), slow_types)
     assert fast_types == slow_types
