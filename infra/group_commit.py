@@ -12,6 +12,7 @@ wait), and a lone command is written at once, by its own thread, as before.
 
 from __future__ import annotations
 
+import _thread
 import copy
 import logging
 import threading
@@ -32,8 +33,19 @@ class WriteRequest:
         self.pending: PendingCommand | None = current_pending()
         self.positions: list[int] | None = None
         self.error: BaseException | None = None
-        self._woken: threading.Event | None = None
+        self._woken: Any = None  # a held lock its caller waits on (cheaper than an Event)
         self.leads = False
+
+    def park(self) -> None:
+        """Before queueing behind a leader: `sleep()` then blocks until `wake()`."""
+        self._woken = _thread.allocate_lock()
+        self._woken.acquire()
+
+    def sleep(self) -> None:
+        self._woken.acquire()
+
+    def wake(self) -> None:
+        self._woken.release()
 
     def outcome(self) -> list[int]:
         if self.error is not None:
@@ -76,16 +88,15 @@ class GroupCommitter:
             if leads:
                 self._leading = True
             else:
-                request._woken = threading.Event()
+                request.park()
         if not leads:
-            assert request._woken is not None
-            request._woken.wait()
+            request.sleep()  # until the leader has written it, or passes the lead to it
             if not request.leads:
                 return request.outcome()
-        self._lead()
+        self._lead(request)
         return request.outcome()
 
-    def _lead(self) -> None:
+    def _lead(self, own: WriteRequest) -> None:
         with self._lock:
             batch, self._queue = self._queue, []
         try:
@@ -100,13 +111,12 @@ class GroupCommitter:
                 if self._queue:
                     successor = self._queue[0]
                     successor.leads = True
-                    assert successor._woken is not None
-                    successor._woken.set()
+                    successor.wake()
                 else:
                     self._leading = False
             for request in batch:
-                if request._woken is not None:
-                    request._woken.set()
+                if request is not own:
+                    request.wake()
 
     def _count(self, size: int) -> None:
         self.batches += 1

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
+from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
@@ -29,6 +30,18 @@ from infra.sqlite_pool import use_statement_cache
 
 def _no_sync() -> None:
     pass
+
+
+CHUNK = 200  # rows per multi-row INSERT (SQLite allows 32,766 parameters)
+
+
+def _chunks(rows: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
+
+
+def _flat(rows: Sequence[Sequence[Any]]) -> list[Any]:
+    return [value for row in rows for value in row]
 
 
 class ChainHeadCache:
@@ -162,6 +175,8 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
         super().__init__(*args, **kwargs)
         use_statement_cache(self.datastore.pool)
         self._start_group_commit()
+        self._statements: dict[tuple[str, int, str], str] = {}
+        self._writer: Any = None
         self._insert_link = f"INSERT INTO {self.chain_table} VALUES (?, ?, ?)"
         self._insert_command = f"INSERT INTO {self.commands_table} VALUES (?, ?, ?, ?, ?, ?)"
 
@@ -186,7 +201,17 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
 
     @contextmanager
     def _write_transaction(self) -> Iterator[tuple[Any, Callable[[], None]]]:
-        with self.datastore.transaction(commit=True) as c:
+        """On the group committer's own connection: commands queue for the committer,
+        never for the pool's writer, and the leader takes nothing else while it waits
+        for SQLite's write lock."""
+        pool = self.datastore.pool
+        if pool.is_sqlite_memory_mode:  # readers and writers take turns there
+            with self.datastore.transaction(commit=True) as c:
+                yield c, _no_sync
+            return
+        if self._writer is None or self._writer.closed:
+            self._writer = pool.get_connection()  # kept; the pool closes it on close()
+        with self._writer.transaction(commit=True) as c:
             yield c, _no_sync
 
     @contextmanager
@@ -201,7 +226,37 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
         c.execute("RELEASE command")
 
     def _insert_rows(self, c: Any, sync: Callable[[], None], events: Sequence[Any]) -> list[int]:
-        return list(self._insert_events(c, events) or ())
+        """One statement per chunk of rows: sqlite3 releases the GIL around every
+        statement, and under load each release can cost the leader a thread switch."""
+        rows = [
+            (
+                e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id,
+                e.originator_version,
+                e.topic,
+                e.state,
+            )
+            for e in events
+        ]
+        if len(rows) == 1:
+            c.execute(self.insert_events_statement, rows[0])
+            return [c.lastrowid]
+        positions: list[int] = []
+        for chunk in _chunks(rows):
+            c.execute(
+                self._many(self.events_table_name, 4, len(chunk), " RETURNING rowid"), _flat(chunk)
+            )
+            # each row takes the next rowid (the table is locked), so sorted = row order
+            positions.extend(sorted(row[0] for row in c.fetchall()))
+        return positions
+
+    def _many(self, table: str, width: int, count: int, tail: str = "") -> str:
+        key = (table, count, tail)
+        statement = self._statements.get(key)
+        if statement is None:
+            row = "(" + ", ".join("?" * width) + ")"
+            statement = f"INSERT INTO {table} VALUES " + ", ".join([row] * count) + tail
+            self._statements[key] = statement
+        return statement
 
     def _read_head(self, c: Any) -> Link | None:
         c.execute(
@@ -212,14 +267,16 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
         return Link(row[0], row[1], bytes(row[2])) if row else None
 
     def _write_links(self, c: Any, links: list[Link], records: list[CommandRecord]) -> None:
-        if len(links) == 1:  # the usual command: execute() costs less than executemany()
+        if len(links) == 1:  # the usual command
             c.execute(self._insert_link, links[0])
         else:
-            c.executemany(self._insert_link, links)
+            for chunk in _chunks(links):
+                c.execute(self._many(self.chain_table, 3, len(chunk)), _flat(chunk))
         if len(records) == 1:
             c.execute(self._insert_command, records[0])
-        elif records:
-            c.executemany(self._insert_command, records)
+        else:
+            for chunk in _chunks(records):
+                c.execute(self._many(self.commands_table, 6, len(chunk)), _flat(chunk))
 
     def select_links(self, after: int, limit: int) -> list[Link]:
         with self.datastore.transaction(commit=False) as c:
