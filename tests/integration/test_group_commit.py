@@ -103,3 +103,47 @@ def test_a_conflict_in_a_batch_does_not_fail_its_neighbours(system: Any) -> None
         assert not replayed and app.recorder.select_command(f"new-{n}").position == result.position
     report = verify_chain(app.recorder)
     assert report.ok and report.checked == 1 + 10 + 2 + 1
+
+
+def test_a_failed_transaction_fails_every_command_in_it_and_stores_none(system: Any) -> None:
+    """A command is acknowledged only once its transaction committed: when the batch's
+    transaction fails, each of its callers gets the error and nothing of it is stored."""
+    app = system.app
+    run(system, "setup", lambda: app.register_org_unit(kind="district", code="D", name="甲"))
+    head = app.recorder.max_notification_id()
+    sizes = gather_first_batch(system, 8)
+    recorder = app.recorder
+    write_links = recorder._write_links
+    failed: list[int] = []
+
+    def failing(c: Any, links: list[Any], records: list[Any]) -> None:
+        if len(links) > 1 and not failed:  # the batch of several commands, once
+            failed.append(len(links))
+            raise RuntimeError("disk full")
+        write_links(c, links, records)
+
+    recorder._write_links = failing
+    outcomes: dict[int, str] = {}
+
+    def command(n: int) -> None:
+        try:
+            run(
+                system,
+                f"k{n}",
+                lambda: app.register_org_unit(kind="district", code=f"F{n}", name="区"),
+            )
+            outcomes[n] = "stored"
+        except RuntimeError:
+            outcomes[n] = "failed"
+
+    assert in_threads(8, command) == []
+    assert failed and list(outcomes.values()).count("failed") == failed[0] == max(sizes)
+    stored = [n for n, outcome in outcomes.items() if outcome == "stored"]
+    for n, outcome in outcomes.items():
+        assert (app.recorder.select_command(f"k{n}") is None) == (outcome == "failed")
+    again, _ = run(
+        system, "after", lambda: app.register_org_unit(kind="district", code="A", name="区")
+    )
+    assert again.position > head
+    report = verify_chain(app.recorder)
+    assert report.ok and report.checked == 1 + len(stored) + 1
