@@ -20,7 +20,7 @@ import bench
 from bench.harness import BACKENDS, Row, Sizes, machine, table, write_json
 
 # Modules run in this order first; any other bench/<name>.py exposing run() follows.
-ORDER = ("command_path", "http", "verify", "rebuild", "city_rebuild")
+ORDER = ("command_path", "group_commit", "http", "verify", "rebuild", "city_rebuild")
 NOT_BENCHMARKS = {"harness", "__main__"}
 
 

@@ -48,12 +48,17 @@ class pending_command:  # noqa: N801 (a context manager, named like one)
         _pending.reset(self._token)
 
 
-def record_for(positions: Sequence[int], stored_events: Sequence[Any]) -> CommandRecord | None:
-    """The record to store with these events, if a command with a key is running."""
-    pending = _pending.get()
+def current_pending() -> PendingCommand | None:
+    """The pending record of the command running in this context, if it has a key."""
+    return _pending.get()
+
+
+def record_for(
+    pending: PendingCommand | None, positions: Sequence[int], stored_events: Sequence[Any]
+) -> CommandRecord | None:
+    """The record to store with these events (the first events stored for `pending`)."""
     if pending is None or pending.stored or not stored_events:
         return None
-    pending.stored = True
     first = stored_events[0]
     version, position = first.originator_version, positions[0]
     if len(stored_events) > 1:

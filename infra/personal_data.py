@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from Crypto.Cipher import AES
 from sqlalchemy import Column, Engine, LargeBinary, MetaData, String, Table, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
 metadata = MetaData()
 
@@ -31,16 +32,36 @@ class SqlKeyVault:
         metadata.create_all(engine)
 
     def _key(self, subject: str, *, create: bool) -> bytes | None:
-        with self.engine.begin() as conn:
-            t = personal_data_keys
-            found = conn.execute(select(t.c.key).where(t.c.subject == subject)).scalar()
-            if found is not None or not create:
-                return found
-            key = os.urandom(32)
-            conn.execute(
-                insert(t).values(subject=subject, key=key, created_at=datetime.now(UTC).isoformat())
-            )
-            return key
+        found = self._find(subject)
+        if found is not None or not create:
+            return found
+        return self._create(subject)
+
+    def _find(self, subject: str) -> bytes | None:
+        t = personal_data_keys
+        with self.engine.connect() as conn:
+            found: bytes | None = conn.execute(
+                select(t.c.key).where(t.c.subject == subject)
+            ).scalar()
+            return found
+
+    def _create(self, subject: str) -> bytes:
+        """A new key, in a transaction that writes first: a read before the write would pin
+        an SQLite snapshot that any commit in between makes stale ('database is locked')."""
+        key = os.urandom(32)
+        created_at = datetime.now(UTC).isoformat()
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(personal_data_keys).values(
+                        subject=subject, key=key, created_at=created_at
+                    )
+                )
+        except IntegrityError:  # created meanwhile by another request: use that one
+            found = self._find(subject)
+            assert found is not None
+            return found
+        return key
 
     def seal(self, subject: str, plaintext: str) -> str:
         key = self._key(subject, create=True)

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import Connection, Engine, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from domain.commands import uuid_from_hex
 from projections.base import Projection
@@ -87,21 +88,24 @@ class ProjectionRunner:
             if progress is not None:
                 progress(new_position - position)
 
-    def _fill(self, view: ViewBatch, position: int, head: int) -> int:
-        """Apply pages after `position` (up to `head`) until the batch is full; returns the
-        position reached."""
+    def _fill(self, view: ViewBatch, position: int, head: int, first: list[tuple[Any, ...]]) -> int:
+        """Apply pages after `position` (up to `head`) until the batch is full, starting
+        with `first` (already read); returns the position reached."""
         applied = 0
         deadline = None if self.batch_seconds is None else time.monotonic() + self.batch_seconds
         while position < head and applied < self.batch_size and view.pending < self.batch_rows:
             if applied and deadline is not None and time.monotonic() >= deadline:
                 break
             size = min(self.page_size, self.batch_size - applied)
-            page = self.app.recorder.select_projection_page(position, head, self._topics, size)
+            page = first if not applied else self._page(position, head, size)
             self.projection.apply_all(self._decode(page), view)
             applied += len(page)
             # a short page means nothing else for us up to `head`: jump there
             position = page[-1][0] if len(page) == size else head
         return position
+
+    def _page(self, position: int, head: int, size: int) -> list[tuple[Any, ...]]:
+        return self.app.recorder.select_projection_page(position, head, self._topics, size)  # type: ignore[no-any-return]
 
     def _decode(self, page: list[tuple[Any, ...]]) -> Iterator[tuple[int, str, Any]]:
         """Events decoded one at a time as the projection takes them, so a page holds one
@@ -120,10 +124,13 @@ class ProjectionRunner:
 
     def _apply(self, old: int, head: int, generation: int) -> int:
         reached = old
+        # Read before the view transaction: on SQLite it holds the write lock, which
+        # commands wait for; a live runner's batch is this one page.
+        first = self._page(old, head, min(self.page_size, self.batch_size))
 
         def fill(view: ViewBatch) -> None:
             nonlocal reached
-            reached = self._fill(view, old, head)
+            reached = self._fill(view, old, head, first)
             self._move(view.conn, reached)
 
         try:
@@ -171,12 +178,15 @@ def _as_uuid(aggregate_id: UUID | str) -> UUID:
 def read_state(engine: Engine, name: str) -> tuple[int, int]:
     """(position, generation) of a projection, creating its row at 0 if missing."""
     t = projection_positions
-    with engine.begin() as conn:
-        row = conn.execute(select(t.c.position, t.c.generation).where(t.c.name == name)).first()
-        if row is None:
-            conn.execute(insert(t).values(name=name, position=0, generation=0))
-            return 0, 0
-        return row.position, row.generation
+    try:
+        with engine.begin() as conn:
+            row = conn.execute(select(t.c.position, t.c.generation).where(t.c.name == name)).first()
+            if row is None:
+                conn.execute(insert(t).values(name=name, position=0, generation=0))
+                return 0, 0
+            return row.position, row.generation
+    except IntegrityError:  # another runner created it meanwhile
+        return read_state(engine, name)
 
 
 def apply_batch(

@@ -8,18 +8,40 @@ the chain, and no committed event is ever without its link.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
+from uuid import UUID
 
+import psycopg
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from infra.chain import Link, extend_chain
 from infra.command_log import CommandRecord, record_for
+from infra.group_commit import GroupCommitter, WriteRequest
 from infra.sqlite_pool import use_statement_cache
+
+
+def _no_sync() -> None:
+    pass
+
+
+CHUNK = 200  # rows per multi-row INSERT (SQLite allows 32,766 parameters)
+
+
+def _chunks(rows: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
+
+
+def _flat(rows: Sequence[Sequence[Any]]) -> list[Any]:
+    return [value for row in rows for value in row]
 
 
 class ChainHeadCache:
@@ -27,11 +49,11 @@ class ChainHeadCache:
     head when its first position directly follows it. Positions are never handed out
     twice, so no other writer can have committed in between; a link is remembered only
     after its transaction committed. Anything else (another process wrote, a gap on
-    PostgreSQL) falls back to reading the head under the write lock."""
+    PostgreSQL) falls back to reading the head under the write lock. Only the group
+    committer's leader (one thread at a time) uses it."""
 
     def __init__(self) -> None:
         self.committed: Link | None = None
-        self._pending = threading.local()
 
     def head_for(self, first_position: int) -> Link | None | bool:
         """The cached head if it precedes `first_position`, else False (read it)."""
@@ -40,35 +62,123 @@ class ChainHeadCache:
             return head
         return False
 
-    def stage(self, links: list[Link]) -> None:
-        self._pending.link = links[-1] if links else None
 
-    def commit(self) -> None:
-        link = getattr(self._pending, "link", None)
-        self._pending.link = None
-        if link is not None:
-            self.committed = link
+class ChainedWrites:
+    """Group commit of chained, idempotent writes, shared by both recorders.
 
-    def discard(self) -> None:
-        self._pending.link = None
+    A batch is first written as one: all its events in one statement, their links and
+    idempotency records in one more. If that meets a conflict (a version already taken, an
+    idempotency key already used), the transaction is rolled back and the batch written
+    again with a savepoint per command: the conflicting command alone gets IntegrityError
+    (the gateway retries it on fresh state), its neighbours commit. Outcomes are handed to
+    the callers only after the transaction ends."""
+
+    head_cache: ChainHeadCache
+    committer: GroupCommitter
+
+    def _start_group_commit(self) -> None:
+        self.head_cache = ChainHeadCache()
+        self.committer = GroupCommitter(self._write_batch)
+
+    def insert_events(self, stored_events: Sequence[Any], **kwargs: Any) -> Any:
+        if not stored_events:
+            return []
+        return self.committer.submit(stored_events, kwargs)
+
+    def _write_batch(self, requests: list[WriteRequest]) -> None:
+        if len(requests) > 1:
+            try:
+                self._write_together(requests)
+                return
+            except IntegrityError:
+                pass
+            self._write_each(requests)
+        else:
+            self._write_together(requests)
+
+    def _write_together(self, requests: list[WriteRequest]) -> None:
+        events = [e for r in requests for e in r.events]
+        results: list[list[int]] = []
+        with self._write_transaction() as (c, sync):
+            positions = self._insert_rows(c, sync, events)
+            links = extend_chain(self._head(c, positions[0]), positions, events)
+            records = []
+            start = 0
+            for request in requests:
+                mine = positions[start : start + len(request.events)]
+                start += len(request.events)
+                results.append(mine)
+                record = record_for(request.pending, mine, request.events)
+                if record is not None:
+                    records.append(record)
+            self._write_links(c, links, records)
+        self._settle(requests, results, links[-1])
+
+    def _write_each(self, requests: list[WriteRequest]) -> None:
+        written: list[WriteRequest] = []
+        results: list[list[int]] = []
+        refused: list[tuple[WriteRequest, IntegrityError]] = []
+        head: Link | None = None
+        with self._write_transaction() as (c, sync):
+            for request in requests:
+                try:
+                    with self._savepoint(c):
+                        positions = self._insert_rows(c, sync, request.events)
+                        known = head if head is not None else self._head(c, positions[0])
+                        links = extend_chain(known, positions, request.events)
+                        record = record_for(request.pending, positions, request.events)
+                        self._write_links(c, links, [record] if record else [])
+                except IntegrityError as lost:
+                    refused.append((request, lost))
+                    continue
+                head = links[-1]
+                written.append(request)
+                results.append(positions)
+        if written:
+            assert isinstance(head, Link)
+            self._settle(written, results, head)
+        for request, error in refused:
+            request.error = error
+
+    def _settle(self, requests: list[WriteRequest], results: list[list[int]], head: Link) -> None:
+        """After the commit: hand out positions, mark keys stored, remember the head."""
+        self.head_cache.committed = head
+        for request, positions in zip(requests, results, strict=True):
+            request.positions = positions
+            if request.pending is not None:
+                request.pending.stored = True
+
+    def _head(self, c: Any, first_position: int) -> Link | None:
+        head = self.head_cache.head_for(first_position)
+        return self._read_head(c) if head is False else head  # type: ignore[return-value]
+
+    # Backend specifics ------------------------------------------------------------------
+
+    def _write_transaction(self) -> AbstractContextManager[tuple[Any, Callable[[], None]]]:
+        raise NotImplementedError
+
+    def _savepoint(self, c: Any) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    def _insert_rows(self, c: Any, sync: Callable[[], None], events: Sequence[Any]) -> list[int]:
+        raise NotImplementedError
+
+    def _read_head(self, c: Any) -> Link | None:
+        raise NotImplementedError
+
+    def _write_links(self, c: Any, links: list[Link], records: list[CommandRecord]) -> None:
+        raise NotImplementedError
 
 
-class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         use_statement_cache(self.datastore.pool)
-        self.head_cache = ChainHeadCache()
+        self._start_group_commit()
+        self._statements: dict[tuple[str, int, str], str] = {}
+        self._writer: Any = None
         self._insert_link = f"INSERT INTO {self.chain_table} VALUES (?, ?, ?)"
         self._insert_command = f"INSERT INTO {self.commands_table} VALUES (?, ?, ?, ?, ?, ?)"
-
-    def insert_events(self, stored_events: Sequence[Any], **kwargs: Any) -> Any:
-        try:
-            positions = super().insert_events(stored_events, **kwargs)
-        except BaseException:
-            self.head_cache.discard()
-            raise
-        self.head_cache.commit()
-        return positions
 
     @property
     def chain_table(self) -> str:
@@ -89,27 +199,84 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             "position INTEGER NOT NULL, recorded_at TEXT NOT NULL) WITHOUT ROWID",
         ]
 
-    def _insert_events(self, c: Any, stored_events: Sequence[Any], **kwargs: Any) -> Any:
-        positions = super()._insert_events(c, stored_events, **kwargs)
-        assert positions is not None
-        head = self.head_cache.head_for(positions[0]) if positions else False
-        if head is False:
-            c.execute(
-                f"SELECT position, prev_position, hash FROM {self.chain_table} "
-                "ORDER BY position DESC LIMIT 1"
+    @contextmanager
+    def _write_transaction(self) -> Iterator[tuple[Any, Callable[[], None]]]:
+        """On the group committer's own connection: commands queue for the committer,
+        never for the pool's writer, and the leader takes nothing else while it waits
+        for SQLite's write lock."""
+        pool = self.datastore.pool
+        if pool.is_sqlite_memory_mode:  # readers and writers take turns there
+            with self.datastore.transaction(commit=True) as c:
+                yield c, _no_sync
+            return
+        if self._writer is None or self._writer.closed:
+            self._writer = pool.get_connection()  # kept; the pool closes it on close()
+        with self._writer.transaction(commit=True) as c:
+            yield c, _no_sync
+
+    @contextmanager
+    def _savepoint(self, c: Any) -> Iterator[None]:
+        c.execute("SAVEPOINT command")
+        try:
+            yield
+        except sqlite3.IntegrityError as conflict:
+            c.execute("ROLLBACK TO command")
+            c.execute("RELEASE command")
+            raise IntegrityError(conflict) from conflict
+        c.execute("RELEASE command")
+
+    def _insert_rows(self, c: Any, sync: Callable[[], None], events: Sequence[Any]) -> list[int]:
+        """One statement per chunk of rows: sqlite3 releases the GIL around every
+        statement, and under load each release can cost the leader a thread switch."""
+        rows = [
+            (
+                e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id,
+                e.originator_version,
+                e.topic,
+                e.state,
             )
-            row = c.fetchone()
-            head = Link(row[0], row[1], bytes(row[2])) if row else None
-        links = extend_chain(head, positions, stored_events)  # type: ignore[arg-type]
-        if len(links) == 1:  # the usual command: execute() costs less than executemany()
+            for e in events
+        ]
+        if len(rows) == 1:
+            c.execute(self.insert_events_statement, rows[0])
+            return [c.lastrowid]
+        positions: list[int] = []
+        for chunk in _chunks(rows):
+            c.execute(
+                self._many(self.events_table_name, 4, len(chunk), " RETURNING rowid"), _flat(chunk)
+            )
+            # each row takes the next rowid (the table is locked), so sorted = row order
+            positions.extend(sorted(row[0] for row in c.fetchall()))
+        return positions
+
+    def _many(self, table: str, width: int, count: int, tail: str = "") -> str:
+        key = (table, count, tail)
+        statement = self._statements.get(key)
+        if statement is None:
+            row = "(" + ", ".join("?" * width) + ")"
+            statement = f"INSERT INTO {table} VALUES " + ", ".join([row] * count) + tail
+            self._statements[key] = statement
+        return statement
+
+    def _read_head(self, c: Any) -> Link | None:
+        c.execute(
+            f"SELECT position, prev_position, hash FROM {self.chain_table} "
+            "ORDER BY position DESC LIMIT 1"
+        )
+        row = c.fetchone()
+        return Link(row[0], row[1], bytes(row[2])) if row else None
+
+    def _write_links(self, c: Any, links: list[Link], records: list[CommandRecord]) -> None:
+        if len(links) == 1:  # the usual command
             c.execute(self._insert_link, links[0])
         else:
-            c.executemany(self._insert_link, links)
-        self.head_cache.stage(links)
-        record = record_for(positions, stored_events)
-        if record is not None:
-            c.execute(self._insert_command, record)
-        return positions
+            for chunk in _chunks(links):
+                c.execute(self._many(self.chain_table, 3, len(chunk)), _flat(chunk))
+        if len(records) == 1:
+            c.execute(self._insert_command, records[0])
+        else:
+            for chunk in _chunks(records):
+                c.execute(self._many(self.commands_table, 6, len(chunk)), _flat(chunk))
 
     def select_links(self, after: int, limit: int) -> list[Link]:
         with self.datastore.transaction(commit=False) as c:
@@ -155,12 +322,12 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             return CommandRecord(*row) if row else None
 
 
-class ChainedPostgresRecorder(PostgresApplicationRecorder):
+class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self.chain_table = f"{events_table_name}_chain"
         self.commands_table = f"{events_table_name}_commands"
-        self.head_cache = ChainHeadCache()
+        self._start_group_commit()
         schema = Identifier(self.datastore.schema)
         self._events = SQL("{}.{}").format(schema, Identifier(events_table_name))
         self._chain = SQL("{}.{}").format(schema, Identifier(self.chain_table))
@@ -194,46 +361,64 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             ]
         )
 
-    def _fetch_ids_after_insert_events(
-        self, curs: Any, stored_events: Sequence[Any], **kwargs: Any
-    ) -> Sequence[int] | None:
-        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        assert positions is not None
-        head = self.head_cache.head_for(positions[0]) if positions else False
-        if head is False:
-            curs.execute(
-                SQL(
-                    "SELECT position, prev_position, hash FROM {} ORDER BY position DESC LIMIT 1"
-                ).format(self._chain)
-            )
-            row = curs.fetchone()
-            head = Link(row["position"], row["prev_position"], bytes(row["hash"])) if row else None
-        links = extend_chain(head, positions, stored_events)  # type: ignore[arg-type]
-        self._write(curs, links, record_for(positions, stored_events))
-        self.head_cache.stage(links)
-        return positions
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _write_batch(self, requests: list[WriteRequest]) -> None:
+        super()._write_batch(requests)
 
-    def _write(self, curs: Any, links: list[Link], record: CommandRecord | None) -> None:
-        """The links and the idempotency record; the usual command (one event, a key) in
+    @contextmanager
+    def _write_transaction(self) -> Iterator[tuple[Any, Callable[[], None]]]:
+        """One transaction in pipeline mode: the lock, the notification and the events'
+        insert go in one round trip, the links, the records and the commit in another."""
+        with (
+            self.datastore.get_connection() as conn,
+            conn.pipeline() as pipeline,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            yield curs, pipeline.sync
+
+    @contextmanager
+    def _savepoint(self, c: Any) -> Iterator[None]:
+        try:
+            with c.connection.transaction():
+                yield
+        except psycopg.IntegrityError as conflict:
+            raise IntegrityError(str(conflict)) from conflict
+
+    def _insert_rows(self, c: Any, sync: Callable[[], None], events: Sequence[Any]) -> list[int]:
+        rows = [
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+            for e in events
+        ]
+        c.execute(self.insert_events_statement, (rows,))
+        sync()  # a conflict raises here, inside the command's savepoint
+        return [row["notification_id"] for row in c.fetchall()]
+
+    def _read_head(self, c: Any) -> Link | None:
+        c.execute(
+            SQL(
+                "SELECT position, prev_position, hash FROM {} ORDER BY position DESC LIMIT 1"
+            ).format(self._chain)
+        )
+        row = c.fetchone()
+        return Link(row["position"], row["prev_position"], bytes(row["hash"])) if row else None
+
+    def _write_links(self, c: Any, links: list[Link], records: list[CommandRecord]) -> None:
+        """The links and the idempotency records; the usual command (one event, a key) in
         one prepared statement."""
-        if len(links) == 1 and record is not None:
-            curs.execute(self._insert_link_and_command, (*links[0], *record), prepare=True)
+        if len(links) == 1 and len(records) == 1:
+            c.execute(self._insert_link_and_command, (*links[0], *records[0]), prepare=True)
             return
         if len(links) == 1:
-            curs.execute(self._insert_link, links[0], prepare=True)
+            c.execute(self._insert_link, links[0], prepare=True)
         else:
-            curs.executemany(self._insert_link, links)
-        if record is not None:
-            curs.execute(self._insert_command, record, prepare=True)
-
-    def insert_events(self, stored_events: Sequence[Any], **kwargs: Any) -> Any:
-        try:
-            positions = super().insert_events(stored_events, **kwargs)
-        except BaseException:
-            self.head_cache.discard()
-            raise
-        self.head_cache.commit()
-        return positions
+            c.executemany(self._insert_link, links)
+        if len(records) == 1:
+            c.execute(self._insert_command, records[0], prepare=True)
+        elif records:
+            c.executemany(self._insert_command, records)
 
     def select_links(self, after: int, limit: int) -> list[Link]:
         with self.datastore.transaction(commit=False) as curs:
