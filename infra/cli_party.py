@@ -7,17 +7,21 @@ from datetime import date
 
 import click
 
+from infra.cli_params import DAY, YEAR
+
 
 @click.command("party-figures")
-@click.option("--as-of", "as_of", default="2020-12-31", help="business date D (YYYY-MM-DD)")
-@click.option("--year", default=2020, type=int, help="year of demonstration projects")
-def party_figures(as_of: str, year: int) -> None:
+@click.option(
+    "--as-of", "as_of", type=DAY, default="2020-12-31", help="business date D (YYYY-MM-DD)"
+)
+@click.option("--year", default=2020, type=YEAR, help="year of demonstration projects")
+def party_figures(as_of: date, year: int) -> None:
     """Print dual coverage (district), demonstration projects, brands, and the largest
     branches' members on D, as JSON."""
     from infra.cli import _system
     from projections import dual_coverage, owners_committees, party_orgs, recognitions
 
-    day = date.fromisoformat(as_of)
+    day = as_of
     system = _system()
     try:
         system.catch_up()
@@ -31,7 +35,7 @@ def party_figures(as_of: str, year: int) -> None:
                 reverse=True,
             )[:3]
             figures = {
-                "as_of": as_of,
+                "as_of": day.isoformat(),
                 "coverage": coverage,
                 "demonstration_projects": len(recognitions.demonstration_projects_in(conn, year)),
                 "brands": len(recognitions.brands_as_of(conn, day)),
