@@ -24,6 +24,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.property_companies import PropertyCompany
+from infra.scenario import seed_terms as terms
 from infra.scenario.city_context import CityContext
 
 COVERED = 0.74  # seed: 48 of 65 companies have a party organisation
@@ -189,7 +190,7 @@ class CompaniesStep:
         committee = ctx.do(
             ctx.app.establish_industry_committee,
             district_id=ctx.ids["district"],
-            name="市物业服务行业党委",
+            name="市" + terms.INDUSTRY_COMMITTEE.removeprefix("区"),
             established_on=on,
         ).id
         posts = ["书记", "副书记", "委员", "委员", "委员", "委员", "委员"]

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from domain.org_registry import OrgUnit
 from domain.sla import DEFAULT_RULES
+from infra.scenario import seed_terms as terms
 from infra.scenario.context import ScenarioContext
 
 COLLECTED, SOLVED = 882, 577
@@ -116,7 +117,7 @@ def _drive(
     route: dict[str, Any] = (
         {"company_id": companies[compounds.index(compound) % len(companies)]}
         if companies
-        else {"department": "社区物业服务指导委员会"}
+        else {"department": terms.PROPERTY_WORK_COMMITTEE}
     )
     with ctx.at(step, role="community_officer"):
         app.accept_issue(issue, **route)
@@ -179,7 +180,9 @@ def _grid_workers(
                 grid_ids=[grid],
             )
             if n % 5 == 0:
-                app.open_collection_point(grid_id=grid, name="网格工作室物业问题采集站点")
+                app.open_collection_point(
+                    grid_id=grid, name=f"多功能网格工作室{terms.COLLECTION_POINT}"
+                )
     if not companies:
         return
     with ctx.at("2021-01-10T10:00:00", role="street_officer"):
