@@ -92,6 +92,7 @@ class PartyBuildingCommands(CommandApplication):
         street_id: UUID | None = None,
         community_id: UUID | None = None,
         affiliated_to: UUID | None = None,
+        full_members: list[str] | None = None,
     ) -> CommandResult:
         self.ensure_new(PartyOrg, PartyOrg.create_id(code), f"party organisation {code}")
         if street_id is not None:
@@ -113,6 +114,7 @@ class PartyBuildingCommands(CommandApplication):
             street_id=street_id,
             community_id=community_id,
             affiliated_to=parent,
+            full_members=full_members or [],
         )
         return self.commit(org, *companies)
 

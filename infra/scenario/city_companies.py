@@ -141,6 +141,7 @@ class CompaniesStep:
         self.org_count += 1
         code = f"CDZ{self.org_count:05d}"
         street = ctx.facts["company_street"][companies[0]]
+        founders = [f"{code}-M{n:03d}" for n in range(1, self.rng.randint(3, 8) + 1)]
         org = ctx.do(
             ctx.app.found_party_org,
             code=code,
@@ -152,6 +153,7 @@ class CompaniesStep:
             founded_on=founded_on,
             street_id=street,
             affiliated_to=parent["id"] if parent else None,
+            full_members=founders,
         ).id
         fact: dict[str, Any] = {
             "id": org,
@@ -160,14 +162,12 @@ class CompaniesStep:
             "founded_on": founded_on,
             "street": street,
             "active": True,
-            "members": [],
-            "next_member": 1,
+            "members": founders,
+            "next_member": len(founders) + 1,
         }
         ctx.facts["party_orgs"].append(fact)
         for company in companies:
             ctx.facts["org_of_company"][company] = fact
-        for _ in range(self.rng.randint(3, 8)):
-            self.member_change(ctx, fact, "joined", founded_on)
         return fact
 
     def _instructor(self, ctx: CityContext, company: UUID, on: date) -> None:

@@ -65,6 +65,7 @@ def _companies(ctx: ScenarioContext, compounds: list[UUID], streets: list[str]) 
                 ).id
             )
         for k, compound in enumerate(compounds):
+            ctx.facts.setdefault("company_of", {})[compound] = ids[k % COMPANIES]
             app.sign_service_contract(
                 ids[k % COMPANIES],
                 compound_id=compound,
@@ -99,6 +100,7 @@ def _party_orgs(
             else date(2020, 1, 15) + timedelta(days=5 * seq)
         )
         street = ctx.ids[f"street:{streets[members[0]]}"]
+        size = 5 if members[0] == KANGDU else rng.randint(3, 6)
         with ctx.at(_day(founded_on)):
             org_id = ctx.app.found_party_org(
                 code=f"DZB{seq:03d}",
@@ -110,14 +112,10 @@ def _party_orgs(
                 founded_on=founded_on,
                 street_id=street,
                 affiliated_to=joint_org if method == "affiliated" else None,
+                full_members=[f"DZB{seq:03d}-M{m:02d}" for m in range(1, size + 1)],
             ).id
             if method == "joint" and joint_org is None:
                 joint_org = org_id
-            size = 5 if members[0] == KANGDU else rng.randint(3, 6)
-            for m in range(1, size + 1):
-                ctx.app.record_membership(
-                    org_id, change="joined", member_ref=f"DZB{seq:03d}-M{m:02d}", on=founded_on
-                )
         fact = {
             "id": org_id,
             "company_ids": [companies[n] for n in members],

@@ -44,6 +44,7 @@ def test_process_follows_real_party_org_events(system: Any) -> None:
             method="standalone",
             kind="branch",
             founded_on=date(2020, 3, 1),
+            full_members=["M1", "M2", "M3"],
             company_ids=[a],
         ).id
         org_b = app.found_party_org(
@@ -54,6 +55,7 @@ def test_process_follows_real_party_org_events(system: Any) -> None:
             method="standalone",
             kind="branch",
             founded_on=date(2020, 3, 1),
+            full_members=["M1", "M2", "M3"],
             company_ids=[b],
         ).id
         owners = app.found_party_org(
@@ -64,6 +66,7 @@ def test_process_follows_real_party_org_events(system: Any) -> None:
             method="standalone",
             kind="branch",
             founded_on=date(2020, 3, 1),
+            full_members=["M1", "M2", "M3"],
             company_ids=[],
             host_kind="owners_committee",
         ).id
