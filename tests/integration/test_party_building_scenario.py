@@ -18,6 +18,7 @@ from projections import (
     party_orgs,
     recognitions,
 )
+from projections.party_figures import party_figures
 
 
 def test_seed_figures_from_the_read_models(system: Any) -> None:
@@ -36,6 +37,8 @@ def test_seed_figures_from_the_read_models(system: Any) -> None:
         huali = owners_committees.committees_with_party_share(
             conn, community_id=str(ctx.ids["community:华黎社区"])
         )
+        year_end = party_figures(conn, date(2020, 12, 31))
+        founding_day = party_figures(conn, date(2020, 1, 10))
     district = now["district"]
     assert district["companies"] == 65
     assert district["with_party_org"] == 48
@@ -50,6 +53,20 @@ def test_seed_figures_from_the_read_models(system: Any) -> None:
     assert huali[0]["party_member_share_pct"] > 60
     assert len(ctx.facts["companies"]) == 65
     assert sum(len(o["company_ids"]) for o in ctx.facts["party_orgs"]) == 48
+    assert year_end["largest_branches"][0] == {
+        "name": "山东康都物业管理有限公司党支部",
+        "members": 22,
+    }
+    assert year_end["demonstration_projects"] == 15 and year_end["brands"] == 5
+    assert year_end["owners_committees"] == [
+        {"name": "华黎1号小区业主委员会", "party_member_share_pct": 71.4}
+    ]
+    # as of the founding day of Kangdu's branch: nothing later is counted
+    assert founding_day["largest_branches"] == [
+        {"name": "山东康都物业管理有限公司党支部", "members": 5}
+    ]
+    assert founding_day["owners_committees"] == []  # elected 2020-06-18
+    assert founding_day["demonstration_projects"] == 0 and founding_day["brands"] == 0
 
 
 def test_party_life_step_through_the_read_models(system: Any, backend: str) -> None:
