@@ -74,6 +74,12 @@ class OverlappingOwnersCommittee(RuleViolation):
     code = "overlapping_owners_committee"
 
 
+class NotEligibleForSubsidy(RuleViolation):
+    """The organisation's founding method is not eligible under the subsidy policy."""
+
+    code = "not_eligible_for_subsidy"
+
+
 class TooFewFullMembers(RuleViolation):
     """A party branch (and a general branch or committee) is founded with at least three full
     members; fewer may only form a party group attached to an existing organisation."""
