@@ -13,6 +13,7 @@ from infra.scenario import seed_terms as terms
 from infra.scenario.context import ScenarioContext
 
 PLATFORMS = ["community_party_school", "class_19", "e_study", "secretary_live", "on_site"]
+TRAININGS = (date(2020, 9, 20), date(2021, 9, 18))  # one secretary training a year
 
 
 def _at(on: date) -> str:
@@ -62,15 +63,16 @@ def load(ctx: ScenarioContext) -> None:
                     attendees=members[: len(members) - 2],
                 )
     orgs = ctx.facts["party_orgs"]
-    with ctx.at(_at(date(2020, 9, 20))):
-        app.hold_secretary_training(
-            title=f"2020年物业服务企业{terms.SECRETARY_TRAINING}班",
-            held_on=date(2020, 9, 20),
-            attendees=[
-                {"secretary_ref": f"SJ-{n:03d}", "org_id": org["id"]}
-                for n, org in enumerate(orgs, 1)
-            ],
-        )
+    for held_on in TRAININGS:  # 每年定期组织党支部书记培训
+        with ctx.at(_at(held_on)):
+            app.hold_secretary_training(
+                title=f"{held_on.year}年物业服务企业{terms.SECRETARY_TRAINING}班",
+                held_on=held_on,
+                attendees=[
+                    {"secretary_ref": f"SJ-{n:03d}", "org_id": org["id"]}
+                    for n, org in enumerate(orgs, 1)
+                ],
+            )
     company = ctx.facts["companies"][0]
     residents = {"kind": "residents_committee", "id": huali}
     provider = {"kind": "property_company", "id": company}

@@ -1,5 +1,6 @@
-"""As of means as of: every party-building figure as of D is a function of the facts dated
-on or before D. Appending any events dated after D changes nothing as of D."""
+"""As of means as of: every party-building figure as of D (coverage, members, brands,
+projects, owners' committees, study coverage, secretary training) is a function of the facts
+dated on or before D. Appending any events dated after D changes nothing as of D."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ ACTIONS = (
     "project",
     "committee",
     "dissolve",
+    "meeting",
+    "training",
 )
 
 
@@ -103,6 +106,19 @@ def _append(app: Any, ids: dict[str, Any], action: str, day: date, n: int) -> No
             members=_members(5),
         ),
         "dissolve": lambda: app.dissolve_party_org(ids["org"], on=day, reason="撤销"),
+        "meeting": lambda: app.hold_branch_meeting(
+            ids["org"],
+            kind="party_lesson",
+            held_on=day,
+            platform="class_19",
+            title=f"党课{n}",
+            attendees=[FOUNDERS[n % 3]],
+        ),
+        "training": lambda: app.hold_secretary_training(
+            title=f"书记培训{n}",
+            held_on=day,
+            attendees=[{"secretary_ref": f"SJ{n}", "org_id": ids["org"]}],
+        ),
     }
     with _on(day), suppress(DomainError):
         commands[action]()

@@ -86,9 +86,17 @@ def test_party_life_step_through_the_read_models(system: Any, backend: str) -> N
         joint = party_activities.events_in_year(conn, "joint_event", 2020)
         windows = party_activities.periods_active_on(conn, "place", date(2020, 5, 1))
         appointed = party_activities.periods_active_on(conn, "cross_appointment", date(2020, 3, 1))
+        figures = party_figures(conn, date(2021, 12, 31))
+        year_end = party_figures(conn, date(2020, 12, 31))
     assert all(k["met"] for k in year["by_kind"]), year["by_kind"]
     assert 0 < year["study_coverage_pct"] <= 100
     assert trainings[0]["attendees"] == len(ctx.facts["party_orgs"])
     assert [e["co_host_kinds"].count(",") + 1 for e in joint] == [2, 3]
     assert {w["kind"] for w in windows} == {"deliberation_hall", "service_window"}
     assert appointed == []  # as of a date before the appointments
+    training = figures["secretary_training"]
+    assert training["held_every_year"] and [y["year"] for y in training["years"]] == [2020, 2021]
+    assert all(y["missed"] == [] for y in training["years"])
+    study = year_end["study_coverage"]  # only Kangdu's branch meets in 2020
+    assert study["district"]["members_who_studied"] == year["members_who_studied"] > 0
+    assert sum(s["members"] for s in study["streets"]) == study["district"]["members"]
