@@ -38,6 +38,10 @@ class FoundOrg(Schema):
     street_id = fields.UUID(load_default=None)
     community_id = fields.UUID(load_default=None)
     affiliated_to = fields.UUID(load_default=None)
+    owners_committee_id = fields.UUID(
+        load_default=None,
+        metadata={"description": "the committee an owners' committee org is founded in"},
+    )
     full_members = fields.List(
         fields.String(validate=validate.Length(min=1, max=64)),
         load_default=list,

@@ -13,7 +13,12 @@ from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate, natural_id, require_text
 from domain.dates import check_order, overlaps
-from domain.errors import InvalidTransition, OverlappingOwnersCommittee, RuleViolation
+from domain.errors import (
+    AlreadyExists,
+    InvalidTransition,
+    OverlappingOwnersCommittee,
+    RuleViolation,
+)
 
 
 class OwnersCommittee(LedgerAggregate):
@@ -76,6 +81,39 @@ class OwnersCommittee(LedgerAggregate):
         self.term_ends = term_ends
         self.members = list(members)
         self.dissolved = False
+        self.party_org_id: UUID | None = None
+
+    def in_office_on(self, day: date) -> bool:
+        return self.term_starts <= day <= self.term_ends and not self.dissolved
+
+    # -- R3 party organisation of the committee (业委会党组织) ---------------------------------
+
+    def link_party_org(self, party_org_id: UUID, on: date) -> None:
+        if not self.in_office_on(on):
+            raise RuleViolation(
+                f"the owners' committee is not in office on {on} "
+                f"(term {self.term_starts} to {self.term_ends})",
+                field="founded_on",
+            )
+        if self.party_org_id is not None and self.party_org_id != party_org_id:
+            raise AlreadyExists(
+                f"owners' committee {self.name} already has an active party organisation "
+                f"({self.party_org_id})"
+            )
+        if self.party_org_id is None:
+            self._party_org_linked(party_org_id=party_org_id, on=on)
+
+    def unlink_party_org(self, party_org_id: UUID, on: date) -> None:
+        if self.party_org_id == party_org_id:
+            self._party_org_unlinked(party_org_id=party_org_id, on=on)
+
+    @event("PartyOrgLinked")
+    def _party_org_linked(self, party_org_id: UUID, on: date) -> None:
+        self.party_org_id = party_org_id
+
+    @event("PartyOrgUnlinked")
+    def _party_org_unlinked(self, party_org_id: UUID, on: date) -> None:
+        self.party_org_id = None
 
     def dissolve(self, on: date, reason: str) -> None:
         if self.dissolved:

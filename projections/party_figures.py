@@ -29,6 +29,7 @@ LARGEST = 3
 
 def party_figures(conn: Connection, day: date, *, year: int | None = None) -> dict[str, Any]:
     year = day.year if year is None else year
+    coverage = dual_coverage.coverage_as_of(conn, day)
     branches = sorted(
         (
             (party_orgs.members_on(conn, o["id"], day), o["name"])
@@ -38,7 +39,8 @@ def party_figures(conn: Connection, day: date, *, year: int | None = None) -> di
     )[:LARGEST]
     return {
         "as_of": day.isoformat(),
-        "coverage": dual_coverage.coverage_as_of(conn, day)["district"],
+        "coverage": coverage["district"],
+        "owners_committee_coverage": coverage["owners_committees"],
         "demonstration_projects_year": year,
         "demonstration_projects": len(
             recognitions.demonstration_projects_in(conn, year, as_of=day)

@@ -197,8 +197,7 @@ def test_fewer_than_three_form_a_party_group_attached_to_an_organisation(
         auth,
         served,
         code="DZB-HOST",
-        company_ids=[],
-        host_kind="owners_committee",
+        company_ids=[served["company_b"]],
         full_members=["H1", "H2", "H3"],
     )
     assert parent.status_code == 201, parent.json

@@ -32,6 +32,7 @@ ACTIONS = (
     "dissolve",
     "meeting",
     "training",
+    "committee_org",
 )
 
 
@@ -65,13 +66,13 @@ def _world(app: Any) -> dict[str, Any]:
             target_id=ids["company_a"],
             on=date(2020, 3, 1),
         )
-        app.elect_owners_committee(
+        ids["committee"] = app.elect_owners_committee(
             compound_id=ids["compound1"],
             name="1号小区业主委员会",
             term_starts=date(2020, 3, 1),
             term_ends=date(2023, 2, 28),
             members=_members(7),
-        )
+        ).id
     with _on(date(2020, 4, 1)):
         app.award_company_brand(ids["company_a"], date(2020, 4, 1), "品牌（2020）")
     with _on(date(2020, 5, 1)):
@@ -113,6 +114,18 @@ def _append(app: Any, ids: dict[str, Any], action: str, day: date, n: int) -> No
             platform="class_19",
             title=f"党课{n}",
             attendees=[FOUNDERS[n % 3]],
+        ),
+        "committee_org": lambda: app.found_party_org(
+            code=f"YW{n}",
+            name=f"业委会党支部{n}",
+            host_kind="owners_committee",
+            company_ids=[],
+            method="standalone",
+            kind="branch",
+            founded_on=day,
+            community_id=ids["community"],
+            full_members=[f"Y{n}-{k}" for k in range(3)],
+            owners_committee_id=ids["committee"],
         ),
         "training": lambda: app.hold_secretary_training(
             title=f"书记培训{n}",
