@@ -38,6 +38,16 @@ class FoundOrg(Schema):
     street_id = fields.UUID(load_default=None)
     community_id = fields.UUID(load_default=None)
     affiliated_to = fields.UUID(load_default=None)
+    owners_committee_id = fields.UUID(
+        load_default=None,
+        metadata={"description": "the committee an owners' committee org is founded in"},
+    )
+    full_members = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        load_default=list,
+        validate=validate.Length(max=500),
+        metadata={"description": "member refs of the founding full members (a branch: 3 or more)"},
+    )
 
 
 class DissolveOrg(Schema):

@@ -28,13 +28,14 @@ from api.subsidy_schemas import (
     Recover,
     Reject,
     Reverse,
+    SetEligibility,
     SetPolicy,
     TopUpBudget,
     YearArgs,
 )
 from domain.subsidy_budget import SubsidyBudget
 from domain.subsidy_entitlement import STATUS_LABELS, SubsidyEntitlement
-from domain.subsidy_policy import SubsidyPolicy
+from domain.subsidy_policy import DEFAULT_ELIGIBLE_METHODS, SubsidyPolicy
 from projections import subsidy_reports as reports
 from projections.subsidy_ledger import SubsidyLedgerProjection
 
@@ -98,8 +99,18 @@ class Policy(MethodView):
             {**vars(s), "effective_from": str(s.effective_from), "start_date": str(s.start_date)}
             for s in policy.history
         ]
+        eligibility = [
+            {"effective_from": str(e.effective_from), "methods": list(e.methods)}
+            for e in policy.eligibility
+        ]
         return with_etag(
-            {"version": policy.version, "settings": history, "open_years": policy.open_years}
+            {
+                "version": policy.version,
+                "settings": history,
+                "open_years": policy.open_years,
+                "eligibility": eligibility,
+                "eligible_methods_before_any_setting": list(DEFAULT_ELIGIBLE_METHODS),
+            }
         )
 
     @require(ADMIN)
@@ -108,6 +119,17 @@ class Policy(MethodView):
     def put(self, body: dict[str, Any]) -> Any:
         """Record new policy settings (amounts in yuan), effective from a date."""
         return run(lambda: services().app.set_subsidy_policy(**body))
+
+
+@blp.route("/policy/eligibility")
+class PolicyEligibility(MethodView):
+    @require(ADMIN)
+    @blp.arguments(SetEligibility)
+    @blp.response(200, CommandResultSchema)
+    def put(self, body: dict[str, Any]) -> Any:
+        """Which founding methods (standalone, joint, affiliated) are subsidised, from a date.
+        Before any setting: standalone and joint (newly founded company branches)."""
+        return run(lambda: services().app.set_subsidy_eligibility(**body))
 
 
 @blp.route("/years")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.schemas import PageArgs, PageSchema, ReadArgs
+from domain.subsidy_branches import FOUNDING_METHODS
 from domain.subsidy_entitlement import REVERSAL_REASONS
 from domain.subsidy_policy import KINDS, PRO_RATING
 
@@ -30,6 +31,16 @@ class SetPolicy(Schema):
     startup_fund = _amount()
     yearly_subsidy = _amount()
     pro_rating = fields.String(load_default="none", validate=validate.OneOf(PRO_RATING))
+
+
+class SetEligibility(Schema):
+    effective_from = fields.Date(required=True)
+    methods = fields.List(
+        fields.String(validate=validate.OneOf(FOUNDING_METHODS)),
+        required=True,
+        validate=validate.Length(min=1, max=len(FOUNDING_METHODS)),
+        metadata={"description": "founding methods whose organisations are subsidised"},
+    )
 
 
 class OpenYear(Schema):

@@ -92,7 +92,11 @@ def build_world(system: System, events: int, rng: random.Random) -> int:
         for hours, step in enumerate(("accept", "start", "handle", "feedback")):
             with _at(when + timedelta(hours=hours * 10 + 1 + rng.random() * 3)):
                 if step == "accept":
-                    issue.accept(company_id=company, handle_due=when + timedelta(days=1))
+                    issue.accept(
+                        company_id=company,
+                        handle_due=when + timedelta(days=1),
+                        served_by=company,  # the synthetic log has no contracts
+                    )
                 elif step == "start":
                     issue.start_handling()
                 elif step == "handle":

@@ -93,6 +93,7 @@ def generate(system: System, events: int, batch: int = 400) -> int:
                 issue.accept(
                     company_id=companies[number % 10],
                     handle_due=policy.due("handle", t, category, "normal"),
+                    served_by=companies[number % 10],  # the synthetic log has no contracts
                 )
             with at(t + timedelta(hours=2)):
                 issue.start_handling()

@@ -59,3 +59,29 @@ class IdempotencyKeyReused(DomainError):
     """The idempotency key was already used for a different request."""
 
     code = "idempotency_key_reused"
+
+
+class CompanyDoesNotServeCompound(RuleViolation):
+    """An issue is routed to a company that has no service contract for its compound in
+    force on the day of acceptance."""
+
+    code = "company_does_not_serve_compound"
+
+
+class OverlappingOwnersCommittee(RuleViolation):
+    """A compound has one owners' committee at a time: terms may not overlap."""
+
+    code = "overlapping_owners_committee"
+
+
+class NotEligibleForSubsidy(RuleViolation):
+    """The organisation's founding method is not eligible under the subsidy policy."""
+
+    code = "not_eligible_for_subsidy"
+
+
+class TooFewFullMembers(RuleViolation):
+    """A party branch (and a general branch or committee) is founded with at least three full
+    members; fewer may only form a party group attached to an existing organisation."""
+
+    code = "too_few_full_members"

@@ -12,7 +12,7 @@ CATEGORIES: dict[str, str] = {
     "gas_connection": "天然气入户",
     "parking": "车辆乱停",
     "noise": "噪音扰民",
-    "thrown_objects": "高空抛物",
+    "thrown_objects": "高楼抛物",
     "cleaning": "环境卫生",
     "repairs": "维修",
     "greenery": "绿化",

@@ -37,16 +37,16 @@ class CompoundType(StrEnum):
     """R8 compound classification; each type has its own management focus."""
 
     COMMERCIAL = "commercial"  # 成熟商品房小区: quality of life
-    RESETTLEMENT = "resettlement"  # 安置房小区: resolving conflicts
-    WORK_UNIT_DORMITORY = "work_unit_dormitory"  # 单位宿舍: residents' self-governance
+    RESETTLEMENT = "resettlement"  # 拆迁安置房小区: resolving conflicts
+    WORK_UNIT_DORMITORY = "work_unit_dormitory"  # 单位宿舍小区: residents' self-governance
     OPEN = "open"  # 开放式小区: infrastructure
 
 
 COMPOUND_FOCUS = {
     CompoundType.COMMERCIAL: ("提升生活品质", "quality of life"),
-    CompoundType.RESETTLEMENT: ("化解矛盾纠纷", "resolving conflicts"),
-    CompoundType.WORK_UNIT_DORMITORY: ("居民自治", "residents' self-governance"),
-    CompoundType.OPEN: ("完善基础设施", "infrastructure"),
+    CompoundType.RESETTLEMENT: ("化解矛盾问题", "resolving conflicts"),
+    CompoundType.WORK_UNIT_DORMITORY: ("发动居民自治", "residents' self-governance"),
+    CompoundType.OPEN: ("改善基础设施", "infrastructure"),
 }
 
 KIND_LABELS = {

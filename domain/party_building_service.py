@@ -9,6 +9,7 @@ from uuid import UUID
 from domain.commands import CommandApplication, CommandResult
 from domain.errors import RuleViolation
 from domain.org_registry import OrgUnit
+from domain.owners_committees import OwnersCommittee
 from domain.party_orgs import PartyOrg
 from domain.property_companies import CompoundServiceSlot, PropertyCompany
 
@@ -92,6 +93,8 @@ class PartyBuildingCommands(CommandApplication):
         street_id: UUID | None = None,
         community_id: UUID | None = None,
         affiliated_to: UUID | None = None,
+        full_members: list[str] | None = None,
+        owners_committee_id: UUID | None = None,
     ) -> CommandResult:
         self.ensure_new(PartyOrg, PartyOrg.create_id(code), f"party organisation {code}")
         if street_id is not None:
@@ -101,6 +104,11 @@ class PartyBuildingCommands(CommandApplication):
         companies = [self.load_reference(PropertyCompany, c, "company_ids") for c in company_ids]
         parent = (
             self.load_reference(PartyOrg, affiliated_to, "affiliated_to") if affiliated_to else None
+        )
+        committee = (
+            self.load_reference(OwnersCommittee, owners_committee_id, "owners_committee_id")
+            if owners_committee_id
+            else None
         )
         org = PartyOrg.found(
             code=code,
@@ -113,24 +121,32 @@ class PartyBuildingCommands(CommandApplication):
             street_id=street_id,
             community_id=community_id,
             affiliated_to=parent,
+            full_members=full_members or [],
+            owners_committee=committee,
         )
-        return self.commit(org, *companies)
+        return self.commit(org, *companies, *([committee] if committee else []))
 
     def _org_companies(self, org: PartyOrg) -> list[PropertyCompany]:
         return [self.load(PropertyCompany, c) for c in org.company_ids]
 
+    def _org_committee(self, org: PartyOrg) -> list[OwnersCommittee]:
+        committee_id = org.owners_committee_id
+        return [self.load(OwnersCommittee, committee_id)] if committee_id else []
+
     def dissolve_party_org(self, org_id: UUID, *, on: date, reason: str) -> CommandResult:
         org = self.load(PartyOrg, org_id)
         companies = self._org_companies(org)
-        org.dissolve(on, reason, companies)
-        return self.commit(org, *companies)
+        committee = self._org_committee(org)
+        org.dissolve(on, reason, companies, *committee)
+        return self.commit(org, *companies, *committee)
 
     def merge_party_org(self, org_id: UUID, *, into_id: UUID, on: date) -> CommandResult:
         org = self.load(PartyOrg, org_id)
         into = self.load_reference(PartyOrg, into_id, "into_id")
         companies = self._org_companies(org)
-        org.merge_into(into, on, companies)
-        return self.commit(org, into, *companies)
+        committee = self._org_committee(org)
+        org.merge_into(into, on, companies, *committee)
+        return self.commit(org, into, *companies, *committee)
 
     def record_membership(
         self, org_id: UUID, *, change: str, member_ref: str, on: date

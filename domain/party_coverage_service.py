@@ -12,7 +12,7 @@ from domain.demonstration import DemonstrationProject
 from domain.errors import RuleViolation
 from domain.instructors import IndustryPartyCommittee, Instructor
 from domain.org_registry import OrgUnit
-from domain.owners_committees import OwnersCommittee
+from domain.owners_committees import OwnersCommittee, OwnersCommitteeTerms
 from domain.property_companies import PropertyCompany
 
 
@@ -83,16 +83,23 @@ class PartyCoverageCommands(CommandApplication):
             raise RuleViolation(f"{compound_id} is not a compound", field="compound_id")
         key = OwnersCommittee.create_id(compound.id, term_starts)
         self.ensure_new(OwnersCommittee, key, f"owners' committee from {term_starts}")
-        return self.commit(
-            OwnersCommittee.elect(
-                compound_id=compound.id,
-                community_id=compound.parent_id,
-                name=name,
-                term_starts=term_starts,
-                term_ends=term_ends,
-                members=members,
-            )
+        terms = self._committee_terms(compound.id)
+        committee = OwnersCommittee.elect(
+            compound_id=compound.id,
+            community_id=compound.parent_id,
+            name=name,
+            term_starts=term_starts,
+            term_ends=term_ends,
+            members=members,
+            terms=terms,
         )
+        return self.commit(committee, terms)
+
+    def _committee_terms(self, compound_id: UUID) -> OwnersCommitteeTerms:
+        terms_id = OwnersCommitteeTerms.create_id(compound_id)
+        if terms_id in self.repository:
+            return self.load(OwnersCommitteeTerms, terms_id)
+        return OwnersCommitteeTerms(compound_id=compound_id)
 
     def designate_demonstration_project(
         self, *, year: int, unit_id: UUID, name: str, designated_on: date

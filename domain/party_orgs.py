@@ -4,6 +4,11 @@ A `PartyOrg` is keyed by its code. Founding links every covered company (the com
 aggregate refuses a second active org and is saved in the same transaction, so two
 concurrent foundings for one company collide on the company's version). Membership
 events carry the business date, so members per branch can be answered for any day.
+
+An organisation is founded with its full members (正式党员), recorded as `MemberJoined` on
+the founding date: a branch, general branch or committee needs at least
+MIN_BRANCH_FULL_MEMBERS; fewer form a party group (党小组), which exists only attached to
+another organisation (挂靠建, method `affiliated`).
 """
 
 from __future__ import annotations
@@ -15,18 +20,44 @@ from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate, natural_id, require_text
 from domain.dates import check_order, not_in_future
-from domain.errors import InvalidTransition, RuleViolation
+from domain.errors import InvalidTransition, RuleViolation, TooFewFullMembers
+from domain.owners_committees import OwnersCommittee
 from domain.property_companies import PropertyCompany
 
 HOST_KINDS = ("property_company", "owners_committee")
 METHODS = ("standalone", "joint", "affiliated")
-ORG_KINDS = ("branch", "general_branch", "committee")
+ORG_KINDS = ("branch", "general_branch", "committee", "party_group")
+PARTY_GROUP = "party_group"
+MIN_BRANCH_FULL_MEMBERS = 3
 
 
 def _one_of(value: str, allowed: tuple[str, ...], field: str) -> str:
     if value not in allowed:
         raise RuleViolation(f"{field} must be one of {', '.join(allowed)}", field=field)
     return value
+
+
+def _full_members(refs: list[str] | tuple[str, ...], kind: str, method: str) -> list[str]:
+    clean = [require_text(str(ref), "full_members", max_len=64) for ref in refs]
+    if len(set(clean)) != len(clean):
+        raise RuleViolation("a full member is named twice", field="full_members")
+    if kind == PARTY_GROUP:
+        if method != "affiliated":
+            raise RuleViolation(
+                "a party group exists only attached to another organisation (affiliated)",
+                field="kind",
+            )
+        if not clean:
+            raise TooFewFullMembers(
+                "a party group has at least one full member", field="full_members"
+            )
+    elif len(clean) < MIN_BRANCH_FULL_MEMBERS:
+        raise TooFewFullMembers(
+            f"a {kind} is founded with at least {MIN_BRANCH_FULL_MEMBERS} full members "
+            f"({len(clean)} named); fewer form a party group attached to another organisation",
+            field="full_members",
+        )
+    return clean
 
 
 class PartyOrg(LedgerAggregate):
@@ -48,6 +79,8 @@ class PartyOrg(LedgerAggregate):
         street_id: UUID | None = None,
         community_id: UUID | None = None,
         affiliated_to: PartyOrg | None = None,
+        full_members: list[str] | tuple[str, ...] = (),
+        owners_committee: OwnersCommittee | None = None,
     ) -> PartyOrg:
         _one_of(host_kind, HOST_KINDS, "host_kind")
         not_in_future(founded_on, "founded_on")
@@ -75,6 +108,12 @@ class PartyOrg(LedgerAggregate):
             raise RuleViolation(
                 "only an affiliated org is attached to another", field="affiliated_to"
             )
+        founders = _full_members(full_members, kind, method)
+        if (host_kind == "owners_committee") != (owners_committee is not None):
+            raise RuleViolation(
+                "an owners' committee org names its committee (and only such an org does)",
+                field="owners_committee_id",
+            )
         org = cls(
             code=require_text(code, "code", max_len=40),
             name=require_text(name, "name", max_len=100),
@@ -87,9 +126,18 @@ class PartyOrg(LedgerAggregate):
             community_id=community_id,
             affiliated_to=affiliated_to.id if affiliated_to else None,
         )
+        for ref in founders:
+            org._member_joined(member_ref=ref, on=founded_on)
         for company in companies:
             company.link_party_org(org.id, founded_on)
+        if owners_committee is not None:
+            owners_committee.link_party_org(org.id, founded_on)
+            org._hosted_by_owners_committee(owners_committee_id=owners_committee.id)
         return org
+
+    @event("HostedByOwnersCommittee")
+    def _hosted_by_owners_committee(self, owners_committee_id: UUID) -> None:
+        self.owners_committee_id: UUID | None = owners_committee_id
 
     @event("Founded")
     def __init__(
@@ -116,19 +164,34 @@ class PartyOrg(LedgerAggregate):
         self.street_id = street_id
         self.community_id = community_id
         self.affiliated_to = affiliated_to
+        self.owners_committee_id = None  # set by HostedByOwnersCommittee
         self.active = True
         self.members: list[str] = []
         self.history: list[tuple[str, date, int]] = []  # (member_ref, on, +1/-1)
 
     # -- end of life -------------------------------------------------------------------------
 
-    def dissolve(self, on: date, reason: str, companies: list[PropertyCompany]) -> None:
+    def dissolve(
+        self,
+        on: date,
+        reason: str,
+        companies: list[PropertyCompany],
+        committee: OwnersCommittee | None = None,
+    ) -> None:
         self._check_active(on, "dissolved_on")
         self._dissolved(dissolved_on=on, reason=require_text(reason, "reason", max_len=500))
         for company in companies:
             company.unlink_party_org(self.id, on)
+        if committee is not None:
+            committee.unlink_party_org(self.id, on)
 
-    def merge_into(self, into: PartyOrg, on: date, companies: list[PropertyCompany]) -> None:
+    def merge_into(
+        self,
+        into: PartyOrg,
+        on: date,
+        companies: list[PropertyCompany],
+        committee: OwnersCommittee | None = None,
+    ) -> None:
         self._check_active(on, "merged_on")
         if into.id == self.id:
             raise RuleViolation("an org cannot be merged into itself", field="into_id")
@@ -140,6 +203,8 @@ class PartyOrg(LedgerAggregate):
         for company in companies:
             company.unlink_party_org(self.id, on)
             company.link_party_org(into.id, on)
+        if committee is not None:  # its members now meet in the receiving org
+            committee.unlink_party_org(self.id, on)
         into._absorbed(
             from_id=self.id,
             company_ids=[c.id for c in companies],

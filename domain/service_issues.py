@@ -47,7 +47,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate, natural_id, require_text
-from domain.errors import InvalidTransition, RuleViolation
+from domain.errors import CompanyDoesNotServeCompound, InvalidTransition, RuleViolation
 from domain.issue_catalog import (
     CATEGORIES,
     CHANNELS,
@@ -170,11 +170,21 @@ class ServiceIssue(LedgerAggregate):
         company_id: UUID | None = None,
         department: str | None = None,
         handle_due: datetime | None = None,
+        served_by: UUID | None = None,
     ) -> None:
+        """Route to a department, or to `company_id`, which must be `served_by`: the company
+        serving the compound under a contract in force on the day of acceptance."""
         self._require("reported", action="accept")
         if (company_id is None) == (not department):
             raise RuleViolation(
                 "route the issue to exactly one of company_id or department", field="company_id"
+            )
+        if company_id is not None and company_id != served_by:
+            serving = f"company {served_by}" if served_by else "no company"
+            raise CompanyDoesNotServeCompound(
+                f"company {company_id} does not serve the compound of this issue "
+                f"({serving} serves it under a contract in force today)",
+                field="company_id",
             )
         dept = _optional_text(department, "department", 100)
         self._accepted(company_id=company_id, department=dept, handle_due=handle_due)

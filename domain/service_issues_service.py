@@ -15,8 +15,9 @@ from domain.issue_catalog import mask_phone
 from domain.metadata import current_meta
 from domain.org_registry import OrgUnit
 from domain.personal_data import PersonalDataVault
+from domain.property_companies import CompoundServiceSlot
 from domain.service_issues import ServiceIssue
-from domain.sla import SlaPolicy
+from domain.sla import SHANGHAI, SlaPolicy
 
 DEFAULT_POLICY = "default"
 
@@ -134,8 +135,18 @@ class ServiceIssueCommands(CommandApplication):
     ) -> CommandResult:
         issue = self._issue(issue_id, expected_version)
         due = self._due("handle", issue)
-        issue.accept(company_id=company_id, department=department, handle_due=due)
+        served_by = self._company_serving(issue.compound_id, business_now())
+        issue.accept(
+            company_id=company_id, department=department, handle_due=due, served_by=served_by
+        )
         return self.commit(issue)
+
+    def _company_serving(self, compound_id: UUID, moment: datetime) -> UUID | None:
+        slot_id = CompoundServiceSlot.create_id(compound_id)
+        if slot_id not in self.repository:
+            return None
+        slot = self.load(CompoundServiceSlot, slot_id)
+        return slot.company_on(moment.astimezone(SHANGHAI).date())
 
     def refer_issue_out(
         self, issue_id: UUID, reason: str, *, expected_version: int | None = None

@@ -16,6 +16,7 @@ from uuid import UUID
 from domain.errors import RuleViolation
 
 BRANCH_CLASS_NAME = "PartyOrg"
+FOUNDING_METHODS = ("standalone", "joint", "affiliated")  # 单独建, 联合建, 挂靠建
 FOUNDED_SUFFIX = ":PartyOrg.Founded"
 ENDED = {":PartyOrg.Dissolved": "dissolved_on", ":PartyOrg.Merged": "merged_on"}
 
@@ -27,6 +28,7 @@ class BranchFacts:
     dissolved_on: date | None
     street_id: UUID | None
     company_ids: list[str]
+    method: str
 
 
 def is_founded(topic: str) -> bool:
@@ -52,6 +54,7 @@ def branch_facts(org: Any) -> BranchFacts:
         dissolved_on=as_date(ended) if ended else None,
         street_id=UUID(str(street)) if street else None,
         company_ids=[str(c) for c in org.company_ids],
+        method=str(org.method),
     )
 
 
@@ -67,6 +70,10 @@ def as_date(value: date | str) -> date:
 
 def founded_on(event: Any) -> date:
     return as_date(event.founded_on)
+
+
+def founding_method(event: Any) -> str:
+    return str(event.method)
 
 
 def ended_on(topic: str, event: Any) -> date:

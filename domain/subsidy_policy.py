@@ -6,6 +6,13 @@ say what is due.
 - yearly party-building subsidy (党建工作经费补助): once per branch active in a calendar
   year; amount = the setting in force on 1 January of that year, pro-rated by months
   active if the `pro_rating` setting says so (default: none).
+- eligibility by founding method: both are paid only to organisations founded by a method
+  the eligibility setting in force names (on the founding date for the start-up fund, on
+  1 January or the founding date for a year). The seed funds "新建的物业服务企业党支部" —
+  start-up funds *and*, in the same sentence and to the same recipients, the yearly
+  subsidy — so by default only branches newly founded in companies are eligible: standalone
+  (单独建) and joint (联合建); an affiliated (挂靠建) organisation, attached to an existing
+  one, founds no new company branch and gets neither (DEFAULT_ELIGIBLE_METHODS).
 
 Amounts are integer fen. An entitlement stores its amount when it is raised, so a later
 change of the settings never alters a past entitlement.
@@ -21,13 +28,15 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate, natural_id
-from domain.errors import RuleViolation
+from domain.errors import NotEligibleForSubsidy, RuleViolation
+from domain.subsidy_branches import FOUNDING_METHODS
 
 STARTUP = "startup"
 YEARLY = "yearly"
 KINDS = (STARTUP, YEARLY)
 KIND_LABELS = {STARTUP: "启动资金", YEARLY: "党建工作经费补助"}
 PRO_RATING = ("none", "monthly")
+DEFAULT_ELIGIBLE_METHODS = ("standalone", "joint")
 MAX_FEN = 10**12  # 10 billion yuan: anything larger is a typo
 
 
@@ -88,6 +97,42 @@ class Due:
     amount_fen: int
     basis: str
     policy_version: int
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Founding methods whose organisations are subsidised, from `effective_from`."""
+
+    effective_from: date
+    methods: tuple[str, ...]
+    version: int = 0
+
+    def validate(self) -> Eligibility:
+        unknown = [m for m in self.methods if m not in FOUNDING_METHODS]
+        if unknown or not self.methods or len(set(self.methods)) != len(self.methods):
+            raise RuleViolation(
+                f"methods are distinct, at least one, of {', '.join(FOUNDING_METHODS)}",
+                field="methods",
+            )
+        return self
+
+
+def eligible_methods_on(rules: list[Eligibility], day: date) -> tuple[str, ...]:
+    """The founding methods eligible on `day` (the default before any setting)."""
+    in_force = [r for r in rules if r.effective_from <= day]
+    if not in_force:
+        return DEFAULT_ELIGIBLE_METHODS
+    return max(in_force, key=lambda r: (r.effective_from, r.version)).methods
+
+
+def check_eligible(rules: list[Eligibility], method: str, day: date) -> None:
+    methods = eligible_methods_on(rules, day)
+    if method not in methods:
+        raise NotEligibleForSubsidy(
+            f"an organisation founded {method} is not eligible on {day} "
+            f"(eligible: {', '.join(methods)})",
+            field="branch_id",
+        )
 
 
 def settings_on(history: list[PolicySettings], day: date) -> PolicySettings:
@@ -159,6 +204,7 @@ class SubsidyPolicy(LedgerAggregate):
     ) -> None:
         self.history: list[PolicySettings] = []
         self.open_years: list[int] = []
+        self.eligibility: list[Eligibility] = []
         self._record(effective_from, start_date, startup_fund_fen, yearly_subsidy_fen, pro_rating)
 
     @classmethod
@@ -187,6 +233,21 @@ class SubsidyPolicy(LedgerAggregate):
             yearly_subsidy_fen=s.yearly_subsidy_fen,
             pro_rating=s.pro_rating,
         )
+
+    def set_eligibility(self, rule: Eligibility) -> None:
+        r = rule.validate()
+        latest = max((e.effective_from for e in self.eligibility), default=None)
+        if latest is not None and r.effective_from < latest:
+            raise RuleViolation(
+                f"a change takes effect on or after the latest one ({latest})",
+                field="effective_from",
+            )
+        self._eligibility_set(effective_from=r.effective_from, methods=list(r.methods))
+
+    @event("EligibilitySet")
+    def _eligibility_set(self, effective_from: date, methods: list[str]) -> None:
+        version = len(self.eligibility) + 1
+        self.eligibility.append(Eligibility(effective_from, tuple(methods), version))
 
     def open_year(self, year: int) -> None:
         check_year(year)

@@ -18,8 +18,10 @@ from domain.subsidy_entitlement import SubsidyEntitlement
 from domain.subsidy_policy import (
     STARTUP,
     YEARLY,
+    Eligibility,
     PolicySettings,
     SubsidyPolicy,
+    check_eligible,
     check_year,
     startup_fund_due,
     yearly_subsidy_due,
@@ -54,6 +56,12 @@ class SubsidyCommands(CommandApplication):
             policy.change(settings)
         else:
             policy = SubsidyPolicy.configure(settings)
+        return self.commit(policy)
+
+    def set_subsidy_eligibility(self, *, effective_from: date, methods: list[str]) -> CommandResult:
+        """Which founding methods are subsidised, from a date (default: standalone, joint)."""
+        policy = self.subsidy_policy()
+        policy.set_eligibility(Eligibility(effective_from, tuple(methods)))
         return self.commit(policy)
 
     def open_subsidy_year(self, year: int) -> CommandResult:
@@ -92,16 +100,19 @@ class SubsidyCommands(CommandApplication):
         self, *, branch_id: UUID, kind: str, year: int | None = None
     ) -> CommandResult:
         branch = self.branch_facts(branch_id)
-        history = self.subsidy_policy().history
+        policy = self.subsidy_policy()
+        history = policy.history
         if kind == STARTUP:
+            check_eligible(policy.eligibility, branch.method, branch.founded_on)
             due = startup_fund_due(history, branch.founded_on)
             year, raised_on = branch.founded_on.year, branch.founded_on
         elif kind == YEARLY:
             if year is None:
                 raise RuleViolation("a yearly subsidy needs a year", field="year")
             check_year(year)
-            due = yearly_subsidy_due(history, year, branch.founded_on, branch.dissolved_on)
             raised_on = max(date(year, 1, 1), branch.founded_on)
+            check_eligible(policy.eligibility, branch.method, raised_on)
+            due = yearly_subsidy_due(history, year, branch.founded_on, branch.dissolved_on)
         else:
             raise RuleViolation(f"kind is one of {STARTUP}, {YEARLY}", field="kind")
         entitlement_id = SubsidyEntitlement.create_id(branch_id, kind, year)

@@ -13,6 +13,7 @@ from domain.assessment_period import AssessmentPeriod
 from domain.indicators import SUBJECT_KINDS
 from infra import assessment_exports as ex
 from infra.bootstrap import System, build_system
+from infra.cli_params import DAY, PERIOD
 from infra.settings import Settings
 from projections import assessment_queries as q
 
@@ -48,17 +49,17 @@ def _out(out: Path | None, stem: str, fmt: str) -> Path:
 
 
 @assessment.command()
-@click.option("--period", required=True, help="2020Q4, 2020-10 or 2020")
+@click.option("--period", required=True, type=PERIOD, help="2020Q4, 2020-10 or 2020")
 @click.option("--kind", type=click.Choice(SUBJECT_KINDS), default="property_company")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="as published on that day")
+@click.option("--as-of", type=DAY, help="as published on that day (YYYY-MM-DD)")
 @click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path))
-def ranking(period: str, kind: str, as_of: Any, fmt: str, out: Path | None) -> None:
+def ranking(period: str, kind: str, as_of: date | None, fmt: str, out: Path | None) -> None:
     """The ranking of a period (latest published revision, or as of a day)."""
     system = _open()
     try:
         with system.read_engine.connect() as conn:
-            rev = _revision(conn, period, as_of.date() if as_of else None)
+            rev = _revision(conn, period, as_of)
             items = q.ranking(conn, rev["period_id"], rev["revision"], kind)
     finally:
         system.close()
@@ -74,7 +75,7 @@ def ranking(period: str, kind: str, as_of: Any, fmt: str, out: Path | None) -> N
 
 
 @assessment.command()
-@click.option("--period", required=True)
+@click.option("--period", required=True, type=PERIOD, help="2020Q4, 2020-10 or 2020")
 @click.option("--kind", type=click.Choice(SUBJECT_KINDS), default="property_company")
 @click.option("--subject", "subject_id", help="one subject's id (default: every subject)")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx")

@@ -11,7 +11,8 @@ from uuid import UUID
 import click
 
 from domain.metadata import command_context
-from domain.sla import DEFAULT_RULES, SHANGHAI
+from domain.sla import DEFAULT_RULES
+from infra.cli_params import MOMENT, MONTH, check_month_range
 from projections.issue_board import overdue_issue_ids
 
 
@@ -20,11 +21,8 @@ def sla() -> None:
     """SLA deadlines of the grid closed loop (R9, R15)."""
 
 
-def _moment(value: str | None) -> datetime:
-    if not value:
-        return datetime.now(UTC)
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+def _moment(value: datetime | None) -> datetime:
+    return value or datetime.now(UTC)
 
 
 def _cli_context(moment: datetime) -> AbstractContextManager[dict[str, Any]]:
@@ -38,8 +36,10 @@ def _cli_context(moment: datetime) -> AbstractContextManager[dict[str, Any]]:
 
 
 @sla.command()
-@click.option("--at", "at", help="business time to check (ISO; Asia/Shanghai if naive)")
-def tick(at: str | None) -> None:
+@click.option(
+    "--at", "at", type=MOMENT, help="business time to check (ISO; Asia/Shanghai if naive)"
+)
+def tick(at: datetime | None) -> None:
     """Record DeadlineMissed + Escalated for every deadline passed; idempotent."""
     from infra.cli import _system
 
@@ -60,8 +60,8 @@ def tick(at: str | None) -> None:
 
 
 @sla.command("define-default")
-@click.option("--from", "start", help="effective from (ISO; Asia/Shanghai if naive)")
-def define_default(start: str | None) -> None:
+@click.option("--from", "start", type=MOMENT, help="effective from (ISO; Asia/Shanghai if naive)")
+def define_default(start: datetime | None) -> None:
     """Define (or revise to) the default policy, with the 5651 rapid-response profile."""
     from infra.cli import _system
 
@@ -76,8 +76,8 @@ def define_default(start: str | None) -> None:
 
 
 @click.command("grid-funnel")
-@click.option("--from", "month_from", help="first month, YYYY-MM")
-@click.option("--to", "month_to", help="last month, YYYY-MM")
+@click.option("--from", "month_from", type=MONTH, help="first month, YYYY-MM")
+@click.option("--to", "month_to", type=MONTH, help="last month, YYYY-MM")
 @click.option("--by", type=click.Choice(["street", "community", "compound"]))
 def grid_funnel(month_from: str | None, month_to: str | None, by: str | None) -> None:
     """Print the grid-loop funnel (reported → … → resolved) from the read model, as JSON."""
@@ -86,6 +86,7 @@ def grid_funnel(month_from: str | None, month_to: str | None, by: str | None) ->
     from infra.cli import _system
     from projections.issue_metrics import funnel
 
+    check_month_range(month_from, month_to)
     system = _system()
     try:
         system.catch_up()

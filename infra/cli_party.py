@@ -7,40 +7,25 @@ from datetime import date
 
 import click
 
+from infra.cli_params import DAY, YEAR
+
 
 @click.command("party-figures")
-@click.option("--as-of", "as_of", default="2020-12-31", help="business date D (YYYY-MM-DD)")
-@click.option("--year", default=2020, type=int, help="year of demonstration projects")
-def party_figures(as_of: str, year: int) -> None:
-    """Print dual coverage (district), demonstration projects, brands, and the largest
-    branches' members on D, as JSON."""
+@click.option(
+    "--as-of", "as_of", type=DAY, default="2020-12-31", help="business date D (YYYY-MM-DD)"
+)
+@click.option("--year", type=YEAR, help="year of the demonstration projects (default: D's year)")
+def party_figures(as_of: date, year: int | None) -> None:
+    """Print dual coverage (district), demonstration projects designated by D, brands, the
+    largest branches' members and the owners' committees in office on D, as JSON."""
     from infra.cli import _system
-    from projections import dual_coverage, owners_committees, party_orgs, recognitions
+    from projections.party_figures import party_figures as figures_as_of
 
-    day = date.fromisoformat(as_of)
     system = _system()
     try:
         system.catch_up()
         with system.read_engine.connect() as conn:
-            coverage = dual_coverage.coverage_as_of(conn, day)["district"]
-            branches = sorted(
-                (
-                    (party_orgs.members_on(conn, o["id"], day), o["name"])
-                    for o in party_orgs.list_orgs(conn)
-                ),
-                reverse=True,
-            )[:3]
-            figures = {
-                "as_of": as_of,
-                "coverage": coverage,
-                "demonstration_projects": len(recognitions.demonstration_projects_in(conn, year)),
-                "brands": len(recognitions.brands_as_of(conn, day)),
-                "largest_branches": [{"name": n, "members": m} for m, n in branches],
-                "owners_committees": [
-                    {"name": c["name"], "party_member_share_pct": c["party_member_share_pct"]}
-                    for c in owners_committees.committees_with_party_share(conn)
-                ],
-            }
+            figures = figures_as_of(conn, as_of, year=year)
     finally:
         system.close()
     click.echo(json.dumps(figures, ensure_ascii=False, indent=2))

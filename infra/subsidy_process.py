@@ -6,7 +6,13 @@ the log, in order, and issues `raise_subsidy_entitlement` commands:
 - a branch founded        → its start-up fund, and the yearly subsidy of every open year
                             in which it is active;
 - a year opened           → the yearly subsidy of every branch active in that year;
-- a policy set or changed → the start-up fund of every known branch (newly eligible ones).
+- a policy set or changed → the start-up fund of every known branch (newly eligible ones);
+- eligibility set         → the start-up fund and open years' subsidies of every known
+                            branch (those whose founding method became eligible).
+
+The command refuses what is not due — among it, organisations whose founding method the
+eligibility setting in force excludes (by default affiliated ones, 挂靠建): those are
+counted as `not_due` and nothing is raised.
 
 Nothing is raised inside the branch's own command. The process keeps its own position
 (in `projection_positions`, name `subsidy_process`); its working state (branches, open
@@ -39,6 +45,7 @@ log = logging.getLogger(__name__)
 NAME = "subsidy_process"
 POLICY = (get_topic(SubsidyPolicy.Configured), get_topic(SubsidyPolicy.Changed))
 YEAR_OPENED = get_topic(SubsidyPolicy.YearOpened)
+ELIGIBILITY = get_topic(SubsidyPolicy.EligibilitySet)
 
 
 def relevant(topic: str) -> bool:
@@ -48,7 +55,7 @@ def relevant(topic: str) -> bool:
         branches.is_founded(topic)
         or branches.is_ended(topic)
         or topic in POLICY
-        or (topic == YEAR_OPENED)
+        or topic in (YEAR_OPENED, ELIGIBILITY)
     )
 
 
@@ -143,6 +150,10 @@ class SubsidyProcess:
             due += [(b, YEARLY, event.year) for b in self.branches if self._active(b, event.year)]
         elif topic in POLICY:
             due += [(b, STARTUP, None) for b in self.branches]
+        elif topic == ELIGIBILITY:
+            for b in self.branches:
+                due.append((b, STARTUP, None))
+                due += [(b, YEARLY, y) for y in sorted(self.open_years) if self._active(b, y)]
         if issue and due:
             with command_context(
                 actor_id="process:subsidy",

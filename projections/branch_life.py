@@ -12,7 +12,7 @@ from sqlalchemy import Boolean, Column, Connection, Integer, MetaData, String, T
 
 from domain.branch_life import BranchLifeRules, BranchMeeting
 from projections.base import Projection, handles
-from projections.party_orgs import member_refs_on
+from projections.party_orgs import list_orgs, member_refs_on
 from projections.view_batch import ViewBatch
 
 metadata = MetaData()
@@ -146,3 +146,32 @@ def branch_life_report(
         "members_who_studied": covered,
         "study_coverage_pct": round(100.0 * covered / len(members), 1) if members else 0.0,
     }
+
+
+def study_coverage(
+    conn: Connection, start: date, end: date, rules: BranchLifeRules
+) -> dict[str, Any]:
+    """学习全覆盖 per street and for the district: of the members (on `end`) of every party
+    organisation active on `end`, how many attended at least one study session of their
+    organisation in [start, end]."""
+    streets: dict[str | None, list[int]] = {}
+    for org in list_orgs(conn, active_on=end):
+        report = branch_life_report(conn, org["id"], start, end, rules)
+        figures = streets.setdefault(org["street_id"], [0, 0])
+        figures[0] += report["members"]
+        figures[1] += report["members_who_studied"]
+    district = [sum(f[0] for f in streets.values()), sum(f[1] for f in streets.values())]
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "district": _coverage(*district),
+        "streets": [
+            {"street_id": street, **_coverage(*figures)}
+            for street, figures in sorted(streets.items(), key=lambda kv: kv[0] or "")
+        ],
+    }
+
+
+def _coverage(members: int, studied: int) -> dict[str, Any]:
+    share = round(100.0 * studied / members, 1) if members else 0.0
+    return {"members": members, "members_who_studied": studied, "study_coverage_pct": share}

@@ -1,7 +1,9 @@
 """Read model "dual coverage" (双覆盖, R3): per street and for the district, as of any date D —
 companies, companies with a party org (organisational coverage), companies with an org or a
-dispatched instructor (work coverage), instructors in post. Built from business dates in the
-events (registration business time, founding/dissolution dates, dispatch/recall dates)."""
+dispatched instructor (work coverage), instructors in post; and the same two coverages of
+the owners' committees in office on D (terms from the owners_committees read model, same
+database). Built from business dates in the events (registration business time,
+founding/dissolution dates, dispatch/recall dates)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table, 
 
 from domain.instructors import Instructor
 from domain.metadata import occurred_at
+from domain.owners_committees import OwnersCommittee
 from domain.property_companies import PropertyCompany
 from projections.base import Projection, handles, id_str
+from projections.owners_committees import owners_committees
 from projections.view_batch import ViewBatch
 
 metadata = MetaData()
@@ -49,6 +53,24 @@ cov_instructor_posts = Table(
     Column("target_id", String(36), nullable=False),
     Column("from_on", String(10), nullable=False),
     Column("to_on", String(10)),
+)
+
+# One row per period an owners' committee had a party org: [from_on, to_on).
+cov_committee_links = Table(
+    "cov_committee_links",
+    metadata,
+    Column("position", BigInteger, primary_key=True),
+    Column("committee_id", String(36), nullable=False, index=True),
+    Column("party_org_id", String(36), nullable=False),
+    Column("from_on", String(10), nullable=False),
+    Column("to_on", String(10)),
+)
+
+cov_committees = Table(
+    "cov_committees",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("open_link", BigInteger),
 )
 
 cov_instructors = Table(
@@ -102,6 +124,27 @@ class DualCoverageProjection(Projection):
         assert company is not None and company["open_link"] is not None
         view.update("cov_org_links", company["open_link"], to_on=event.on.isoformat())
         view.update("cov_companies", company["id"], open_link=None)
+
+    @handles(OwnersCommittee.PartyOrgLinked)
+    def owners_committee_party_org_linked(self, event: Any, view: ViewBatch) -> None:
+        view.insert(
+            "cov_committee_links",
+            {
+                "position": view.position,
+                "committee_id": str(event.originator_id),
+                "party_org_id": str(event.party_org_id),
+                "from_on": event.on.isoformat(),
+                "to_on": None,
+            },
+        )
+        view.put("cov_committees", {"id": str(event.originator_id), "open_link": view.position})
+
+    @handles(OwnersCommittee.PartyOrgUnlinked)
+    def owners_committee_party_org_unlinked(self, event: Any, view: ViewBatch) -> None:
+        committee = view.get("cov_committees", str(event.originator_id))
+        assert committee is not None and committee["open_link"] is not None
+        view.update("cov_committee_links", committee["open_link"], to_on=event.on.isoformat())
+        view.update("cov_committees", committee["id"], open_link=None)
 
     @handles(Instructor.Registered)
     def instructor_registered(self, event: Any, view: ViewBatch) -> None:
@@ -176,11 +219,37 @@ def coverage_as_of(conn: Connection, day: date) -> dict[str, Any]:
             district[key] += figures[key]
     return {
         "as_of": d,
+        "owners_committees": _committee_coverage(conn, d, posts),
         "district": _with_rates(district),
         "streets": [
             {"street_id": street_id, **_with_rates(figures)}
             for street_id, figures in sorted(streets.items(), key=lambda kv: kv[0] or "")
         ],
+    }
+
+
+def _committee_coverage(conn: Connection, d: str, posts: list[Any]) -> dict[str, Any]:
+    """业委会党的组织和工作覆盖: of the owners' committees in office on D, those with a party
+    org (organisational), and with a party org or an instructor posted to them (work)."""
+    t = owners_committees
+    in_office = {
+        r.id
+        for r in conn.execute(
+            select(t.c.id, t.c.dissolved_on).where(t.c.term_starts <= d, t.c.term_ends >= d)
+        )
+        if r.dissolved_on is None or r.dissolved_on > d
+    }
+    with_org = {
+        r.committee_id for r in conn.execute(select(cov_committee_links)) if _active(r, d)
+    } & in_office
+    with_instructor = {p.target_id for p in posts if p.target_kind == "owners_committee"}
+    worked = with_org | (with_instructor & in_office)
+    return {
+        "committees": len(in_office),
+        "with_party_org": len(with_org),
+        "with_org_or_instructor": len(worked),
+        "organisational_coverage_pct": _share(len(with_org), len(in_office)),
+        "work_coverage_pct": _share(len(worked), len(in_office)),
     }
 
 

@@ -3,6 +3,7 @@ of members from the community's two committees."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Connection, Integer, MetaData, String, Table, select
@@ -26,6 +27,7 @@ owners_committees = Table(
     Column("party_members", Integer, nullable=False),
     Column("from_two_committees", Integer, nullable=False),
     Column("dissolved", Boolean, nullable=False),
+    Column("dissolved_on", String(10)),
 )
 
 
@@ -48,22 +50,36 @@ class OwnersCommitteesProjection(Projection):
                 "party_members": sum(1 for m in event.members if m["party_member"]),
                 "from_two_committees": sum(1 for m in event.members if m["from_two_committees"]),
                 "dissolved": False,
+                "dissolved_on": None,
             },
         )
 
     @handles(OwnersCommittee.Dissolved)
     def owners_committee_dissolved(self, event: Any, view: ViewBatch) -> None:
-        view.update("owners_committees", str(event.originator_id), dissolved=True)
+        view.update(
+            "owners_committees",
+            str(event.originator_id),
+            dissolved=True,
+            dissolved_on=event.on.isoformat(),
+        )
 
 
 def committees_with_party_share(
-    conn: Connection, *, community_id: str | None = None
+    conn: Connection, *, community_id: str | None = None, as_of: date | None = None
 ) -> list[dict[str, Any]]:
-    stmt = select(owners_committees).order_by(owners_committees.c.term_starts)
+    """Committees with their party-member share; with `as_of`, only those in office on that
+    day (term started, not ended, not dissolved by then)."""
+    t = owners_committees
+    stmt = select(t).order_by(t.c.term_starts)
     if community_id:
-        stmt = stmt.where(owners_committees.c.community_id == community_id)
+        stmt = stmt.where(t.c.community_id == community_id)
+    if as_of is not None:
+        d = as_of.isoformat()
+        stmt = stmt.where(t.c.term_starts <= d, t.c.term_ends >= d)
     out = []
     for row in conn.execute(stmt):
+        if as_of is not None and row.dissolved_on is not None and row.dissolved_on <= d:
+            continue
         data = dict(row._mapping)
         data["party_member_share_pct"] = round(100.0 * data["party_members"] / data["members"], 1)
         out.append(data)

@@ -48,6 +48,16 @@ activity_events = Table(
     Column("co_host_kinds", String(100)),
 )
 
+# One row per secretary at a training, with the organisation they came for.
+training_attendance = Table(
+    "secretary_training_attendance",
+    metadata,
+    Column("training_id", String(36), primary_key=True),
+    Column("secretary_ref", String(64), primary_key=True),
+    Column("org_id", String(36), index=True),
+    Column("held_on", String(10), nullable=False),
+)
+
 
 def _period(view: ViewBatch, event: Any, what: str, **row: Any) -> None:
     view.insert(
@@ -126,6 +136,16 @@ class PartyActivitiesProjection(Projection):
                 "co_host_kinds": None,
             },
         )
+        for attendee in event.attendees:
+            view.add(
+                "secretary_training_attendance",
+                {
+                    "training_id": str(event.originator_id),
+                    "secretary_ref": attendee["secretary_ref"],
+                    "org_id": id_str(attendee.get("org_id")),
+                    "held_on": event.held_on.isoformat(),
+                },
+            )
 
     @handles(JointEvent.Held)
     def joint_event_held(self, event: Any, view: ViewBatch) -> None:
@@ -165,3 +185,17 @@ def events_in_year(conn: Connection, what: str, year: int) -> list[dict[str, Any
         .order_by(t.c.held_on)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def orgs_trained_in(conn: Connection, year: int, as_of: date) -> set[str]:
+    """Organisations whose secretary attended a training held in `year`, on or before
+    `as_of`."""
+    t = training_attendance
+    last = min(date(year, 12, 31), as_of).isoformat()
+    stmt = select(t.c.org_id).where(t.c.held_on >= f"{year}-01-01", t.c.held_on <= last)
+    return {r.org_id for r in conn.execute(stmt) if r.org_id}
+
+
+def trainings_held_in(conn: Connection, year: int, as_of: date) -> int:
+    last = min(date(year, 12, 31), as_of).isoformat()
+    return sum(1 for e in events_in_year(conn, "secretary_training", year) if e["held_on"] <= last)

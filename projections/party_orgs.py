@@ -161,10 +161,18 @@ def get_org(conn: Connection, org_id: str) -> dict[str, Any] | None:
     return org_as_dict(row) if row else None
 
 
-def list_orgs(conn: Connection, *, street_id: str | None = None) -> list[dict[str, Any]]:
-    stmt = select(party_orgs).order_by(party_orgs.c.code)
+def list_orgs(
+    conn: Connection, *, street_id: str | None = None, active_on: date | None = None
+) -> list[dict[str, Any]]:
+    """Party orgs; with `active_on`, only those founded on or before that day and not
+    dissolved or merged by then (an org ended on D is no longer active on D)."""
+    t = party_orgs
+    stmt = select(t).order_by(t.c.code)
     if street_id:
-        stmt = stmt.where(party_orgs.c.street_id == street_id)
+        stmt = stmt.where(t.c.street_id == street_id)
+    if active_on is not None:
+        d = active_on.isoformat()
+        stmt = stmt.where(t.c.founded_on <= d, (t.c.ended_on.is_(None)) | (t.c.ended_on > d))
     return [org_as_dict(r) for r in conn.execute(stmt)]
 
 

@@ -35,6 +35,7 @@ demonstration_projects = Table(
     Column("name", String(100), nullable=False),
     Column("designated_on", String(10), nullable=False),
     Column("withdrawn", Boolean, nullable=False),
+    Column("withdrawn_on", String(10)),
 )
 
 company_brands = Table(
@@ -71,12 +72,18 @@ class RecognitionsProjection(Projection):
                 "name": event.name,
                 "designated_on": event.designated_on.isoformat(),
                 "withdrawn": False,
+                "withdrawn_on": None,
             },
         )
 
     @handles(DemonstrationProject.Withdrawn)
     def demonstration_project_withdrawn(self, event: Any, view: ViewBatch) -> None:
-        view.update("demonstration_projects", str(event.originator_id), withdrawn=True)
+        view.update(
+            "demonstration_projects",
+            str(event.originator_id),
+            withdrawn=True,
+            withdrawn_on=event.on.isoformat(),
+        )
 
     @handles(PropertyCompany.BrandAwarded)
     def property_company_brand_awarded(self, event: Any, view: ViewBatch) -> None:
@@ -101,10 +108,20 @@ class RecognitionsProjection(Projection):
         view.update("brand_holders", holder["company_id"], open_brand=None)
 
 
-def demonstration_projects_in(conn: Connection, year: int) -> list[dict[str, Any]]:
+def demonstration_projects_in(
+    conn: Connection, year: int, *, as_of: date | None = None
+) -> list[dict[str, Any]]:
+    """The year's demonstration projects; with `as_of`, those designated on or before that
+    day and not withdrawn by then, else those not withdrawn now."""
     t = demonstration_projects
-    stmt = select(t).where(t.c.year == year, t.c.withdrawn.is_(False)).order_by(t.c.designated_on)
-    return [dict(r._mapping) for r in conn.execute(stmt)]
+    stmt = select(t).where(t.c.year == year).order_by(t.c.designated_on)
+    if as_of is None:
+        return [dict(r._mapping) for r in conn.execute(stmt.where(t.c.withdrawn.is_(False)))]
+    d = as_of.isoformat()
+    stmt = stmt.where(t.c.designated_on <= d)
+    return [
+        dict(r._mapping) for r in conn.execute(stmt) if r.withdrawn_on is None or r.withdrawn_on > d
+    ]
 
 
 def brands_as_of(conn: Connection, day: date) -> list[dict[str, Any]]:

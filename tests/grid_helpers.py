@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -16,7 +17,11 @@ def at(when: str, role: str = "district_admin", actor: str = "tester") -> Any:
     )
 
 
-def small_district(app: Any, *, with_sla: bool = True) -> dict[str, UUID]:
+def small_district(
+    app: Any, *, with_sla: bool = True, with_contracts: bool = True
+) -> dict[str, UUID]:
+    """Two compounds; with contracts, company_a serves compound1 and company_b compound2
+    from 2020-01-01 (an issue is accepted only for the company serving its compound)."""
     ids: dict[str, UUID] = {}
     with at("2020-01-01T09:00:00"):
         ids["district"] = app.register_org_unit(kind="district", code="D", name="天桥区").id
@@ -43,8 +48,16 @@ def small_district(app: Any, *, with_sla: bool = True) -> dict[str, UUID]:
             ).id
         if with_sla:
             app.define_sla_policy(DEFAULT_RULES)
-    ids["company_a"] = uuid4()
-    ids["company_b"] = uuid4()
+        if not with_contracts:
+            ids["company_a"], ids["company_b"] = uuid4(), uuid4()
+            return ids
+        for n, key in enumerate(("company_a", "company_b"), start=1):
+            ids[key] = app.register_property_company(
+                credit_code=f"91370105GRID{n:06d}", name=f"{n}号物业"
+            ).id
+            app.sign_service_contract(
+                ids[key], compound_id=ids[f"compound{n}"], starts_on=date(2020, 1, 1)
+            )
     return ids
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.branch_life import PLATFORMS
+from infra.scenario import seed_terms as terms
 from infra.scenario.city_context import CityContext, pick_share
 
 EVENT_KINDS = (("volunteer_service", 0.4), ("culture", 0.3), ("deliberation", 0.25), ("other", 1))
@@ -47,7 +48,7 @@ class BranchLifeStep:
                 app.open_place,
                 kind="service_window",
                 unit_id=community,
-                name="党群服务中心物业服务窗口",
+                name=f"{terms.PARTY_SERVICE_CENTRE}物业{terms.SERVICE_WINDOW}",
                 opened_on=on,
             ).id
         for compound in ctx.facts["compounds"]:
@@ -56,7 +57,7 @@ class BranchLifeStep:
                     app.open_place,
                     kind="deliberation_hall",
                     unit_id=compound,
-                    name="红色议事厅",
+                    name=f"红色{terms.DELIBERATION_HALL}",
                     opened_on=on,
                 )
 
@@ -76,7 +77,7 @@ class BranchLifeStep:
             ctx.do(
                 ctx.app.appoint_cross,
                 person_ref=f"LW-{n:04d}",
-                name=f"社区两委委员{n:04d}",
+                name=f"{terms.COMMUNITY_TWO_COMMITTEES_MEMBER}{n:04d}",
                 role="company_supervisor",
                 company_id=company,
                 community_id=community,
@@ -213,7 +214,7 @@ class BranchLifeStep:
         with ctx.at(ctx.moment(day, 9 * 60)):
             ctx.do(
                 ctx.app.hold_secretary_training,
-                title=f"{day.year}年物业企业党支部书记培训班",
+                title=f"{day.year}年物业服务企业{terms.SECRETARY_TRAINING}班",
                 held_on=day,
                 attendees=[
                     {"secretary_ref": f"{o['code']}-SJ", "org_id": o["id"]}
@@ -231,7 +232,7 @@ class BranchLifeStep:
                     ctx.app.designate_demonstration_project,
                     year=day.year,
                     unit_id=community,
-                    name=f"{day.year}年“社区党建+红色物业”示范项目",
+                    name=f"{day.year}年{terms.DEMONSTRATION_PROJECT}",
                     designated_on=day,
                 )
 

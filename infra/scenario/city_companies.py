@@ -24,6 +24,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.property_companies import PropertyCompany
+from infra.scenario import seed_terms as terms
 from infra.scenario.city_context import CityContext
 
 COVERED = 0.74  # seed: 48 of 65 companies have a party organisation
@@ -140,6 +141,7 @@ class CompaniesStep:
         self.org_count += 1
         code = f"CDZ{self.org_count:05d}"
         street = ctx.facts["company_street"][companies[0]]
+        founders = [f"{code}-M{n:03d}" for n in range(1, self.rng.randint(3, 8) + 1)]
         org = ctx.do(
             ctx.app.found_party_org,
             code=code,
@@ -151,6 +153,7 @@ class CompaniesStep:
             founded_on=founded_on,
             street_id=street,
             affiliated_to=parent["id"] if parent else None,
+            full_members=founders,
         ).id
         fact: dict[str, Any] = {
             "id": org,
@@ -159,14 +162,12 @@ class CompaniesStep:
             "founded_on": founded_on,
             "street": street,
             "active": True,
-            "members": [],
-            "next_member": 1,
+            "members": founders,
+            "next_member": len(founders) + 1,
         }
         ctx.facts["party_orgs"].append(fact)
         for company in companies:
             ctx.facts["org_of_company"][company] = fact
-        for _ in range(self.rng.randint(3, 8)):
-            self.member_change(ctx, fact, "joined", founded_on)
         return fact
 
     def _instructor(self, ctx: CityContext, company: UUID, on: date) -> None:
@@ -189,7 +190,7 @@ class CompaniesStep:
         committee = ctx.do(
             ctx.app.establish_industry_committee,
             district_id=ctx.ids["district"],
-            name="市物业服务行业党委",
+            name="市" + terms.INDUSTRY_COMMITTEE.removeprefix("区"),
             established_on=on,
         ).id
         posts = ["书记", "副书记", "委员", "委员", "委员", "委员", "委员"]

@@ -25,6 +25,7 @@ from uuid import UUID
 
 from domain.issue_catalog import CATEGORIES
 from domain.sla import DEFAULT_RULES, SlaPolicy
+from infra.scenario import seed_terms as terms
 from infra.scenario.city_context import CityContext, Schedule, end_of, pick_share
 from infra.scenario.grid_loop import CATEGORY_WEIGHTS, CHANNELS
 
@@ -112,7 +113,7 @@ class ServiceIssuesStep:
                 if company is not None:
                     facts["workers_of_company"].setdefault(company, []).append(worker)
                 if self.workers % 5 == 1:
-                    ctx.do(ctx.app.open_collection_point, grid_id=grid, name="网格工作室问题采集点")
+                    ctx.do(ctx.app.open_collection_point, grid_id=grid, name=terms.COLLECTION_POINT)
         self.seen_compounds = len(facts["compounds"])
 
     # -- every day ------------------------------------------------------------------------
@@ -220,7 +221,9 @@ class ServiceIssuesStep:
                 return
             company = ctx.facts.get("company_of", {}).get(issue.compound)
             route: dict[str, Any] = (
-                {"company_id": company} if company else {"department": "社区物业服务指导委员会"}
+                {"company_id": company}
+                if company
+                else {"department": terms.PROPERTY_WORK_COMMITTEE}
             )
             ctx.do(ctx.app.accept_issue, issue.id, **route)
         issue.stage = "handle"

@@ -6,8 +6,10 @@ issues between 2020-01 and 2021-06 and drives exactly 577 of them to a close wit
 satisfied / basically satisfied feedback; the funnel read model reproduces both figures
 (`GET /api/v1/grid-loop/funnel?month_from=2020-01&month_to=2021-06`).
 
-Routing: to a company from ctx.facts["companies"] when the party-building step has put
-companies there (ids or dicts with "id"), else to the community's property department.
+Routing: to the company serving the issue's compound (ctx.facts["company_of"], compound →
+company, put there by the party-building step with the service contracts), else to the
+community's property-work guidance committee. Grid workers are staff of the companies in
+ctx.facts["companies"] (ids or dicts with "id") when there are any.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from uuid import UUID
 
 from domain.org_registry import OrgUnit
 from domain.sla import DEFAULT_RULES
+from infra.scenario import seed_terms as terms
 from infra.scenario.context import ScenarioContext
 
 COLLECTED, SOLVED = 882, 577
@@ -95,7 +98,7 @@ def load(ctx: ScenarioContext) -> None:
                 app.link_duplicate_issue(issue, reported[-1])
             continue
         reported.append(issue)
-        _drive(ctx, issue, outcome, start, compound, companies, compounds)
+        _drive(ctx, issue, outcome, start, compound)
 
 
 def _drive(
@@ -104,8 +107,6 @@ def _drive(
     outcome: str,
     start: datetime,
     compound: UUID,
-    companies: list[UUID],
-    compounds: list[UUID],
 ) -> None:
     app, rng = ctx.app, ctx.rng
     step = start + timedelta(minutes=rng.choice([3, 20, 60, 90, 150, 300]))
@@ -113,10 +114,9 @@ def _drive(
         with ctx.at(step, role="community_officer"):
             app.refer_issue_out(issue, "不属于物业服务事项, 转相关部门")
         return
+    company = ctx.facts.get("company_of", {}).get(compound)
     route: dict[str, Any] = (
-        {"company_id": companies[compounds.index(compound) % len(companies)]}
-        if companies
-        else {"department": "社区物业服务指导委员会"}
+        {"company_id": company} if company else {"department": terms.PROPERTY_WORK_COMMITTEE}
     )
     with ctx.at(step, role="community_officer"):
         app.accept_issue(issue, **route)
@@ -179,7 +179,9 @@ def _grid_workers(
                 grid_ids=[grid],
             )
             if n % 5 == 0:
-                app.open_collection_point(grid_id=grid, name="网格工作室物业问题采集站点")
+                app.open_collection_point(
+                    grid_id=grid, name=f"多功能网格工作室{terms.COLLECTION_POINT}"
+                )
     if not companies:
         return
     with ctx.at("2021-01-10T10:00:00", role="street_officer"):

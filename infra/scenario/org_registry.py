@@ -7,6 +7,7 @@ Other names are invented; Tianqiao has nine streets in reality, the demo keeps f
 from __future__ import annotations
 
 from domain.org_registry import CompoundType
+from infra.scenario import seed_terms as terms
 from infra.scenario.context import ScenarioContext
 
 STREETS = {
@@ -22,7 +23,7 @@ COMPOUND_TYPES = list(CompoundType)
 def load(ctx: ScenarioContext) -> None:
     app = ctx.app
     with ctx.at("2020-01-02T09:00:00"):
-        district = app.register_org_unit(kind="district", code="370105", name="天桥区").id
+        district = app.register_org_unit(kind="district", code="370105", name=terms.DISTRICT).id
         ctx.ids["district"] = district
         compounds: list = []
         for s_no, (street, communities) in enumerate(STREETS.items(), start=1):

@@ -14,13 +14,14 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from infra.scenario import seed_terms as terms
 from infra.scenario.context import ScenarioContext
 from infra.scenario.org_registry import STREETS
 
 COMPANIES = 65
 WITH_ORG = 48
 KANGDU = 10  # company serving 康都1号小区 in 北坦街道
-KANGDU_NAME = "山东康都物业管理有限公司"
+KANGDU_NAME = terms.KANGDU_COMPANY
 BRANDS = 5
 DEMONSTRATION_PROJECTS = 15
 
@@ -64,6 +65,7 @@ def _companies(ctx: ScenarioContext, compounds: list[UUID], streets: list[str]) 
                 ).id
             )
         for k, compound in enumerate(compounds):
+            ctx.facts.setdefault("company_of", {})[compound] = ids[k % COMPANIES]
             app.sign_service_contract(
                 ids[k % COMPANIES],
                 compound_id=compound,
@@ -98,14 +100,11 @@ def _party_orgs(
             else date(2020, 1, 15) + timedelta(days=5 * seq)
         )
         street = ctx.ids[f"street:{streets[members[0]]}"]
+        size = 5 if members[0] == KANGDU else rng.randint(3, 6)
         with ctx.at(_day(founded_on)):
             org_id = ctx.app.found_party_org(
                 code=f"DZB{seq:03d}",
-                name=(
-                    "山东康都物业管理有限公司党支部"
-                    if members[0] == KANGDU
-                    else f"物业党组织{seq:03d}"
-                ),
+                name=(terms.KANGDU_BRANCH if members[0] == KANGDU else f"物业党组织{seq:03d}"),
                 host_kind="property_company",
                 company_ids=[companies[n] for n in members],
                 method=method,
@@ -113,14 +112,10 @@ def _party_orgs(
                 founded_on=founded_on,
                 street_id=street,
                 affiliated_to=joint_org if method == "affiliated" else None,
+                full_members=[f"DZB{seq:03d}-M{m:02d}" for m in range(1, size + 1)],
             ).id
             if method == "joint" and joint_org is None:
                 joint_org = org_id
-            size = 5 if members[0] == KANGDU else rng.randint(3, 6)
-            for m in range(1, size + 1):
-                ctx.app.record_membership(
-                    org_id, change="joined", member_ref=f"DZB{seq:03d}-M{m:02d}", on=founded_on
-                )
         fact = {
             "id": org_id,
             "company_ids": [companies[n] for n in members],
@@ -148,10 +143,16 @@ def _industry_committee(ctx: ScenarioContext) -> None:
     on = date(2020, 1, 8)
     with ctx.at(_day(on)):
         committee = ctx.app.establish_industry_committee(
-            district_id=ctx.ids["district"], name="天桥区物业服务行业党委", established_on=on
+            district_id=ctx.ids["district"],
+            name=terms.DISTRICT.removesuffix("区") + terms.INDUSTRY_COMMITTEE,
+            established_on=on,
         ).id
-        posts = [("书记", "区住建局分管负责人"), ("委员", "区民政局"), ("委员", "北坦街道")]
-        posts += [("委员", "山东康都物业管理有限公司党支部"), ("委员", "制锦市街道")]
+        posts = [
+            ("书记", terms.INDUSTRY_COMMITTEE_SECRETARY),
+            ("委员", "区民政局"),
+            ("委员", "北坦街道"),
+        ]
+        posts += [("委员", terms.KANGDU_BRANCH), ("委员", "制锦市街道")]
         for n, (post, name) in enumerate(posts, start=1):
             ctx.app.appoint_committee_member(
                 committee, member_ref=f"HYDW-{n:02d}", name=name, post=post, on=on
@@ -204,7 +205,7 @@ def _recognitions(ctx: ScenarioContext, rng: random.Random, companies: list[UUID
             ctx.app.designate_demonstration_project(
                 year=2020,
                 unit_id=ctx.ids[f"community:{community}"],
-                name=f"{community}“社区党建+红色物业”示范项目",
+                name=f"{community}{terms.DEMONSTRATION_PROJECT}",
                 designated_on=on,
             )
     branded = [KANGDU, *rng.sample([n for n in range(COMPANIES) if n != KANGDU], BRANDS - 1)]

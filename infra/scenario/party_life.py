@@ -9,9 +9,11 @@ from datetime import date
 from uuid import UUID
 
 from domain.party_orgs import PartyOrg
+from infra.scenario import seed_terms as terms
 from infra.scenario.context import ScenarioContext
 
 PLATFORMS = ["community_party_school", "class_19", "e_study", "secretary_live", "on_site"]
+TRAININGS = (date(2020, 9, 20), date(2021, 9, 18))  # one secretary training a year
 
 
 def _at(on: date) -> str:
@@ -61,15 +63,16 @@ def load(ctx: ScenarioContext) -> None:
                     attendees=members[: len(members) - 2],
                 )
     orgs = ctx.facts["party_orgs"]
-    with ctx.at(_at(date(2020, 9, 20))):
-        app.hold_secretary_training(
-            title="2020年物业企业党支部书记培训班",
-            held_on=date(2020, 9, 20),
-            attendees=[
-                {"secretary_ref": f"SJ-{n:03d}", "org_id": org["id"]}
-                for n, org in enumerate(orgs, 1)
-            ],
-        )
+    for held_on in TRAININGS:  # 每年定期组织党支部书记培训
+        with ctx.at(_at(held_on)):
+            app.hold_secretary_training(
+                title=f"{held_on.year}年物业服务企业{terms.SECRETARY_TRAINING}班",
+                held_on=held_on,
+                attendees=[
+                    {"secretary_ref": f"SJ-{n:03d}", "org_id": org["id"]}
+                    for n, org in enumerate(orgs, 1)
+                ],
+            )
     company = ctx.facts["companies"][0]
     residents = {"kind": "residents_committee", "id": huali}
     provider = {"kind": "property_company", "id": company}
@@ -77,14 +80,14 @@ def load(ctx: ScenarioContext) -> None:
     joint = [
         (
             date(2020, 1, 28),
-            "华黎社区疫情防控联席会议及集中消杀",
+            f"华黎社区{terms.EPIDEMIC_MEETING}及{terms.DISINFECTION}",
             "epidemic_response",
             [residents, provider],
             36,
         ),
         (
             date(2020, 7, 15),
-            "华黎1号小区三方协商议事会",
+            f"华黎{terms.MONTHLY_CONSULTATION}",
             "deliberation",
             [residents, provider, owners],
             24,
@@ -103,7 +106,7 @@ def load(ctx: ScenarioContext) -> None:
     with ctx.at(_at(date(2020, 4, 1))):
         app.appoint_cross(
             person_ref="HL-LW01",
-            name="华黎社区两委委员",
+            name=f"华黎{terms.COMMUNITY_TWO_COMMITTEES_MEMBER}",
             role="company_supervisor",
             company_id=company,
             community_id=huali,
@@ -120,13 +123,13 @@ def load(ctx: ScenarioContext) -> None:
         app.open_place(
             kind="deliberation_hall",
             unit_id=compound,
-            name="华黎红色议事厅",
+            name=f"华黎红色{terms.DELIBERATION_HALL}",
             opened_on=date(2020, 4, 1),
         )
         window = app.open_place(
             kind="service_window",
             unit_id=huali,
-            name="党群服务中心物业服务窗口",
+            name=f"{terms.PARTY_SERVICE_CENTRE}物业{terms.SERVICE_WINDOW}",
             opened_on=date(2020, 4, 1),
         ).id
         members = sorted(app.load(PartyOrg, kangdu).members)

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from domain.subsidy_budget import SubsidyBudget
 from domain.subsidy_entitlement import SubsidyEntitlement
-from domain.subsidy_policy import STARTUP, YEARLY
+from domain.subsidy_policy import DEFAULT_ELIGIBLE_METHODS, STARTUP, YEARLY
 from infra.scenario.context import ScenarioContext
 from infra.subsidy_process import SubsidyProcess
 
@@ -44,6 +44,10 @@ def load(ctx: ScenarioContext) -> None:
             start_date=POLICY_START,
             startup_fund=5000,
             yearly_subsidy=3000,
+        )
+        # as the seed reads: newly founded company branches (单独建, 联合建), not 挂靠建
+        app.set_subsidy_eligibility(
+            effective_from=POLICY_START, methods=list(DEFAULT_ELIGIBLE_METHODS)
         )
         for year, amount in DISTRICT_BUDGET.items():
             app.allocate_subsidy_budget(holder_id=district, year=year, amount=amount, note="区财政")

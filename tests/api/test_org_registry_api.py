@@ -27,7 +27,7 @@ def test_register_then_read_your_write(client: Any, auth: Any, tree: dict) -> No
     ).json
     assert body["name"] == "华黎小区"
     assert body["street_id"] == tree["street"] and body["community_id"] == tree["community"]
-    assert body["management_focus"]["en"] == "resolving conflicts"
+    assert body["management_focus"] == {"zh": "化解矛盾问题", "en": "resolving conflicts"}
 
 
 def test_list_filters_by_street(client: Any, auth: Any, tree: dict) -> None:

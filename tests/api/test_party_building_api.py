@@ -109,6 +109,7 @@ def test_contracts_orgs_membership_and_coverage_as_of(
         "kind": "branch",
         "founded_on": "2020-02-01",
         "street_id": party["street"],
+        "full_members": ["F1", "F2", "F3"],
     }
     org = client.post("/api/v1/party-orgs", json=org_body, headers=officer)
     assert org.status_code == 201, org.json
@@ -157,7 +158,8 @@ def test_contracts_orgs_membership_and_coverage_as_of(
         query_string={"as_of": "2020-02-15", "min_position": head},
         headers=reader,
     ).json
-    assert members["members"] == 2 and members["member_refs"] == ["M0", "M1"]
+    assert members["members"] == 5
+    assert members["member_refs"] == ["F1", "F2", "F3", "M0", "M1"]
 
     def coverage(day: str) -> dict:
         return client.get(
@@ -199,21 +201,17 @@ def test_branch_meetings_by_the_company_manager_and_the_report(
             "kind": "branch",
             "founded_on": "2020-01-20",
             "street_id": party["street"],
+            "full_members": ["M1", "M2", "M3"],
         },
         headers=admin,
     ).json["id"]
-    client.post(
-        f"/api/v1/party-orgs/{org}/membership",
-        json={"change": "joined", "member_ref": "M1", "on": "2020-01-20"},
-        headers=admin,
-    )
     meeting = {
         "org_id": org,
         "kind": "party_lesson",
         "held_on": "2020-02-19",
         "platform": "secretary_live",
         "title": "书记讲党课",
-        "attendees": ["M1"],
+        "attendees": ["M1", "M2", "M3"],
     }
     own = {**auth("company_manager", scope=party["company"]), **AT}
     other = {**auth("company_manager", scope=party["other_company"]), **AT}

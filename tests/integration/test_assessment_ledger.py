@@ -78,10 +78,11 @@ def world(app: Any) -> dict[str, Any]:
         (2, "2020-10-20", None),
         (2, "2020-12-30", "satisfied"),
     ]
+    serving = {1: a, 2: ids["company_b"]}
     for n, day, rating in plan:
         with at(f"{day}T10:00:00"):
             issue = report(app, ids, n)
-        lifecycle(app, issue, a, day, rating)
+        lifecycle(app, issue, serving[n], day, rating)
     with at("2020-12-31T10:00:00"):
         report(app, ids, 2, category="parking")  # reported, never accepted
     return ids
@@ -205,7 +206,7 @@ def test_reassessment_as_of_and_what_if(system: Any) -> None:
 
 def test_companies_are_scored_on_contracts_routed_issues_and_party_orgs(system: Any) -> None:
     app = system.app
-    ids = small_district(app)
+    ids = small_district(app, with_contracts=False)
     with at("2020-01-05T09:00:00"):
         company = app.register_property_company(
             credit_code="91370105MA3C000001", name="康都物业"
@@ -221,6 +222,7 @@ def test_companies_are_scored_on_contracts_routed_issues_and_party_orgs(system: 
             method="standalone",
             kind="branch",
             founded_on=date(2020, 6, 1),
+            full_members=["M1", "M2", "M3"],
         )
     for day, rating in (("2020-10-05", "satisfied"), ("2020-11-11", "dissatisfied")):
         with at(f"{day}T10:00:00"):

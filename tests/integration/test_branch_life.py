@@ -25,9 +25,8 @@ def test_report_against_rules_and_study_coverage(system: Any) -> None:
             method="standalone",
             kind="branch",
             founded_on=date(2020, 1, 1),
+            full_members=["A", "B", "C", "D"],
         ).id
-        for m in ("A", "B", "C", "D"):
-            app.record_membership(org, change="joined", member_ref=m, on=date(2020, 1, 1))
 
         def hold(kind: str, on: date, attendees: list[str], platform: str = "on_site") -> None:
             app.hold_branch_meeting(

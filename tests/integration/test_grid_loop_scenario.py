@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
-from uuid import uuid4
 
 import pytest
 
@@ -27,10 +27,22 @@ def test_demo_reproduces_882_collected_and_577_solved(system: Any) -> None:
 def test_routes_to_companies_when_the_party_step_named_them(system: Any, backend: str) -> None:
     if backend != "sqlite":
         pytest.skip("routing does not depend on the backend")
-    companies = [uuid4() for _ in range(3)]
     ctx = ScenarioContext(system.app)
-    ctx.facts["companies"] = [{"id": str(companies[0])}, companies[1], str(companies[2])]
     org_registry.load(ctx)
+    with ctx.at("2020-01-01T09:00:00"):
+        companies = [
+            system.app.register_property_company(
+                credit_code=f"91370105ROUTE{n:05d}", name=f"{n}号物业"
+            ).id
+            for n in range(3)
+        ]
+        ctx.facts["company_of"] = {}
+        for k, compound in enumerate(ctx.facts["compounds"]):
+            ctx.facts["company_of"][compound] = companies[k % 3]
+            system.app.sign_service_contract(
+                companies[k % 3], compound_id=compound, starts_on=date(2020, 1, 1)
+            )
+    ctx.facts["companies"] = [{"id": str(companies[0])}, companies[1], str(companies[2])]
     grid_loop.load(ctx)
     system.catch_up()
     with system.read_engine.connect() as conn:

@@ -46,6 +46,7 @@ def test_contracts_and_orgs_are_saved_atomically(system: Any) -> None:
             kind="branch",
             founded_on=date(2020, 3, 1),
             street_id=street,
+            full_members=["F1", "F2", "F3"],
         )
         head = app.recorder.max_notification_id()
         with pytest.raises(AlreadyExists):
@@ -57,11 +58,12 @@ def test_contracts_and_orgs_are_saved_atomically(system: Any) -> None:
                 method="joint",
                 kind="branch",
                 founded_on=date(2020, 4, 1),
+                full_members=["F4", "F5", "F6"],
             )
         assert app.recorder.max_notification_id() == head
         assert app.repository.get(b.id).party_org_id is None
         app.record_membership(org.id, change="joined", member_ref="M1", on=date(2020, 3, 2))
-        assert app.repository.get(org.id).members == ["M1"]
+        assert app.repository.get(org.id).members == ["F1", "F2", "F3", "M1"]
         assert app.repository.get(a.id).party_org_id == org.id
 
 
@@ -113,6 +115,7 @@ def test_concurrent_overlapping_contracts_and_orgs_one_wins(system: Any) -> None
             method="standalone",
             kind="branch",
             founded_on=date(2020, 3, 1),
+            full_members=["F1", "F2", "F3"],
         )
 
     founded = _race(system, [found("P1"), found("P2")])

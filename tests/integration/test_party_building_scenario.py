@@ -18,6 +18,7 @@ from projections import (
     party_orgs,
     recognitions,
 )
+from projections.party_figures import party_figures
 
 
 def test_seed_figures_from_the_read_models(system: Any) -> None:
@@ -36,6 +37,8 @@ def test_seed_figures_from_the_read_models(system: Any) -> None:
         huali = owners_committees.committees_with_party_share(
             conn, community_id=str(ctx.ids["community:华黎社区"])
         )
+        year_end = party_figures(conn, date(2020, 12, 31))
+        founding_day = party_figures(conn, date(2020, 1, 10))
     district = now["district"]
     assert district["companies"] == 65
     assert district["with_party_org"] == 48
@@ -50,6 +53,20 @@ def test_seed_figures_from_the_read_models(system: Any) -> None:
     assert huali[0]["party_member_share_pct"] > 60
     assert len(ctx.facts["companies"]) == 65
     assert sum(len(o["company_ids"]) for o in ctx.facts["party_orgs"]) == 48
+    assert year_end["largest_branches"][0] == {
+        "name": "山东康都物业管理有限公司党支部",
+        "members": 22,
+    }
+    assert year_end["demonstration_projects"] == 15 and year_end["brands"] == 5
+    assert year_end["owners_committees"] == [
+        {"name": "华黎1号小区业主委员会", "party_member_share_pct": 71.4}
+    ]
+    # as of the founding day of Kangdu's branch: nothing later is counted
+    assert founding_day["largest_branches"] == [
+        {"name": "山东康都物业管理有限公司党支部", "members": 5}
+    ]
+    assert founding_day["owners_committees"] == []  # elected 2020-06-18
+    assert founding_day["demonstration_projects"] == 0 and founding_day["brands"] == 0
 
 
 def test_party_life_step_through_the_read_models(system: Any, backend: str) -> None:
@@ -69,9 +86,17 @@ def test_party_life_step_through_the_read_models(system: Any, backend: str) -> N
         joint = party_activities.events_in_year(conn, "joint_event", 2020)
         windows = party_activities.periods_active_on(conn, "place", date(2020, 5, 1))
         appointed = party_activities.periods_active_on(conn, "cross_appointment", date(2020, 3, 1))
+        figures = party_figures(conn, date(2021, 12, 31))
+        year_end = party_figures(conn, date(2020, 12, 31))
     assert all(k["met"] for k in year["by_kind"]), year["by_kind"]
     assert 0 < year["study_coverage_pct"] <= 100
     assert trainings[0]["attendees"] == len(ctx.facts["party_orgs"])
     assert [e["co_host_kinds"].count(",") + 1 for e in joint] == [2, 3]
     assert {w["kind"] for w in windows} == {"deliberation_hall", "service_window"}
     assert appointed == []  # as of a date before the appointments
+    training = figures["secretary_training"]
+    assert training["held_every_year"] and [y["year"] for y in training["years"]] == [2020, 2021]
+    assert all(y["missed"] == [] for y in training["years"])
+    study = year_end["study_coverage"]  # only Kangdu's branch meets in 2020
+    assert study["district"]["members_who_studied"] == year["members_who_studied"] > 0
+    assert sum(s["members"] for s in study["streets"]) == study["district"]["members"]

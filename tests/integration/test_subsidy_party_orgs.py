@@ -26,9 +26,16 @@ def test_process_follows_real_party_org_events(system: Any) -> None:
         community = app.register_org_unit(
             kind="community", code="C1", name="华黎社区", parent_id=ids["S01"]
         ).id
-        app.register_org_unit(
+        compound = app.register_org_unit(
             kind="compound", code="Q1", name="一号", parent_id=community, compound_type="open"
-        )
+        ).id
+        committee = app.elect_owners_committee(
+            compound_id=compound,
+            name="一号业委会",
+            term_starts=date(2020, 1, 1),
+            term_ends=date(2022, 12, 31),
+            members=[{"member_ref": "Y1", "name": "委员", "party_member": True}],
+        ).id
         a, b, c = (
             app.register_property_company(
                 credit_code=f"91370105MA3C00000{i}", name=f"物业{i}", street_id=ids["S01"]
@@ -44,6 +51,7 @@ def test_process_follows_real_party_org_events(system: Any) -> None:
             method="standalone",
             kind="branch",
             founded_on=date(2020, 3, 1),
+            full_members=["M1", "M2", "M3"],
             company_ids=[a],
         ).id
         org_b = app.found_party_org(
@@ -54,6 +62,7 @@ def test_process_follows_real_party_org_events(system: Any) -> None:
             method="standalone",
             kind="branch",
             founded_on=date(2020, 3, 1),
+            full_members=["M1", "M2", "M3"],
             company_ids=[b],
         ).id
         owners = app.found_party_org(
@@ -64,8 +73,10 @@ def test_process_follows_real_party_org_events(system: Any) -> None:
             method="standalone",
             kind="branch",
             founded_on=date(2020, 3, 1),
+            full_members=["M1", "M2", "M3"],
             company_ids=[],
             host_kind="owners_committee",
+            owners_committee_id=committee,
         ).id
         app.open_subsidy_year(2020)
     with _at("2020-09-01"):

@@ -25,18 +25,23 @@ def load_registry_with_large_events(app: Any, members: tuple[int, ...]) -> list[
     for k, count in enumerate(members):
         compound = ctx.facts["compounds"][k]
         with ctx.at(f"2021-03-{k + 1:02d}T09:00:00"):
-            positions.append(
-                app.elect_owners_committee(
-                    compound_id=compound,
-                    name=f"第{k + 1}业主委员会",
-                    term_starts=date(2021, 3, k + 1),
-                    term_ends=date(2026, 3, k + 1),
-                    members=[_member(k, m) for m in range(count)],
-                ).position
+            elected = app.elect_owners_committee(
+                compound_id=compound,
+                name=f"第{k + 1}业主委员会",
+                term_starts=date(2021, 3, k + 1),
+                term_ends=date(2026, 3, k + 1),
+                members=[_member(k, m) for m in range(count)],
             )
+            positions.append(_position_of_election(app, elected.position))
             for n in range(20):
                 app.rename_org_unit(compound, name=f"小区{k}-{n}")
     return positions
+
+
+def _position_of_election(app: Any, head: int) -> int:
+    """The election is saved with the compound's term calendar: find its own event."""
+    recent = app.recorder.select_notifications(start=max(1, head - 5), limit=6)
+    return next(n.id for n in recent if n.topic.endswith("OwnersCommittee.Elected"))
 
 
 def _member(committee: int, m: int) -> dict[str, Any]:

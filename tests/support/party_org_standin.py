@@ -30,6 +30,7 @@ class PartyOrg(LedgerAggregate):
         community_id: UUID | None,
     ) -> None:
         self.company_ids = company_ids
+        self.method = method
         self.founded_on = founded_on
         self.street_id = street_id
         self.community_id = community_id

@@ -12,6 +12,7 @@ from domain.party_orgs import PartyOrg
 from domain.property_companies import CompoundServiceSlot, PropertyCompany
 
 D = date(2020, 3, 1)
+FOUNDERS = {"F1", "F2", "F3"}
 
 
 def company(n: int = 1) -> PropertyCompany:
@@ -27,6 +28,7 @@ def org(companies: list[PropertyCompany], **over: object) -> PartyOrg:
         method="standalone",
         kind="branch",
         founded_on=D,
+        full_members=sorted(FOUNDERS),
     )
     args.update(over)
     return PartyOrg.found(**args)
@@ -109,8 +111,9 @@ def test_membership_and_merge() -> None:
     with pytest.raises(RuleViolation):
         x.join("M3", date(2019, 1, 1))  # before founding
     x.transfer_out("M2", date(2020, 5, 1))
-    assert x.members_on(date(2020, 4, 1)) == {"M1", "M2"}
-    assert x.members_on(date(2020, 5, 1)) == {"M1"} and x.members_on(date(2020, 2, 1)) == set()
+    assert x.members_on(date(2020, 4, 1)) == FOUNDERS | {"M1", "M2"}
+    assert x.members_on(date(2020, 5, 1)) == FOUNDERS | {"M1"}
+    assert x.members_on(date(2020, 2, 1)) == set()
     x.merge_into(y, date(2020, 6, 1), [a])
     assert a.party_org_id == y.id and "M1" in y.members and not x.active
     with pytest.raises(InvalidTransition):

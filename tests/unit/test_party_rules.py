@@ -13,7 +13,7 @@ from domain.demonstration import DemonstrationProject
 from domain.errors import InvalidTransition, RuleViolation
 from domain.instructors import IndustryPartyCommittee, Instructor
 from domain.metadata import command_context
-from domain.owners_committees import OwnersCommittee
+from domain.owners_committees import OwnersCommittee, OwnersCommitteeTerms
 from domain.party_activities import CrossAppointment, JointEvent, Place
 
 D = date(2020, 3, 1)
@@ -65,6 +65,7 @@ def test_owners_committee_term_and_members() -> None:
             term_starts=D,
             term_ends=date(2019, 1, 1),
             members=members,
+            terms=OwnersCommitteeTerms(compound_id=uuid4()),
         )
     with pytest.raises(RuleViolation):
         OwnersCommittee.elect(
@@ -74,6 +75,7 @@ def test_owners_committee_term_and_members() -> None:
             term_starts=D,
             term_ends=date(2025, 1, 1),
             members=members * 2,
+            terms=OwnersCommitteeTerms(compound_id=uuid4()),
         )
 
 

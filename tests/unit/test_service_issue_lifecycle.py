@@ -38,7 +38,8 @@ def names(issue: ServiceIssue) -> list[str]:
 
 def test_happy_path_to_close() -> None:
     issue = new_issue()
-    issue.accept(company_id=uuid4(), handle_due=T0 + timedelta(days=3))
+    company = uuid4()
+    issue.accept(company_id=company, handle_due=T0 + timedelta(days=3), served_by=company)
     issue.start_handling()
     issue.mark_handled("已修复阀门")
     issue.give_feedback("satisfied")
