@@ -26,6 +26,7 @@ from api import (
     subsidies,
 )
 from api.auth import load_principal
+from api.fields import StorableSegment
 from api.problems import register_error_handlers
 from api.request_context import check_content_type, close_command_context, open_command_context
 from api.services import ApiServices
@@ -80,6 +81,7 @@ def create_app(services: ApiServices, **config: Any) -> Flask:
     app.config.update(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["redprop"] = services
+    app.url_map.converters.update(default=StorableSegment, string=StorableSegment)
 
     app.add_url_rule("/docs-assets/<path:filename>", "docs_assets", _docs_asset)
     api = Api(app)

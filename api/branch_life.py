@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from api.auth import READERS, principal, require, require_scope
 from api.commands import ensure_fresh, run, services
+from api.fields import Text
 from api.party_scope import OFFICERS, require_unit_scope
 from api.schemas import CommandResultSchema, ReadArgs
 from domain.branch_life import DEFAULT_RULES, MEETING_KINDS, PLATFORMS, BranchLifeRules
@@ -27,18 +28,18 @@ blp = Blueprint(
 
 class HoldMeeting(Schema):
     org_id = fields.UUID(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
+    kind = Text(required=True, validate=validate.OneOf(MEETING_KINDS))
     held_on = fields.Date(required=True)
-    platform = fields.String(
+    platform = Text(
         required=True,
         validate=validate.OneOf(PLATFORMS),
         metadata={
             "description": "社区党校, 19点课堂, 网上e学堂, 书记直播间, on site, door-to-door"
         },
     )
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = Text(required=True, validate=validate.Length(min=1, max=200))
     attendees = fields.List(
-        fields.String(validate=validate.Length(min=1, max=64)),
+        Text(validate=validate.Length(min=1, max=64)),
         required=True,
         validate=validate.Length(max=500),
     )
@@ -49,7 +50,7 @@ class ReportArgs(ReadArgs):
     date_from = fields.Date(required=True, data_key="from")
     date_to = fields.Date(required=True, data_key="to")
     rule = fields.List(
-        fields.String(validate=validate.Regexp(r"^[a-z_]+:[0-9]{1,2}:(month|quarter|year)$")),
+        Text(validate=validate.Regexp(r"^[a-z_]+:[0-9]{1,2}:(month|quarter|year)$")),
         metadata={
             "description": "override the minimum rule, repeatable: kind:count:period, e.g. "
             "party_lesson:1:month (default: assembly and party lesson 1 per quarter, committee "

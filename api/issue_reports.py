@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
+from api.fields import Text
 from api.schemas import CommandResultSchema, PageArgs, ReadArgs, page_body
 from domain.issue_catalog import CATEGORIES, PRIORITIES
 from projections import issue_board, issue_metrics
@@ -34,18 +35,18 @@ class AreaArgs(ReadArgs):
     community_id = fields.UUID()
     compound_id = fields.UUID()
     company_id = fields.UUID()
-    category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
-    month_from = fields.String(validate=MONTH)
-    month_to = fields.String(validate=MONTH)
+    category = Text(validate=validate.OneOf(list(CATEGORIES)))
+    month_from = Text(validate=MONTH)
+    month_to = Text(validate=MONTH)
 
 
 class FunnelArgs(AreaArgs):
-    by = fields.String(validate=validate.OneOf(list(issue_metrics.GROUPS)))
+    by = Text(validate=validate.OneOf(list(issue_metrics.GROUPS)))
     per_month = fields.Boolean(load_default=False)
 
 
 class RateArgs(AreaArgs):
-    per = fields.String(required=True, validate=validate.OneOf(["company", "community"]))
+    per = Text(required=True, validate=validate.OneOf(["company", "community"]))
 
 
 class OverdueArgs(PageArgs):
@@ -56,8 +57,8 @@ class OverdueArgs(PageArgs):
 
 
 class Rule(Schema):
-    category = fields.String(load_default="*", validate=validate.OneOf(["*", *CATEGORIES]))
-    priority = fields.String(load_default="*", validate=validate.OneOf(["*", *PRIORITIES]))
+    category = Text(load_default="*", validate=validate.OneOf(["*", *CATEGORIES]))
+    priority = Text(load_default="*", validate=validate.OneOf(["*", *PRIORITIES]))
     accept_minutes = fields.Integer(required=True, validate=validate.Range(min=1))
     handle_minutes = fields.Integer(required=True, validate=validate.Range(min=1))
     feedback_minutes = fields.Integer(required=True, validate=validate.Range(min=1))
@@ -72,8 +73,8 @@ class FunnelRow(Schema):
     class Meta:
         unknown = "include"
 
-    month = fields.String()
-    area_id = fields.String()
+    month = Text()
+    area_id = Text()
     reported = fields.Integer()
     accepted = fields.Integer()
     referred = fields.Integer()

@@ -59,3 +59,12 @@ class IdempotencyKeyReused(DomainError):
     """The idempotency key was already used for a different request."""
 
     code = "idempotency_key_reused"
+
+
+class UnstorableText(RuleViolation):
+    """Text holding a character no store or view can hold (NUL, a lone surrogate)."""
+
+    code = "unstorable_text"
+
+    def __init__(self, field: str, char: str) -> None:
+        super().__init__(f"{field} contains U+{ord(char):04X}, which cannot be stored", field=field)
