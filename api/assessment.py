@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, expected_version, run, services
-from api.fields import Text
+from api.fields import BusinessDate, Text
 from api.schemas import CommandResultSchema, ReadArgs
 from domain.assessment_period import AssessmentPeriod
 from domain.assessment_scoring import PeriodFacts
@@ -61,7 +61,7 @@ class SchemeDefinition(Schema):
     bands = fields.List(
         fields.Nested(GradeBand), required=True, validate=validate.Length(min=1, max=4)
     )
-    effective_from = fields.Date(required=True)
+    effective_from = BusinessDate(required=True)
 
 
 class DefineScheme(SchemeDefinition):

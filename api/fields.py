@@ -1,16 +1,23 @@
-"""The field types for text: every string the API reads is one of these, so text that a
-store or view cannot hold (NUL, a lone surrogate) is refused with 422 naming the field."""
+"""The field types for text and dates: every string and date the API reads is one of these.
+Text that a store or view cannot hold (NUL, a lone surrogate) is refused with 422 naming the
+field; a date outside 1900..2100 too, so no date arithmetic (Shanghai time, the next day,
+a period's buckets) can overflow, in a request or in a projection later."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import ValidationError as FieldError
+from marshmallow import fields, validate
 from werkzeug.routing import UnicodeConverter, ValidationError
 
 from domain.text import unstorable_char
 
 MAX_TEXT = 2000  # no text field of the API is longer (descriptions and resolutions)
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+_BOUNDS = f"must be between {EARLIEST} and {LATEST}"
 
 
 class Text(fields.String):
@@ -37,6 +44,27 @@ class Email(Text, fields.Email):
 
 class Url(Text, fields.Url):
     """A URL (Text)."""
+
+
+class BusinessDate(fields.Date):
+    """A date (YYYY-MM-DD) between EARLIEST and LATEST."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(validate.Range(min=EARLIEST, max=LATEST, error=_BOUNDS))
+
+
+class BusinessDateTime(fields.AwareDateTime):
+    """A date-time with a time-zone offset, on a day (as written) between EARLIEST and LATEST."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(_on_a_business_day)
+
+
+def _on_a_business_day(value: datetime) -> None:
+    if not EARLIEST <= value.date() <= LATEST:
+        raise FieldError(_BOUNDS)
 
 
 class StorableSegment(UnicodeConverter):

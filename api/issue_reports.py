@@ -14,7 +14,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
-from api.fields import Text
+from api.fields import BusinessDateTime, Text
 from api.schemas import CommandResultSchema, PageArgs, ReadArgs, page_body
 from domain.issue_catalog import CATEGORIES, PRIORITIES
 from projections import issue_board, issue_metrics
@@ -50,10 +50,13 @@ class RateArgs(AreaArgs):
 
 
 class OverdueArgs(PageArgs):
-    as_of = fields.AwareDateTime()
+    as_of = BusinessDateTime()
     street_id = fields.UUID()
     community_id = fields.UUID()
     company_id = fields.UUID()
+
+
+MAX_SLA_RULES = (len(CATEGORIES) + 1) * (len(PRIORITIES) + 1)  # one per pair, "*" included
 
 
 class Rule(Schema):
@@ -65,8 +68,10 @@ class Rule(Schema):
 
 
 class SlaPolicyBody(Schema):
-    rules = fields.List(fields.Nested(Rule), required=True, validate=validate.Length(min=1))
-    effective_from = fields.AwareDateTime(load_default=None)
+    rules = fields.List(
+        fields.Nested(Rule), required=True, validate=validate.Length(min=1, max=MAX_SLA_RULES)
+    )
+    effective_from = BusinessDateTime(load_default=None)
 
 
 class FunnelRow(Schema):

@@ -21,12 +21,12 @@ from uuid import UUID
 from flask import current_app, g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized, UnprocessableEntity
 
 from api.auth import principal, read_token, require_scope
 from api.commands import services
-from api.fields import Email, Text, Url
+from api.fields import BusinessDateTime, Email, Text, Url
 from api.service_issues import REPORTERS
 from domain.errors import RuleViolation
 from domain.issue_catalog import CATEGORIES, MAX_DESCRIPTION, OPEN_STATES, STATES
@@ -39,6 +39,8 @@ blp = Blueprint(
     url_prefix="/open311/v2",
     description="Open311 GeoReport v2 subset: services, requests (form-encoded POST).",
 )
+
+MAX_REQUEST_IDS = 50
 
 ATTRIBUTES = [
     ("compound_id", "小区 (compound id)", True),
@@ -88,11 +90,20 @@ class ListRequests(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    service_request_id = Text(load_default=None)
+    service_request_id = Text(
+        load_default=None,
+        validate=lambda ids: _at_most(ids.split(","), MAX_REQUEST_IDS),
+        metadata={"description": f"comma-separated, at most {MAX_REQUEST_IDS}"},
+    )
     service_code = Text(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
     status = Text(load_default=None, validate=validate.OneOf(["open", "closed"]))
-    start_date = fields.AwareDateTime(load_default=None)
-    end_date = fields.AwareDateTime(load_default=None)
+    start_date = BusinessDateTime(load_default=None)
+    end_date = BusinessDateTime(load_default=None)
+
+
+def _at_most(ids: list[str], limit: int) -> None:
+    if len(ids) > limit:
+        raise ValidationError(f"at most {limit} ids")
 
 
 def as_open311(row: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
-from api.fields import Text
+from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
 from api.schemas import CommandResultSchema, ReadArgs
 from domain.party_activities import (
@@ -41,14 +41,14 @@ class Appoint(Schema):
     role = Text(required=True, validate=validate.OneOf(APPOINTMENT_ROLES))
     company_id = fields.UUID(required=True)
     community_id = fields.UUID(required=True)
-    starts_on = fields.Date(required=True)
+    starts_on = BusinessDate(required=True)
 
 
 class Post(Schema):
     org_id = fields.UUID(required=True)
     member_ref = Text(required=True, validate=validate.Length(min=1, max=64))
     kind = Text(required=True, validate=validate.OneOf(POST_KINDS))
-    starts_on = fields.Date(required=True)
+    starts_on = BusinessDate(required=True)
     unit_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=50))
     window_id = fields.UUID(load_default=None)
 
@@ -57,11 +57,11 @@ class OpenPlace(Schema):
     kind = Text(required=True, validate=validate.OneOf(PLACE_KINDS))
     unit_id = fields.UUID(required=True)
     name = Text(required=True, validate=validate.Length(min=1, max=100))
-    opened_on = fields.Date(required=True)
+    opened_on = BusinessDate(required=True)
 
 
 class End(Schema):
-    on = fields.Date(required=True)
+    on = BusinessDate(required=True)
     reason = Text(load_default=None, validate=validate.Length(min=1, max=500))
 
 
@@ -72,7 +72,7 @@ class Attendee(Schema):
 
 class Training(Schema):
     title = Text(required=True, validate=validate.Length(min=1, max=200))
-    held_on = fields.Date(required=True)
+    held_on = BusinessDate(required=True)
     attendees = fields.List(
         fields.Nested(Attendee), required=True, validate=validate.Length(max=500)
     )
@@ -86,7 +86,7 @@ class CoHost(Schema):
 class Joint(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=200))
     kind = Text(required=True, validate=validate.OneOf(EVENT_KINDS))
-    held_on = fields.Date(required=True)
+    held_on = BusinessDate(required=True)
     community_id = fields.UUID(required=True)
     co_hosts = fields.List(
         fields.Nested(CoHost), required=True, validate=validate.Length(min=2, max=10)

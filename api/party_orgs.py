@@ -13,7 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
-from api.fields import Text
+from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
 from api.schemas import CommandResultSchema, ReadArgs
 from domain.party_building_service import MEMBERSHIP_CHANGES
@@ -35,20 +35,20 @@ class FoundOrg(Schema):
     company_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=50))
     method = Text(required=True, validate=validate.OneOf(METHODS))
     kind = Text(required=True, validate=validate.OneOf(ORG_KINDS))
-    founded_on = fields.Date(required=True)
+    founded_on = BusinessDate(required=True)
     street_id = fields.UUID(load_default=None)
     community_id = fields.UUID(load_default=None)
     affiliated_to = fields.UUID(load_default=None)
 
 
 class DissolveOrg(Schema):
-    on = fields.Date(required=True)
+    on = BusinessDate(required=True)
     reason = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
 class MergeOrg(Schema):
     into_id = fields.UUID(required=True)
-    on = fields.Date(required=True)
+    on = BusinessDate(required=True)
 
 
 class Membership(Schema):
@@ -58,7 +58,7 @@ class Membership(Schema):
         validate=validate.Length(min=1, max=64),
         metadata={"description": "pseudonymous member reference (no names)"},
     )
-    on = fields.Date(required=True)
+    on = BusinessDate(required=True)
 
 
 class OrgArgs(ReadArgs):

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, expected_version, run, services
-from api.fields import Text
+from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, require_unit_scope
 from api.schemas import CommandResultSchema, ReadArgs
 from domain.property_companies import PropertyCompany
@@ -41,18 +41,18 @@ class RenameCompany(Schema):
 
 class BrandChange(Schema):
     action = Text(required=True, validate=validate.OneOf(["award", "revoke"]))
-    on = fields.Date(required=True)
+    on = BusinessDate(required=True)
     decision = Text(required=True, validate=validate.Length(min=1, max=200))
 
 
 class SignContract(Schema):
     compound_id = fields.UUID(required=True)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(load_default=None)
+    starts_on = BusinessDate(required=True)
+    ends_on = BusinessDate(load_default=None)
 
 
 class EndContract(Schema):
-    on = fields.Date(required=True)
+    on = BusinessDate(required=True)
     reason = Text(
         load_default=None,
         validate=validate.Length(min=1, max=500),

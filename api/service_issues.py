@@ -15,7 +15,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, principal, require, require_scope
 from api.commands import ensure_fresh, expected_version, run, services, with_etag
-from api.fields import Text
+from api.fields import BusinessDateTime, Text
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
 from domain.commands import CommandResult
 from domain.issue_catalog import CATEGORIES, CHANNELS, MAX_DESCRIPTION, PRIORITIES, RATINGS, STATES
@@ -98,7 +98,7 @@ class BoardArgs(PageArgs):
     category = Text(validate=validate.OneOf(list(CATEGORIES)))
     state = Text(validate=validate.OneOf(list(STATES)))
     overdue = fields.Boolean()
-    as_of = fields.AwareDateTime(metadata={"description": "for `overdue` (default now)"})
+    as_of = BusinessDateTime(metadata={"description": "for `overdue` (default now)"})
     month_from = Text(validate=validate.Regexp(r"^\d{4}-\d{2}$"))
     month_to = Text(validate=validate.Regexp(r"^\d{4}-\d{2}$"))
 

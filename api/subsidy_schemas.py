@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.fields import Text
+from api.fields import BusinessDate, Text
 from api.schemas import PageArgs, PageSchema, ReadArgs
 from domain.subsidy_entitlement import REVERSAL_REASONS
 from domain.subsidy_policy import KINDS, PRO_RATING
@@ -24,8 +24,8 @@ def _year(**kw: object) -> fields.Integer:
 
 
 class SetPolicy(Schema):
-    effective_from = fields.Date(required=True)
-    start_date = fields.Date(
+    effective_from = BusinessDate(required=True)
+    start_date = BusinessDate(
         required=True, metadata={"description": "branches founded on/after get the start-up fund"}
     )
     startup_fund = _amount()
@@ -65,7 +65,7 @@ class Reject(Schema):
 
 class Disburse(Schema):
     payment_reference = Text(required=True, validate=validate.Length(min=1, max=100))
-    paid_on = fields.Date(required=True)
+    paid_on = BusinessDate(required=True)
     budget_id = fields.UUID(
         load_default=None,
         metadata={"description": "default: the street's budget of that year, else the district's"},
@@ -75,12 +75,12 @@ class Disburse(Schema):
 class Reverse(Schema):
     reason_code = Text(required=True, validate=validate.OneOf(REVERSAL_REASONS))
     reason = Text(required=True, validate=validate.Length(min=1, max=500))
-    reversed_on = fields.Date(required=True)
+    reversed_on = BusinessDate(required=True)
 
 
 class Recover(Schema):
     reference = Text(required=True, validate=validate.Length(min=1, max=100))
-    recovered_on = fields.Date(required=True)
+    recovered_on = BusinessDate(required=True)
 
 
 class EntitlementArgs(PageArgs):
