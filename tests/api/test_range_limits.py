@@ -7,13 +7,13 @@ import uuid
 from typing import Any
 
 import pytest
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from api.fields import BusinessDate, BusinessDateTime
 from api.open311 import MAX_REQUEST_IDS
 from api.schemas import MAX_POSITION
 from domain.branch_life import MEETING_KINDS
-from tests.api.test_text_limits import _api_schemas, _leaves
+from tests.api.test_text_limits import _api_schemas, _leaves, argument_fields
 
 REPORT = "/api/v1/branch-life/report"
 ORG = str(uuid.uuid4())
@@ -141,5 +141,15 @@ def test_every_date_field_is_bounded() -> None:
         for leaf in _leaves(field)
         if (isinstance(leaf, fields.Date) and not isinstance(leaf, BusinessDate))
         or (isinstance(leaf, fields.DateTime) and not isinstance(leaf, BusinessDateTime))
+    ]
+    assert unbounded == []
+
+
+def test_every_list_a_caller_sends_has_a_maximum(system: Any) -> None:
+    unbounded = [
+        name
+        for name, field in argument_fields(system.wsgi())
+        if isinstance(field, fields.List)
+        and not any(isinstance(v, validate.Length) and v.max is not None for v in field.validators)
     ]
     assert unbounded == []
