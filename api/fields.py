@@ -21,20 +21,21 @@ _BOUNDS = f"must be between {EARLIEST} and {LATEST}"
 
 
 class Text(fields.String):
-    """A string of at most MAX_TEXT characters, none of them unstorable."""
+    """A string with no unstorable character, of at most MAX_TEXT characters unless the
+    field sets its own Length."""
 
-    default_error_messages = {
-        "unstorable": "contains {char}, which cannot be stored",
-        "too_long": f"longer than {MAX_TEXT} characters",
-    }
+    default_error_messages = {"unstorable": "contains {char}, which cannot be stored"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not any(isinstance(v, validate.Length) for v in self.validators):
+            self.validators.append(validate.Length(max=MAX_TEXT))
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         char = unstorable_char(text)
         if char is not None:
             raise self.make_error("unstorable", char=f"U+{ord(char):04X}")
-        if len(text) > MAX_TEXT:
-            raise self.make_error("too_long")
         return text
 
 

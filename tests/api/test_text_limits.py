@@ -165,3 +165,15 @@ def _walk(schema: Schema) -> list[tuple[str, fields.Field]]:
             if isinstance(part, fields.Nested):
                 out += [(f"{name}.{n}", f) for n, f in _walk(part.schema)]
     return out
+
+
+def test_text_without_its_own_length_is_capped() -> None:
+    from marshmallow import ValidationError, validate
+
+    from api.fields import MAX_TEXT
+
+    assert Text().deserialize("长" * MAX_TEXT) == "长" * MAX_TEXT
+    with pytest.raises(ValidationError):
+        Text().deserialize("长" * (MAX_TEXT + 1))
+    with pytest.raises(ValidationError):
+        Text(validate=validate.Length(max=3)).deserialize("长" * 4)
