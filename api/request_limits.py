@@ -28,7 +28,7 @@ def check_request_limits() -> None:
     _check_headers()
     if len(request.query_string) > MAX_QUERY_BYTES:
         raise RequestURITooLarge(f"the query string is longer than {MAX_QUERY_BYTES} bytes")
-    if request.is_json and request.content_length:
+    if request.is_json:  # chunked bodies too: they have no Content-Length
         _check_json(request.get_data(cache=True))
 
 

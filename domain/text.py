@@ -4,12 +4,13 @@ surrogate (it has no UTF-8 encoding). Any other Unicode is kept as it is."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from domain.errors import UnstorableText
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_CONTAINERS = (dict, list, tuple, set, frozenset)
 
 
 def unstorable_char(text: str) -> str | None:
@@ -21,23 +22,23 @@ def unstorable_char(text: str) -> str | None:
 def check_storable(values: Mapping[str, Any]) -> None:
     """Refuse (UnstorableText, naming the key) any value whose text, searched through
     lists and dicts, holds a character that cannot be stored."""
+    if unstorable_char("".join(_texts(values.values()))) is None:
+        return
     for name, value in values.items():
-        char = _first_unstorable(value)
+        char = unstorable_char("".join(_texts([value])))
         if char is not None:
             raise UnstorableText(name, char)
 
 
-def _first_unstorable(value: Any) -> str | None:
-    if isinstance(value, str):
-        return unstorable_char(value)
-    if isinstance(value, Mapping):
-        items: Any = [*value.keys(), *value.values()]
-    elif isinstance(value, list | tuple | set | frozenset):
-        items = value
-    else:
-        return None
-    for item in items:
-        char = _first_unstorable(item)
-        if char is not None:
-            return char
-    return None
+def _texts(values: Iterable[Any]) -> list[str]:
+    """Every string in `values`, dict keys included, at any depth."""
+    texts, pending = [], list(values)
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, _CONTAINERS):
+            pending.extend(value)
+            if isinstance(value, dict):
+                pending.extend(value.values())
+    return texts

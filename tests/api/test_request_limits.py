@@ -3,6 +3,7 @@ oversize headers and query strings. Each is a 4xx problem+json that stores nothi
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -179,3 +180,20 @@ def test_oversize_headers_under_gunicorn_are_4xx_never_500(gunicorn: int) -> Non
     status, _, rest = answer.partition(b"\r\n")
     assert status.split()[1] == b"431"  # each header passes gunicorn; together they do not
     assert b"application/problem+json" in rest
+
+
+def test_a_chunked_deep_body_is_400(client: Any, auth: Any) -> None:
+    """No Content-Length (as gunicorn passes a chunked body): the body is checked all the same."""
+    response = client.post(
+        URL,
+        input_stream=io.BytesIO(nested(100_000)),
+        headers={
+            **auth("district_admin"),
+            "Content-Type": "application/json",
+            "Transfer-Encoding": "chunked",
+        },
+        environ_base={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert f"{MAX_JSON_DEPTH} levels" in response.json["detail"]
+    assert response.content_type == "application/problem+json"
