@@ -1,5 +1,5 @@
 """Limits on what a request carries, checked before anything parses it (before_request):
-header sizes, query-string length, and a JSON body's encoding and depth. The body's size is
+header sizes, query-string length, and a JSON body's encoding, depth and number lengths. The body's size is
 Flask's MAX_CONTENT_LENGTH (413). Each refusal is a 4xx problem+json naming what was over."""
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ MAX_HEADER_BYTES = 8190  # one header line, as gunicorn's default limit_request_
 MAX_HEADERS_BYTES = 32 * 1024  # every header together
 MAX_QUERY_BYTES = 4096  # about gunicorn's default limit_request_line
 MAX_JSON_DEPTH = 32  # the deepest body the API takes is 3 levels
+MAX_NUMBER_DIGITS = 100  # Python refuses to parse an integer of more than 4300 digits
 
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")  # HTTP allows no control but tab in a value
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _BRACKET = re.compile(rb"[\[\]{}]")
+_LONG_NUMBER = re.compile(rb"[0-9]{%d,}" % (MAX_NUMBER_DIGITS + 1))
 
 
 def check_request_limits() -> None:
@@ -51,15 +53,18 @@ def _check_json(body: bytes) -> None:
         body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("the body is not UTF-8") from None
-    if _nested_deeper_than(body, MAX_JSON_DEPTH):
+    outside_strings = _STRING.sub(b"", body)
+    if _nested_deeper_than(outside_strings, MAX_JSON_DEPTH):
         raise BadRequest(f"the JSON body is nested deeper than {MAX_JSON_DEPTH} levels")
+    if _LONG_NUMBER.search(outside_strings):
+        raise BadRequest(f"a number in the JSON body has more than {MAX_NUMBER_DIGITS} digits")
 
 
-def _nested_deeper_than(body: bytes, limit: int) -> bool:
-    if body.count(b"[") + body.count(b"{") <= limit:
+def _nested_deeper_than(json: bytes, limit: int) -> bool:
+    if json.count(b"[") + json.count(b"{") <= limit:
         return False
     depth = 0
-    for bracket in _BRACKET.findall(_STRING.sub(b"", body)):
+    for bracket in _BRACKET.findall(json):
         depth += 1 if bracket in b"[{" else -1
         if depth > limit:
             return True

@@ -16,7 +16,13 @@ from typing import Any
 
 import pytest
 
-from api.request_limits import MAX_HEADER_BYTES, MAX_HEADERS_BYTES, MAX_JSON_DEPTH, MAX_QUERY_BYTES
+from api.request_limits import (
+    MAX_HEADER_BYTES,
+    MAX_HEADERS_BYTES,
+    MAX_JSON_DEPTH,
+    MAX_NUMBER_DIGITS,
+    MAX_QUERY_BYTES,
+)
 
 URL = "/api/v1/org-units"
 
@@ -69,6 +75,29 @@ def test_json_at_the_depth_limit_reaches_the_schema(send: Any) -> None:
 
 def test_brackets_inside_strings_do_not_count(send: Any) -> None:
     response = send(b'{"kind": "street", "code": "S9", "name": "' + b"[{" * 40 + b'\\""}')
+    assert response.status_code == 422
+    assert "parent_id" in response.json["errors"]
+
+
+@pytest.mark.parametrize("digits", [MAX_NUMBER_DIGITS + 1, 5000])
+def test_a_number_with_too_many_digits_is_400(send: Any, digits: int) -> None:
+    response = send(
+        b'{"kind": "street", "code": "S9", "name": "x", "households": ' + b"9" * digits + b"}"
+    )
+    assert response.status_code == 400
+    assert f"{MAX_NUMBER_DIGITS} digits" in response.json["detail"]
+
+
+def test_a_long_number_within_the_limit_reaches_the_schema(send: Any) -> None:
+    response = send(
+        b'{"kind": "street", "code": "S9", "name": "x", "households": 1' + b"0" * 99 + b"}"
+    )
+    assert response.status_code == 422
+    assert "households" in response.json["errors"]
+
+
+def test_digits_inside_strings_do_not_count(send: Any) -> None:
+    response = send(b'{"kind": "street", "code": "S9", "name": "' + b"9" * 100 + b'"}')
     assert response.status_code == 422
     assert "parent_id" in response.json["errors"]
 
