@@ -33,20 +33,24 @@ LEDGER = AssessmentLedgerProjection.name
 PERIOD_KEY = validate.Regexp(r"^\d{4}(-(0[1-9]|1[0-2])|Q[1-4])?$", error="e.g. 2020, 2020Q4")
 
 
+MEASURE = validate.Range(min=-1e9, max=1e9)  # an indicator's value: a share, a count, hours
+SCORE = validate.Range(min=0, max=100)
+
+
 class IndicatorSpec(Schema):
     code = Text(required=True, validate=validate.Length(min=1, max=40))
     subject_kind = Text(required=True, validate=validate.OneOf(SUBJECT_KINDS))
     weight = fields.Float(required=True, validate=validate.Range(min=0, max=100))
     direction = Text(required=True, validate=validate.OneOf(["higher", "lower"]))
-    lower = fields.Float(load_default=0.0)
-    upper = fields.Float(load_default=100.0)
+    lower = fields.Float(load_default=0.0, validate=MEASURE)
+    upper = fields.Float(load_default=100.0, validate=MEASURE)
     no_data_score = fields.Float(load_default=100.0, validate=validate.Range(min=0, max=100))
 
 
 class GradeBand(Schema):
     grade = Text(required=True, validate=validate.Length(min=1, max=8))
-    min = fields.Float(required=True)
-    max = fields.Float(required=True)
+    min = fields.Float(required=True, validate=SCORE)
+    max = fields.Float(required=True, validate=SCORE)
 
 
 class SchemeDefinition(Schema):

@@ -17,6 +17,7 @@ from api.commands import ensure_fresh, run, services
 from api.fields import BusinessDateTime, Text
 from api.schemas import CommandResultSchema, PageArgs, ReadArgs, page_body
 from domain.issue_catalog import CATEGORIES, PRIORITIES
+from domain.sla import DAY, MAX_SLA_DAYS
 from projections import issue_board, issue_metrics
 
 blp = Blueprint(
@@ -59,12 +60,15 @@ class OverdueArgs(PageArgs):
 MAX_SLA_RULES = (len(CATEGORIES) + 1) * (len(PRIORITIES) + 1)  # one per pair, "*" included
 
 
+MINUTES = validate.Range(min=1, max=MAX_SLA_DAYS * DAY)
+
+
 class Rule(Schema):
     category = Text(load_default="*", validate=validate.OneOf(["*", *CATEGORIES]))
     priority = Text(load_default="*", validate=validate.OneOf(["*", *PRIORITIES]))
-    accept_minutes = fields.Integer(required=True, validate=validate.Range(min=1))
-    handle_minutes = fields.Integer(required=True, validate=validate.Range(min=1))
-    feedback_minutes = fields.Integer(required=True, validate=validate.Range(min=1))
+    accept_minutes = fields.Integer(required=True, validate=MINUTES)
+    handle_minutes = fields.Integer(required=True, validate=MINUTES)
+    feedback_minutes = fields.Integer(required=True, validate=MINUTES)
 
 
 class SlaPolicyBody(Schema):

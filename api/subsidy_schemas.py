@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from marshmallow import Schema, fields, validate
 
 from api.fields import BusinessDate, Text
 from api.schemas import PageArgs, PageSchema, ReadArgs
 from domain.subsidy_entitlement import REVERSAL_REASONS
-from domain.subsidy_policy import KINDS, PRO_RATING
+from domain.subsidy_policy import KINDS, MAX_FEN, PRO_RATING
 
+MAX_YUAN = Decimal(MAX_FEN) / 100
 YUAN = {
     "description": "amount in yuan, at most two decimals (e.g. 5000 or 12.50); "
     "stored as integer fen"
@@ -16,7 +19,13 @@ YUAN = {
 
 
 def _amount(**kw: object) -> fields.Decimal:
-    return fields.Decimal(required=True, allow_nan=False, metadata=YUAN, **kw)  # type: ignore[arg-type]
+    return fields.Decimal(
+        required=True,
+        allow_nan=False,
+        validate=validate.Range(max=MAX_YUAN),  # the domain explains the rest
+        metadata=YUAN,
+        **kw,  # type: ignore[arg-type]
+    )
 
 
 def _year(**kw: object) -> fields.Integer:

@@ -153,3 +153,13 @@ def test_every_list_a_caller_sends_has_a_maximum(system: Any) -> None:
         and not any(isinstance(v, validate.Length) and v.max is not None for v in field.validators)
     ]
     assert unbounded == []
+
+
+def test_every_number_a_caller_sends_has_a_maximum(system: Any) -> None:
+    unbounded = [
+        name
+        for name, field in argument_fields(system.wsgi())
+        if isinstance(field, fields.Number)
+        and not any(isinstance(v, validate.Range) and v.max is not None for v in field.validators)
+    ]
+    assert unbounded == []
