@@ -177,3 +177,16 @@ def test_text_without_its_own_length_is_capped() -> None:
         Text().deserialize("长" * (MAX_TEXT + 1))
     with pytest.raises(ValidationError):
         Text(validate=validate.Length(max=3)).deserialize("长" * 4)
+
+
+def test_unstorable_form_text_is_refused(client: Any, auth: Any, system: Any, ids: dict) -> None:
+    head = system.app.recorder.max_notification_id()
+    form = {
+        "service_code": "heating",
+        "description": "暖气不热\x00",
+        "attribute[compound_id]": str(ids["compound1"]),
+    }
+    response = client.post("/open311/v2/requests.json", data=form, headers=auth("district_admin"))
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert "description" in response.json["errors"]
+    assert system.app.recorder.max_notification_id() == head
