@@ -26,8 +26,10 @@ from api import (
     subsidies,
 )
 from api.auth import load_principal
+from api.fields import StorableSegment
 from api.problems import register_error_handlers
 from api.request_context import check_content_type, close_command_context, open_command_context
+from api.request_limits import check_request_limits
 from api.services import ApiServices
 
 BLUEPRINTS = [
@@ -80,6 +82,7 @@ def create_app(services: ApiServices, **config: Any) -> Flask:
     app.config.update(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["redprop"] = services
+    app.url_map.converters.update(default=StorableSegment, string=StorableSegment)
 
     app.add_url_rule("/docs-assets/<path:filename>", "docs_assets", _docs_asset)
     api = Api(app)
@@ -90,6 +93,7 @@ def create_app(services: ApiServices, **config: Any) -> Flask:
         api.register_blueprint(blueprint)
     register_error_handlers(app)
 
+    app.before_request(check_request_limits)
     app.before_request(load_principal)
     app.before_request(check_content_type)
     app.before_request(open_command_context)

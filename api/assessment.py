@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, expected_version, run, services
+from api.fields import BusinessDate, Text
 from api.schemas import CommandResultSchema, ReadArgs
 from domain.assessment_period import AssessmentPeriod
 from domain.assessment_scoring import PeriodFacts
@@ -32,25 +33,29 @@ LEDGER = AssessmentLedgerProjection.name
 PERIOD_KEY = validate.Regexp(r"^\d{4}(-(0[1-9]|1[0-2])|Q[1-4])?$", error="e.g. 2020, 2020Q4")
 
 
+MEASURE = validate.Range(min=-1e9, max=1e9)  # an indicator's value: a share, a count, hours
+SCORE = validate.Range(min=0, max=100)
+
+
 class IndicatorSpec(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    subject_kind = fields.String(required=True, validate=validate.OneOf(SUBJECT_KINDS))
+    code = Text(required=True, validate=validate.Length(min=1, max=40))
+    subject_kind = Text(required=True, validate=validate.OneOf(SUBJECT_KINDS))
     weight = fields.Float(required=True, validate=validate.Range(min=0, max=100))
-    direction = fields.String(required=True, validate=validate.OneOf(["higher", "lower"]))
-    lower = fields.Float(load_default=0.0)
-    upper = fields.Float(load_default=100.0)
+    direction = Text(required=True, validate=validate.OneOf(["higher", "lower"]))
+    lower = fields.Float(load_default=0.0, validate=MEASURE)
+    upper = fields.Float(load_default=100.0, validate=MEASURE)
     no_data_score = fields.Float(load_default=100.0, validate=validate.Range(min=0, max=100))
 
 
 class GradeBand(Schema):
-    grade = fields.String(required=True, validate=validate.Length(min=1, max=8))
-    min = fields.Float(required=True)
-    max = fields.Float(required=True)
+    grade = Text(required=True, validate=validate.Length(min=1, max=8))
+    min = fields.Float(required=True, validate=SCORE)
+    max = fields.Float(required=True, validate=SCORE)
 
 
 class SchemeDefinition(Schema):
     subjects = fields.List(
-        fields.String(validate=validate.OneOf(SUBJECT_KINDS)),
+        Text(validate=validate.OneOf(SUBJECT_KINDS)),
         required=True,
         validate=validate.Length(min=1, max=2),
     )
@@ -60,30 +65,30 @@ class SchemeDefinition(Schema):
     bands = fields.List(
         fields.Nested(GradeBand), required=True, validate=validate.Length(min=1, max=4)
     )
-    effective_from = fields.Date(required=True)
+    effective_from = BusinessDate(required=True)
 
 
 class DefineScheme(SchemeDefinition):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    code = Text(required=True, validate=validate.Length(min=1, max=40))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
 
 
 class ReviseScheme(SchemeDefinition):
-    note = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    note = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
 class OpenPeriod(Schema):
-    period = fields.String(required=True, validate=PERIOD_KEY)
+    period = Text(required=True, validate=PERIOD_KEY)
     scheme_id = fields.UUID(required=True)
 
 
 class Review(Schema):
-    reviewer = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    note = fields.String(load_default="", validate=validate.Length(max=500))
+    reviewer = Text(required=True, validate=validate.Length(min=1, max=100))
+    note = Text(load_default="", validate=validate.Length(max=500))
 
 
 class Reassess(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
 def period_id(key: str) -> Any:

@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 from api.assessment import LEDGER, current_facts, period_id
 from api.auth import READERS, require
 from api.commands import ensure_fresh, services
+from api.fields import BusinessDate, Text
 from api.schemas import PageArgs, ReadArgs
 from domain.assessment_period import AssessmentPeriod
 from domain.indicators import INDICATORS, SUBJECT_KINDS
@@ -29,7 +30,7 @@ blp = Blueprint(
 
 
 class WhichRevision(ReadArgs):
-    as_of = fields.Date(
+    as_of = BusinessDate(
         metadata={"description": "the revision published by the end of this day (Shanghai)"}
     )
     by_record_time = fields.Boolean(
@@ -41,7 +42,7 @@ class WhichRevision(ReadArgs):
 
 
 class RankingArgs(WhichRevision):
-    subject_kind = fields.String(required=True, validate=validate.OneOf(SUBJECT_KINDS))
+    subject_kind = Text(required=True, validate=validate.OneOf(SUBJECT_KINDS))
 
 
 class WhatIfArgs(ReadArgs):

@@ -3,6 +3,7 @@ report per branch and period (held vs the minimum rule, study coverage)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask.views import MethodView
@@ -11,6 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from api.auth import READERS, principal, require, require_scope
 from api.commands import ensure_fresh, run, services
+from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, require_unit_scope
 from api.schemas import CommandResultSchema, ReadArgs
 from domain.branch_life import DEFAULT_RULES, MEETING_KINDS, PLATFORMS, BranchLifeRules
@@ -27,29 +29,37 @@ blp = Blueprint(
 
 class HoldMeeting(Schema):
     org_id = fields.UUID(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
-    held_on = fields.Date(required=True)
-    platform = fields.String(
+    kind = Text(required=True, validate=validate.OneOf(MEETING_KINDS))
+    held_on = BusinessDate(required=True)
+    platform = Text(
         required=True,
         validate=validate.OneOf(PLATFORMS),
         metadata={
             "description": "社区党校, 19点课堂, 网上e学堂, 书记直播间, on site, door-to-door"
         },
     )
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = Text(required=True, validate=validate.Length(min=1, max=200))
     attendees = fields.List(
-        fields.String(validate=validate.Length(min=1, max=64)),
+        Text(validate=validate.Length(min=1, max=64)),
         required=True,
         validate=validate.Length(max=500),
     )
 
 
+MAX_REPORT_YEARS = 10  # two full terms of a branch committee; a report costs per period
+
+
 class ReportArgs(ReadArgs):
     org_id = fields.UUID(required=True)
-    date_from = fields.Date(required=True, data_key="from")
-    date_to = fields.Date(required=True, data_key="to")
+    date_from = BusinessDate(required=True, data_key="from")
+    date_to = BusinessDate(
+        required=True,
+        data_key="to",
+        metadata={"description": f"within {MAX_REPORT_YEARS} years of `from`"},
+    )
     rule = fields.List(
-        fields.String(validate=validate.Regexp(r"^[a-z_]+:[0-9]{1,2}:(month|quarter|year)$")),
+        Text(validate=validate.Regexp(r"^[a-z_]+:[0-9]{1,2}:(month|quarter|year)$")),
+        validate=validate.Length(max=len(MEETING_KINDS)),
         metadata={
             "description": "override the minimum rule, repeatable: kind:count:period, e.g. "
             "party_lesson:1:month (default: assembly and party lesson 1 per quarter, committee "
@@ -61,6 +71,16 @@ class ReportArgs(ReadArgs):
     def _ordered(self, data: dict[str, Any], **_: Any) -> None:
         if data["date_to"] < data["date_from"]:
             raise ValidationError("must not be before 'from'", field_name="to")
+        if data["date_to"] >= _years_after(data["date_from"], MAX_REPORT_YEARS):
+            message = f"must be within {MAX_REPORT_YEARS} years of 'from'"
+            raise ValidationError(message, field_name="to")
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return date(day.year + years, 3, 1)
 
 
 @blp.route("/meetings")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,8 @@ from werkzeug.exceptions import Conflict
 from api.auth import principal
 from api.request_context import header_error
 from domain.commands import CommandResult
+
+VERSION = re.compile("[0-9]{1,18}")
 
 
 def services() -> Any:
@@ -25,7 +28,7 @@ def expected_version() -> int | None:
     if raw is None:
         return None
     value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not VERSION.fullmatch(value):
         raise header_error("If-Match", 'must be the ETag of the resource, e.g. "3"')
     return int(value)
 

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from api.auth import READERS, require, require_scope
 from api.commands import ensure_fresh, run, services
+from api.fields import Text
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
 from domain.grid_workers import DIMENSIONS, EMPLOYMENT, PERIOD, GridWorker
 from projections import grid_workers as read_model
@@ -28,9 +29,9 @@ VIEW = read_model.GridWorkersProjection.name
 
 
 class RegisterWorker(Schema):
-    staff_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    employment = fields.String(required=True, validate=validate.OneOf(list(EMPLOYMENT)))
+    staff_code = Text(required=True, validate=validate.Length(min=1, max=40))
+    name = Text(required=True, validate=validate.Length(min=1, max=50))
+    employment = Text(required=True, validate=validate.OneOf(list(EMPLOYMENT)))
     company_id = fields.UUID(load_default=None)
     grid_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
 
@@ -41,28 +42,28 @@ class GridRef(Schema):
 
 class OpenPoint(Schema):
     grid_id = fields.UUID(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    location = fields.String(load_default=None, validate=validate.Length(max=200))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    location = Text(load_default=None, validate=validate.Length(max=200))
 
 
 class ScoreLine(Schema):
     worker_id = fields.UUID(required=True)
-    dimension = fields.String(required=True, validate=validate.OneOf(list(DIMENSIONS)))
+    dimension = Text(required=True, validate=validate.OneOf(list(DIMENSIONS)))
     score = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
 
 
 class Assess(Schema):
     company_id = fields.UUID(required=True)
-    period = fields.String(required=True, validate=validate.Regexp(PERIOD.pattern))
+    period = Text(required=True, validate=validate.Regexp(PERIOD.pattern))
     assessor_org_id = fields.UUID(required=True)
     lines = fields.List(
         fields.Nested(ScoreLine), required=True, validate=validate.Length(min=1, max=500)
     )
-    comment = fields.String(load_default=None, validate=validate.Length(max=500))
+    comment = Text(load_default=None, validate=validate.Length(max=500))
 
 
 class SendBack(Schema):
-    note = fields.String(load_default=None, validate=validate.Length(max=500))
+    note = Text(load_default=None, validate=validate.Length(max=500))
 
 
 class WorkerArgs(PageArgs):
@@ -71,7 +72,7 @@ class WorkerArgs(PageArgs):
 
 
 class ScorecardArgs(ReadArgs):
-    period = fields.String(validate=validate.Regexp(PERIOD.pattern))
+    period = Text(validate=validate.Regexp(PERIOD.pattern))
 
 
 class WorkerPage(PageSchema):

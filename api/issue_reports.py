@@ -14,8 +14,10 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
+from api.fields import BusinessDateTime, Text
 from api.schemas import CommandResultSchema, PageArgs, ReadArgs, page_body
 from domain.issue_catalog import CATEGORIES, PRIORITIES
+from domain.sla import DAY, MAX_SLA_DAYS
 from projections import issue_board, issue_metrics
 
 blp = Blueprint(
@@ -34,46 +36,54 @@ class AreaArgs(ReadArgs):
     community_id = fields.UUID()
     compound_id = fields.UUID()
     company_id = fields.UUID()
-    category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
-    month_from = fields.String(validate=MONTH)
-    month_to = fields.String(validate=MONTH)
+    category = Text(validate=validate.OneOf(list(CATEGORIES)))
+    month_from = Text(validate=MONTH)
+    month_to = Text(validate=MONTH)
 
 
 class FunnelArgs(AreaArgs):
-    by = fields.String(validate=validate.OneOf(list(issue_metrics.GROUPS)))
+    by = Text(validate=validate.OneOf(list(issue_metrics.GROUPS)))
     per_month = fields.Boolean(load_default=False)
 
 
 class RateArgs(AreaArgs):
-    per = fields.String(required=True, validate=validate.OneOf(["company", "community"]))
+    per = Text(required=True, validate=validate.OneOf(["company", "community"]))
 
 
 class OverdueArgs(PageArgs):
-    as_of = fields.AwareDateTime()
+    as_of = BusinessDateTime()
     street_id = fields.UUID()
     community_id = fields.UUID()
     company_id = fields.UUID()
 
 
+MAX_SLA_RULES = (len(CATEGORIES) + 1) * (len(PRIORITIES) + 1)  # one per pair, "*" included
+
+
+MINUTES = validate.Range(min=1, max=MAX_SLA_DAYS * DAY)
+
+
 class Rule(Schema):
-    category = fields.String(load_default="*", validate=validate.OneOf(["*", *CATEGORIES]))
-    priority = fields.String(load_default="*", validate=validate.OneOf(["*", *PRIORITIES]))
-    accept_minutes = fields.Integer(required=True, validate=validate.Range(min=1))
-    handle_minutes = fields.Integer(required=True, validate=validate.Range(min=1))
-    feedback_minutes = fields.Integer(required=True, validate=validate.Range(min=1))
+    category = Text(load_default="*", validate=validate.OneOf(["*", *CATEGORIES]))
+    priority = Text(load_default="*", validate=validate.OneOf(["*", *PRIORITIES]))
+    accept_minutes = fields.Integer(required=True, validate=MINUTES)
+    handle_minutes = fields.Integer(required=True, validate=MINUTES)
+    feedback_minutes = fields.Integer(required=True, validate=MINUTES)
 
 
 class SlaPolicyBody(Schema):
-    rules = fields.List(fields.Nested(Rule), required=True, validate=validate.Length(min=1))
-    effective_from = fields.AwareDateTime(load_default=None)
+    rules = fields.List(
+        fields.Nested(Rule), required=True, validate=validate.Length(min=1, max=MAX_SLA_RULES)
+    )
+    effective_from = BusinessDateTime(load_default=None)
 
 
 class FunnelRow(Schema):
     class Meta:
         unknown = "include"
 
-    month = fields.String()
-    area_id = fields.String()
+    month = Text()
+    area_id = Text()
     reported = fields.Integer()
     accepted = fields.Integer()
     referred = fields.Integer()

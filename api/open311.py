@@ -21,11 +21,12 @@ from uuid import UUID
 from flask import current_app, g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized, UnprocessableEntity
 
 from api.auth import principal, read_token, require_scope
 from api.commands import services
+from api.fields import BusinessDateTime, Email, Text, Url
 from api.service_issues import REPORTERS
 from domain.errors import RuleViolation
 from domain.issue_catalog import CATEGORIES, MAX_DESCRIPTION, OPEN_STATES, STATES
@@ -38,6 +39,8 @@ blp = Blueprint(
     url_prefix="/open311/v2",
     description="Open311 GeoReport v2 subset: services, requests (form-encoded POST).",
 )
+
+MAX_REQUEST_IDS = 50
 
 ATTRIBUTES = [
     ("compound_id", "小区 (compound id)", True),
@@ -62,36 +65,45 @@ class PostRequest(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    api_key = fields.String(load_default=None)
-    service_code = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
-    description = fields.String(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
+    api_key = Text(load_default=None)
+    service_code = Text(required=True, validate=validate.OneOf(list(CATEGORIES)))
+    description = Text(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
     lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
     long = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
-    address_string = fields.String(load_default=None, validate=validate.Length(max=200))
+    address_string = Text(load_default=None, validate=validate.Length(max=200))
     address_id = fields.UUID(load_default=None, metadata={"description": "a compound id"})
     compound_id = fields.UUID(load_default=None, data_key="attribute[compound_id]")
     grid_id = fields.UUID(load_default=None, data_key="attribute[grid_id]")
-    building = fields.String(
+    building = Text(
         load_default=None, data_key="attribute[building]", validate=validate.Length(max=50)
     )
-    email = fields.Email(load_default=None)
-    phone = fields.String(load_default=None, validate=validate.Length(min=3, max=40))
-    account_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
-    device_id = fields.String(load_default=None, validate=validate.Length(max=100))
-    first_name = fields.String(load_default=None, validate=validate.Length(max=50))
-    last_name = fields.String(load_default=None, validate=validate.Length(max=50))
-    media_url = fields.URL(load_default=None)
+    email = Email(load_default=None)
+    phone = Text(load_default=None, validate=validate.Length(min=3, max=40))
+    account_id = Text(load_default=None, validate=validate.Length(min=1, max=64))
+    device_id = Text(load_default=None, validate=validate.Length(max=100))
+    first_name = Text(load_default=None, validate=validate.Length(max=50))
+    last_name = Text(load_default=None, validate=validate.Length(max=50))
+    media_url = Url(load_default=None)
 
 
 class ListRequests(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    service_request_id = fields.String(load_default=None)
-    service_code = fields.String(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
-    status = fields.String(load_default=None, validate=validate.OneOf(["open", "closed"]))
-    start_date = fields.AwareDateTime(load_default=None)
-    end_date = fields.AwareDateTime(load_default=None)
+    service_request_id = Text(
+        load_default=None,
+        validate=lambda ids: _at_most(ids.split(","), MAX_REQUEST_IDS),
+        metadata={"description": f"comma-separated, at most {MAX_REQUEST_IDS}"},
+    )
+    service_code = Text(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
+    status = Text(load_default=None, validate=validate.OneOf(["open", "closed"]))
+    start_date = BusinessDateTime(load_default=None)
+    end_date = BusinessDateTime(load_default=None)
+
+
+def _at_most(ids: list[str], limit: int) -> None:
+    if len(ids) > limit:
+        raise ValidationError(f"at most {limit} ids")
 
 
 def as_open311(row: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from api.auth import READERS, principal, require, require_scope
 from api.commands import ensure_fresh, expected_version, run, services, with_etag
+from api.fields import Text
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
 from domain.org_registry import CompoundType, OrgKind, OrgUnit
 from projections import org_registry as registry
@@ -34,22 +35,22 @@ OFFICERS = ("district_admin", "street_officer", "community_officer")
 
 
 class RegisterOrgUnit(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in OrgKind]))
-    code = fields.String(
+    kind = Text(required=True, validate=validate.OneOf([k.value for k in OrgKind]))
+    code = Text(
         required=True,
         validate=validate.Length(min=1, max=40),
         metadata={"description": "natural key, unique per kind"},
     )
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
     parent_id = fields.UUID(load_default=None)
-    compound_type = fields.String(
+    compound_type = Text(
         load_default=None, validate=validate.OneOf([t.value for t in CompoundType])
     )
     households = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100_000))
 
 
 class RenameOrgUnit(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
 
 
 class MoveCompound(Schema):
@@ -57,11 +58,11 @@ class MoveCompound(Schema):
 
 
 class CloseOrgUnit(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
 class ListArgs(PageArgs):
-    kind = fields.String(validate=validate.OneOf([k.value for k in OrgKind]))
+    kind = Text(validate=validate.OneOf([k.value for k in OrgKind]))
     parent_id = fields.UUID()
     street_id = fields.UUID()
     community_id = fields.UUID()
@@ -69,21 +70,21 @@ class ListArgs(PageArgs):
 
 
 class OrgUnitSchema(Schema):
-    id = fields.String()
-    kind = fields.String()
-    kind_label = fields.String(metadata={"description": "zh-CN label"})
-    code = fields.String()
-    name = fields.String()
-    parent_id = fields.String(allow_none=True)
-    street_id = fields.String(allow_none=True)
-    community_id = fields.String(allow_none=True)
-    compound_id = fields.String(allow_none=True)
-    compound_type = fields.String(allow_none=True)
+    id = Text()
+    kind = Text()
+    kind_label = Text(metadata={"description": "zh-CN label"})
+    code = Text()
+    name = Text()
+    parent_id = Text(allow_none=True)
+    street_id = Text(allow_none=True)
+    community_id = Text(allow_none=True)
+    compound_id = Text(allow_none=True)
+    compound_type = Text(allow_none=True)
     management_focus = fields.Dict()
     households = fields.Integer(allow_none=True)
     closed = fields.Boolean()
-    closed_reason = fields.String(allow_none=True)
-    registered_at = fields.String()
+    closed_reason = Text(allow_none=True)
+    registered_at = Text()
     version = fields.Integer()
     position = fields.Integer()
 

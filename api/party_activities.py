@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
+from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
 from api.schemas import CommandResultSchema, ReadArgs
 from domain.party_activities import (
@@ -35,57 +36,57 @@ blp = Blueprint(
 
 
 class Appoint(Schema):
-    person_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    role = fields.String(required=True, validate=validate.OneOf(APPOINTMENT_ROLES))
+    person_ref = Text(required=True, validate=validate.Length(min=1, max=64))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    role = Text(required=True, validate=validate.OneOf(APPOINTMENT_ROLES))
     company_id = fields.UUID(required=True)
     community_id = fields.UUID(required=True)
-    starts_on = fields.Date(required=True)
+    starts_on = BusinessDate(required=True)
 
 
 class Post(Schema):
     org_id = fields.UUID(required=True)
-    member_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    kind = fields.String(required=True, validate=validate.OneOf(POST_KINDS))
-    starts_on = fields.Date(required=True)
+    member_ref = Text(required=True, validate=validate.Length(min=1, max=64))
+    kind = Text(required=True, validate=validate.OneOf(POST_KINDS))
+    starts_on = BusinessDate(required=True)
     unit_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=50))
     window_id = fields.UUID(load_default=None)
 
 
 class OpenPlace(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(PLACE_KINDS))
+    kind = Text(required=True, validate=validate.OneOf(PLACE_KINDS))
     unit_id = fields.UUID(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    opened_on = fields.Date(required=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    opened_on = BusinessDate(required=True)
 
 
 class End(Schema):
-    on = fields.Date(required=True)
-    reason = fields.String(load_default=None, validate=validate.Length(min=1, max=500))
+    on = BusinessDate(required=True)
+    reason = Text(load_default=None, validate=validate.Length(min=1, max=500))
 
 
 class Attendee(Schema):
-    secretary_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    secretary_ref = Text(required=True, validate=validate.Length(min=1, max=64))
     org_id = fields.UUID(load_default=None)
 
 
 class Training(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    held_on = fields.Date(required=True)
+    title = Text(required=True, validate=validate.Length(min=1, max=200))
+    held_on = BusinessDate(required=True)
     attendees = fields.List(
         fields.Nested(Attendee), required=True, validate=validate.Length(max=500)
     )
 
 
 class CoHost(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(CO_HOST_KINDS))
+    kind = Text(required=True, validate=validate.OneOf(CO_HOST_KINDS))
     id = fields.UUID(required=True)
 
 
 class Joint(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
-    held_on = fields.Date(required=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    kind = Text(required=True, validate=validate.OneOf(EVENT_KINDS))
+    held_on = BusinessDate(required=True)
     community_id = fields.UUID(required=True)
     co_hosts = fields.List(
         fields.Nested(CoHost), required=True, validate=validate.Length(min=2, max=10)
@@ -94,14 +95,12 @@ class Joint(Schema):
 
 
 class PeriodArgs(AsOfArgs):
-    what = fields.String(required=True, validate=validate.OneOf(list(PERIOD_FACTS)))
-    kind = fields.String(validate=validate.Length(max=32))
+    what = Text(required=True, validate=validate.OneOf(list(PERIOD_FACTS)))
+    kind = Text(validate=validate.Length(max=32))
 
 
 class EventArgs(ReadArgs):
-    what = fields.String(
-        required=True, validate=validate.OneOf(["secretary_training", "joint_event"])
-    )
+    what = Text(required=True, validate=validate.OneOf(["secretary_training", "joint_event"]))
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
 
 

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
+from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
 from api.schemas import CommandResultSchema, ReadArgs
 from domain.instructors import TARGET_KINDS, Instructor
@@ -29,47 +30,47 @@ blp = Blueprint(
 
 
 class RegisterInstructor(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    code = Text(required=True, validate=validate.Length(min=1, max=40))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
     home_unit_id = fields.UUID(load_default=None)
 
 
 class Dispatch(Schema):
-    target_kind = fields.String(required=True, validate=validate.OneOf(TARGET_KINDS))
+    target_kind = Text(required=True, validate=validate.OneOf(TARGET_KINDS))
     target_id = fields.UUID(required=True)
-    on = fields.Date(required=True)
+    on = BusinessDate(required=True)
 
 
 class Recall(Schema):
-    on = fields.Date(required=True)
-    reason = fields.String(load_default=None, validate=validate.Length(min=1, max=500))
+    on = BusinessDate(required=True)
+    reason = Text(load_default=None, validate=validate.Length(min=1, max=500))
 
 
 class EstablishCommittee(Schema):
     district_id = fields.UUID(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    established_on = fields.Date(required=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    established_on = BusinessDate(required=True)
 
 
 class AppointMember(Schema):
-    member_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    post = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    on = fields.Date(required=True)
+    member_ref = Text(required=True, validate=validate.Length(min=1, max=64))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    post = Text(required=True, validate=validate.Length(min=1, max=40))
+    on = BusinessDate(required=True)
 
 
 class OwnersMember(Schema):
-    member_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    member_ref = Text(required=True, validate=validate.Length(min=1, max=64))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
     party_member = fields.Boolean(load_default=False)
     from_two_committees = fields.Boolean(load_default=False)
 
 
 class ElectOwnersCommittee(Schema):
     compound_id = fields.UUID(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    term_starts = fields.Date(required=True)
-    term_ends = fields.Date(required=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    term_starts = BusinessDate(required=True)
+    term_ends = BusinessDate(required=True)
     members = fields.List(
         fields.Nested(OwnersMember), required=True, validate=validate.Length(min=1, max=50)
     )
@@ -78,8 +79,8 @@ class ElectOwnersCommittee(Schema):
 class Designate(Schema):
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
     unit_id = fields.UUID(required=True, metadata={"description": "a community or a compound"})
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    designated_on = fields.Date(required=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    designated_on = BusinessDate(required=True)
 
 
 class YearArgs(ReadArgs):

@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
+from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
 from api.schemas import CommandResultSchema, ReadArgs
 from domain.party_building_service import MEMBERSHIP_CHANGES
@@ -28,13 +29,13 @@ blp = Blueprint(
 
 
 class FoundOrg(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    host_kind = fields.String(required=True, validate=validate.OneOf(HOST_KINDS))
+    code = Text(required=True, validate=validate.Length(min=1, max=40))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    host_kind = Text(required=True, validate=validate.OneOf(HOST_KINDS))
     company_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=50))
-    method = fields.String(required=True, validate=validate.OneOf(METHODS))
-    kind = fields.String(required=True, validate=validate.OneOf(ORG_KINDS))
-    founded_on = fields.Date(required=True)
+    method = Text(required=True, validate=validate.OneOf(METHODS))
+    kind = Text(required=True, validate=validate.OneOf(ORG_KINDS))
+    founded_on = BusinessDate(required=True)
     street_id = fields.UUID(load_default=None)
     community_id = fields.UUID(load_default=None)
     affiliated_to = fields.UUID(load_default=None)
@@ -51,23 +52,23 @@ class FoundOrg(Schema):
 
 
 class DissolveOrg(Schema):
-    on = fields.Date(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    on = BusinessDate(required=True)
+    reason = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
 class MergeOrg(Schema):
     into_id = fields.UUID(required=True)
-    on = fields.Date(required=True)
+    on = BusinessDate(required=True)
 
 
 class Membership(Schema):
-    change = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_CHANGES))
-    member_ref = fields.String(
+    change = Text(required=True, validate=validate.OneOf(MEMBERSHIP_CHANGES))
+    member_ref = Text(
         required=True,
         validate=validate.Length(min=1, max=64),
         metadata={"description": "pseudonymous member reference (no names)"},
     )
-    on = fields.Date(required=True)
+    on = BusinessDate(required=True)
 
 
 class OrgArgs(ReadArgs):
@@ -75,19 +76,19 @@ class OrgArgs(ReadArgs):
 
 
 class OrgSchema(Schema):
-    id = fields.String()
-    code = fields.String()
-    name = fields.String()
-    host_kind = fields.String()
-    method = fields.String()
-    kind = fields.String()
-    company_ids = fields.List(fields.String())
-    founded_on = fields.String()
-    ended_on = fields.String(allow_none=True)
-    end_reason = fields.String(allow_none=True)
-    street_id = fields.String(allow_none=True)
-    community_id = fields.String(allow_none=True)
-    affiliated_to = fields.String(allow_none=True)
+    id = Text()
+    code = Text()
+    name = Text()
+    host_kind = Text()
+    method = Text()
+    kind = Text()
+    company_ids = fields.List(Text())
+    founded_on = Text()
+    ended_on = Text(allow_none=True)
+    end_reason = Text(allow_none=True)
+    street_id = Text(allow_none=True)
+    community_id = Text(allow_none=True)
+    affiliated_to = Text(allow_none=True)
 
 
 class OrgList(Schema):
@@ -95,10 +96,10 @@ class OrgList(Schema):
 
 
 class MembersSchema(Schema):
-    org_id = fields.String()
-    as_of = fields.String()
+    org_id = Text()
+    as_of = Text()
     members = fields.Integer()
-    member_refs = fields.List(fields.String())
+    member_refs = fields.List(Text())
 
 
 def _org(org_id: UUID) -> PartyOrg:

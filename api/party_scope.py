@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from marshmallow import fields
-
 from api.auth import require_scope
 from api.commands import services
+from api.fields import BusinessDate
 from api.schemas import ReadArgs
 
 OFFICERS = ("district_admin", "street_officer", "community_officer")
@@ -25,4 +24,4 @@ def require_unit_scope(*unit_ids: UUID | None) -> None:
 
 
 class AsOfArgs(ReadArgs):
-    as_of = fields.Date(required=True, metadata={"description": "business date D (YYYY-MM-DD)"})
+    as_of = BusinessDate(required=True, metadata={"description": "business date D (YYYY-MM-DD)"})

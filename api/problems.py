@@ -42,10 +42,20 @@ def problem(
         body["code"] = code
     if errors_:
         body["errors"] = errors_
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM)
+    response = Response(_json_text(body), status=status, mimetype=PROBLEM)
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def _json_text(body: dict[str, Any]) -> str:
+    """UTF-8 where it can be; a lone surrogate echoed from the request stays a \\u escape."""
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(body, ensure_ascii=True)
+    return text
 
 
 def _status_for(error: errors.DomainError) -> int:

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, expected_version, run, services
+from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, require_unit_scope
 from api.schemas import CommandResultSchema, ReadArgs
 from domain.property_companies import PropertyCompany
@@ -25,34 +26,34 @@ blp = Blueprint(
 
 
 class RegisterCompany(Schema):
-    credit_code = fields.String(
+    credit_code = Text(
         required=True,
         validate=validate.Regexp(r"^[0-9A-Za-z]{18}$"),
         metadata={"description": "统一社会信用代码 (18 characters), the natural key"},
     )
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
     street_id = fields.UUID(load_default=None)
 
 
 class RenameCompany(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
 
 
 class BrandChange(Schema):
-    action = fields.String(required=True, validate=validate.OneOf(["award", "revoke"]))
-    on = fields.Date(required=True)
-    decision = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    action = Text(required=True, validate=validate.OneOf(["award", "revoke"]))
+    on = BusinessDate(required=True)
+    decision = Text(required=True, validate=validate.Length(min=1, max=200))
 
 
 class SignContract(Schema):
     compound_id = fields.UUID(required=True)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(load_default=None)
+    starts_on = BusinessDate(required=True)
+    ends_on = BusinessDate(load_default=None)
 
 
 class EndContract(Schema):
-    on = fields.Date(required=True)
-    reason = fields.String(
+    on = BusinessDate(required=True)
+    reason = Text(
         load_default=None,
         validate=validate.Length(min=1, max=500),
         metadata={"description": "with a reason the contract is terminated early"},
@@ -64,10 +65,10 @@ class CompanyArgs(ReadArgs):
 
 
 class CompanySchema(Schema):
-    id = fields.String()
-    name = fields.String()
-    street_id = fields.String(allow_none=True)
-    registered_on = fields.String()
+    id = Text()
+    name = Text()
+    street_id = Text(allow_none=True)
+    registered_on = Text()
     has_party_org = fields.Boolean()
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from flask import g, request
 from werkzeug.exceptions import UnprocessableEntity, UnsupportedMediaType
 
+from api.fields import EARLIEST
 from domain.metadata import command_context
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -33,6 +34,8 @@ def business_time() -> str | None:
         raise header_error("Occurred-At", "needs a time zone offset, e.g. +08:00")
     if when > datetime.now(UTC) + FUTURE_TOLERANCE:
         raise header_error("Occurred-At", "is in the future")
+    if when.date() < EARLIEST:
+        raise header_error("Occurred-At", f"is before {EARLIEST}")
     return when.isoformat()
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+MAX_POSITION = 2**63 - 1  # a log position is a 64-bit integer
+MAX_PAGE = 100_000
+MAX_PER_PAGE = 500
+
 
 class ReadArgs(Schema):
     min_position = fields.Integer(
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=MAX_POSITION),
         metadata={
             "description": "Wait (bounded) until the read model has reached this log "
             "position (returned by every command). 409 if it does not in time."
@@ -16,8 +20,8 @@ class ReadArgs(Schema):
 
 
 class PageArgs(ReadArgs):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 class CommandResultSchema(Schema):

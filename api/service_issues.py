@@ -15,6 +15,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, principal, require, require_scope
 from api.commands import ensure_fresh, expected_version, run, services, with_etag
+from api.fields import BusinessDateTime, Text
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
 from domain.commands import CommandResult
 from domain.issue_catalog import CATEGORIES, CHANNELS, MAX_DESCRIPTION, PRIORITIES, RATINGS, STATES
@@ -35,36 +36,36 @@ BOARD = issue_board.IssueBoardProjection.name
 
 
 class ReportIssue(Schema):
-    channel = fields.String(required=True, validate=validate.OneOf(list(CHANNELS)))
-    category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
+    channel = Text(required=True, validate=validate.OneOf(list(CHANNELS)))
+    category = Text(required=True, validate=validate.OneOf(list(CATEGORIES)))
     compound_id = fields.UUID(required=True)
     grid_id = fields.UUID(load_default=None)
-    building = fields.String(load_default=None, validate=validate.Length(max=50))
-    description = fields.String(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
-    priority = fields.String(load_default="normal", validate=validate.OneOf(list(PRIORITIES)))
-    source_ref = fields.String(
+    building = Text(load_default=None, validate=validate.Length(max=50))
+    description = Text(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
+    priority = Text(load_default="normal", validate=validate.OneOf(list(PRIORITIES)))
+    source_ref = Text(
         load_default=None,
         validate=validate.Length(min=1, max=100),
         metadata={"description": "external ticket number; a second report with it is 409"},
     )
-    address = fields.String(load_default=None, validate=validate.Length(max=200))
+    address = Text(load_default=None, validate=validate.Length(max=200))
     lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
     long = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
-    reporter_contact = fields.String(
+    reporter_contact = Text(
         load_default=None,
         validate=validate.Length(min=3, max=40),
         metadata={"description": "personal data: sealed under the reporter's own key"},
     )
-    reporter_ref = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    reporter_ref = Text(load_default=None, validate=validate.Length(min=1, max=64))
 
 
 class AcceptIssue(Schema):
     company_id = fields.UUID(load_default=None)
-    department = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+    department = Text(load_default=None, validate=validate.Length(min=1, max=100))
 
 
 class Reason(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
 class LinkDuplicate(Schema):
@@ -72,16 +73,16 @@ class LinkDuplicate(Schema):
 
 
 class Resolution(Schema):
-    resolution = fields.String(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
+    resolution = Text(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
 
 
 class Feedback(Schema):
-    rating = fields.String(required=True, validate=validate.OneOf(list(RATINGS)))
-    comment = fields.String(load_default=None, validate=validate.Length(max=500))
+    rating = Text(required=True, validate=validate.OneOf(list(RATINGS)))
+    comment = Text(load_default=None, validate=validate.Length(max=500))
 
 
 class CloseIssue(Schema):
-    note = fields.String(load_default=None, validate=validate.Length(max=500))
+    note = Text(load_default=None, validate=validate.Length(max=500))
 
 
 class Empty(Schema):
@@ -94,25 +95,25 @@ class BoardArgs(PageArgs):
     compound_id = fields.UUID()
     grid_id = fields.UUID()
     company_id = fields.UUID()
-    category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
-    state = fields.String(validate=validate.OneOf(list(STATES)))
+    category = Text(validate=validate.OneOf(list(CATEGORIES)))
+    state = Text(validate=validate.OneOf(list(STATES)))
     overdue = fields.Boolean()
-    as_of = fields.AwareDateTime(metadata={"description": "for `overdue` (default now)"})
-    month_from = fields.String(validate=validate.Regexp(r"^\d{4}-\d{2}$"))
-    month_to = fields.String(validate=validate.Regexp(r"^\d{4}-\d{2}$"))
+    as_of = BusinessDateTime(metadata={"description": "for `overdue` (default now)"})
+    month_from = Text(validate=validate.Regexp(r"^\d{4}-\d{2}$"))
+    month_to = Text(validate=validate.Regexp(r"^\d{4}-\d{2}$"))
 
 
 class IssueSchema(Schema):
     class Meta:
         unknown = "include"
 
-    id = fields.String()
-    category = fields.String()
-    category_label = fields.String()
-    state = fields.String()
-    state_label = fields.String()
-    reporter_contact_masked = fields.String(allow_none=True)
-    reporter_contact = fields.String(
+    id = Text()
+    category = Text()
+    category_label = Text()
+    state = Text()
+    state_label = Text()
+    reporter_contact_masked = Text(allow_none=True)
+    reporter_contact = Text(
         allow_none=True, metadata={"description": "only for handlers of the issue"}
     )
 

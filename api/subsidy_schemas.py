@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from marshmallow import Schema, fields, validate
 
+from api.fields import BusinessDate, Text
 from api.schemas import PageArgs, PageSchema, ReadArgs
 from domain.subsidy_branches import FOUNDING_METHODS
 from domain.subsidy_entitlement import REVERSAL_REASONS
-from domain.subsidy_policy import KINDS, PRO_RATING
+from domain.subsidy_policy import KINDS, MAX_FEN, PRO_RATING
 
+MAX_YUAN = Decimal(MAX_FEN) / 100
 YUAN = {
     "description": "amount in yuan, at most two decimals (e.g. 5000 or 12.50); "
     "stored as integer fen"
@@ -16,7 +20,13 @@ YUAN = {
 
 
 def _amount(**kw: object) -> fields.Decimal:
-    return fields.Decimal(required=True, allow_nan=False, metadata=YUAN, **kw)  # type: ignore[arg-type]
+    return fields.Decimal(
+        required=True,
+        allow_nan=False,
+        validate=validate.Range(max=MAX_YUAN),  # the domain explains the rest
+        metadata=YUAN,
+        **kw,  # type: ignore[arg-type]
+    )
 
 
 def _year(**kw: object) -> fields.Integer:
@@ -24,13 +34,13 @@ def _year(**kw: object) -> fields.Integer:
 
 
 class SetPolicy(Schema):
-    effective_from = fields.Date(required=True)
-    start_date = fields.Date(
+    effective_from = BusinessDate(required=True)
+    start_date = BusinessDate(
         required=True, metadata={"description": "branches founded on/after get the start-up fund"}
     )
     startup_fund = _amount()
     yearly_subsidy = _amount()
-    pro_rating = fields.String(load_default="none", validate=validate.OneOf(PRO_RATING))
+    pro_rating = Text(load_default="none", validate=validate.OneOf(PRO_RATING))
 
 
 class SetEligibility(Schema):
@@ -51,31 +61,31 @@ class AllocateBudget(Schema):
     holder_id = fields.UUID(required=True, metadata={"description": "the district or a street"})
     year = _year(required=True)
     amount = _amount()
-    note = fields.String(load_default="", validate=validate.Length(max=500))
+    note = Text(load_default="", validate=validate.Length(max=500))
 
 
 class TopUpBudget(Schema):
     amount = _amount()
-    note = fields.String(load_default="", validate=validate.Length(max=500))
+    note = Text(load_default="", validate=validate.Length(max=500))
 
 
 class RaiseEntitlement(Schema):
     branch_id = fields.UUID(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    kind = Text(required=True, validate=validate.OneOf(KINDS))
     year = _year(load_default=None)
 
 
 class Note(Schema):
-    note = fields.String(load_default="", validate=validate.Length(max=500))
+    note = Text(load_default="", validate=validate.Length(max=500))
 
 
 class Reject(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
 class Disburse(Schema):
-    payment_reference = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    paid_on = fields.Date(required=True)
+    payment_reference = Text(required=True, validate=validate.Length(min=1, max=100))
+    paid_on = BusinessDate(required=True)
     budget_id = fields.UUID(
         load_default=None,
         metadata={"description": "default: the street's budget of that year, else the district's"},
@@ -83,26 +93,26 @@ class Disburse(Schema):
 
 
 class Reverse(Schema):
-    reason_code = fields.String(required=True, validate=validate.OneOf(REVERSAL_REASONS))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    reversed_on = fields.Date(required=True)
+    reason_code = Text(required=True, validate=validate.OneOf(REVERSAL_REASONS))
+    reason = Text(required=True, validate=validate.Length(min=1, max=500))
+    reversed_on = BusinessDate(required=True)
 
 
 class Recover(Schema):
-    reference = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    recovered_on = fields.Date(required=True)
+    reference = Text(required=True, validate=validate.Length(min=1, max=100))
+    recovered_on = BusinessDate(required=True)
 
 
 class EntitlementArgs(PageArgs):
     branch_id = fields.UUID()
     street_id = fields.UUID()
     year = _year()
-    kind = fields.String(validate=validate.OneOf(KINDS))
-    status = fields.String(validate=validate.Length(max=16))
+    kind = Text(validate=validate.OneOf(KINDS))
+    status = Text(validate=validate.Length(max=16))
 
 
 class JournalArgs(PageArgs):
-    account = fields.String(validate=validate.Length(max=80))
+    account = Text(validate=validate.Length(max=80))
     branch_id = fields.UUID()
     street_id = fields.UUID()
     period = _year()
@@ -119,28 +129,28 @@ class YearArgs(ReadArgs):
 
 
 class EntitlementSchema(Schema):
-    id = fields.String()
-    branch_id = fields.String()
-    kind = fields.String()
-    status = fields.String()
-    status_label = fields.String()
+    id = Text()
+    branch_id = Text()
+    kind = Text()
+    status = Text()
+    status_label = Text()
     year = fields.Integer()
     amount_fen = fields.Integer()
-    basis = fields.String()
+    basis = Text()
     policy_version = fields.Integer()
-    street_id = fields.String(allow_none=True)
-    company_ids = fields.String()
-    raised_on = fields.String()
-    applicant_id = fields.String(allow_none=True)
-    approver_id = fields.String(allow_none=True)
-    decision_note = fields.String(allow_none=True)
-    budget_id = fields.String(allow_none=True)
-    payment_reference = fields.String(allow_none=True)
-    paid_on = fields.String(allow_none=True)
-    reversal_reason_code = fields.String(allow_none=True)
-    reversal_reason = fields.String(allow_none=True)
-    reversed_on = fields.String(allow_none=True)
-    recovered_on = fields.String(allow_none=True)
+    street_id = Text(allow_none=True)
+    company_ids = Text()
+    raised_on = Text()
+    applicant_id = Text(allow_none=True)
+    approver_id = Text(allow_none=True)
+    decision_note = Text(allow_none=True)
+    budget_id = Text(allow_none=True)
+    payment_reference = Text(allow_none=True)
+    paid_on = Text(allow_none=True)
+    reversal_reason_code = Text(allow_none=True)
+    reversal_reason = Text(allow_none=True)
+    reversed_on = Text(allow_none=True)
+    recovered_on = Text(allow_none=True)
     version = fields.Integer()
     position = fields.Integer()
 
@@ -152,20 +162,20 @@ class EntitlementPage(PageSchema):
 class PostingSchema(Schema):
     position = fields.Integer(metadata={"description": "log position of the causing event"})
     leg = fields.Integer()
-    entry_date = fields.String()
+    entry_date = Text()
     period = fields.Integer()
     subsidy_year = fields.Integer()
-    event_type = fields.String()
-    debit_account = fields.String()
-    credit_account = fields.String()
+    event_type = Text()
+    debit_account = Text()
+    credit_account = Text()
     amount_fen = fields.Integer()
-    branch_id = fields.String(allow_none=True)
-    street_id = fields.String(allow_none=True)
-    entitlement_id = fields.String(allow_none=True)
-    budget_id = fields.String(allow_none=True)
-    aggregate_id = fields.String()
+    branch_id = Text(allow_none=True)
+    street_id = Text(allow_none=True)
+    entitlement_id = Text(allow_none=True)
+    budget_id = Text(allow_none=True)
+    aggregate_id = Text()
     aggregate_version = fields.Integer()
-    event_hash = fields.String(
+    event_hash = Text(
         allow_none=True, metadata={"description": "chain hash of the causing event (hex)"}
     )
 

@@ -20,6 +20,7 @@ from eventsourcing.domain import event
 from domain.base import LedgerAggregate, natural_id, require_text
 from domain.errors import InvalidTransition, RuleViolation
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # the dates the API accepts
 _KEY = re.compile(r"^(\d{4})(?:-(\d{2})|Q([1-4]))?$")
 
 
@@ -37,6 +38,8 @@ def parse_period(key: str) -> tuple[str, date, date]:
     if not match:
         raise RuleViolation("period must look like 2020, 2020Q4 or 2020-10", field="period")
     year = int(match.group(1))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise RuleViolation(f"a period lies in {FIRST_YEAR}..{LAST_YEAR}", field="period")
     if match.group(2):
         month = int(match.group(2))
         if not 1 <= month <= 12:

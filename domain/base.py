@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import RuleViolation, VersionMismatch
 from domain.metadata import current_meta
+from domain.text import check_storable
 
 ID_NAMESPACE = uuid5(NAMESPACE_URL, "https://tianqiao.jinan.gov.cn/red-property")
 
@@ -24,6 +25,10 @@ def natural_id(kind: str, *key: object) -> UUID:
 class LedgerAggregate(Aggregate):
     class Event(Aggregate.Event):
         meta: dict[str, Any] = field(default_factory=current_meta, kw_only=True)
+
+        def __post_init__(self) -> None:
+            super().__post_init__()
+            check_storable(self.__dict__)  # nothing enters the log that a view cannot hold
 
     def check_version(self, expected: int | None) -> None:
         if expected is not None and expected != self.version:

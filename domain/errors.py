@@ -85,3 +85,12 @@ class TooFewFullMembers(RuleViolation):
     members; fewer may only form a party group attached to an existing organisation."""
 
     code = "too_few_full_members"
+
+
+class UnstorableText(RuleViolation):
+    """Text holding a character no store or view can hold (NUL, a lone surrogate)."""
+
+    code = "unstorable_text"
+
+    def __init__(self, field: str, char: str) -> None:
+        super().__init__(f"{field} contains U+{ord(char):04X}, which cannot be stored", field=field)

@@ -34,6 +34,7 @@ from domain.issue_catalog import CATEGORIES, PRIORITIES, RAPID_CATEGORIES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = 24 * 60
+MAX_SLA_DAYS = 90  # no deadline of the policy is longer
 STAGE_KEYS = ("accept_minutes", "handle_minutes", "feedback_minutes")
 
 STANDARD_RULES: list[dict[str, Any]] = [
@@ -78,8 +79,8 @@ def check_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
         clean = {"category": category, "priority": priority}
         for key in STAGE_KEYS:
             value = rule.get(key)
-            if not isinstance(value, int) or not 1 <= value <= 90 * DAY:
-                raise RuleViolation(f"{key} must be 1..{90 * DAY} minutes", field="rules")
+            if not isinstance(value, int) or not 1 <= value <= MAX_SLA_DAYS * DAY:
+                raise RuleViolation(f"{key} must be 1..{MAX_SLA_DAYS * DAY} minutes", field="rules")
             clean[key] = value
         cleaned.append(clean)
     if ("*", "*") not in seen:

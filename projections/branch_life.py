@@ -79,14 +79,12 @@ def _bucket(day: date, period: str) -> str:
 
 
 def _buckets(start: date, end: date, period: str) -> list[str]:
-    out: list[str] = []
+    out: dict[str, None] = {}
     year, month = start.year, start.month
     while (year, month) <= (end.year, end.month):
-        key = _bucket(date(year, month, 1), period)
-        if key not in out:
-            out.append(key)
+        out[_bucket(date(year, month, 1), period)] = None
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
+    return list(out)
 
 
 def branch_life_report(

@@ -58,7 +58,7 @@ def test_post_with_api_key_then_get(client: Any, system: Any) -> None:
     assert [r["service_request_id"] for r in listed] == [request_id]
     opened = client.get(f"{BASE}/requests.json", query_string={"status": "open"}).json
     assert [r["service_request_id"] for r in opened] == [request_id]
-    future = {"start_date": "2999-01-01T00:00:00+08:00"}
+    future = {"start_date": "2100-12-31T00:00:00+08:00"}
     assert client.get(f"{BASE}/requests.json", query_string=future).json == []
     by_ids = client.get(f"{BASE}/requests.json", query_string={"service_request_id": request_id})
     assert by_ids.json[0]["service_request_id"] == request_id
