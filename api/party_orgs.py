@@ -44,7 +44,7 @@ class FoundOrg(Schema):
         metadata={"description": "the committee an owners' committee org is founded in"},
     )
     full_members = fields.List(
-        fields.String(validate=validate.Length(min=1, max=64)),
+        Text(validate=validate.Length(min=1, max=64)),
         load_default=list,
         validate=validate.Length(max=500),
         metadata={"description": "member refs of the founding full members (a branch: 3 or more)"},

@@ -44,9 +44,9 @@ class SetPolicy(Schema):
 
 
 class SetEligibility(Schema):
-    effective_from = fields.Date(required=True)
+    effective_from = BusinessDate(required=True)
     methods = fields.List(
-        fields.String(validate=validate.OneOf(FOUNDING_METHODS)),
+        Text(validate=validate.OneOf(FOUNDING_METHODS)),
         required=True,
         validate=validate.Length(min=1, max=len(FOUNDING_METHODS)),
         metadata={"description": "founding methods whose organisations are subsidised"},
