@@ -28,6 +28,17 @@ class PositionMoved(Exception):
     """Another writer advanced (or replaced) this projection since we last looked."""
 
 
+class ProjectionFailed(Exception):
+    """A projection cannot apply the event at `position`: its rows and position stay just
+    before it (nothing after it is applied, nothing is skipped)."""
+
+    def __init__(self, name: str, position: int, error: BaseException) -> None:
+        super().__init__(f"{name} stopped at position {position}: {error!r}")
+        self.name = name
+        self.position = position
+        self.error = f"{type(error).__name__}: {error}"
+
+
 class ProjectionRunner:
     def __init__(
         self,
@@ -53,6 +64,8 @@ class ProjectionRunner:
         self.batch_seconds = batch_seconds
         self.cache = RowCache()
         self._state: tuple[int, int] | None = None  # (position, generation) as last seen
+        self._one_event_batches = False  # after a failure: find the event that fails
+        self._applying: int | None = None  # position of the event being applied
 
     def create_tables(self) -> None:
         with self.engine.begin() as conn:
@@ -68,34 +81,48 @@ class ProjectionRunner:
         self, *, until: int | None = None, progress: Callable[[int], None] | None = None
     ) -> int:
         """Apply every event after the stored position (up to `until`); returns how many
-        log positions it advanced. Only the projection's topics are read (filtered in SQL)."""
+        log positions it advanced. Only the projection's topics are read (filtered in SQL).
+
+        When a batch fails, it is retried one event per transaction, so everything before
+        the failing event is stored and `ProjectionFailed` names that event."""
         read = 0
         while True:
             position, generation = self._load_state()
             if until is not None and position >= until:
-                return read
+                break
             head = self.app.recorder.max_notification_id() or 0
             if head <= position:
-                return read
+                break
             try:
                 new_position = self._apply(position, head, generation)
             except PositionMoved:
                 self._state = None
                 self.cache.clear()
                 continue
+            except Exception as exc:
+                if not self._one_event_batches:
+                    self._one_event_batches = True
+                    continue
+                self._one_event_batches = False
+                failed_at = self._applying if self._applying is not None else position + 1
+                raise ProjectionFailed(self.projection.name, failed_at, exc) from exc
             read += new_position - position
             if progress is not None:
                 progress(new_position - position)
+        self._one_event_batches = False
+        return read
 
     def _fill(self, view: ViewBatch, position: int, head: int) -> int:
         """Apply pages after `position` (up to `head`) until the batch is full; returns the
         position reached."""
         applied = 0
+        self._applying = None
+        batch_size = 1 if self._one_event_batches else self.batch_size
         deadline = None if self.batch_seconds is None else time.monotonic() + self.batch_seconds
-        while position < head and applied < self.batch_size and view.pending < self.batch_rows:
+        while position < head and applied < batch_size and view.pending < self.batch_rows:
             if applied and deadline is not None and time.monotonic() >= deadline:
                 break
-            size = min(self.page_size, self.batch_size - applied)
+            size = min(self.page_size, batch_size - applied)
             page = self.app.recorder.select_projection_page(position, head, self._topics, size)
             self.projection.apply_all(self._decode(page), view)
             applied += len(page)
@@ -108,6 +135,7 @@ class ProjectionRunner:
         decoded event at once (assessment scorecards decode to tens of MB each)."""
         to_event = self.app.mapper.to_domain_event
         for position, aggregate_id, version, topic, state in page:
+            self._applying = position
             yield (
                 position,
                 topic,

@@ -1,0 +1,48 @@
+"""gunicorn settings for `redprop serve` (`--config python:infra.gunicorn_conf`): JSON (or
+text) logs, no access log (the app logs one line per request), and the bookkeeping of
+prometheus-client's multiprocess mode."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import multiprocess
+
+accesslog = None
+control_socket_disable = True  # several servers on one machine would share its path
+timeout = 60
+graceful_timeout = 10
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "redprop": {
+            "()": "infra.logs.formatter",
+            "log_format": os.environ.get("REDPROP_LOG_FORMAT", "json"),
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "redprop",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+    },
+}
+
+
+def on_starting(server: Any) -> None:
+    """Counts from an earlier run must not be added to this one's."""
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    multiprocess.mark_process_dead(worker.pid)
