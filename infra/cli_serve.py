@@ -29,7 +29,9 @@ def serve(host: str, port: int, workers: int | None, threads: int | None) -> Non
     settings = Settings.from_env()
     _system().close()  # checks the settings and the database, creates the tables once
     env = dict(os.environ)
-    env.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="redprop-metrics-"))
+    if not env.get("PROMETHEUS_MULTIPROC_DIR"):  # counts of every worker, summed at /metrics
+        env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="redprop-metrics-")
+        env["REDPROP_METRICS_DIR_OWNED"] = "1"
     argv = [
         sys.executable,
         "-m",

@@ -77,6 +77,11 @@ class ProjectionRunner:
     def position(self) -> int:
         return self._load_state()[0]
 
+    @property
+    def cached_position(self) -> int | None:
+        """The position as this runner last stored or read it (no query)."""
+        return None if self._state is None else self._state[0]
+
     def catch_up(
         self, *, until: int | None = None, progress: Callable[[int], None] | None = None
     ) -> int:

@@ -54,11 +54,28 @@ class ProjectionWorker:
         done = 0
         for process in self.processes:
             self._run(_name(process), process.run_once, _failed_event)
+        head = self._head()
         for runner in self.runners:
-            done += self._run(runner.projection.name, runner.catch_up, _failed_event) or 0
+            name = runner.projection.name
+            if head is not None and self._idle(runner, head):
+                continue  # an idle round costs one query, not one per projection
+            done += self._run(name, runner.catch_up, _failed_event) or 0
         for job in self.jobs:
             job.run_if_due(self._run)
         return done
+
+    def _head(self) -> int | None:
+        if not self.runners:
+            return None
+        try:
+            return int(self.runners[0].app.recorder.max_notification_id() or 0)
+        except Exception:  # reported by the runners' own attempts
+            return None
+
+    def _idle(self, runner: ProjectionRunner, head: int) -> bool:
+        name = runner.projection.name
+        settled = name not in self._failures and name not in self._unchecked
+        return settled and runner.cached_position is not None and runner.cached_position >= head
 
     def _run(
         self,

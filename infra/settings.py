@@ -41,7 +41,7 @@ class Settings:
     secret: str = DEFAULT_SECRET
     environment: str = "development"  # "production" refuses the default secret
     token_max_age: int = 30 * 24 * 3600
-    projection_poll_seconds: float = 0.25
+    projection_poll_seconds: float = 0.1
     projection_retry_max_seconds: float = 60.0  # longest pause before retrying a failed one
     read_wait_seconds: float = 5.0  # longest a query waits for min_position
     ready_max_lag: int = 1000  # /readyz: most log positions a projection may trail by
@@ -72,7 +72,7 @@ class Settings:
             database_connect_timeout=read.number("REDPROP_DATABASE_CONNECT_TIMEOUT", 10.0),
             secret=read.text("REDPROP_SECRET", DEFAULT_SECRET),
             environment=read.choice("REDPROP_ENV", "development", ENVIRONMENTS),
-            projection_poll_seconds=read.number("REDPROP_PROJECTION_POLL_SECONDS", 0.25),
+            projection_poll_seconds=read.number("REDPROP_PROJECTION_POLL_SECONDS", 0.1),
             projection_retry_max_seconds=read.number("REDPROP_PROJECTION_RETRY_MAX_SECONDS", 60),
             read_wait_seconds=read.number("REDPROP_READ_WAIT_SECONDS", 5.0),
             ready_max_lag=read.whole("REDPROP_READY_MAX_LAG", 1000, minimum=0),
