@@ -1,13 +1,15 @@
 """Issue 14's HTTP rows: `redprop serve` (gunicorn) with `redprop worker` beside it, as
 deployed. Every server is a real process on 127.0.0.1; the clients are threads of this
-process with keep-alive connections.
+process with keep-alive connections. Server size: `--size http_workers=2 --size
+http_threads=4` (the same for ours and the bare app).
 
 * reads: GET one org unit, `http_clients` clients, against a bare Flask app under the same
   gunicorn settings returning the same row from the same database (bench/bare_flask.py),
   rounds interleaved;
 * commands: `command_clients` (32) clients renaming org units (PATCH, each with its own
   Idempotency-Key), against the in-process single-thread command path (the same renames
-  through the gateway, no HTTP); errors and p99;
+  through the gateway, no HTTP, no worker running) just before and just after; errors
+  and p99;
 * the 80/20 mix paced at `mix_rate` (300) requests/s: p99, timed from when each request
   was due (a server that falls behind is charged for the queue);
 * read-your-writes: a rename, then a GET with `min_position`, until the worker applied it.
@@ -33,14 +35,23 @@ from uuid import UUID
 
 from api.auth import mint_token
 from bench.command_path import register_districts, run_renames
-from bench.harness import Row, Sizes, Target, for_backends, percentile, settings_env, temp_database
+from bench.harness import (
+    Row,
+    Sizes,
+    Target,
+    for_backends,
+    percentile,
+    settings_env,
+    temp_database,
+    timed,
+)
 from infra.bootstrap import build_system
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
 BIN = Path(sys.executable).parent
-WORKERS, THREADS = 2, 4  # the same for ours and the bare app
+SERVER = {"workers": 2, "threads": 4}  # the same for ours and the bare app (`--size`)
 
 
 def free_port() -> int:
@@ -74,14 +85,18 @@ def process(args: list[str], settings: Settings, port: int | None, **extra: str)
             proc.wait(timeout=30)
 
 
+def _size() -> list[str]:
+    return ["--workers", str(SERVER["workers"]), "--threads", str(SERVER["threads"])]
+
+
 def ours(settings: Settings, port: int) -> Any:
-    size = ["--workers", str(WORKERS), "--threads", str(THREADS)]
+    size = _size()
     return process([str(BIN / "redprop"), "serve", "--port", str(port), *size], settings, port)
 
 
 def bare(settings: Settings, port: int) -> Any:
     args = [str(BIN / "gunicorn"), "--config", "python:infra.gunicorn_conf"]
-    size = ["--workers", str(WORKERS), "--threads", str(THREADS)]
+    size = _size()
     bind = ["--bind", f"127.0.0.1:{port}"]
     multiproc = tempfile.mkdtemp(prefix="redprop-bench-")  # the conf's hooks need one
     return process(
@@ -241,6 +256,7 @@ def measure(backend: str, sizes: Sizes) -> list[Row]:
     rate = sizes.n("mix_rate", 300)
     mix_seconds = sizes.n("mix_seconds", 10)
     samples = sizes.n("ryw_samples", 100)
+    SERVER.update(workers=sizes.n("http_workers", 2), threads=sizes.n("http_threads", 4))
     ms = 1000.0
     with temp_database(backend, "http") as settings:
         system = build_system(settings)
@@ -248,33 +264,37 @@ def measure(backend: str, sizes: Sizes) -> list[Row]:
             units = register_districts(system, 200)
             system.catch_up()
             run_renames(system, units, 20, "warm")
-            start = time.perf_counter()
-            inproc_rate = run_renames(system, units, 500, "inproc") / (time.perf_counter() - start)
             system.catch_up()
+            token = mint_token(SECRET, user_id="bench", role="district_admin", scope="*")
+            our_port, bare_port = free_port(), free_port()
+            with ours(settings, our_port), bare(settings, bare_port):
+                our_rates, bare_rates = [], []
+                for r in range(rounds):  # interleaved, alternating which goes first
+                    pair = [(our_port, our_rates), (bare_port, bare_rates)]
+                    for port, rates in pair if r % 2 == 0 else pair[::-1]:
+                        call = reader(port, units, token)
+                        got = closed_loop(port, clients, reads // clients, call)
+                        assert not got["errors"], got["errors"][:5]
+                        rates.append(len(got["latency"]) / got["wall"])
+            with ours(settings, our_port):
+                # the in-process path (no worker) just before and just after the HTTP round
+                inproc_seconds = timed(lambda: run_renames(system, units, commands // 4, "in1"))
+                with worker(settings):
+                    cmd = closed_loop(
+                        our_port,
+                        command_clients,
+                        commands // command_clients,
+                        renamer(our_port, units, token, "cmd"),
+                    )
+                    mix = paced(our_port, rate, mix_seconds, 16, mixed(our_port, units, token))
+                    waits = read_your_writes(our_port, units, token, samples)
+                inproc_seconds += timed(lambda: run_renames(system, units, commands // 4, "in2"))
+                inproc_rate = (commands // 2) / inproc_seconds
         finally:
             system.close()
-        token = mint_token(SECRET, user_id="bench", role="district_admin", scope="*")
-        our_port, bare_port = free_port(), free_port()
-        with ours(settings, our_port), bare(settings, bare_port):
-            our_rates, bare_rates = [], []
-            for r in range(rounds):  # interleaved, alternating which goes first
-                pair = [(our_port, our_rates), (bare_port, bare_rates)]
-                for port, rates in pair if r % 2 == 0 else pair[::-1]:
-                    got = closed_loop(port, clients, reads // clients, reader(port, units, token))
-                    assert not got["errors"], got["errors"][:5]
-                    rates.append(len(got["latency"]) / got["wall"])
-        with ours(settings, our_port), worker(settings):
-            cmd = closed_loop(
-                our_port,
-                command_clients,
-                commands // command_clients,
-                renamer(our_port, units, token, "cmd"),
-            )
-            mix = paced(our_port, rate, mix_seconds, 16, mixed(our_port, units, token))
-            waits = read_your_writes(our_port, units, token, samples)
     read_rate, bare_rate = sorted(our_rates)[len(our_rates) // 2], sorted(bare_rates)[rounds // 2]
     cmd_rate = len(cmd["latency"]) / cmd["wall"]
-    served = f"gunicorn {WORKERS} workers x {THREADS} threads"
+    served = f"gunicorn {SERVER['workers']} workers x {SERVER['threads']} threads"
     mix_note = (
         f"{len(mix['latency'])} answered, {len(mix['errors'])} errors, "
         f"p50 {percentile(mix['latency'], 50) * ms:.1f} ms, offered {rate}/s for {mix_seconds} s"

@@ -64,7 +64,8 @@ class ProjectionRunner:
         self.batch_seconds = batch_seconds
         self.cache = RowCache()
         self._state: tuple[int, int] | None = None  # (position, generation) as last seen
-        self._one_event_batches = False  # after a failure: find the event that fails
+        # after a failed batch: one event per transaction up to where it failed
+        self._careful_until: int | None = None
         self._applying: int | None = None  # position of the event being applied
 
     def create_tables(self) -> None:
@@ -105,16 +106,17 @@ class ProjectionRunner:
                 self.cache.clear()
                 continue
             except Exception as exc:
-                if not self._one_event_batches:
-                    self._one_event_batches = True
+                if self._careful_until is None:
+                    self._careful_until = self._applying or head
                     continue
-                self._one_event_batches = False
+                self._careful_until = None
                 failed_at = self._applying if self._applying is not None else position + 1
                 raise ProjectionFailed(self.projection.name, failed_at, exc) from exc
             read += new_position - position
             if progress is not None:
                 progress(new_position - position)
-        self._one_event_batches = False
+            if self._careful_until is not None and new_position >= self._careful_until:
+                self._careful_until = None  # past the batch that failed: whole batches again
         return read
 
     def _fill(self, view: ViewBatch, position: int, head: int) -> int:
@@ -122,7 +124,8 @@ class ProjectionRunner:
         position reached."""
         applied = 0
         self._applying = None
-        batch_size = 1 if self._one_event_batches else self.batch_size
+        careful = self._careful_until is not None and position < self._careful_until
+        batch_size = 1 if careful else self.batch_size
         deadline = None if self.batch_seconds is None else time.monotonic() + self.batch_seconds
         while position < head and applied < batch_size and view.pending < self.batch_rows:
             if applied and deadline is not None and time.monotonic() >= deadline:
