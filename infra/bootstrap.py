@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from api import create_app
 from api.services import ApiServices
@@ -126,9 +127,9 @@ def build_system(
             settings, POSTGRES_CONNECT_TIMEOUT=max(1, round(settings.database_connect_timeout))
         )
         app.personal_data = SqlKeyVault(
-            make_engine(settings.database_url, schema=settings.database_schema)
+            make_engine(bounded(settings.database_url, settings), schema=settings.database_schema)
         )
-        read_url = settings.read_database_url or settings.database_url
+        read_url = bounded(settings.read_database_url or settings.database_url, settings)
         write_engine = make_engine(read_url, schema=settings.database_schema, immediate=True)
         read_engine = make_engine(read_url, schema=settings.database_schema)
         runners = [ProjectionRunner(app, write_engine, p) for p in all_projections()]
@@ -161,7 +162,7 @@ def build_system(
         from infra.kafka_relay import relay_status
 
         relay_engine = (
-            make_engine(settings.database_url, schema=settings.database_schema)
+            make_engine(bounded(settings.database_url, settings), schema=settings.database_schema)
             if settings.read_database_url
             else read_engine
         )
@@ -169,6 +170,16 @@ def build_system(
     if start_worker:
         worker.start()
     return system
+
+
+def bounded(url: str, settings: Settings) -> str:
+    """`url` with libpq's connect_timeout (PostgreSQL), so no connection attempt waits
+    longer than REDPROP_DATABASE_CONNECT_TIMEOUT."""
+    if not url.startswith(("postgresql", "postgres")):
+        return url
+    seconds = str(max(1, round(settings.database_connect_timeout)))
+    parsed = make_url(url).update_query_dict({"connect_timeout": seconds})
+    return parsed.render_as_string(hide_password=False)
 
 
 def command_name() -> str:

@@ -89,3 +89,13 @@ def test_every_problem_is_reported_at_once() -> None:
         "REDPROP_SLA_TICK_SECONDS",
         "REDPROP_KAFKA_PARTITIONS",
     ]
+
+
+def test_postgresql_connections_wait_at_most_the_connect_timeout() -> None:
+    from infra.bootstrap import bounded
+
+    settings = Settings(database_connect_timeout=3)
+    assert bounded("postgresql://u:pw@db:5432/ledger", settings) == (
+        "postgresql://u:pw@db:5432/ledger?connect_timeout=3"
+    )
+    assert bounded("sqlite:///var/x.db", settings) == "sqlite:///var/x.db"
