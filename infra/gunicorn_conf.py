@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
-
-from prometheus_client import multiprocess
 
 accesslog = None
 control_socket_disable = True  # several servers on one machine would share its path
@@ -40,12 +39,19 @@ logconfig_dict = {
 
 
 def on_starting(server: Any) -> None:
-    """Counts from an earlier run must not be added to this one's."""
+    """Before any worker starts (they inherit the environment): a directory for their
+    counts, emptied, so an earlier run's are not added to this one's. prometheus-client is
+    not imported here: it reads PROMETHEUS_MULTIPROC_DIR once, when first imported."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # plain `gunicorn -c …`
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="redprop-metrics-")
+        os.environ["REDPROP_METRICS_DIR_OWNED"] = "1"
     for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
         stale.unlink()
 
 
 def child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
     multiprocess.mark_process_dead(worker.pid)
 
 
