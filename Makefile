@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench serve clean
+.PHONY: demo test lint typecheck unit bench serve worker clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,8 +15,11 @@ $(STAMP): setup.cfg pyproject.toml
 demo: $(STAMP)            ## load the Tianqiao scenario into var/redproperty.db and serve the API
 	$(BIN)/redprop demo --fresh
 
-serve: $(STAMP)
+serve: $(STAMP)           ## the API under gunicorn (run `make worker` beside it)
 	$(BIN)/redprop serve
+
+worker: $(STAMP)          ## projections, the subsidy process and the SLA tick
+	$(BIN)/redprop worker
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
