@@ -172,11 +172,11 @@ class ServiceIssue(LedgerAggregate):
         handle_due: datetime | None = None,
     ) -> None:
         self._require("reported", action="accept")
-        if (company_id is None) == (not department):
+        dept = _optional_text(department, "department", 100)
+        if (company_id is None) == (dept is None):
             raise RuleViolation(
                 "route the issue to exactly one of company_id or department", field="company_id"
             )
-        dept = _optional_text(department, "department", 100)
         self._accepted(company_id=company_id, department=dept, handle_due=handle_due)
 
     def refer_out(self, reason: str) -> None:
