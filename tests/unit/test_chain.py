@@ -145,3 +145,87 @@ GOLDEN = [
 @pytest.mark.parametrize(("parts", "digest"), GOLDEN)
 def test_link_bytes_never_change(parts: tuple, digest: str) -> None:
     assert link_hash(*parts).hex() == digest
+
+
+# -- parse_head: POSITION:64 hex digits, nothing else ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0:" + "0" * 64,
+        " 7:" + "f" * 64 + "\n",
+    ],
+)
+def test_head_digests_that_parse(text: str) -> None:
+    position, digest = parse_head(text)
+    assert (position, digest) == (int(text.strip()[0]), text.strip()[2:])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        ":" + "a" * 64,
+        "-1:" + "a" * 64,
+        "x1:" + "a" * 64,
+        "12:" + "a" * 63,
+        "12:" + "a" * 65,
+        "12 " + "a" * 64,
+        "12:" + "g" * 64,
+        "12:" + "a" * 62 + " a",
+    ],
+)
+def test_malformed_head_digests_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match=r"a head digest looks like 1234:<64 hex digits>"):
+        parse_head(text)
+
+
+# -- what verification says about a link that does not check out ---------------------------
+
+
+def test_a_link_pointing_back_past_its_predecessor_is_named_reordered() -> None:
+    log = MemoryLog(4)
+    third = log.links[2]
+    log.links[2] = Link(third.position, 1, third.hash)  # links back to 1, not 2
+    report = verify_chain(log)
+    assert not report.ok and report.first_bad_position == 3 and report.checked == 2
+    assert report.problem == "position 3 links back to 1, not 2 (reordered)"
+    assert report.head_position == 2 and report.head_hash == log.links[1].hash.hex()
+
+
+def test_a_link_pointing_forward_names_the_missing_event() -> None:
+    log = MemoryLog(4)
+    third = log.links[2]
+    log.links[2] = Link(third.position, 9, third.hash)
+    report = verify_chain(log)
+    assert report.first_bad_position == 9
+    assert report.problem == "position 3 links back to 9, which is missing (deleted)"
+
+
+def test_the_problem_messages_are_exact() -> None:
+    log = MemoryLog(3)
+    log.events[1].state = b"changed"
+    assert verify_chain(log).problem == "event at position 2 was altered (its hash does not match)"
+    log = MemoryLog(3)
+    log.links[1] = Link(2, 1, None)  # type: ignore[arg-type]
+    assert verify_chain(log).problem == "event at position 2 has no chain link (inserted)"
+    log = MemoryLog(3)
+    del log.events[2]
+    report = verify_chain(log)
+    assert report.problem == "event at position 3 is missing (deleted)"
+    assert (report.checked, report.head_position) == (2, 2)
+
+
+# -- the aggregate id is hashed in one canonical form -------------------------------------
+
+
+def test_every_form_of_an_id_hashes_alike() -> None:
+    from infra.chain import canonical_id
+
+    uuid = UUID("6f1c2a4e-0000-4000-8000-00000000002a")
+    forms = [uuid, str(uuid), str(uuid).upper(), uuid.hex, uuid.hex.upper(), f"{{{uuid}}}",
+             f"urn:uuid:{uuid}"]  # fmt: skip
+    assert {canonical_id(f) for f in forms} == {str(uuid)}
+    with pytest.raises(ValueError, match="badly formed hexadecimal UUID string"):
+        canonical_id("not-an-id")
