@@ -9,12 +9,12 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from domain.errors import DomainError, InvalidTransition, RuleViolation
 from domain.service_issues import ServiceIssue
+from tests.unit.machines import MACHINE_SETTINGS
 
 T0 = datetime(2021, 5, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 HOURS = st.sampled_from([None, 2, 4, 8])  # deadlines on a few instants that `now` hits
@@ -235,9 +235,5 @@ class IssueLifecycle(RuleBasedStateMachine):
         assert self.issue.check_deadlines(T0 + timedelta(days=999)) == []
 
 
-# derandomized (the same sequences on every run, so mutation scores repeat) and no example
-# database (a unit test writes no files)
-IssueLifecycle.TestCase.settings = settings(
-    max_examples=80, stateful_step_count=30, deadline=None, derandomize=True, database=None
-)
+IssueLifecycle.TestCase.settings = MACHINE_SETTINGS
 test_issue_lifecycle_against_the_model = IssueLifecycle.TestCase
