@@ -14,8 +14,8 @@ from domain.errors import DomainError
 def refused(
     kind: type[DomainError], match: str, *, field: str | None = None
 ) -> Iterator[pytest.ExceptionInfo[DomainError]]:
-    """The block raises `kind` with a message matching `match` (re.search) and naming
-    `field` (None: the error names no field)."""
-    with pytest.raises(kind, match=match) as caught:
+    """The block raises `kind` with a message that starts with a match of `match` (a regex)
+    and names `field` (None: the error names no field)."""
+    with pytest.raises(kind, match=f"^(?:{match})") as caught:
         yield caught
     assert caught.value.field == field, f"refused on {caught.value.field!r}, not {field!r}"

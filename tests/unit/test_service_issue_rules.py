@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -171,7 +172,11 @@ def test_optional_texts_left_blank_are_none() -> None:
 )
 def test_accept_routes_to_exactly_one(company: object, department: str | None) -> None:
     issue = in_state("reported")
-    with refused(RuleViolation, "exactly one of company_id or department", field="company_id"):
+    with refused(
+        RuleViolation,
+        "route the issue to exactly one of company_id or department",
+        field="company_id",
+    ):
         issue.accept(company_id=company, department=department)  # type: ignore[arg-type]
     assert issue.state == "reported" and events(issue) == []
 
@@ -192,14 +197,16 @@ def test_accept_records_the_route_and_the_handle_deadline() -> None:
 
 def test_an_issue_cannot_duplicate_itself() -> None:
     issue = in_state("reported")
-    with refused(RuleViolation, "cannot duplicate itself", field="original_id"):
+    with refused(RuleViolation, "an issue cannot duplicate itself", field="original_id"):
         issue.link_as_duplicate(issue)
 
 
 def test_a_duplicate_links_to_the_original_not_to_another_duplicate() -> None:
     another_duplicate = in_state("duplicate")
     issue = in_state("reported")
-    with refused(RuleViolation, "not to another duplicate", field="original_id"):
+    with refused(
+        RuleViolation, "link to the original issue, not to another duplicate", field="original_id"
+    ):
         issue.link_as_duplicate(another_duplicate)
     assert issue.state == "reported"
 
@@ -363,3 +370,54 @@ def test_a_reopened_issue_gets_a_new_handle_deadline_per_cycle() -> None:
     issue.mark_handled("again")  # no feedback deadline this time: the old one was cleared
     assert issue.due["feedback"] is None
     assert issue.check_deadlines(second + timedelta(days=30)) == []
+
+
+# -- what the events record --------------------------------------------------------------
+
+
+def test_ids_are_the_same_natural_ids_as_in_every_stored_log() -> None:
+    assert ServiceIssue.create_id("HX-2020-0001") == UUID("8828dedf-4f14-57f0-97d0-ef193b11727d")
+    assert ServiceIssue.create_id(" hx-2020-0001 ") == ServiceIssue.create_id("HX-2020-0001")
+
+
+def test_the_reported_event_keeps_every_field() -> None:
+    compound, grid, community = uuid4(), uuid4(), uuid4()
+    issue = new_issue(
+        compound_id=compound,
+        grid_id=grid,
+        community_id=community,
+        reporter_contact_masked="138****1234",
+        reporter_contact_sealed="sealed",
+        lat=36.67,
+        long=116.98,
+    )
+    reported = events(issue)[0]
+    assert (reported.compound_id, reported.grid_id, reported.community_id) == (
+        compound,
+        grid,
+        community,
+    )
+    assert (reported.street_id, reported.reporter_contact_masked) == (STREET, "138****1234")
+    assert reported.reporter_contact_sealed == issue.reporter_contact_sealed == "sealed"
+    assert (reported.lat, reported.long, reported.reported_at) == (36.67, 116.98, T0)
+
+
+def test_handled_and_reopened_events_say_why() -> None:
+    issue = in_state("handling")
+    issue.mark_handled(" 更换阀门 ")
+    issue.give_feedback("dissatisfied")
+    handled, _, reopened = events(issue)
+    assert handled.resolution == "更换阀门"
+    assert reopened.reason == "居民不满意 (dissatisfied feedback)"
+
+
+def test_a_refused_transition_says_which_states_it_needs() -> None:
+    with refused(
+        InvalidTransition,
+        re.escape(
+            "cannot start handling an issue that is 已上报 (reported); "
+            "it must be 已受理 (accepted) or 已重办 (reopened)"
+        )
+        + "$",
+    ):
+        in_state("reported").start_handling()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -352,3 +352,14 @@ def test_draws_and_returns_are_positive_whole_fen() -> None:
         pot.draw(1, uuid4())
     pot.give_back(4, uuid4(), "R")
     assert pot.available_fen == 4 and pot.allocated_fen == 10
+
+
+def test_ids_are_the_same_natural_ids_as_in_every_stored_log() -> None:
+    branch = UUID("6f1c2a4e-0000-4000-8000-00000000002a")
+    startup = UUID("bdf3d098-e626-5331-9366-9ec07f520d5c")
+    assert SubsidyEntitlement.create_id(branch, STARTUP) == startup
+    assert SubsidyEntitlement.create_id(branch, STARTUP, 2031) == startup
+    assert SubsidyEntitlement.create_id(branch, YEARLY, 2020) == UUID(
+        "382b7fa2-15bc-5c66-ac10-c29c6bf35d13"
+    )
+    assert SubsidyBudget.create_id(branch, 2020) == UUID("a2d95440-9175-51b7-8d89-7415656457fc")
