@@ -363,3 +363,15 @@ def test_ids_are_the_same_natural_ids_as_in_every_stored_log() -> None:
         "382b7fa2-15bc-5c66-ac10-c29c6bf35d13"
     )
     assert SubsidyBudget.create_id(branch, 2020) == UUID("a2d95440-9175-51b7-8d89-7415656457fc")
+
+
+def test_decisions_record_who_decided_and_no_note_unless_given() -> None:
+    entitlement = raised()
+    entitlement.submit("manager")
+    entitlement.approve("officer")
+    submitted, approved = entitlement.collect_events()[1:]
+    assert (submitted.note, approved.note, approved.approver_id) == ("", "", "officer")
+    rejected = walked("submitted")
+    rejected.reject("officer-2", "incomplete")
+    event = rejected.collect_events()[0]
+    assert (event.approver_id, event.reason) == ("officer-2", "incomplete")
