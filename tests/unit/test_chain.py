@@ -158,6 +158,8 @@ def test_link_bytes_never_change(parts: tuple, digest: str) -> None:
     ],
 )
 def test_head_digests_that_parse(text: str) -> None:
+    every_digit = "0123456789abcdefABCDEF" * 2 + "0" * 20
+    assert parse_head("3:" + every_digit) == (3, every_digit.lower())
     position, digest = parse_head(text)
     assert (position, digest) == (int(text.strip()[0]), text.strip()[2:])
 
@@ -177,7 +179,7 @@ def test_head_digests_that_parse(text: str) -> None:
     ],
 )
 def test_malformed_head_digests_are_refused(text: str) -> None:
-    with pytest.raises(ValueError, match=r"a head digest looks like 1234:<64 hex digits>"):
+    with pytest.raises(ValueError, match=r"^a head digest looks like 1234:<64 hex digits>$"):
         parse_head(text)
 
 
@@ -189,7 +191,7 @@ def test_a_link_pointing_back_past_its_predecessor_is_named_reordered() -> None:
     third = log.links[2]
     log.links[2] = Link(third.position, 1, third.hash)  # links back to 1, not 2
     report = verify_chain(log)
-    assert not report.ok and report.first_bad_position == 3 and report.checked == 2
+    assert report.ok is False and report.first_bad_position == 3 and report.checked == 2
     assert report.problem == "position 3 links back to 1, not 2 (reordered)"
     assert report.head_position == 2 and report.head_hash == log.links[1].hash.hex()
 
@@ -214,7 +216,14 @@ def test_the_problem_messages_are_exact() -> None:
     del log.events[2]
     report = verify_chain(log)
     assert report.problem == "event at position 3 is missing (deleted)"
-    assert (report.checked, report.head_position) == (2, 2)
+    assert (report.ok, report.checked, report.head_position) == (False, 2, 2)
+    assert report.head_hash == log.links[1].hash.hex()
+
+
+def test_a_link_for_each_event_or_nothing() -> None:
+    log = MemoryLog(3)
+    with pytest.raises(ValueError, match="zip"):
+        extend_chain(None, [1, 2], log.events)
 
 
 # -- the aggregate id is hashed in one canonical form -------------------------------------
@@ -224,8 +233,11 @@ def test_every_form_of_an_id_hashes_alike() -> None:
     from infra.chain import canonical_id
 
     uuid = UUID("6f1c2a4e-0000-4000-8000-00000000002a")
-    forms = [uuid, str(uuid), str(uuid).upper(), uuid.hex, uuid.hex.upper(), f"{{{uuid}}}",
-             f"urn:uuid:{uuid}"]  # fmt: skip
+    hex_ = uuid.hex.upper()
+    forms = [uuid, str(uuid), str(uuid).upper(), uuid.hex, hex_, f"{{{uuid}}}",
+             f"urn:uuid:{uuid}",
+             # what UUID() accepts beyond the two stored forms is parsed, never passed through
+             hex_ + "----", f"{hex_[:8]}-{hex_[8:]}", f"{uuid}-", f"{hex_[:9]}-{hex_[9:]}---"]  # fmt: skip
     assert {canonical_id(f) for f in forms} == {str(uuid)}
     with pytest.raises(ValueError, match="badly formed hexadecimal UUID string"):
         canonical_id("not-an-id")

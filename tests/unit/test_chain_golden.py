@@ -41,6 +41,7 @@ class FixtureLog:
     def __init__(self, events: list[Stored], links: list[Link]) -> None:
         self.events, self.links = events, links
         self.positions = POSITIONS[: len(events)]
+        self.link_reads: list[tuple[int, int]] = []
 
     def select_chained(self, after: int, limit: int) -> list[tuple]:
         by_position = {link.position: link for link in self.links}
@@ -55,6 +56,7 @@ class FixtureLog:
         return rows
 
     def select_links(self, after: int, limit: int) -> list[Link]:
+        self.link_reads.append((after, limit))
         return [link for link in self.links if link.position > after][:limit]
 
 
@@ -74,7 +76,9 @@ def test_continuing_from_a_head_gives_the_same_links() -> None:
 @pytest.mark.parametrize("page", [1, 2, 6, 2000])
 def test_the_written_log_verifies_to_its_recorded_head(page: int) -> None:
     seen: list[int] = []
-    report = verify_chain(FixtureLog(EVENTS, LINKS), page=page, progress=seen.append)
+    log = FixtureLog(EVENTS, LINKS)
+    report = verify_chain(log, page=page, progress=seen.append)
+    assert log.link_reads == [(10, 1)]  # one link past the last event is all it looks for
     position, digest = parse_head(FIXTURE["head"])
     assert report == VerifyReport(True, 6, position, digest)
     assert report.as_dict() == {"ok": True, "checked": 6, "head_position": 10,

@@ -332,12 +332,18 @@ def test_allocation_and_top_up_amounts_are_positive_whole_fen() -> None:
             budget().top_up(bad)
     with refused(RuleViolation, "year must be between 2000 and 2100", field="year"):
         budget(year=1999)
-    pot = budget(1)
+    pot = SubsidyBudget.allocate(
+        holder_id=uuid4(), holder_kind="district", year=2020, amount_fen=1, note="a" * 501
+    )
     pot.top_up(2, note=" " + "n" * 501)
-    assert (pot.available_fen, pot.allocated_fen, pot.year) == (3, 3, 2020)
-    allocated, topped = pot.collect_events()
-    assert (allocated.amount_fen, allocated.holder_kind, allocated.note) == (1, "street", "")
+    pot.top_up(5)
+    assert (pot.available_fen, pot.allocated_fen, pot.year) == (8, 8, 2020)
+    allocated, topped, plain = pot.collect_events()
+    assert (allocated.amount_fen, allocated.holder_kind, allocated.note) == (1, "district",
+                                                                            "a" * 500)  # fmt: skip
     assert (topped.amount_fen, topped.note) == (2, "n" * 500)
+    assert (plain.amount_fen, plain.note) == (5, "")
+    assert budget().collect_events()[0].note == ""
 
 
 def test_draws_and_returns_are_positive_whole_fen() -> None:
