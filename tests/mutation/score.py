@@ -53,6 +53,18 @@ def results(path: str) -> dict[str, int | None]:
     return codes
 
 
+def other_modules() -> dict[str, tuple[str, ...]]:
+    """Modules outside GROUPS that were run (e.g. `make mutate MUTATE_MODULES=domain.x`):
+    each gets its own row, held to the same target."""
+    grouped = {path for paths in GROUPS.values() for path in paths}
+    found = {}
+    for meta in sorted(RESULTS.glob("**/*.py.meta")):
+        path = str(meta.relative_to(RESULTS)).removesuffix(".meta")
+        if path not in grouped and any(code is not None for code in results(path).values()):
+            found[path] = (path,)
+    return found
+
+
 def equivalents() -> dict[str, str]:
     """mutant name -> why it cannot be told apart from the original."""
     listed = {}
@@ -118,16 +130,17 @@ def table(
 
 def known() -> set[str]:
     """Every mutant name of the modules that were run."""
-    return {name for paths in GROUPS.values() for path in paths for name in results(path)}
+    groups = {**GROUPS, **other_modules()}
+    return {name for paths in groups.values() for path in paths for name in results(path)}
 
 
 def survivors(excluded: dict[str, str]) -> list[str]:
     return [
         name
-        for paths in GROUPS.values()
+        for paths in {**GROUPS, **other_modules()}.values()
         for path in paths
         for name, code in results(path).items()
-        if code not in KILLED and name not in excluded
+        if code is not None and code not in KILLED and name not in excluded
     ]
 
 
@@ -141,9 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.survivors:
         print("\n".join(survivors(excluded)))
         return 0
-    text, met = table(GROUPS, excluded, args.sample)
+    text, met = table({**GROUPS, **other_modules()}, excluded, args.sample)
     print(text)
-    stale = sorted(set(excluded) - known())
+    stale = sorted(n for n in set(excluded) - known() if any(
+        n.startswith(module_name(path) + ".") for paths in GROUPS.values() for path in paths
+        if any(code is not None for code in results(path).values())
+    ))  # fmt: skip
     if stale:
         print(f"{EQUIVALENT.name} names mutants this run does not have: {', '.join(stale)}")
     return 0 if met or not args.check else 1

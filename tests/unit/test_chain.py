@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from infra.chain import Link, extend_chain, link_hash, parse_head, verify_chain
+from infra.chain import GENESIS, Link, extend_chain, link_hash, parse_head, verify_chain
 
 
 @dataclass
@@ -25,6 +25,7 @@ class MemoryLog:
             Stored(uuid4(), 1, "t:Ev", f'{{"n":{i}}}'.encode(), i) for i in range(1, n + 1)
         ]
         self.links = extend_chain(None, [e.id for e in self.events], self.events)
+        self.link_reads: list[tuple[int, int]] = []
 
     def select_chained(self, after: int, limit: int) -> list[tuple]:
         links = {link.position: link for link in self.links}
@@ -44,6 +45,7 @@ class MemoryLog:
         return rows
 
     def select_links(self, after: int, limit: int) -> list[Link]:
+        self.link_reads.append((after, limit))
         return [link for link in self.links if link.position > after][:limit]
 
 
@@ -51,6 +53,14 @@ def test_an_untouched_chain_verifies() -> None:
     log = MemoryLog(7)
     report = verify_chain(log, page=3)
     assert report.ok and report.checked == 7 and report.head_position == 7
+    assert log.link_reads == [(7, 1)]  # one link past the last event is all it looks for
+
+
+def test_the_chain_starts_from_32_zero_bytes() -> None:
+    assert bytes(32) == GENESIS
+    (parts, digest) = GOLDEN[0]  # written by the first implementation, from position 0
+    first = Stored(parts[3], parts[4], parts[5], parts[6], parts[2])
+    assert extend_chain(None, [1], [first])[0] == Link(1, 0, bytes.fromhex(digest))
 
 
 def test_an_altered_payload_is_named() -> None:

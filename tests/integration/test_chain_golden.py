@@ -1,5 +1,6 @@
-"""Golden vectors: the genesis value and a whole small log, pinned in a committed fixture.
-A change to how links are computed breaks every existing log; these tests say so."""
+"""Golden vectors: the genesis value and a whole small log, pinned in a committed fixture
+(read from disk, so not a unit test). A change to how links are computed breaks every
+existing log; these tests say so."""
 
 from __future__ import annotations
 
