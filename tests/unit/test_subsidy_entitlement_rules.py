@@ -70,7 +70,7 @@ def walked(status: str, pot: SubsidyBudget | None = None) -> SubsidyEntitlement:
 
 @pytest.mark.parametrize("kind", ["", "monthly", "Yearly", "startup "])
 def test_an_unknown_kind_is_refused(kind: str) -> None:
-    with refused(RuleViolation, "kind is one of", field="kind"):
+    with refused(RuleViolation, "kind is one of startup, yearly$", field="kind"):
         raised(kind=kind)
 
 
@@ -94,6 +94,16 @@ def test_raising_records_the_amount_and_the_ids() -> None:
     event = entitlement.collect_events()[0]
     assert (event.basis, event.policy_version) == ("basis", 1)
     assert all(isinstance(c, str) for c in event.company_ids)
+    branch, street, company = uuid4(), uuid4(), uuid4()
+    raised_on = date(2020, 2, 3)
+    entitlement = SubsidyEntitlement.raise_for(
+        branch_id=branch, kind=YEARLY, year=2021, due=Due(7, "b", 2), street_id=street,
+        company_ids=[company], raised_on=raised_on,  # type: ignore[list-item]
+    )  # fmt: skip
+    event = entitlement.collect_events()[0]
+    assert (event.branch_id, event.street_id, event.raised_on) == (branch, street, raised_on)
+    assert (entitlement.branch_id, entitlement.street_id) == (branch, street)
+    assert event.company_ids == entitlement.company_ids == [str(company)]
 
 
 # -- every command in every status -------------------------------------------------------
