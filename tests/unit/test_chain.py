@@ -56,6 +56,12 @@ def test_an_untouched_chain_verifies() -> None:
     assert log.link_reads == [(7, 1)]  # one link past the last event is all it looks for
 
 
+def test_progress_is_reported_after_each_page() -> None:
+    seen: list[int] = []
+    assert verify_chain(MemoryLog(7), page=3, progress=seen.append).ok
+    assert seen == [3, 6, 7]
+
+
 def test_the_chain_starts_from_32_zero_bytes() -> None:
     assert bytes(32) == GENESIS
     (parts, digest) = GOLDEN[0]  # written by the first implementation, from position 0
