@@ -56,6 +56,19 @@ def test_an_untouched_chain_verifies() -> None:
     assert log.link_reads == [(7, 1)]  # one link past the last event is all it looks for
 
 
+def test_a_good_report_names_the_head() -> None:
+    log = MemoryLog(3)
+    report = verify_chain(log)
+    assert report.as_dict() == {"ok": True, "checked": 3, "head_position": 3,
+                                "head_hash": log.links[-1].hash.hex(),
+                                "first_bad_position": None, "problem": None}  # fmt: skip
+
+
+def test_the_chain_continues_from_its_head() -> None:
+    log = MemoryLog(5)
+    assert extend_chain(log.links[1], [3, 4, 5], log.events[2:]) == log.links[2:]
+
+
 def test_progress_is_reported_after_each_page() -> None:
     seen: list[int] = []
     assert verify_chain(MemoryLog(7), page=3, progress=seen.append).ok
