@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.errors import InvalidTransition, RuleViolation
+from domain.errors import CompanyDoesNotServeCompound, InvalidTransition, RuleViolation
 from domain.service_issues import ServiceIssue
 from tests.unit.refusal import refused
 
@@ -190,6 +190,22 @@ def test_accept_records_the_route_and_the_handle_deadline() -> None:
     by_department = in_state("reported")
     by_department.accept(department=" 城管科 ")
     assert (by_department.company_id, by_department.department) == (None, "城管科")
+
+
+@pytest.mark.parametrize("serving", [uuid4(), None])
+def test_accept_for_a_company_that_does_not_serve_the_compound_names_who_does(
+    serving: UUID | None,
+) -> None:
+    issue, company = in_state("reported"), uuid4()
+    with pytest.raises(CompanyDoesNotServeCompound) as refusal:
+        issue.accept(company_id=company, served_by=serving)
+    who = f"company {serving}" if serving else "no company"
+    assert refusal.value.message == (
+        f"company {company} does not serve the compound of this issue "
+        f"({who} serves it under a contract in force today)"
+    )
+    assert refusal.value.field == "company_id"
+    assert issue.state == "reported" and events(issue) == []
 
 
 # -- duplicates --------------------------------------------------------------------------
