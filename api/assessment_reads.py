@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 from api.assessment import LEDGER, current_facts, period_id
 from api.auth import READERS, require
 from api.commands import ensure_fresh, services
+from api.conditional import with_etag
 from api.fields import BusinessDate, Text
 from api.schemas import PageArgs, ReadArgs
 from domain.assessment_period import AssessmentPeriod
@@ -83,7 +84,7 @@ class PeriodResource(MethodView):
             period = q.get_period(conn, key)
             if period is None:
                 raise NotFound(f"no period {key}")
-            return {**period, "revisions": q.revisions_of(conn, period["id"])}
+            return with_etag({**period, "revisions": q.revisions_of(conn, period["id"])})
 
 
 @blp.route("/periods/<string:key>/rankings")

@@ -10,7 +10,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.auth import READERS, require
-from api.commands import ensure_fresh, expected_version, run, services
+from api.commands import ensure_fresh, run, services
+from api.conditional import expected_version
 from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, require_unit_scope
 from api.schemas import CommandResultSchema, ReadArgs

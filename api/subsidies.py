@@ -11,7 +11,8 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from api.auth import principal, require, require_scope
-from api.commands import ensure_fresh, run, services, with_etag
+from api.commands import ensure_fresh, run, services
+from api.conditional import with_etag
 from api.schemas import CommandResultSchema, ReadArgs, page_body
 from api.subsidy_schemas import (
     AllocateBudget,
