@@ -14,7 +14,7 @@ from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
 from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
-from api.schemas import CommandResultSchema, ReadArgs
+from api.schemas import CommandResultSchema, PageArgs, Paging, page_of, take_paging
 from domain.instructors import TARGET_KINDS, Instructor
 from domain.owners_committees import OwnersCommittee
 from domain.property_companies import PropertyCompany
@@ -83,12 +83,16 @@ class Designate(Schema):
     designated_on = BusinessDate(required=True)
 
 
-class YearArgs(ReadArgs):
+class YearArgs(PageArgs):
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
 
 
-class CommunityArgs(ReadArgs):
+class CommunityArgs(PageArgs):
     community_id = fields.UUID()
+
+
+class BrandArgs(Paging, AsOfArgs):
+    pass
 
 
 def _app() -> Any:
@@ -98,14 +102,15 @@ def _app() -> Any:
 @blp.route("/instructors")
 class Instructors(MethodView):
     @require(*READERS)
-    @blp.arguments(ReadArgs, location="query")
+    @blp.arguments(PageArgs, location="query")
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Registered instructors (open_post is set while dispatched)."""
         ensure_fresh(
             dual_coverage.DualCoverageProjection.name, min_position=args.get("min_position")
         )
         with services().read_engine.connect() as conn:
-            return {"items": dual_coverage.list_instructors(conn)}
+            items = dual_coverage.list_instructors(conn)
+        return page_of(items, take_paging(args))
 
     @require(*OFFICERS)
     @blp.arguments(RegisterInstructor)
@@ -195,7 +200,7 @@ class OwnersCommittees(MethodView):
             items = owners_committees.committees_with_party_share(
                 conn, community_id=str(community) if community else None
             )
-        return {"items": items}
+        return page_of(items, take_paging(args))
 
     @require(*OFFICERS)
     @blp.arguments(ElectOwnersCommittee)
@@ -217,7 +222,7 @@ class DemonstrationProjects(MethodView):
         )
         with services().read_engine.connect() as conn:
             items = recognitions.demonstration_projects_in(conn, args["year"])
-        return {"year": args["year"], "count": len(items), "items": items}
+        return page_of(items, take_paging(args), year=args["year"], count=len(items))
 
     @require(*OFFICERS)
     @blp.arguments(Designate)
@@ -231,7 +236,7 @@ class DemonstrationProjects(MethodView):
 @blp.route("/brands")
 class Brands(MethodView):
     @require(*READERS)
-    @blp.arguments(AsOfArgs, location="query")
+    @blp.arguments(BrandArgs, location="query")
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Company brands held on date D."""
         ensure_fresh(
@@ -239,4 +244,4 @@ class Brands(MethodView):
         )
         with services().read_engine.connect() as conn:
             items = recognitions.brands_as_of(conn, args["as_of"])
-        return {"as_of": args["as_of"].isoformat(), "count": len(items), "items": items}
+        return page_of(items, take_paging(args), as_of=args["as_of"].isoformat(), count=len(items))
