@@ -1,4 +1,4 @@
-"""Bearer tokens (signed with the configured secret) and per-endpoint role checks."""
+"""Who is calling (from the bearer token) and per-endpoint role checks."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from functools import wraps
 from typing import Any
 
 from flask import current_app, g, request
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.exceptions import Forbidden, Unauthorized
+
+from api.tokens import TokenKeys, TokenRefused, sign, verify
 
 ROLES = (
     "district_admin",
@@ -24,7 +25,6 @@ ROLES = (
 ALL_ROLES = frozenset(ROLES)
 READERS = ALL_ROLES
 WHOLE_DISTRICT = "*"
-_SALT = "redprop-bearer-v1"
 
 
 @dataclass(frozen=True)
@@ -38,24 +38,28 @@ class Principal:
         return self.scope == WHOLE_DISTRICT or self.scope in {str(i) for i in ids}
 
 
-def mint_token(secret: str, *, user_id: str, role: str, scope: str = WHOLE_DISTRICT) -> str:
+def _keys(keys: TokenKeys | str) -> TokenKeys:
+    """A bare secret is the single-key shorthand (REDPROP_SECRET)."""
+    return TokenKeys.single(keys) if isinstance(keys, str) else keys
+
+
+def mint_token(
+    keys: TokenKeys | str, *, user_id: str, role: str, scope: str = WHOLE_DISTRICT
+) -> str:
     if role not in ALL_ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
-    return URLSafeTimedSerializer(secret, salt=_SALT).dumps(
-        {"sub": user_id, "role": role, "scope": scope}
-    )
+    return sign(_keys(keys), {"sub": user_id, "role": role, "scope": scope})
 
 
-def read_token(secret: str, token: str, max_age: int) -> Principal:
+def read_token(keys: TokenKeys | str, token: str) -> Principal:
     try:
-        data = URLSafeTimedSerializer(secret, salt=_SALT).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise Unauthorized("the bearer token has expired") from None
-    except BadSignature:
-        raise Unauthorized("the bearer token is not valid") from None
-    if not isinstance(data, dict) or data.get("role") not in ALL_ROLES:
+        claims = verify(_keys(keys), token)
+    except TokenRefused as refused:
+        raise Unauthorized(str(refused)) from None
+    role, scope = claims["role"], claims["scope"]
+    if not isinstance(role, str) or role not in ALL_ROLES or not isinstance(scope, str):
         raise Unauthorized("the bearer token is not valid")
-    return Principal(str(data.get("sub")), data["role"], str(data.get("scope") or ""))
+    return Principal(str(claims["sub"]), role, scope)
 
 
 def load_principal() -> None:
@@ -68,7 +72,7 @@ def load_principal() -> None:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("use 'Authorization: Bearer <token>'")
     services = current_app.extensions["redprop"]
-    g.principal = read_token(services.secret, token.strip(), services.token_max_age)
+    g.principal = read_token(services.tokens, token.strip())
 
 
 def principal() -> Principal:

@@ -265,7 +265,7 @@ def _caller(api_key: str | None) -> Any:
         if not api_key:
             raise Unauthorized("send api_key (a bearer token) or Authorization: Bearer")
         svc = current_app.extensions["redprop"]
-        g.principal = read_token(svc.secret, api_key, svc.token_max_age)
+        g.principal = read_token(svc.tokens, api_key)
     who = principal()
     if who.role not in REPORTERS:
         raise Forbidden(f"role {who.role} may not report issues")

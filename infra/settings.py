@@ -16,8 +16,10 @@ class Settings:
     read_database_url: str | None = None  # read models elsewhere (default: same database)
     database_schema: str = "public"  # PostgreSQL schema for events and read models
     secret: str = DEFAULT_SECRET
-    environment: str = "development"  # "production" refuses the default secret
-    token_max_age: int = 30 * 24 * 3600
+    environment: str = "development"  # anything but "development"/"test" refuses the default secret
+    token_keys: str = ""  # "kid1:secret1,kid2:secret2": all verify; replaces `secret`
+    token_signing_kid: str = ""  # which of token_keys signs (default: the last)
+    token_lifetime: int = 8 * 3600  # seconds a minted token lives
     projection_poll_seconds: float = 0.25
     read_wait_seconds: float = 5.0  # longest a query waits for min_position
     kafka_bootstrap: str | None = None
@@ -40,6 +42,9 @@ class Settings:
             database_schema=env.get("REDPROP_DATABASE_SCHEMA", "public"),
             secret=env.get("REDPROP_SECRET", DEFAULT_SECRET),
             environment=env.get("REDPROP_ENV", "development"),
+            token_keys=env.get("REDPROP_TOKEN_KEYS", ""),
+            token_signing_kid=env.get("REDPROP_TOKEN_SIGNING_KID", ""),
+            token_lifetime=int(env.get("REDPROP_TOKEN_LIFETIME_SECONDS", str(8 * 3600))),
             projection_poll_seconds=float(env.get("REDPROP_PROJECTION_POLL_SECONDS", "0.25")),
             read_wait_seconds=float(env.get("REDPROP_READ_WAIT_SECONDS", "5")),
             kafka_bootstrap=env.get("REDPROP_KAFKA_BOOTSTRAP") or None,
@@ -55,5 +60,13 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     def check_production(self) -> None:
-        if self.environment == "production" and self.secret == DEFAULT_SECRET:
-            raise SystemExit("refusing to start in production with the default REDPROP_SECRET")
+        if self.environment in ("development", "test"):
+            return
+        if self.token_keys:
+            if DEFAULT_SECRET in self.token_keys:
+                raise SystemExit("refusing to start with the default secret in REDPROP_TOKEN_KEYS")
+        elif self.secret == DEFAULT_SECRET:
+            raise SystemExit(
+                f"refusing to start with the default REDPROP_SECRET (REDPROP_ENV="
+                f"{self.environment!r}; only 'development' and 'test' allow it)"
+            )
