@@ -11,6 +11,7 @@ from flask import current_app, g, request
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from api.tokens import TokenKeys, TokenRefused, sign, verify
+from projections import token_revocations
 
 ROLES = (
     "district_admin",
@@ -32,6 +33,7 @@ class Principal:
     user_id: str
     role: str
     scope: str  # "*" for the whole district, else the id of an org unit or company
+    jti: str = ""  # the token's unique id (what a revocation names)
 
     def covers(self, ids: Iterable[Any]) -> bool:
         """Whether the principal's scope includes any of these ids (an ancestry chain)."""
@@ -59,7 +61,7 @@ def read_token(keys: TokenKeys | str, token: str) -> Principal:
     role, scope = claims["role"], claims["scope"]
     if not isinstance(role, str) or role not in ALL_ROLES or not isinstance(scope, str):
         raise Unauthorized("the bearer token is not valid")
-    return Principal(str(claims["sub"]), role, scope)
+    return Principal(str(claims["sub"]), role, scope, str(claims["jti"]))
 
 
 def load_principal() -> None:
@@ -71,8 +73,17 @@ def load_principal() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("use 'Authorization: Bearer <token>'")
+    g.principal = authenticate(token.strip())
+
+
+def authenticate(token: str) -> Principal:
+    """The token's holder, unless the token does not verify or has been revoked (401)."""
     services = current_app.extensions["redprop"]
-    g.principal = read_token(services.tokens, token.strip())
+    who = read_token(services.tokens, token)
+    with services.read_engine.connect() as conn:
+        if token_revocations.is_revoked(conn, who.jti):
+            raise Unauthorized("the bearer token has been revoked")
+    return who
 
 
 def principal() -> Principal:
