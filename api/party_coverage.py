@@ -9,12 +9,13 @@ from uuid import UUID
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
 from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
-from api.schemas import CommandResultSchema, PageArgs, Paging, page_of, take_paging
+from api.schemas import CommandResultSchema, PageArgs, Paging, ReadArgs, page_of, take_paging
 from domain.instructors import TARGET_KINDS, Instructor
 from domain.owners_committees import OwnersCommittee
 from domain.property_companies import PropertyCompany
@@ -121,6 +122,22 @@ class Instructors(MethodView):
         return run(lambda: _app().register_instructor(**body), status=201)
 
 
+@blp.route("/instructors/<uuid:instructor_id>")
+class InstructorResource(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReadArgs, location="query")
+    def get(self, args: dict[str, Any], instructor_id: UUID) -> dict[str, Any]:
+        """One instructor (open_post is set while dispatched)."""
+        ensure_fresh(
+            dual_coverage.DualCoverageProjection.name, min_position=args.get("min_position")
+        )
+        with services().read_engine.connect() as conn:
+            found = dual_coverage.get_instructor(conn, str(instructor_id))
+        if found is None:
+            raise NotFound(f"no instructor {instructor_id}")
+        return found
+
+
 @blp.route("/instructors/<uuid:instructor_id>/dispatch")
 class DispatchResource(MethodView):
     @require(*OFFICERS)
@@ -209,6 +226,22 @@ class OwnersCommittees(MethodView):
         """Record an owners' committee election (term, members, party members)."""
         require_unit_scope(body["compound_id"])
         return run(lambda: _app().elect_owners_committee(**body), status=201)
+
+
+@blp.route("/owners-committees/<uuid:committee_id>")
+class OwnersCommitteeResource(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReadArgs, location="query")
+    def get(self, args: dict[str, Any], committee_id: UUID) -> dict[str, Any]:
+        """One owners' committee with its party-member share (R4)."""
+        ensure_fresh(
+            owners_committees.OwnersCommitteesProjection.name, min_position=args.get("min_position")
+        )
+        with services().read_engine.connect() as conn:
+            found = owners_committees.get_committee(conn, str(committee_id))
+        if found is None:
+            raise NotFound(f"no owners' committee {committee_id}")
+        return found
 
 
 @blp.route("/demonstration-projects")

@@ -165,6 +165,21 @@ class Budgets(MethodView):
         return run(lambda: services().app.allocate_subsidy_budget(**body), status=201)
 
 
+@blp.route("/budgets/<uuid:budget_id>")
+class BudgetResource(MethodView):
+    @require(*LEDGER_READERS)
+    @blp.arguments(ReadArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any], budget_id: UUID) -> Any:
+        """One budget with allocated, drawn, returned and available amounts (fen)."""
+        _fresh(args)
+        with services().read_engine.connect() as conn:
+            found = reports.get_budget(conn, str(budget_id))
+        if found is None:
+            raise NotFound(f"no budget {budget_id}")
+        return with_etag(found)
+
+
 @blp.route("/budgets/<uuid:budget_id>/top-ups")
 class BudgetTopUps(MethodView):
     @require(*OFFICERS)

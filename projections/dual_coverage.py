@@ -275,6 +275,11 @@ def list_instructors(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
+def get_instructor(conn: Connection, instructor_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(cov_instructors).where(cov_instructors.c.id == instructor_id)).first()
+    return dict(row._mapping) if row else None
+
+
 def list_companies(conn: Connection, *, street_id: str | None = None) -> list[dict[str, Any]]:
     stmt = select(cov_companies).order_by(cov_companies.c.name)
     if street_id:
