@@ -16,6 +16,7 @@ from api import (
     grid_workers,
     health,
     issue_reports,
+    observability,
     open311,
     org_registry,
     party_activities,
@@ -100,6 +101,7 @@ def create_app(services: ApiServices, **config: Any) -> Flask:
     app.before_request(check_content_type)
     app.before_request(open_command_context)
     app.teardown_request(close_command_context)
+    observability.register(app)  # first before_request: times the others too
     return app
 
 

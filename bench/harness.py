@@ -308,7 +308,7 @@ def table(rows: Sequence[Row], info: dict[str, Any]) -> str:
         ]
         for r in rows
     ]
-    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(HEADERS)]
+    widths = [max([len(h), *(len(line[i]) for line in lines)]) for i, h in enumerate(HEADERS)]
     fmt = "  ".join(f"{{:{'>' if i in (2, 5) else '<'}{w}}}" for i, w in enumerate(widths))
     out = [fmt.format(*HEADERS), fmt.format(*("-" * w for w in widths))]
     out += [fmt.format(*line) for line in lines]

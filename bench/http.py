@@ -1,13 +1,18 @@
-"""Issue 7 rows 2 and 5: the HTTP API under gunicorn (2 workers, `infra.wsgi:create()`).
+"""Issue 14's HTTP rows: `redprop serve` (gunicorn) with `redprop worker` beside it, as
+deployed. Every server is a real process on 127.0.0.1; the clients are threads of this
+process with keep-alive connections. Server size: `--size http_workers=2 --size
+http_threads=4` (the same for ours and the bare app).
 
-A bounded load generator on 127.0.0.1 (threads with keep-alive http.client connections,
-at most `http_requests` requests or `http_seconds` seconds): 80% reads (GET one org unit),
-20% commands (PATCH rename, each with its own Idempotency-Key). Rows:
-* HTTP commands/s in the mix beside the in-process command path (the same rename through
-  the gateway, one thread, no HTTP), and reads/s;
-* latency p50 beside p99 for reads and for commands;
-* read-your-writes: a rename, then a GET with `min_position` = the command's position;
-  the time from the command's response to the read that shows the new name, p50 beside p95.
+* reads: GET one org unit, `http_clients` clients, against a bare Flask app under the same
+  gunicorn settings returning the same row from the same database (bench/bare_flask.py),
+  rounds interleaved;
+* commands: `command_clients` (32) clients renaming org units (PATCH, each with its own
+  Idempotency-Key), against the in-process single-thread command path (the same renames
+  through the gateway, no HTTP, no worker running) just before and just after; errors
+  and p99;
+* the 80/20 mix paced at `mix_rate` (300) requests/s: p99, timed from when each request
+  was due (a server that falls behind is charged for the queue);
+* read-your-writes: a rename, then a GET with `min_position`, until the worker applied it.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ import random
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,12 +35,23 @@ from uuid import UUID
 
 from api.auth import mint_token
 from bench.command_path import register_districts, run_renames
-from bench.harness import Row, Sizes, for_backends, percentile, settings_env, temp_database
+from bench.harness import (
+    Row,
+    Sizes,
+    Target,
+    for_backends,
+    percentile,
+    settings_env,
+    temp_database,
+    timed,
+)
 from infra.bootstrap import build_system
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
+BIN = Path(sys.executable).parent
+SERVER = {"workers": 2, "threads": 4}  # the same for ours and the bare app (`--size`)
 
 
 def free_port() -> int:
@@ -44,39 +61,55 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(settings: Settings, workers: int = 2) -> Iterator[int]:
-    port = free_port()
-    env = {
-        **os.environ,
-        **settings_env(settings),
-        "REDPROP_SECRET": SECRET,
-        "PYTHONPATH": str(ROOT),
-    }
-    gunicorn_bin = Path(sys.executable).parent / "gunicorn"
-    args = [str(gunicorn_bin), "-w", str(workers), "-b", f"127.0.0.1:{port}"]
-    proc = subprocess.Popen(
-        [*args, "--log-level", "warning", "infra.wsgi:create()"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+def process(args: list[str], settings: Settings, port: int | None, **extra: str) -> Iterator[None]:
+    """A server (waits until /healthz answers) or the worker; stopped afterwards."""
+    env = {**os.environ, **settings_env(settings), "REDPROP_SECRET": SECRET, **extra}
+    env["PYTHONPATH"] = str(ROOT)
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=log)
+        try:
+            deadline = time.monotonic() + 60
+            while port is not None:
+                try:
+                    if request(port, "GET", "/healthz", {})[0] == 200:
+                        break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"{args} did not start: {log.read()[-2000:]!r}")
+                time.sleep(0.2)
+            yield
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def _size() -> list[str]:
+    return ["--workers", str(SERVER["workers"]), "--threads", str(SERVER["threads"])]
+
+
+def ours(settings: Settings, port: int) -> Any:
+    size = _size()
+    return process([str(BIN / "redprop"), "serve", "--port", str(port), *size], settings, port)
+
+
+def bare(settings: Settings, port: int) -> Any:
+    args = [str(BIN / "gunicorn"), "--config", "python:infra.gunicorn_conf"]
+    size = _size()
+    bind = ["--bind", f"127.0.0.1:{port}"]
+    multiproc = tempfile.mkdtemp(prefix="redprop-bench-")  # the conf's hooks need one
+    return process(
+        [*args, *size, *bind, "bench.bare_flask:create()"],
+        settings,
+        port,
+        PROMETHEUS_MULTIPROC_DIR=multiproc,
+        REDPROP_METRICS_DIR_OWNED="1",
     )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status, _ = request(port, "GET", "/healthz", {})
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start: {proc.stderr.read()!r}")  # type: ignore[union-attr]
-            time.sleep(0.2)
-        yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+
+
+def worker(settings: Settings) -> Any:
+    return process([str(BIN / "redprop"), "worker"], settings, None)
 
 
 def request(
@@ -99,50 +132,99 @@ def request(
     return response.status, json.loads(payload) if payload else None
 
 
-def load(
-    port: int, units: list[UUID], token: str, requests: int, seconds: float, threads: int
-) -> dict[str, Any]:
-    """Bounded mixed load; returns counts, latencies (s) and wall time."""
-    lock = threading.Lock()
-    budget = {"left": requests}
-    lat: dict[str, list[float]] = {"read": [], "command": []}
+Call = Callable[[http.client.HTTPConnection, int, int], int]  # (conn, client, i) -> status
+
+
+def closed_loop(port: int, clients: int, per_client: int, call: Call) -> dict[str, Any]:
+    """`clients` threads each sending `per_client` requests back to back."""
+    latencies: list[float] = []
     errors: list[int] = []
-    stop_at = time.monotonic() + seconds
+    lock = threading.Lock()
 
-    def worker(n: int) -> None:
-        rng = random.Random(n)
+    def client(n: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        auth = {"Authorization": f"Bearer {token}"}
-        i = 0
-        while time.monotonic() < stop_at:
-            with lock:
-                if budget["left"] <= 0:
-                    break
-                budget["left"] -= 1
-            unit = rng.choice(units)
-            kind = "command" if rng.random() < 0.2 else "read"
+        mine, bad = [], []
+        for i in range(per_client):
             start = time.perf_counter()
-            if kind == "read":
-                status, _ = request(port, "GET", f"/api/v1/org-units/{unit}", auth, conn=conn)
-            else:
-                i += 1
-                headers = {**auth, "Idempotency-Key": f"http-{n}-{i}"}
-                body = {"name": f"负载{n}-{i}"}
-                status, _ = request(
-                    port, "PATCH", f"/api/v1/org-units/{unit}", headers, body, conn=conn
-                )
-            elapsed = time.perf_counter() - start
-            with lock:
-                (lat[kind] if status < 300 else errors).append(elapsed if status < 300 else status)  # type: ignore[arg-type]
+            status = call(conn, n, i)
+            (mine if status < 300 else bad).append(time.perf_counter() - start)
+            if status >= 300:
+                bad[-1] = status
         conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
 
+    return _threads(clients, client) | {"latency": latencies, "errors": errors}
+
+
+def paced(port: int, rate: float, seconds: float, clients: int, call: Call) -> dict[str, Any]:
+    """Requests due at `rate` per second in all, spread over `clients` threads; latency
+    counts from when each was due."""
+    latencies: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+    begin = time.perf_counter() + 0.2
+    total = int(rate * seconds)
+
+    def client(n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, bad = [], []
+        for i in range(n, total, clients):
+            due = begin + i / rate
+            if (wait := due - time.perf_counter()) > 0:
+                time.sleep(wait)
+            status = call(conn, n, i)
+            (mine if status < 300 else bad).append(time.perf_counter() - due)
+            if status >= 300:
+                bad[-1] = status
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    return _threads(clients, client) | {"latency": latencies, "errors": errors}
+
+
+def _threads(count: int, target: Callable[[int], None]) -> dict[str, Any]:
+    pool = [threading.Thread(target=target, args=(n,)) for n in range(count)]
     started = time.perf_counter()
-    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
     for t in pool:
         t.start()
     for t in pool:
         t.join()
-    return {"latency": lat, "errors": errors, "wall": time.perf_counter() - started}
+    return {"wall": time.perf_counter() - started}
+
+
+def reader(port: int, units: list[UUID], token: str) -> Call:
+    auth = {"Authorization": f"Bearer {token}"}
+
+    def read(conn: http.client.HTTPConnection, n: int, i: int) -> int:
+        unit = units[(n * 7919 + i) % len(units)]
+        return request(port, "GET", f"/api/v1/org-units/{unit}", auth, conn=conn)[0]
+
+    return read
+
+
+def renamer(port: int, units: list[UUID], token: str, tag: str) -> Call:
+    auth = {"Authorization": f"Bearer {token}"}
+
+    def rename(conn: http.client.HTTPConnection, n: int, i: int) -> int:
+        unit = units[(n * 31 + i) % len(units)]
+        headers = {**auth, "Idempotency-Key": f"{tag}-{n}-{i}"}
+        body = {"name": f"{tag}{n}-{i}"}
+        return request(port, "PATCH", f"/api/v1/org-units/{unit}", headers, body, conn=conn)[0]
+
+    return rename
+
+
+def mixed(port: int, units: list[UUID], token: str) -> Call:
+    read, rename = reader(port, units, token), renamer(port, units, token, "mix")
+
+    def call(conn: http.client.HTTPConnection, n: int, i: int) -> int:
+        return (rename if random.Random(i).random() < 0.2 else read)(conn, n, i)
+
+    return call
 
 
 def read_your_writes(port: int, units: list[UUID], token: str, samples: int) -> list[float]:
@@ -166,62 +248,111 @@ def read_your_writes(port: int, units: list[UUID], token: str, samples: int) -> 
 
 
 def measure(backend: str, sizes: Sizes) -> list[Row]:
-    requests = sizes.n("http_requests", 3000)
-    seconds = sizes.n("http_seconds", 60)
-    threads = sizes.n("http_threads", 8)
-    samples = sizes.n("ryw_samples", 200)
+    clients = sizes.n("http_clients", 16)
+    reads = sizes.n("http_reads", 2000)
+    rounds = sizes.n("http_rounds", 3)
+    command_clients = sizes.n("command_clients", 32)
+    commands = sizes.n("http_commands", 1600)
+    rate = sizes.n("mix_rate", 300)
+    mix_seconds = sizes.n("mix_seconds", 10)
+    samples = sizes.n("ryw_samples", 100)
+    SERVER.update(workers=sizes.n("http_workers", 2), threads=sizes.n("http_threads", 4))
+    ms = 1000.0
     with temp_database(backend, "http") as settings:
         system = build_system(settings)
         try:
             units = register_districts(system, 200)
-            inproc = run_renames(system, units, 10, "warm")  # warm up
-            start = time.perf_counter()
-            inproc = run_renames(system, units, 500, "inproc")
-            inproc_rate = inproc / (time.perf_counter() - start)
+            system.catch_up()
+            run_renames(system, units, 20, "warm")
+            system.catch_up()
+            token = mint_token(SECRET, user_id="bench", role="district_admin", scope="*")
+            our_port, bare_port = free_port(), free_port()
+            with ours(settings, our_port), bare(settings, bare_port):
+                our_rates, bare_rates = [], []
+                for r in range(rounds):  # interleaved, alternating which goes first
+                    pair = [(our_port, our_rates), (bare_port, bare_rates)]
+                    for port, rates in pair if r % 2 == 0 else pair[::-1]:
+                        call = reader(port, units, token)
+                        got = closed_loop(port, clients, reads // clients, call)
+                        assert not got["errors"], got["errors"][:5]
+                        rates.append(len(got["latency"]) / got["wall"])
+            with ours(settings, our_port):
+                # the in-process path (no worker) just before and just after the HTTP round
+                inproc_seconds = timed(lambda: run_renames(system, units, commands // 4, "in1"))
+                with worker(settings):
+                    cmd = closed_loop(
+                        our_port,
+                        command_clients,
+                        commands // command_clients,
+                        renamer(our_port, units, token, "cmd"),
+                    )
+                    mix = paced(our_port, rate, mix_seconds, 16, mixed(our_port, units, token))
+                    waits = read_your_writes(our_port, units, token, samples)
+                inproc_seconds += timed(lambda: run_renames(system, units, commands // 4, "in2"))
+                inproc_rate = (commands // 2) / inproc_seconds
         finally:
             system.close()
-        token = mint_token(SECRET, user_id="bench", role="district_admin", scope="*")
-        with gunicorn(settings) as port:
-            result = load(port, units, token, requests, seconds, threads)
-            waits = read_your_writes(port, units, token, samples)
-    reads, commands = result["latency"]["read"], result["latency"]["command"]
-    wall = result["wall"]
-    ms = 1000.0
-    note = (
-        f"{len(reads)} reads + {len(commands)} commands in {wall:.1f} s, {threads} client "
-        f"threads, {len(result['errors'])} errors"
+    read_rate, bare_rate = sorted(our_rates)[len(our_rates) // 2], sorted(bare_rates)[rounds // 2]
+    cmd_rate = len(cmd["latency"]) / cmd["wall"]
+    served = f"gunicorn {SERVER['workers']} workers x {SERVER['threads']} threads"
+    mix_note = (
+        f"{len(mix['latency'])} answered, {len(mix['errors'])} errors, "
+        f"p50 {percentile(mix['latency'], 50) * ms:.1f} ms, offered {rate}/s for {mix_seconds} s"
     )
     return [
         Row(
-            "HTTP commands/s (80/20 mix) vs in-process",
+            "HTTP GET one org unit vs bare Flask",
+            backend,
+            "req/s",
+            read_rate,
+            bare_rate,
+            "bare Flask, same gunicorn",
+            target=Target("ratio", ">=", 0.5),
+            issue="#14",
+            notes=f"{served}, {clients} clients, median of {rounds} interleaved rounds",
+        ),
+        Row(
+            f"HTTP renames, {command_clients} clients vs in-process",
             backend,
             "cmd/s",
-            len(commands) / wall,
+            cmd_rate,
             inproc_rate,
-            "in-process rename",
-            issue="#7.2",
-            notes=note,
+            "in-process 1 thread",
+            target=Target("ratio", ">=", 0.5),
+            issue="#14",
+            notes=f"{served} + redprop worker; {len(cmd['errors'])} errors",
         ),
         Row(
-            "HTTP reads/s (80/20 mix)", backend, "req/s", len(reads) / wall, None, "", issue="#7.2"
+            f"HTTP renames, {command_clients} clients: errors",
+            backend,
+            "errors",
+            len(cmd["errors"]),
+            None,
+            "",
+            target=Target("value", "<=", 0),
+            issue="#14",
+            notes=", ".join(sorted({str(e) for e in cmd["errors"]})),
         ),
         Row(
-            "HTTP read latency p50 vs p99",
+            f"HTTP renames, {command_clients} clients: p99",
             backend,
             "ms",
-            percentile(reads, 50) * ms,
-            percentile(reads, 99) * ms,
-            "p99",
-            issue="#7.2",
+            percentile(cmd["latency"], 99) * ms if cmd["latency"] else None,
+            percentile(cmd["latency"], 50) * ms if cmd["latency"] else None,
+            "p50",
+            target=Target("value", "<=", 100),
+            issue="#14",
         ),
         Row(
-            "HTTP command latency p50 vs p99",
+            f"80/20 mix at {rate} req/s: p99",
             backend,
             "ms",
-            percentile(commands, 50) * ms,
-            percentile(commands, 99) * ms,
-            "p99",
-            issue="#7.2",
+            percentile(mix["latency"], 99) * ms if mix["latency"] else None,
+            None,
+            "",
+            target=Target("value", "<=", 50),
+            issue="#14",
+            notes=mix_note,
         ),
         Row(
             "read-your-writes (command -> visible) p50 vs p95",
@@ -231,7 +362,8 @@ def measure(backend: str, sizes: Sizes) -> list[Row]:
             percentile(waits, 95) * ms,
             "p95",
             issue="#7.5",
-            notes=f"{samples} renames, each read back with min_position",
+            notes=f"{samples} renames, each read back with min_position (worker polls "
+            f"every {Settings().projection_poll_seconds:g} s)",
         ),
     ]
 

@@ -175,7 +175,8 @@ class ServiceIssue(LedgerAggregate):
         """Route to a department, or to `company_id`, which must be `served_by`: the company
         serving the compound under a contract in force on the day of acceptance."""
         self._require("reported", action="accept")
-        if (company_id is None) == (not department):
+        dept = _optional_text(department, "department", 100)
+        if (company_id is None) == (dept is None):
             raise RuleViolation(
                 "route the issue to exactly one of company_id or department", field="company_id"
             )
@@ -186,7 +187,6 @@ class ServiceIssue(LedgerAggregate):
                 f"({serving} serves it under a contract in force today)",
                 field="company_id",
             )
-        dept = _optional_text(department, "department", 100)
         self._accepted(company_id=company_id, department=dept, handle_due=handle_due)
 
     def refer_out(self, reason: str) -> None:

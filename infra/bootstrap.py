@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask
-from sqlalchemy import Engine, text
+from flask import Flask, has_request_context, request
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from api import create_app
 from api.services import ApiServices
@@ -15,10 +16,14 @@ from domain.app import RedPropertyApp
 from infra.command_gateway import CommandGateway
 from infra.database import make_engine, schema_lock
 from infra.event_store import build_application
+from infra.metrics import measure_commands, observe_group_commit_batch
 from infra.personal_data import SqlKeyVault
+from infra.projection_failures import create_table as create_failures_table
+from infra.projection_failures import read_failures
 from infra.projection_runner import ProjectionRunner
-from infra.projection_worker import Freshness, ProjectionWorker
+from infra.projection_worker import Freshness, Periodic, ProjectionWorker
 from infra.settings import Settings
+from infra.sla_schedule import tick
 from infra.subsidy_process import SubsidyProcess
 from projections.catalog import all_projections
 from projections.positions import read_positions
@@ -44,20 +49,44 @@ class System:
         return next(r for r in self.runners if r.projection.name == name)
 
     def health(self) -> dict[str, Any]:
+        """The readiness report: `ok` is False when the database does not answer, or a
+        projection is stopped at a failing event or trails the log by more than
+        `settings.ready_max_lag`; `problems` then names each, one line apiece."""
         try:
             head = self.app.recorder.max_notification_id() or 0
             with self.read_engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
                 positions = read_positions(conn)
+                failures = read_failures(conn)
         except Exception as exc:  # the database is down: say so, do not raise
-            return {"ok": False, "database": f"unreachable: {exc.__class__.__name__}"}
-        lag = {r.projection.name: head - positions.get(r.projection.name, 0) for r in self.runners}
+            problem = f"database unreachable: {type(exc).__name__}: {_first_line(exc)}"
+            return {"ok": False, "database": problem, "problems": [problem]}
+        limit = self.settings.ready_max_lag
+        projections, problems = {}, []
+        for name in [r.projection.name for r in self.runners]:
+            position = positions.get(name, 0)
+            failure = failures.get(name)
+            projections[name] = {
+                "position": position,
+                "lag": head - position,
+                "failure": failure.as_dict() if failure else None,
+            }
+            if failure:
+                problems.append(
+                    f"{name} stopped at position {failure.position}: {failure.error}"
+                    f" ({failure.attempts} attempts)"
+                )
+            elif head - position > limit:
+                problems.append(f"{name} lags {head - position} positions (limit {limit})")
+        problems += [
+            f"{f.name} failed: {f.error}" for f in failures.values() if f.name not in projections
+        ]
         return {
-            "ok": True,
+            "ok": not problems,
             "database": "ok",
             "log_head": head,
-            "projection_lag": lag,
-            "projection_error": self.worker.last_error,
+            "problems": problems,
+            "projections": projections,
+            "projection_lag": {name: p["lag"] for name, p in projections.items()},
             **{k: v() for k, v in self.extra.items() if callable(v)},
         }
 
@@ -94,22 +123,41 @@ def token_keys(settings: Settings) -> TokenKeys:
         raise SystemExit(f"REDPROP_TOKEN_KEYS / REDPROP_TOKEN_SIGNING_KID: {bad}") from None
 
 
-def build_system(settings: Settings | None = None, *, start_worker: bool = False) -> System:
+def build_system(
+    settings: Settings | None = None,
+    *,
+    start_worker: bool = False,
+    projections_here: bool = True,
+    sla_tick: bool = False,
+) -> System:
+    """`projections_here=False` (a web process beside `redprop worker`): this process never
+    runs projections, and reads wait for the worker to reach a position. `sla_tick`: the
+    worker records missed SLA deadlines every `settings.sla_tick_seconds`."""
     settings = settings or Settings.from_env()
     with schema_lock(settings.database_url, settings.database_schema):  # creates tables
-        app = build_application(settings)
-        app.personal_data = SqlKeyVault(
-            make_engine(settings.database_url, schema=settings.database_schema)
+        app = build_application(
+            settings, POSTGRES_CONNECT_TIMEOUT=max(1, round(settings.database_connect_timeout))
         )
-        read_url = settings.read_database_url or settings.database_url
+        app.recorder.committer.on_batch = observe_group_commit_batch
+        app.personal_data = SqlKeyVault(
+            make_engine(bounded(settings.database_url, settings), schema=settings.database_schema)
+        )
+        read_url = bounded(settings.read_database_url or settings.database_url, settings)
         write_engine = make_engine(read_url, schema=settings.database_schema, immediate=True)
         read_engine = make_engine(read_url, schema=settings.database_schema)
         runners = [ProjectionRunner(app, write_engine, p) for p in all_projections()]
         for runner in runners:
             runner.create_tables()
+        create_failures_table(write_engine)
         processes = [SubsidyProcess(app, write_engine)]
-    worker = ProjectionWorker(runners, settings.projection_poll_seconds, processes=processes)
-    gateway = CommandGateway(app, on_commit=worker.notify)
+    worker = ProjectionWorker(
+        runners,
+        settings.projection_poll_seconds,
+        processes=processes,
+        engine=write_engine,
+        retry_max_seconds=settings.projection_retry_max_seconds,
+    )
+    gateway = measure_commands(CommandGateway(app, on_commit=worker.notify), command_name)
     system = System(
         settings,
         app,
@@ -118,14 +166,16 @@ def build_system(settings: Settings | None = None, *, start_worker: bool = False
         runners,
         worker,
         gateway,
-        Freshness(read_engine, worker),
+        Freshness(read_engine, worker if projections_here else None),
     )
+    if sla_tick:
+        worker.jobs.append(Periodic("sla_tick", settings.sla_tick_seconds, lambda: tick(system)))
     system.extra["subsidy_process"] = processes[0].health
     if settings.kafka_bootstrap:  # report the relay's lag (the relay itself runs elsewhere)
         from infra.kafka_relay import relay_status
 
         relay_engine = (
-            make_engine(settings.database_url, schema=settings.database_schema)
+            make_engine(bounded(settings.database_url, settings), schema=settings.database_schema)
             if settings.read_database_url
             else read_engine
         )
@@ -133,3 +183,22 @@ def build_system(settings: Settings | None = None, *, start_worker: bool = False
     if start_worker:
         worker.start()
     return system
+
+
+def bounded(url: str, settings: Settings) -> str:
+    """`url` with libpq's connect_timeout (PostgreSQL), so no connection attempt waits
+    longer than REDPROP_DATABASE_CONNECT_TIMEOUT."""
+    if not url.startswith(("postgresql", "postgres")):
+        return url
+    seconds = str(max(1, round(settings.database_connect_timeout)))
+    parsed = make_url(url).update_query_dict({"connect_timeout": seconds})
+    return parsed.render_as_string(hide_password=False)
+
+
+def command_name() -> str:
+    """What /metrics calls a command: the route's endpoint, or `cli` outside a request."""
+    return (request.endpoint or "unmatched") if has_request_context() else "cli"
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]

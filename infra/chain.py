@@ -167,9 +167,12 @@ def _problem(
     return position, f"event at position {position} was altered (its hash does not match)"
 
 
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
 def parse_head(text: str) -> tuple[int, str]:
     """Parse an exported head digest `POSITION:HEX`."""
     position, _, digest = text.strip().partition(":")
-    if not position.isdigit() or len(digest) != 64:
+    if not position.isdigit() or len(digest) != 64 or not set(digest) <= _HEX_DIGITS:
         raise ValueError("a head digest looks like 1234:<64 hex digits>")
     return int(position), digest.lower()

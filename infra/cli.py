@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import click
@@ -17,25 +18,41 @@ from domain.metadata import command_context
 from infra import audit
 from infra.bootstrap import System, build_system, token_keys
 from infra.chain import parse_head, verify_chain
+from infra.database_check import database_problems
 from infra.rebuild import rebuild as rebuild_projection
 from infra.scenario.tianqiao import load_tianqiao
-from infra.settings import Settings
+from infra.settings import ConfigError, Settings
 
 console = Console(stderr=True)
 
 
-def _system(start_worker: bool = False) -> System:
+def _system(**options: Any) -> System:
     settings = Settings.from_env()
     settings.check_production()
-    return build_system(settings, start_worker=start_worker)
+    problems = database_problems(settings)
+    if problems:
+        for problem in problems:
+            click.echo(f"database: {problem}", err=True)
+        sys.exit(1)
+    return build_system(settings, **options)
 
 
 @click.group()
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Red Property (红色物业) ledger of record."""
+    if ctx.resilient_parsing:
+        return
+    try:
+        Settings.from_env()
+    except ConfigError as error:
+        for problem in error.problems:
+            click.echo(f"configuration: {problem}", err=True)
+        sys.exit(2)
 
 
 def _serve(system: System, host: str, port: int) -> None:
+    """Werkzeug's threaded server with the projections in this process (demo only)."""
     from werkzeug.serving import run_simple
 
     system.worker.start()
@@ -55,24 +72,17 @@ def _serve(system: System, host: str, port: int) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the HTTP API (projections caught up in the background)."""
-    _serve(_system(), host, port)
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--serve/--no-serve", "then_serve", default=True, help="serve the API after loading")
 @click.option("--fresh", is_flag=True, help="delete the SQLite database first")
 def demo(host: str, port: int, then_serve: bool, fresh: bool) -> None:
-    """Load the Tianqiao scenario through the commands, catch up, then serve."""
+    """Load the Tianqiao scenario through the commands, catch up, then serve (one process:
+    the API, the projections and the SLA tick)."""
     settings = Settings.from_env()
     if fresh and settings.is_sqlite:
         path = Path(settings.database_url.split("///", 1)[1])
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    system = _system()
+    system = _system(sla_tick=True)
     if (system.app.recorder.max_notification_id() or 0) > 0:
         console.print("[yellow]the log is not empty: demo not loaded again (use --fresh)[/]")
     else:
@@ -239,6 +249,11 @@ main.add_command(kafka_worker)
 from infra.cli_bench import generate_city  # noqa: E402
 
 main.add_command(generate_city)
+from infra.cli_serve import projections, serve, worker  # noqa: E402
+
+main.add_command(serve)
+main.add_command(worker)
+main.add_command(projections)
 
 
 from infra.cli_ledger import register as register_ledger  # noqa: E402

@@ -6,14 +6,13 @@ import getpass
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
 import click
 
 from domain.metadata import command_context
 from domain.sla import DEFAULT_RULES
 from infra.cli_params import MOMENT, MONTH, check_month_range
-from projections.issue_board import overdue_issue_ids
+from infra.sla_schedule import record_missed
 
 
 @click.group()
@@ -45,18 +44,14 @@ def tick(at: datetime | None) -> None:
 
     moment = _moment(at)
     system = _system()
+    context = {"actor_id": f"cli:{getpass.getuser()}", "role": "system", "scope": "*"}
     try:
         system.catch_up()
-        with system.read_engine.connect() as conn:
-            candidates = [UUID(i) for i in overdue_issue_ids(conn, moment)]
-        with _cli_context(moment):
-            missed = system.app.record_missed_deadlines(candidates, moment)
+        checked, missed = record_missed(system, moment, {**context, "channel": "cli"})
         system.catch_up()
     finally:
         system.close()
-    click.echo(
-        f"{len(candidates)} overdue issues checked, {missed} newly missed deadlines recorded"
-    )
+    click.echo(f"{checked} overdue issues checked, {missed} newly missed deadlines recorded")
 
 
 @sla.command("define-default")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 
 import click
 
+from infra import logs
 from infra.database import make_engine
 from infra.event_store import build_application
 from infra.kafka_projection import KafkaProjectionRunner, worker_mapper
-from infra.kafka_relay import KafkaRelay, RelayStopped
+from infra.kafka_relay import BrokerUnreachable, KafkaRelay, RelayStopped
 from infra.settings import Settings
 from projections.catalog import all_projections
 
@@ -35,16 +35,29 @@ def _stop_on_signals() -> threading.Event:
 )
 def relay(once: bool, from_position: int | None, page_size: int, encode_process: bool) -> None:
     """Publish the log to Kafka (REDPROP_KAFKA_BOOTSTRAP, REDPROP_KAFKA_TOPIC)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings.from_env()
+    logs.configure(settings.log_format)
     app = build_application(settings)
     engine = make_engine(settings.database_url, schema=settings.database_schema, immediate=True)
-    runner = KafkaRelay(app, engine, settings, page_size=page_size, encode_in_child=encode_process)
+    runner = KafkaRelay(
+        app,
+        engine,
+        settings,
+        page_size=page_size,
+        encode_in_child=encode_process,
+        flush_timeout=settings.kafka_timeout_seconds,
+    )
     if from_position is not None:
         runner.store(max(from_position - 1, 0), {})
     try:
-        position = runner.run(once=once, stop=_stop_on_signals())
+        position = runner.run(
+            once=once,
+            stop=_stop_on_signals(),
+            give_up_after=settings.kafka_timeout_seconds if once else None,
+        )
         click.echo(f"published up to position {position} (lag {runner.lag()})")
+    except BrokerUnreachable as exc:
+        raise click.ClickException(str(exc)) from None
     except RelayStopped as exc:
         stopped = f"stopped after position {runner.stored()[0]} (lag {runner.lag()})"
         raise click.ClickException(f"{stopped}: {exc}") from None
@@ -63,8 +76,8 @@ def relay(once: bool, from_position: int | None, page_size: int, encode_process:
 @click.option("--once", is_flag=True, help="apply what is on the topic now, then exit")
 def kafka_worker(names: tuple[str, ...], partitions: str | None, once: bool) -> None:
     """Run projections from the Kafka topic into REDPROP_READ_DATABASE_URL."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings.from_env()
+    logs.configure(settings.log_format)
     known = {p.name: p for p in all_projections()}
     unknown = set(names) - set(known)
     if unknown:

@@ -45,11 +45,26 @@ def client_config(settings: Settings, client: type, **defaults: Any) -> dict[str
     ignored = sorted(set(settings.kafka_options) - known - _ANY_CLIENT)
     if ignored and client is KafkaProducer:
         log.debug("kafka options not used by the producer: %s", ignored)
+    bounded = {k: v for k, v in wait_limits(settings).items() if k in known}
     return {
         "bootstrap_servers": settings.kafka_bootstrap.split(","),
         "client_id": "redproperty",
+        **bounded,
         **defaults,
         **options,
+    }
+
+
+def wait_limits(settings: Settings) -> dict[str, int]:
+    """Every wait for the broker within REDPROP_KAFKA_TIMEOUT_SECONDS (kafka-python's own
+    defaults let one bootstrap wait 30 s and back off up to 30 s between attempts)."""
+    ms = int(settings.kafka_timeout_seconds * 1000)
+    return {
+        "bootstrap_timeout_ms": ms,
+        "api_version_auto_timeout_ms": ms,
+        "socket_connection_setup_timeout_ms": min(ms, 10_000),
+        "socket_connection_setup_timeout_max_ms": ms,
+        "reconnect_backoff_max_ms": min(ms, 1000),
     }
 
 

@@ -73,6 +73,10 @@ class RelayStats:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+class BrokerUnreachable(Exception):
+    """The broker did not answer within the time allowed."""
+
+
 class KafkaRelay:
     def __init__(
         self,
@@ -139,15 +143,23 @@ class KafkaRelay:
 
     # -- running ----------------------------------------------------------------------------
 
-    def run(self, *, once: bool = False, stop: threading.Event | None = None) -> int:
+    def run(
+        self,
+        *,
+        once: bool = False,
+        stop: threading.Event | None = None,
+        give_up_after: float | None = None,
+    ) -> int:
         """Publish until stopped (or, with `once`, until the head of the log); retry with
-        exponential backoff on broker errors. Returns the position reached."""
+        exponential backoff on broker errors, for at most `give_up_after` seconds without
+        progress if given (then `BrokerUnreachable`). Returns the position reached."""
         stop = stop or threading.Event()
         delay = self.backoff[0]
+        since = time.monotonic()
         while not stop.is_set():
             try:
                 if self.publish_available():
-                    delay = self.backoff[0]
+                    delay, since = self.backoff[0], time.monotonic()
                 if once:
                     self.close()
                     return self.stats.published
@@ -161,6 +173,12 @@ class KafkaRelay:
                 self.stats.retries += 1
                 self.stats.last_error = repr(exc)
                 self.disconnect()
+                if give_up_after is not None and time.monotonic() - since >= give_up_after:
+                    self.close()
+                    raise BrokerUnreachable(
+                        f"no answer from the Kafka broker at {self.settings.kafka_bootstrap} "
+                        f"within {give_up_after:g} s (last error: {exc!r})"
+                    ) from exc
                 log.warning("relay: %r; retrying in %.1fs (lag %d)", exc, delay, self.lag())
                 stop.wait(delay)
                 delay = min(delay * 2, self.backoff[1])

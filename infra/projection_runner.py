@@ -29,6 +29,17 @@ class PositionMoved(Exception):
     """Another writer advanced (or replaced) this projection since we last looked."""
 
 
+class ProjectionFailed(Exception):
+    """A projection cannot apply the event at `position`: its rows and position stay just
+    before it (nothing after it is applied, nothing is skipped)."""
+
+    def __init__(self, name: str, position: int, error: BaseException) -> None:
+        super().__init__(f"{name} stopped at position {position}: {error!r}")
+        self.name = name
+        self.position = position
+        self.error = f"{type(error).__name__}: {error}"
+
+
 class ProjectionRunner:
     def __init__(
         self,
@@ -54,6 +65,9 @@ class ProjectionRunner:
         self.batch_seconds = batch_seconds
         self.cache = RowCache()
         self._state: tuple[int, int] | None = None  # (position, generation) as last seen
+        # after a failed batch: one event per transaction up to where it failed
+        self._careful_until: int | None = None
+        self._applying: int | None = None  # position of the event being applied
 
     def create_tables(self) -> None:
         with self.engine.begin() as conn:
@@ -65,44 +79,69 @@ class ProjectionRunner:
     def position(self) -> int:
         return self._load_state()[0]
 
+    @property
+    def cached_position(self) -> int | None:
+        """The position as this runner last stored or read it (no query)."""
+        return None if self._state is None else self._state[0]
+
     def catch_up(
         self, *, until: int | None = None, progress: Callable[[int], None] | None = None
     ) -> int:
         """Apply every event after the stored position (up to `until`); returns how many
-        log positions it advanced. Only the projection's topics are read (filtered in SQL)."""
+        log positions it advanced. Only the projection's topics are read (filtered in SQL).
+
+        When a batch fails, it is retried one event per transaction, so everything before
+        the failing event is stored and `ProjectionFailed` names that event."""
         read = 0
         while True:
             position, generation = self._load_state()
             if until is not None and position >= until:
-                return read
+                break
             head = self.app.recorder.max_notification_id() or 0
             if head <= position:
-                return read
+                break
             try:
                 new_position = self._apply(position, head, generation)
             except PositionMoved:
                 self._state = None
                 self.cache.clear()
                 continue
+            except Exception as exc:
+                if self._careful_until is None:
+                    self._careful_until = self._applying or head
+                    continue
+                self._careful_until = None
+                failed_at = self._applying if self._applying is not None else position + 1
+                raise ProjectionFailed(self.projection.name, failed_at, exc) from exc
             read += new_position - position
             if progress is not None:
                 progress(new_position - position)
+            if self._careful_until is not None and new_position >= self._careful_until:
+                self._careful_until = None  # past the batch that failed: whole batches again
+        return read
 
     def _fill(self, view: ViewBatch, position: int, head: int, first: list[tuple[Any, ...]]) -> int:
         """Apply pages after `position` (up to `head`) until the batch is full, starting
         with `first` (already read); returns the position reached."""
         applied = 0
+        self._applying = None
+        batch_size = self._batch_size(position)
         deadline = None if self.batch_seconds is None else time.monotonic() + self.batch_seconds
-        while position < head and applied < self.batch_size and view.pending < self.batch_rows:
+        while position < head and applied < batch_size and view.pending < self.batch_rows:
             if applied and deadline is not None and time.monotonic() >= deadline:
                 break
-            size = min(self.page_size, self.batch_size - applied)
+            size = min(self.page_size, batch_size - applied)
             page = first if not applied else self._page(position, head, size)
             self.projection.apply_all(self._decode(page), view)
             applied += len(page)
             # a short page means nothing else for us up to `head`: jump there
             position = page[-1][0] if len(page) == size else head
         return position
+
+    def _batch_size(self, position: int) -> int:
+        """One event per transaction while retrying up to a batch that failed."""
+        careful = self._careful_until is not None and position < self._careful_until
+        return 1 if careful else self.batch_size
 
     def _page(self, position: int, head: int, size: int) -> list[tuple[Any, ...]]:
         return self.app.recorder.select_projection_page(position, head, self._topics, size)  # type: ignore[no-any-return]
@@ -112,6 +151,7 @@ class ProjectionRunner:
         decoded event at once (assessment scorecards decode to tens of MB each)."""
         to_event = self.app.mapper.to_domain_event
         for position, aggregate_id, version, topic, state in page:
+            self._applying = position
             yield (
                 position,
                 topic,
@@ -126,7 +166,7 @@ class ProjectionRunner:
         reached = old
         # Read before the view transaction: on SQLite it holds the write lock, which
         # commands wait for; a live runner's batch is this one page.
-        first = self._page(old, head, min(self.page_size, self.batch_size))
+        first = self._page(old, head, min(self.page_size, self._batch_size(old)))
 
         def fill(view: ViewBatch) -> None:
             nonlocal reached

@@ -7,46 +7,135 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine
 
-from infra.projection_runner import ProjectionRunner
+from infra.projection_failures import Failure, clear_failure, record_failure
+from infra.projection_runner import ProjectionFailed, ProjectionRunner
 from projections.positions import read_positions
 
 log = logging.getLogger(__name__)
 
 
 class ProjectionWorker:
+    """Runs the processes, then every projection, once per round. A projection that fails
+    stops at the failing event (see `ProjectionRunner.catch_up`), is recorded in
+    `projection_failures` and retried with a doubling pause (up to `retry_max_seconds`)
+    while the others keep going; once it gets past the event its record is deleted."""
+
     def __init__(
         self,
         runners: list[ProjectionRunner],
         poll_seconds: float = 0.25,
         processes: list[Any] | None = None,
+        *,
+        engine: Engine | None = None,
+        retry_max_seconds: float = 60.0,
+        jobs: list[Periodic] | None = None,
     ) -> None:
         self.runners = runners
         self.processes = processes or []  # objects with run_once() (log-following commands)
         self.poll_seconds = poll_seconds
+        self.engine = engine  # where failures are recorded (None: only logged)
+        self.retry_max_seconds = retry_max_seconds
+        self.jobs = jobs or []
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._failures: dict[str, Failure] = {}
+        self._retry_at: dict[str, float] = {}
+        # names that may still have a failure stored by an earlier worker
+        self._unchecked = {r.projection.name for r in runners} | {_name(p) for p in self.processes}
         self.last_error: str | None = None
+        # Runners keep per-instance state: one round at a time in this process.
+        self._round = threading.Lock()
 
     def run_once(self) -> int:
+        with self._round:
+            return self._run_round()
+
+    def _run_round(self) -> int:
         done = 0
         for process in self.processes:
-            try:
-                process.run_once()
-            except Exception as exc:  # keep the projections going; report in /healthz
-                self.last_error = f"{type(process).__name__}: {exc!r}"
-                log.exception("process %s failed", type(process).__name__)
+            self._run(_name(process), process.run_once, _failed_event)
+        head = self._head()
         for runner in self.runners:
-            try:
-                done += runner.catch_up()
-            except Exception as exc:  # keep the others going; report in /healthz
-                self.last_error = f"{runner.projection.name}: {exc!r}"
-                log.exception("projection %s failed", runner.projection.name)
+            name = runner.projection.name
+            if head is not None and self._idle(runner, head):
+                continue  # an idle round costs one query, not one per projection
+            done += self._run(name, runner.catch_up, _failed_event) or 0
+        for job in self.jobs:
+            job.run_if_due(self._run)
         return done
+
+    def _head(self) -> int | None:
+        if not self.runners:
+            return None
+        try:
+            return int(self.runners[0].app.recorder.max_notification_id() or 0)
+        except Exception:  # reported by the runners' own attempts
+            return None
+
+    def _idle(self, runner: ProjectionRunner, head: int) -> bool:
+        name = runner.projection.name
+        settled = name not in self._failures and name not in self._unchecked
+        return settled and runner.cached_position is not None and runner.cached_position >= head
+
+    def _run(
+        self,
+        name: str,
+        step: Callable[[], Any],
+        describe: Callable[[Exception], tuple[int, str]],
+    ) -> Any:
+        if time.monotonic() < self._retry_at.get(name, 0.0):
+            return None
+        try:
+            result = step()
+        except Exception as exc:  # keep the others going; recorded for /readyz
+            self._failed(name, *describe(exc))
+            return None
+        if name in self._failures or name in self._unchecked:
+            self._resumed(name)
+        return result
+
+    def _failed(self, name: str, position: int, error: str) -> None:
+        earlier = self._failures.get(name)
+        attempts = earlier.attempts + 1 if earlier and earlier.position == position else 1
+        failure = Failure(name, position, error, attempts, time.time())
+        self._failures[name] = failure
+        pause = min(self.poll_seconds * 2**attempts, self.retry_max_seconds)
+        self._retry_at[name] = time.monotonic() + pause
+        self.last_error = f"{name}: {error}"
+        log.error(
+            "projection stopped",
+            extra={"event": "projection_failed", "projection": name, "position": position,
+                   "error": error, "attempts": attempts, "retry_in_seconds": round(pause, 3)},
+        )  # fmt: skip
+        if self.engine is not None:
+            try:
+                record_failure(self.engine, failure)
+            except Exception:  # the database itself is down: the log line is what we have
+                log.exception("could not record the failure of %s", name)
+
+    def _resumed(self, name: str) -> None:
+        if self.engine is not None:
+            try:
+                clear_failure(self.engine, name)
+            except Exception:
+                log.exception("could not clear the failure of %s", name)
+                return
+        self._unchecked.discard(name)
+        self._retry_at.pop(name, None)
+        if self._failures.pop(name, None) is not None:
+            log.info(
+                "projection resumed", extra={"event": "projection_resumed", "projection": name}
+            )
+
+    @property
+    def failures(self) -> dict[str, Failure]:
+        return dict(self._failures)
 
     def notify(self) -> None:
         # Already set: the thread has not woken since, and reads the log after it clears.
@@ -61,8 +150,11 @@ class ProjectionWorker:
         """Catch up now: wake the thread, or do it inline if no thread runs."""
         if self.running:
             self.notify()
-        else:
-            self.run_once()
+        elif self._round.acquire(blocking=False):  # else a round is under way: wait for it
+            try:
+                self._run_round()
+            finally:
+                self._round.release()
 
     def start(self) -> None:
         if self._thread is None:
@@ -76,11 +168,42 @@ class ProjectionWorker:
             self._thread.join(timeout=10)
             self._thread = None
 
+    def run_forever(self) -> None:
+        """The worker process's main loop (until `stop`)."""
+        self._loop()
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             self.run_once()
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
+
+
+def _name(process: Any) -> str:
+    return str(getattr(process, "name", type(process).__name__))
+
+
+def _failed_event(exc: Exception) -> tuple[int, str]:
+    if isinstance(exc, ProjectionFailed):
+        return exc.position, exc.error
+    return 0, f"{type(exc).__name__}: {exc}"
+
+
+class Periodic:
+    """A job run by the worker every `seconds` (first run at once)."""
+
+    def __init__(self, name: str, seconds: float, fn: Callable[[], Any]) -> None:
+        self.name = name
+        self.seconds = seconds
+        self.fn = fn
+        self._due = 0.0
+
+    def run_if_due(self, run: Callable[..., Any]) -> None:
+        now = time.monotonic()
+        if now < self._due:
+            return
+        self._due = now + self.seconds
+        run(self.name, self.fn, _failed_event)
 
 
 class Freshness:

@@ -73,6 +73,8 @@ class ProcessStats:
 
 
 class SubsidyProcess:
+    name = NAME
+
     def __init__(self, app: Any, engine: Engine | None = None, *, page_size: int = 2000) -> None:
         self.app = app
         self.engine = engine  # where the position is kept (None: in memory only)

@@ -1,4 +1,4 @@
-"""/healthz, the OpenAPI document, metadata on events, production refusal."""
+"""/readyz, the OpenAPI document, metadata on events, production refusal."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import pytest
 from infra.settings import DEFAULT_SECRET, Settings
 
 
-def test_healthz_reports_database_and_lag(client: Any, tree: dict, system: Any, auth: Any) -> None:
+def test_readyz_reports_database_and_lag(client: Any, tree: dict, system: Any, auth: Any) -> None:
     client.patch(
         f"/api/v1/org-units/{tree['street']}", json={"name": "改"}, headers=auth("district_admin")
     )
-    body = client.get("/healthz").json
+    body = client.get("/readyz").json
     assert body["ok"] and body["database"] == "ok"
     assert body["log_head"] == system.app.recorder.max_notification_id()
     assert body["projection_lag"]["org_registry"] > 0
     system.catch_up()
-    assert client.get("/healthz").json["projection_lag"]["org_registry"] == 0
+    assert client.get("/readyz").json["projection_lag"]["org_registry"] == 0
 
 
 def test_openapi_documents_schemas_security_and_roles(client: Any) -> None:

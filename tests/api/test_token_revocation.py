@@ -1,5 +1,5 @@
 """Revoking a token records `TokenRevoked` in the log; the token is refused once the
-read model has it (the projection thread polls every 0.25 s)."""
+read model has it (the projections poll the log every 0.1 s)."""
 
 from __future__ import annotations
 

@@ -156,7 +156,7 @@ def test_reassessment_as_of_and_what_if(system: Any) -> None:
     head = app.recorder.max_notification_id()
     with system.read_engine.connect() as conn:
         facts = read_period_facts(conn, "2020Q4")
-    with pytest.raises(PublishedScorecardImmutable):
+    with pytest.raises(PublishedScorecardImmutable, match=r"is published and cannot recompute"):
         app.compute_assessment(period, facts)
     assert app.recorder.max_notification_id() == head
 

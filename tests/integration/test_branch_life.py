@@ -45,11 +45,11 @@ def test_report_against_rules_and_study_coverage(system: Any) -> None:
         hold("party_lesson", date(2020, 3, 20), ["A"], "e_study")
         hold("org_life_meeting", date(2020, 3, 25), ["A", "B", "C", "D"])
         head = app.recorder.max_notification_id()
-        with pytest.raises(RuleViolation):
+        with pytest.raises(RuleViolation, match=r"held_on \(2021-03-01\) is in the future"):
             hold("party_lesson", date(2021, 3, 1), ["A"])  # in the future
-        with pytest.raises(RuleViolation):
+        with pytest.raises(RuleViolation, match=r"not members of the org on 2020-03-02: Z"):
             hold("party_lesson", date(2020, 3, 2), ["Z"])  # not a member
-        with pytest.raises(RuleViolation):
+        with pytest.raises(RuleViolation, match=r"platform must be one of"):
             hold("party_lesson", date(2020, 3, 2), ["A"], "cinema")
         assert app.recorder.max_notification_id() == head
     system.catch_up()

@@ -78,7 +78,10 @@ def test_idempotency_holds_across_two_app_instances(make_settings: Any) -> None:
         assert (replayed_first, replayed_second) == (False, True)
         assert again == original
         assert second.app.recorder.max_notification_id() == head
-        with pytest.raises(IdempotencyKeyReused):
+        with pytest.raises(
+            IdempotencyKeyReused,
+            match=r"this Idempotency-Key was already used for a different request",
+        ):
             second.gateway.run(
                 lambda: second.app.register_org_unit(kind="district", code="E", name="别的"),
                 idempotency_key="key-1",

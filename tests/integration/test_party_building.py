@@ -27,11 +27,16 @@ def test_contracts_and_orgs_are_saved_atomically(system: Any) -> None:
         street, compound = _compound(app)
         a = app.register_property_company(credit_code="91370105MA3C000001", name="康都物业")
         b = app.register_property_company(credit_code="91370105MA3C000002", name="B")
-        with pytest.raises(AlreadyExists):
+        with pytest.raises(
+            AlreadyExists, match=r"property company 91370105MA3C000001 already exists"
+        ):
             app.register_property_company(credit_code="91370105ma3c000001", name="dup")
         app.sign_service_contract(a.id, compound_id=compound, starts_on=date(2020, 1, 1))
         head = app.recorder.max_notification_id()
-        with pytest.raises(RuleViolation):
+        with pytest.raises(
+            RuleViolation,
+            match=r"the compound is served under contract .* from 2020-01-01 to open end",
+        ):
             app.sign_service_contract(b.id, compound_id=compound, starts_on=date(2020, 6, 1))
         assert app.recorder.max_notification_id() == head
         contract = PropertyCompany.contract_id_for(a.id, compound, date(2020, 1, 1))
@@ -49,7 +54,9 @@ def test_contracts_and_orgs_are_saved_atomically(system: Any) -> None:
             full_members=["F1", "F2", "F3"],
         )
         head = app.recorder.max_notification_id()
-        with pytest.raises(AlreadyExists):
+        with pytest.raises(
+            AlreadyExists, match=r"company 康都物业 already has an active party organisation"
+        ):
             app.found_party_org(
                 code="P2",
                 name="again",

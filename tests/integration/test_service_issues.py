@@ -104,15 +104,19 @@ def test_refused_commands_store_nothing(system: Any) -> None:
     with at("2020-03-01T10:00:00"):
         issue = report(app, ids, 1)
         head = app.recorder.max_notification_id()
-        with pytest.raises(RuleViolation) as bad:
+        with pytest.raises(RuleViolation, match=r"is not a grid of that compound") as bad:
             report(app, ids, 1, grid_id=ids["grid2"])
         assert bad.value.field == "grid_id"
-        with pytest.raises(RuleViolation) as bad:
+        with pytest.raises(RuleViolation, match=r"is not an open compound") as bad:
             report(app, ids, 1, compound_id=ids["community"])
         assert bad.value.field == "compound_id"
-        with pytest.raises(InvalidTransition):
+        with pytest.raises(
+            InvalidTransition, match=r"cannot give feedback an issue that is .* \(reported\)"
+        ):
             app.give_issue_feedback(issue, "satisfied")
-        with pytest.raises(InvalidTransition):
+        with pytest.raises(
+            InvalidTransition, match=r"cannot start handling an issue that is .* \(reported\)"
+        ):
             app.start_handling_issue(issue)
     assert app.recorder.max_notification_id() == head
 

@@ -39,23 +39,25 @@ def test_revisions_apply_from_their_date_only() -> None:
     assert policy.allowance(T0, "repairs", "normal")[0] == 1  # type: ignore[index]
     assert policy.allowance(later, "repairs", "normal") == (2, {**strict[0]})
     assert policy.allowance(datetime(2019, 1, 1, tzinfo=SHANGHAI), "repairs", "normal") is None
-    with pytest.raises(RuleViolation):
+    with pytest.raises(
+        RuleViolation, match=r"a revision cannot take effect before the version it replaces"
+    ):
         policy.revise(strict, T0)
 
 
 @pytest.mark.parametrize(
-    "rules",
+    ("rules", "rule"),
     [
-        [],
-        [{"category": "weather", "priority": "*", "accept_minutes": 1, "handle_minutes": 1,
-          "feedback_minutes": 1}],
-        [{"category": "heating", "priority": "*", "accept_minutes": 1, "handle_minutes": 1,
-          "feedback_minutes": 1}],
-        [{"category": "*", "priority": "*", "accept_minutes": 0, "handle_minutes": 1,
-          "feedback_minutes": 1}],
+        ([], "a policy needs at least one rule"),
+        ([{"category": "weather", "priority": "*", "accept_minutes": 1, "handle_minutes": 1,
+           "feedback_minutes": 1}], "unknown category 'weather'"),
+        ([{"category": "heating", "priority": "*", "accept_minutes": 1, "handle_minutes": 1,
+           "feedback_minutes": 1}], r"a policy needs a catch-all rule \(category \*, priority \*\)"),
+        ([{"category": "*", "priority": "*", "accept_minutes": 0, "handle_minutes": 1,
+           "feedback_minutes": 1}], "accept_minutes must be 1..129600 minutes"),
     ],
 )  # fmt: skip
-def test_bad_rules_are_refused(rules: list) -> None:
-    with pytest.raises(RuleViolation) as caught:
+def test_bad_rules_are_refused(rules: list, rule: str) -> None:
+    with pytest.raises(RuleViolation, match=rule) as caught:
         SlaPolicy.define("default", rules, T0)
     assert caught.value.field == "rules"

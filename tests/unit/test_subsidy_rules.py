@@ -33,9 +33,21 @@ def test_yuan_to_fen_is_exact(yuan: object, fen: int) -> None:
     assert yuan_to_fen(yuan) == fen  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("bad", [0, -1, "-0.01", "12.345", "0.001", "abc", "NaN", "Infinity"])
-def test_bad_amounts_are_rule_violations(bad: object) -> None:
-    with pytest.raises(RuleViolation) as refused:
+@pytest.mark.parametrize(
+    ("bad", "rule"),
+    [
+        (0, "amount must be positive"),
+        (-1, "amount must be positive"),
+        ("-0.01", "amount must be positive"),
+        ("12.345", r"amount has more than two decimals \(sub-fen\)"),
+        ("0.001", r"amount has more than two decimals \(sub-fen\)"),
+        ("abc", "amount is not a number"),
+        ("NaN", "amount is not a number"),
+        ("Infinity", "amount is not a number"),
+    ],
+)
+def test_bad_amounts_are_rule_violations(bad: object, rule: str) -> None:
+    with pytest.raises(RuleViolation, match=rule) as refused:
         yuan_to_fen(bad)  # type: ignore[arg-type]
     assert refused.value.field == "amount"
 
@@ -46,7 +58,7 @@ def test_fen_to_yuan() -> None:
 
 def test_startup_fund_only_from_the_start_date() -> None:
     assert startup_fund_due([POLICY], date(2019, 1, 1)).amount_fen == 500_000
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match=r"no subsidy policy was in force on 2018-12-31"):
         startup_fund_due([POLICY], date(2018, 12, 31))
 
 
@@ -66,7 +78,7 @@ def test_yearly_subsidy_needs_an_active_branch_and_pro_rates_only_if_set() -> No
     assert yearly_subsidy_due([POLICY], 2020, date(2020, 7, 15), None).amount_fen == 300_000
     monthly = PolicySettings(date(2019, 1, 1), date(2019, 1, 1), 500_000, 300_000, "monthly", 1)
     assert yearly_subsidy_due([monthly], 2020, date(2020, 7, 15), None).amount_fen == 150_000
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match=r"the branch was not active in 2022"):
         yearly_subsidy_due([POLICY], 2022, date(2020, 7, 15), date(2021, 2, 1))
 
 
@@ -75,11 +87,13 @@ def test_policy_aggregate_records_settings_and_years() -> None:
     policy.change(PolicySettings(date(2021, 1, 1), date(2019, 1, 1), 600_000, 300_000))
     policy.open_year(2020)
     assert [s.version for s in policy.history] == [1, 2] and policy.open_years == [2020]
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match=r"2020 is already open"):
         policy.open_year(2020)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(
+        RuleViolation, match=r"a change takes effect on or after the latest one \(2021-01-01\)"
+    ):
         policy.change(PolicySettings(date(2020, 1, 1), date(2019, 1, 1), 1, 1))
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match=r"startup_fund must be positive"):
         SubsidyPolicy.configure(PolicySettings(date(2020, 1, 1), date(2019, 1, 1), 0, 1))
 
 
@@ -104,16 +118,20 @@ def _budget(fen: int) -> SubsidyBudget:
 
 def test_workflow_with_maker_checker_and_budget() -> None:
     entitlement, budget = _entitlement(), _budget(400_000)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(
+        InvalidTransition, match=r"cannot disburse an entitlement that is raised \(needs approved\)"
+    ):
         entitlement.disburse(budget, "P-1", date(2020, 3, 1))  # not approved
     entitlement.submit("manager-1")
-    with pytest.raises(NotPermitted):
+    with pytest.raises(
+        NotPermitted, match=r"the approver may not be the applicant \(maker-checker\)"
+    ):
         entitlement.approve("manager-1")
     entitlement.approve("officer-1")
     entitlement.disburse(budget, "P-1", date(2020, 3, 1))
     assert budget.available_fen == 100_000
     entitlement.reverse("paid_twice", "paid by mistake", date(2020, 4, 1))
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match=r"this entitlement was already reversed"):
         entitlement.reverse("paid_twice", "again", date(2020, 4, 2))
     entitlement.recover(budget, "R-1", date(2020, 5, 1))
     assert budget.available_fen == 400_000 and entitlement.status == "recovered"
@@ -123,7 +141,9 @@ def test_a_disbursement_may_not_overdraw_the_budget() -> None:
     entitlement, budget = _entitlement(), _budget(299_999)
     entitlement.submit("m")
     entitlement.approve("o")
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(
+        RuleViolation, match=r"the budget has 299999 fen available, 300000 requested"
+    ) as refused:
         entitlement.disburse(budget, "P-1", date(2020, 3, 1))
     assert refused.value.field == "budget_id" and budget.available_fen == 299_999
     assert entitlement.status == "approved"

@@ -1,0 +1,61 @@
+"""gunicorn settings for `redprop serve` (`--config python:infra.gunicorn_conf`): JSON (or
+text) logs, no access log (the app logs one line per request), and the bookkeeping of
+prometheus-client's multiprocess mode."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+accesslog = None
+control_socket_disable = True  # several servers on one machine would share its path
+timeout = 60
+graceful_timeout = 10
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "redprop": {
+            "()": "infra.logs.formatter",
+            "log_format": os.environ.get("REDPROP_LOG_FORMAT", "json"),
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "redprop",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+    },
+}
+
+
+def on_starting(server: Any) -> None:
+    """Before any worker starts (they inherit the environment): a directory for their
+    counts, emptied, so an earlier run's are not added to this one's. prometheus-client is
+    not imported here: it reads PROMETHEUS_MULTIPROC_DIR once, when first imported."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # plain `gunicorn -c …`
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="redprop-metrics-")
+        os.environ["REDPROP_METRICS_DIR_OWNED"] = "1"
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server: Any) -> None:
+    """`redprop serve` made the directory for this run: remove it."""
+    if os.environ.get("REDPROP_METRICS_DIR_OWNED") == "1":
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
