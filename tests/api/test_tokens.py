@@ -134,3 +134,8 @@ def test_the_default_secret_is_allowed_in_development_and_test(environment: str)
     Settings(environment=environment, secret=DEFAULT_SECRET).check_production()
     Settings(environment="prod", secret="a-real-secret").check_production()
     Settings(environment="prod", token_keys="k1:real", token_signing_kid="k1").check_production()
+
+
+def test_production_with_a_key_list_needs_no_redprop_secret() -> None:
+    env = {"REDPROP_ENV": "production", "REDPROP_TOKEN_KEYS": KEYS}
+    Settings.from_env(env).check_production()
