@@ -25,6 +25,7 @@ from api import (
     property_companies,
     service_issues,
     subsidies,
+    token_revocations,
 )
 from api.auth import load_principal
 from api.fields import StorableSegment
@@ -48,6 +49,7 @@ BLUEPRINTS = [
     assessment.blp,
     assessment_reads.blp,
     subsidies.blp,
+    token_revocations.blp,
 ]
 
 DESCRIPTION = """The ledger of record of Tianqiao District's Red Property (红色物业) programme.

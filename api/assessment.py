@@ -11,9 +11,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.auth import READERS, require
-from api.commands import ensure_fresh, expected_version, run, services
+from api.commands import ensure_fresh, run, services
+from api.conditional import expected_version
 from api.fields import BusinessDate, Text
-from api.schemas import CommandResultSchema, ReadArgs
+from api.schemas import CommandResultSchema, PageArgs, page_of, take_paging
 from domain.assessment_period import AssessmentPeriod
 from domain.assessment_scoring import PeriodFacts
 from domain.indicators import INDICATORS, SUBJECT_KINDS
@@ -110,10 +111,11 @@ def _definition(body: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/indicators")
 class Indicators(MethodView):
     @require(*READERS)
+    @blp.arguments(PageArgs, location="query")
     @blp.response(200)
-    def get(self) -> Any:
+    def get(self, args: dict[str, Any]) -> Any:
         """The indicators a scheme may use, with their definitions of record."""
-        return [
+        indicators = [
             {
                 "code": i.code,
                 "label": i.label,
@@ -124,18 +126,19 @@ class Indicators(MethodView):
             }
             for i in INDICATORS.values()
         ]
+        return page_of(indicators, take_paging(args))
 
 
 @blp.route("/schemes")
 class Schemes(MethodView):
     @require(*READERS)
-    @blp.arguments(ReadArgs, location="query")
+    @blp.arguments(PageArgs, location="query")
     @blp.response(200)
     def get(self, args: dict[str, Any]) -> Any:
         """Every version of every scheme."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
-            return q.scheme_versions(conn)
+            return page_of(q.scheme_versions(conn), take_paging(args))
 
     @require(*WRITERS)
     @blp.arguments(DefineScheme)
@@ -177,13 +180,13 @@ class SchemeVersions(MethodView):
 @blp.route("/periods")
 class Periods(MethodView):
     @require(*READERS)
-    @blp.arguments(ReadArgs, location="query")
+    @blp.arguments(PageArgs, location="query")
     @blp.response(200)
     def get(self, args: dict[str, Any]) -> Any:
         """Every period with its state and current revision."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
-            return q.list_periods(conn)
+            return page_of(q.list_periods(conn), take_paging(args))
 
     @require(*WRITERS)
     @blp.arguments(OpenPeriod)

@@ -13,8 +13,9 @@ from werkzeug.exceptions import NotFound
 from api.assessment import LEDGER, current_facts, period_id
 from api.auth import READERS, require
 from api.commands import ensure_fresh, services
+from api.conditional import with_etag
 from api.fields import BusinessDate, Text
-from api.schemas import PageArgs, ReadArgs
+from api.schemas import PageArgs, Paging, ReadArgs, page_of, take_paging
 from domain.assessment_period import AssessmentPeriod
 from domain.indicators import INDICATORS, SUBJECT_KINDS
 from domain.metadata import occurred_at
@@ -41,7 +42,7 @@ class WhichRevision(ReadArgs):
     draft = fields.Boolean(load_default=False, metadata={"description": "the latest draft"})
 
 
-class RankingArgs(WhichRevision):
+class RankingArgs(Paging, WhichRevision):
     subject_kind = Text(required=True, validate=validate.OneOf(SUBJECT_KINDS))
 
 
@@ -83,7 +84,7 @@ class PeriodResource(MethodView):
             period = q.get_period(conn, key)
             if period is None:
                 raise NotFound(f"no period {key}")
-            return {**period, "revisions": q.revisions_of(conn, period["id"])}
+            return with_etag({**period, "revisions": q.revisions_of(conn, period["id"])})
 
 
 @blp.route("/periods/<string:key>/rankings")
@@ -98,7 +99,7 @@ class Rankings(MethodView):
         with services().read_engine.connect() as conn:
             rev = _revision(conn, key, args)
             items = q.ranking(conn, rev["period_id"], rev["revision"], args["subject_kind"])
-        return {**_header(rev), "subject_kind": args["subject_kind"], "items": items}
+        return page_of(items, take_paging(args), **_header(rev), subject_kind=args["subject_kind"])
 
 
 @blp.route("/periods/<string:key>/scorecards/<string:kind>/<uuid:subject_id>")
@@ -173,13 +174,13 @@ class LineEvents(MethodView):
 @blp.route("/trend/<string:kind>/<uuid:subject_id>")
 class Trend(MethodView):
     @require(*READERS)
-    @blp.arguments(ReadArgs, location="query")
+    @blp.arguments(PageArgs, location="query")
     @blp.response(200)
     def get(self, args: dict[str, Any], kind: str, subject_id: Any) -> Any:
         """A subject's total, grade and rank per period (latest published revisions)."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
-            return q.trend(conn, kind, str(subject_id))
+            return page_of(q.trend(conn, kind, str(subject_id)), take_paging(args))
 
 
 @blp.route("/periods/<string:key>/what-if")

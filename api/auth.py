@@ -1,4 +1,4 @@
-"""Bearer tokens (signed with the configured secret) and per-endpoint role checks."""
+"""Who is calling (from the bearer token) and per-endpoint role checks."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from functools import wraps
 from typing import Any
 
 from flask import current_app, g, request
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.exceptions import Forbidden, Unauthorized
+
+from api.tokens import TokenKeys, TokenRefused, sign, verify
+from projections import token_revocations
 
 ROLES = (
     "district_admin",
@@ -24,7 +26,6 @@ ROLES = (
 ALL_ROLES = frozenset(ROLES)
 READERS = ALL_ROLES
 WHOLE_DISTRICT = "*"
-_SALT = "redprop-bearer-v1"
 
 
 @dataclass(frozen=True)
@@ -32,30 +33,35 @@ class Principal:
     user_id: str
     role: str
     scope: str  # "*" for the whole district, else the id of an org unit or company
+    jti: str = ""  # the token's unique id (what a revocation names)
 
     def covers(self, ids: Iterable[Any]) -> bool:
         """Whether the principal's scope includes any of these ids (an ancestry chain)."""
         return self.scope == WHOLE_DISTRICT or self.scope in {str(i) for i in ids}
 
 
-def mint_token(secret: str, *, user_id: str, role: str, scope: str = WHOLE_DISTRICT) -> str:
+def _keys(keys: TokenKeys | str) -> TokenKeys:
+    """A bare secret is the single-key shorthand (REDPROP_SECRET)."""
+    return TokenKeys.single(keys) if isinstance(keys, str) else keys
+
+
+def mint_token(
+    keys: TokenKeys | str, *, user_id: str, role: str, scope: str = WHOLE_DISTRICT
+) -> str:
     if role not in ALL_ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
-    return URLSafeTimedSerializer(secret, salt=_SALT).dumps(
-        {"sub": user_id, "role": role, "scope": scope}
-    )
+    return sign(_keys(keys), {"sub": user_id, "role": role, "scope": scope})
 
 
-def read_token(secret: str, token: str, max_age: int) -> Principal:
+def read_token(keys: TokenKeys | str, token: str) -> Principal:
     try:
-        data = URLSafeTimedSerializer(secret, salt=_SALT).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise Unauthorized("the bearer token has expired") from None
-    except BadSignature:
-        raise Unauthorized("the bearer token is not valid") from None
-    if not isinstance(data, dict) or data.get("role") not in ALL_ROLES:
+        claims = verify(_keys(keys), token)
+    except TokenRefused as refused:
+        raise Unauthorized(str(refused)) from None
+    role, scope = claims["role"], claims["scope"]
+    if not isinstance(role, str) or role not in ALL_ROLES or not isinstance(scope, str):
         raise Unauthorized("the bearer token is not valid")
-    return Principal(str(data.get("sub")), data["role"], str(data.get("scope") or ""))
+    return Principal(str(claims["sub"]), role, scope, str(claims["jti"]))
 
 
 def load_principal() -> None:
@@ -67,8 +73,17 @@ def load_principal() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("use 'Authorization: Bearer <token>'")
+    g.principal = authenticate(token.strip())
+
+
+def authenticate(token: str) -> Principal:
+    """The token's holder, unless the token does not verify or has been revoked (401)."""
     services = current_app.extensions["redprop"]
-    g.principal = read_token(services.secret, token.strip(), services.token_max_age)
+    who = read_token(services.tokens, token)
+    with services.read_engine.connect() as conn:
+        if token_revocations.is_revoked(conn, who.jti):
+            raise Unauthorized("the bearer token has been revoked")
+    return who
 
 
 def principal() -> Principal:

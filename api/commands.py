@@ -1,10 +1,9 @@
-"""Running a command from a route: If-Match, Idempotency-Key, ETag, read-your-writes."""
+"""Running a command from a route: Idempotency-Key, ETag of the result, read-your-writes."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,25 +11,11 @@ from flask import Response, current_app, g, jsonify, request
 from werkzeug.exceptions import Conflict
 
 from api.auth import principal
-from api.request_context import header_error
 from domain.commands import CommandResult
-
-VERSION = re.compile("[0-9]{1,18}")
 
 
 def services() -> Any:
     return current_app.extensions["redprop"]
-
-
-def expected_version() -> int | None:
-    """The version named by `If-Match: "<version>"` (or None)."""
-    raw = request.headers.get("If-Match")
-    if raw is None:
-        return None
-    value = raw.strip().removeprefix("W/").strip('"')
-    if not VERSION.fullmatch(value):
-        raise header_error("If-Match", 'must be the ETag of the resource, e.g. "3"')
-    return int(value)
 
 
 def fingerprint() -> str:
@@ -69,10 +54,3 @@ def ensure_fresh(*projections: str, min_position: int | None) -> None:
         )
         error.data = {"headers": {"Retry-After": "1", "X-Read-Model-Position": str(at)}}  # type: ignore[attr-defined]
         raise error
-
-
-def with_etag(body: dict[str, Any]) -> Response:
-    response = jsonify(body)
-    if "version" in body:
-        response.headers["ETag"] = f'"{body["version"]}"'
-    return response

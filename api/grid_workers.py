@@ -9,6 +9,7 @@ from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, require, require_scope
 from api.commands import ensure_fresh, run, services
@@ -100,6 +101,21 @@ class Workers(MethodView):
         for grid_id in body["grid_ids"]:
             require_scope(app.org_ancestry(grid_id, "grid_ids"))
         return run(lambda: app.register_grid_worker(**body), status=201)
+
+
+@blp.route("/workers/<uuid:worker_id>")
+class WorkerResource(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReadArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any], worker_id: UUID) -> Any:
+        """One grid worker with the grids it is assigned to."""
+        ensure_fresh(VIEW, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            worker = read_model.get_grid_worker(conn, str(worker_id))
+        if worker is None:
+            raise NotFound(f"no grid worker {worker_id}")
+        return worker
 
 
 def _worker_grid(worker_id: UUID, grid_id: UUID) -> None:

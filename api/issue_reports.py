@@ -15,7 +15,16 @@ from werkzeug.exceptions import NotFound
 from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
 from api.fields import BusinessDateTime, Text
-from api.schemas import CommandResultSchema, PageArgs, ReadArgs, page_body
+from api.schemas import (
+    CommandResultSchema,
+    PageArgs,
+    PageSchema,
+    Paging,
+    ReadArgs,
+    page_body,
+    page_of,
+    take_paging,
+)
 from domain.issue_catalog import CATEGORIES, PRIORITIES
 from domain.sla import DAY, MAX_SLA_DAYS
 from projections import issue_board, issue_metrics
@@ -41,12 +50,12 @@ class AreaArgs(ReadArgs):
     month_to = Text(validate=MONTH)
 
 
-class FunnelArgs(AreaArgs):
+class FunnelArgs(Paging, AreaArgs):
     by = Text(validate=validate.OneOf(list(issue_metrics.GROUPS)))
     per_month = fields.Boolean(load_default=False)
 
 
-class RateArgs(AreaArgs):
+class RateArgs(Paging, AreaArgs):
     per = Text(required=True, validate=validate.OneOf(["company", "community"]))
 
 
@@ -93,16 +102,21 @@ class FunnelRow(Schema):
     reopened = fields.Integer()
 
 
+class FunnelPage(PageSchema):
+    items = fields.List(fields.Nested(FunnelRow))
+
+
 @blp.route("/funnel")
 class Funnel(MethodView):
     @require(*READERS)
     @blp.arguments(FunnelArgs, location="query")
-    @blp.response(200, FunnelRow(many=True))
+    @blp.response(200, FunnelPage)
     def get(self, args: dict[str, Any]) -> Any:
         """Reported → accepted / referred → handled → resolved to satisfaction, reopened."""
         ensure_fresh(BOARD, min_position=args.pop("min_position", None))
+        paging = take_paging(args)
         with services().read_engine.connect() as conn:
-            return issue_metrics.funnel(conn, **args)
+            return page_of(issue_metrics.funnel(conn, **args), paging)
 
 
 @blp.route("/rates")
@@ -113,8 +127,9 @@ class Rates(MethodView):
         """Response, resolution and satisfaction rates, complaints per 100 households and
         median hours to close, per company or per community (definitions in the README)."""
         ensure_fresh(BOARD, "org_registry", min_position=args.pop("min_position", None))
+        paging = take_paging(args)
         with services().read_engine.connect() as conn:
-            return jsonify(issue_metrics.rates(conn, **args))
+            return jsonify(page_of(issue_metrics.rates(conn, **args), paging))
 
 
 @blp.route("/overdue")

@@ -18,13 +18,13 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from flask import current_app, g, jsonify
+from flask import g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized, UnprocessableEntity
 
-from api.auth import principal, read_token, require_scope
+from api.auth import authenticate, principal, require_scope
 from api.commands import services
 from api.fields import BusinessDateTime, Email, Text, Url
 from api.service_issues import REPORTERS
@@ -264,8 +264,7 @@ def _caller(api_key: str | None) -> Any:
     if g.get("principal") is None:
         if not api_key:
             raise Unauthorized("send api_key (a bearer token) or Authorization: Bearer")
-        svc = current_app.extensions["redprop"]
-        g.principal = read_token(svc.secret, api_key, svc.token_max_age)
+        g.principal = authenticate(api_key)
     who = principal()
     if who.role not in REPORTERS:
         raise Forbidden(f"role {who.role} may not report issues")

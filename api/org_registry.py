@@ -11,7 +11,8 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Forbidden, NotFound
 
 from api.auth import READERS, principal, require, require_scope
-from api.commands import ensure_fresh, expected_version, run, services, with_etag
+from api.commands import ensure_fresh, run, services
+from api.conditional import expected_version, with_etag
 from api.fields import Text
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
 from domain.org_registry import CompoundType, OrgKind, OrgUnit

@@ -15,7 +15,7 @@ from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
 from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
-from api.schemas import CommandResultSchema, ReadArgs
+from api.schemas import CommandResultSchema, Paging, ReadArgs, page_of, take_paging
 from domain.party_activities import (
     APPOINTMENT_ROLES,
     CO_HOST_KINDS,
@@ -94,12 +94,12 @@ class Joint(Schema):
     participants = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
 
 
-class PeriodArgs(AsOfArgs):
+class PeriodArgs(Paging, AsOfArgs):
     what = Text(required=True, validate=validate.OneOf(list(PERIOD_FACTS)))
     kind = Text(validate=validate.Length(max=32))
 
 
-class EventArgs(ReadArgs):
+class EventArgs(Paging, ReadArgs):
     what = Text(required=True, validate=validate.OneOf(["secretary_training", "joint_event"]))
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
 
@@ -197,7 +197,7 @@ class Periods(MethodView):
         ensure_fresh(view.PartyActivitiesProjection.name, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
             items = view.periods_active_on(conn, args["what"], args["as_of"], args.get("kind"))
-        return {"as_of": args["as_of"].isoformat(), "count": len(items), "items": items}
+        return page_of(items, take_paging(args), as_of=args["as_of"].isoformat(), count=len(items))
 
 
 @blp.route("/events")
@@ -209,4 +209,4 @@ class Events(MethodView):
         ensure_fresh(view.PartyActivitiesProjection.name, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
             items = view.events_in_year(conn, args["what"], args["year"])
-        return {"year": args["year"], "count": len(items), "items": items}
+        return page_of(items, take_paging(args), year=args["year"], count=len(items))

@@ -9,12 +9,13 @@ from uuid import UUID
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
 from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
-from api.schemas import CommandResultSchema, ReadArgs
+from api.schemas import CommandResultSchema, PageArgs, Paging, ReadArgs, page_of, take_paging
 from domain.instructors import TARGET_KINDS, Instructor
 from domain.owners_committees import OwnersCommittee
 from domain.property_companies import PropertyCompany
@@ -83,12 +84,16 @@ class Designate(Schema):
     designated_on = BusinessDate(required=True)
 
 
-class YearArgs(ReadArgs):
+class YearArgs(PageArgs):
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
 
 
-class CommunityArgs(ReadArgs):
+class CommunityArgs(PageArgs):
     community_id = fields.UUID()
+
+
+class BrandArgs(Paging, AsOfArgs):
+    pass
 
 
 def _app() -> Any:
@@ -98,14 +103,15 @@ def _app() -> Any:
 @blp.route("/instructors")
 class Instructors(MethodView):
     @require(*READERS)
-    @blp.arguments(ReadArgs, location="query")
+    @blp.arguments(PageArgs, location="query")
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Registered instructors (open_post is set while dispatched)."""
         ensure_fresh(
             dual_coverage.DualCoverageProjection.name, min_position=args.get("min_position")
         )
         with services().read_engine.connect() as conn:
-            return {"items": dual_coverage.list_instructors(conn)}
+            items = dual_coverage.list_instructors(conn)
+        return page_of(items, take_paging(args))
 
     @require(*OFFICERS)
     @blp.arguments(RegisterInstructor)
@@ -114,6 +120,22 @@ class Instructors(MethodView):
         """Register a party-building instructor."""
         require_unit_scope(body["home_unit_id"])
         return run(lambda: _app().register_instructor(**body), status=201)
+
+
+@blp.route("/instructors/<uuid:instructor_id>")
+class InstructorResource(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReadArgs, location="query")
+    def get(self, args: dict[str, Any], instructor_id: UUID) -> dict[str, Any]:
+        """One instructor (open_post is set while dispatched)."""
+        ensure_fresh(
+            dual_coverage.DualCoverageProjection.name, min_position=args.get("min_position")
+        )
+        with services().read_engine.connect() as conn:
+            found = dual_coverage.get_instructor(conn, str(instructor_id))
+        if found is None:
+            raise NotFound(f"no instructor {instructor_id}")
+        return found
 
 
 @blp.route("/instructors/<uuid:instructor_id>/dispatch")
@@ -195,7 +217,7 @@ class OwnersCommittees(MethodView):
             items = owners_committees.committees_with_party_share(
                 conn, community_id=str(community) if community else None
             )
-        return {"items": items}
+        return page_of(items, take_paging(args))
 
     @require(*OFFICERS)
     @blp.arguments(ElectOwnersCommittee)
@@ -204,6 +226,22 @@ class OwnersCommittees(MethodView):
         """Record an owners' committee election (term, members, party members)."""
         require_unit_scope(body["compound_id"])
         return run(lambda: _app().elect_owners_committee(**body), status=201)
+
+
+@blp.route("/owners-committees/<uuid:committee_id>")
+class OwnersCommitteeResource(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReadArgs, location="query")
+    def get(self, args: dict[str, Any], committee_id: UUID) -> dict[str, Any]:
+        """One owners' committee with its party-member share (R4)."""
+        ensure_fresh(
+            owners_committees.OwnersCommitteesProjection.name, min_position=args.get("min_position")
+        )
+        with services().read_engine.connect() as conn:
+            found = owners_committees.get_committee(conn, str(committee_id))
+        if found is None:
+            raise NotFound(f"no owners' committee {committee_id}")
+        return found
 
 
 @blp.route("/demonstration-projects")
@@ -217,7 +255,7 @@ class DemonstrationProjects(MethodView):
         )
         with services().read_engine.connect() as conn:
             items = recognitions.demonstration_projects_in(conn, args["year"])
-        return {"year": args["year"], "count": len(items), "items": items}
+        return page_of(items, take_paging(args), year=args["year"], count=len(items))
 
     @require(*OFFICERS)
     @blp.arguments(Designate)
@@ -231,7 +269,7 @@ class DemonstrationProjects(MethodView):
 @blp.route("/brands")
 class Brands(MethodView):
     @require(*READERS)
-    @blp.arguments(AsOfArgs, location="query")
+    @blp.arguments(BrandArgs, location="query")
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Company brands held on date D."""
         ensure_fresh(
@@ -239,4 +277,4 @@ class Brands(MethodView):
         )
         with services().read_engine.connect() as conn:
             items = recognitions.brands_as_of(conn, args["as_of"])
-        return {"as_of": args["as_of"].isoformat(), "count": len(items), "items": items}
+        return page_of(items, take_paging(args), as_of=args["as_of"].isoformat(), count=len(items))

@@ -15,7 +15,7 @@ from api.auth import READERS, require
 from api.commands import ensure_fresh, run, services
 from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
-from api.schemas import CommandResultSchema, ReadArgs
+from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_of, take_paging
 from domain.party_building_service import MEMBERSHIP_CHANGES
 from domain.party_orgs import HOST_KINDS, METHODS, ORG_KINDS, PartyOrg
 from projections import party_orgs as view
@@ -71,7 +71,7 @@ class Membership(Schema):
     on = BusinessDate(required=True)
 
 
-class OrgArgs(ReadArgs):
+class OrgArgs(PageArgs):
     street_id = fields.UUID()
 
 
@@ -91,7 +91,7 @@ class OrgSchema(Schema):
     affiliated_to = Text(allow_none=True)
 
 
-class OrgList(Schema):
+class OrgList(PageSchema):
     items = fields.List(fields.Nested(OrgSchema))
 
 
@@ -118,7 +118,8 @@ class Orgs(MethodView):
         ensure_fresh(view.PartyOrgsProjection.name, min_position=args.get("min_position"))
         street = args.get("street_id")
         with services().read_engine.connect() as conn:
-            return {"items": view.list_orgs(conn, street_id=str(street) if street else None)}
+            items = view.list_orgs(conn, street_id=str(street) if street else None)
+        return page_of(items, take_paging(args))
 
     @require(*OFFICERS)
     @blp.arguments(FoundOrg)

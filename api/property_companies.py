@@ -8,12 +8,14 @@ from uuid import UUID
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, require
-from api.commands import ensure_fresh, expected_version, run, services
+from api.commands import ensure_fresh, run, services
+from api.conditional import expected_version
 from api.fields import BusinessDate, Text
 from api.party_scope import OFFICERS, require_unit_scope
-from api.schemas import CommandResultSchema, ReadArgs
+from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_of, take_paging
 from domain.property_companies import PropertyCompany
 from projections import dual_coverage
 
@@ -60,7 +62,7 @@ class EndContract(Schema):
     )
 
 
-class CompanyArgs(ReadArgs):
+class CompanyArgs(PageArgs):
     street_id = fields.UUID()
 
 
@@ -72,7 +74,7 @@ class CompanySchema(Schema):
     has_party_org = fields.Boolean()
 
 
-class CompanyList(Schema):
+class CompanyList(PageSchema):
     items = fields.List(fields.Nested(CompanySchema))
 
 
@@ -95,7 +97,7 @@ class Companies(MethodView):
         street = args.get("street_id")
         with services().read_engine.connect() as conn:
             items = dual_coverage.list_companies(conn, street_id=str(street) if street else None)
-        return {"items": items}
+        return page_of(items, take_paging(args))
 
     @require(*OFFICERS)
     @blp.arguments(RegisterCompany)
@@ -112,6 +114,20 @@ class Companies(MethodView):
 
 @blp.route("/<uuid:company_id>")
 class CompanyResource(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReadArgs, location="query")
+    @blp.response(200, CompanySchema)
+    def get(self, args: dict[str, Any], company_id: UUID) -> Any:
+        """One registered company, from the read model."""
+        ensure_fresh(
+            dual_coverage.DualCoverageProjection.name, min_position=args.get("min_position")
+        )
+        with services().read_engine.connect() as conn:
+            company = dual_coverage.get_company(conn, str(company_id))
+        if company is None:
+            raise NotFound(f"no property company {company_id}")
+        return company
+
     @require(*OFFICERS)
     @blp.arguments(RenameCompany)
     @blp.response(200, CommandResultSchema)

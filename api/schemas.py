@@ -19,9 +19,15 @@ class ReadArgs(Schema):
     )
 
 
-class PageArgs(ReadArgs):
+class Paging(Schema):
+    """Mixed into a list's query arguments (`class XArgs(Paging, ReadArgs)`)."""
+
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+class PageArgs(Paging, ReadArgs):
+    pass
 
 
 class CommandResultSchema(Schema):
@@ -40,3 +46,14 @@ class PageSchema(Schema):
 
 def page_body(items: list, total: int, args: dict) -> dict:
     return {"items": items, "page": args["page"], "per_page": args["per_page"], "total": total}
+
+
+def take_paging(args: dict) -> dict:
+    """Remove `page` and `per_page` from the query arguments (the rest are filters)."""
+    return {"page": args.pop("page"), "per_page": args.pop("per_page")}
+
+
+def page_of(items: list, paging: dict, **extra: object) -> dict:
+    """One page of a read model's list, in the envelope every list answers."""
+    start = (paging["page"] - 1) * paging["per_page"]
+    return {**extra, **page_body(items[start : start + paging["per_page"]], len(items), paging)}

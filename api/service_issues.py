@@ -14,7 +14,8 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.auth import READERS, principal, require, require_scope
-from api.commands import ensure_fresh, expected_version, run, services, with_etag
+from api.commands import ensure_fresh, run, services
+from api.conditional import expected_version, with_etag
 from api.fields import BusinessDateTime, Text
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
 from domain.commands import CommandResult

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
+from api.tokens import TokenKeys
 from domain.app import RedPropertyApp
 from domain.commands import CommandResult
 
@@ -35,6 +36,5 @@ class ApiServices:
     read_engine: Engine
     freshness: FreshnessCheck
     health: Callable[[], dict[str, Any]]
-    secret: str
-    token_max_age: int = 30 * 24 * 3600
+    tokens: TokenKeys
     read_wait_seconds: float = 5.0

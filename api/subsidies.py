@@ -11,8 +11,9 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from api.auth import principal, require, require_scope
-from api.commands import ensure_fresh, run, services, with_etag
-from api.schemas import CommandResultSchema, ReadArgs, page_body
+from api.commands import ensure_fresh, run, services
+from api.conditional import with_etag
+from api.schemas import CommandResultSchema, PageArgs, ReadArgs, page_body, page_of, take_paging
 from api.subsidy_schemas import (
     AllocateBudget,
     Disburse,
@@ -32,6 +33,7 @@ from api.subsidy_schemas import (
     SetPolicy,
     TopUpBudget,
     YearArgs,
+    YearListArgs,
 )
 from domain.subsidy_budget import SubsidyBudget
 from domain.subsidy_entitlement import STATUS_LABELS, SubsidyEntitlement
@@ -145,13 +147,14 @@ class Years(MethodView):
 @blp.route("/budgets")
 class Budgets(MethodView):
     @require(*LEDGER_READERS)
-    @blp.arguments(YearArgs, location="query")
+    @blp.arguments(YearListArgs, location="query")
     @blp.response(200)
     def get(self, args: dict[str, Any]) -> Any:
         """Budgets with allocated, drawn, returned and available amounts (fen)."""
         _fresh(args)
+        paging = take_paging(args)
         with services().read_engine.connect() as conn:
-            return {"items": reports.list_budgets(conn, **args)}
+            return page_of(reports.list_budgets(conn, **args), paging)
 
     @require(*OFFICERS)
     @blp.arguments(AllocateBudget)
@@ -160,6 +163,21 @@ class Budgets(MethodView):
         """Allocate the yearly budget of the district or of a street (in scope)."""
         require_scope(services().app.org_ancestry(body["holder_id"], "holder_id"))
         return run(lambda: services().app.allocate_subsidy_budget(**body), status=201)
+
+
+@blp.route("/budgets/<uuid:budget_id>")
+class BudgetResource(MethodView):
+    @require(*LEDGER_READERS)
+    @blp.arguments(ReadArgs, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any], budget_id: UUID) -> Any:
+        """One budget with allocated, drawn, returned and available amounts (fen)."""
+        _fresh(args)
+        with services().read_engine.connect() as conn:
+            found = reports.get_budget(conn, str(budget_id))
+        if found is None:
+            raise NotFound(f"no budget {budget_id}")
+        return with_etag(found)
 
 
 @blp.route("/budgets/<uuid:budget_id>/top-ups")
@@ -334,8 +352,9 @@ class Balances(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """Balance per account (debit − credit, fen) for a period, up to it, or overall."""
         _fresh(args)
+        paging = take_paging(args)
         with services().read_engine.connect() as conn:
-            return {"items": reports.balances(conn, **args)}
+            return page_of(reports.balances(conn, **args), paging)
 
 
 @blp.route("/trial-balance")
@@ -369,25 +388,26 @@ class Statement(MethodView):
 @blp.route("/streets")
 class Streets(MethodView):
     @require(*LEDGER_READERS)
-    @blp.arguments(YearArgs, location="query")
+    @blp.arguments(YearListArgs, location="query")
     @blp.response(200)
     def get(self, args: dict[str, Any]) -> Any:
         """Per street: branches, due, paid, outstanding, clawed back (fen)."""
         _fresh(args)
+        paging = take_paging(args)
         with services().read_engine.connect() as conn:
-            return {"items": reports.street_summary(conn, **args)}
+            return page_of(reports.street_summary(conn, **args), paging)
 
 
 @blp.route("/reports/yearly")
 class Yearly(MethodView):
     @require(*LEDGER_READERS)
-    @blp.arguments(ReadArgs, location="query")
+    @blp.arguments(PageArgs, location="query")
     @blp.response(200)
     def get(self, args: dict[str, Any]) -> Any:
         """Per year and kind: due, paid, outstanding, clawed back, recovered (fen)."""
         _fresh(args)
         with services().read_engine.connect() as conn:
-            return {"items": reports.yearly_report(conn)}
+            return page_of(reports.yearly_report(conn), take_paging(args))
 
 
 def _labelled(row: dict[str, Any]) -> dict[str, Any]:

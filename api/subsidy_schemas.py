@@ -7,7 +7,7 @@ from decimal import Decimal
 from marshmallow import Schema, fields, validate
 
 from api.fields import BusinessDate, Text
-from api.schemas import PageArgs, PageSchema, ReadArgs
+from api.schemas import PageArgs, PageSchema, Paging, ReadArgs
 from domain.subsidy_branches import FOUNDING_METHODS
 from domain.subsidy_entitlement import REVERSAL_REASONS
 from domain.subsidy_policy import KINDS, MAX_FEN, PRO_RATING
@@ -119,13 +119,17 @@ class JournalArgs(PageArgs):
     subsidy_year = _year()
 
 
-class PeriodArgs(ReadArgs):
+class PeriodArgs(Paging, ReadArgs):
     period = _year()
     cumulative = fields.Boolean(load_default=False)
 
 
 class YearArgs(ReadArgs):
     year = _year()
+
+
+class YearListArgs(Paging, YearArgs):
+    pass
 
 
 class EntitlementSchema(Schema):

@@ -14,6 +14,7 @@ from domain.party_building_service import PartyBuildingCommands
 from domain.party_coverage_service import PartyCoverageCommands
 from domain.service_issues_service import ServiceIssueCommands
 from domain.subsidy_service import SubsidyCommands
+from domain.token_service import TokenCommands
 
 
 class RedPropertyApp(
@@ -26,5 +27,6 @@ class RedPropertyApp(
     PartyActivityCommands,
     AssessmentCommands,
     SubsidyCommands,
+    TokenCommands,
 ):
     name = "RedProperty"

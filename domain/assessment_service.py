@@ -9,6 +9,7 @@ from uuid import UUID
 from domain.assessment_period import AssessmentPeriod, parse_period
 from domain.assessment_scheme import AssessmentScheme
 from domain.assessment_scoring import PeriodFacts, score_period
+from domain.base import ExpectedVersion
 from domain.commands import CommandApplication, CommandResult
 
 
@@ -29,7 +30,7 @@ class AssessmentCommands(CommandApplication):
         definition: dict[str, Any],
         effective_from: date,
         note: str,
-        expected_version: int | None = None,
+        expected_version: ExpectedVersion = None,
     ) -> CommandResult:
         scheme = self.load(AssessmentScheme, scheme_id, expected_version=expected_version)
         scheme.revise(definition, effective_from, note)
@@ -42,7 +43,7 @@ class AssessmentCommands(CommandApplication):
         return self.commit(AssessmentPeriod.open(key=key, scheme_id=scheme_id))
 
     def compute_assessment(
-        self, period_id: UUID, facts: PeriodFacts, *, expected_version: int | None = None
+        self, period_id: UUID, facts: PeriodFacts, *, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         """Score the period from the facts read for it and record the draft."""
         period = self.load(AssessmentPeriod, period_id, expected_version=expected_version)
@@ -54,21 +55,26 @@ class AssessmentCommands(CommandApplication):
         return self.commit(period)
 
     def review_assessment(
-        self, period_id: UUID, *, reviewer: str, note: str = "", expected_version: int | None = None
+        self,
+        period_id: UUID,
+        *,
+        reviewer: str,
+        note: str = "",
+        expected_version: ExpectedVersion = None,
     ) -> CommandResult:
         period = self.load(AssessmentPeriod, period_id, expected_version=expected_version)
         period.review(reviewer, note)
         return self.commit(period)
 
     def publish_assessment(
-        self, period_id: UUID, *, expected_version: int | None = None
+        self, period_id: UUID, *, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         period = self.load(AssessmentPeriod, period_id, expected_version=expected_version)
         period.publish()
         return self.commit(period)
 
     def reassess(
-        self, period_id: UUID, *, reason: str, expected_version: int | None = None
+        self, period_id: UUID, *, reason: str, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         period = self.load(AssessmentPeriod, period_id, expected_version=expected_version)
         period.reassess(reason)

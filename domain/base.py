@@ -22,6 +22,10 @@ def natural_id(kind: str, *key: object) -> UUID:
     return uuid5(ID_NAMESPACE, "/".join([kind, *(str(k).strip().upper() for k in key)]))
 
 
+# If-Match: None accepts any version; a set accepts any of its versions (none when empty).
+ExpectedVersion = int | frozenset[int] | None
+
+
 class LedgerAggregate(Aggregate):
     class Event(Aggregate.Event):
         meta: dict[str, Any] = field(default_factory=current_meta, kw_only=True)
@@ -30,8 +34,11 @@ class LedgerAggregate(Aggregate):
             super().__post_init__()
             check_storable(self.__dict__)  # nothing enters the log that a view cannot hold
 
-    def check_version(self, expected: int | None) -> None:
-        if expected is not None and expected != self.version:
+    def check_version(self, expected: ExpectedVersion) -> None:
+        if expected is None:
+            return
+        allowed = {expected} if isinstance(expected, int) else expected
+        if self.version not in allowed:
             raise VersionMismatch(expected, self.version)
 
 

@@ -15,7 +15,7 @@ from eventsourcing.application import (
 )
 from eventsourcing.persistence import JSONTranscoder, Transcoding, UUIDAsHex
 
-from domain.base import LedgerAggregate
+from domain.base import ExpectedVersion, LedgerAggregate
 from domain.errors import AlreadyExists, NotFound, RuleViolation
 
 A = TypeVar("A", bound=LedgerAggregate)
@@ -98,7 +98,9 @@ class CommandApplication(Application[UUID]):
         transcoder.register(DateAsISO())
         transcoder.register(FastUUIDAsHex())
 
-    def load(self, cls: type[A], aggregate_id: UUID, *, expected_version: int | None = None) -> A:
+    def load(
+        self, cls: type[A], aggregate_id: UUID, *, expected_version: ExpectedVersion = None
+    ) -> A:
         try:
             aggregate: LedgerAggregate = self.repository.get(aggregate_id, projector_func=replay)
         except AggregateNotFoundError:

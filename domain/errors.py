@@ -25,8 +25,10 @@ class VersionMismatch(DomainError):
 
     code = "version_mismatch"
 
-    def __init__(self, expected: int, actual: int) -> None:
-        super().__init__(f"expected version {expected}, but the current version is {actual}")
+    def __init__(self, expected: int | frozenset[int], actual: int) -> None:
+        named = [expected] if isinstance(expected, int) else sorted(expected)
+        wanted = " or ".join(map(str, named)) or "none (only weak tags, which never match)"
+        super().__init__(f"expected version {wanted}, but the current version is {actual}")
         self.expected = expected
         self.actual = actual
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from domain.base import ExpectedVersion
 from domain.commands import CommandApplication, CommandResult
 from domain.org_registry import OrgUnit
 
@@ -35,14 +36,14 @@ class OrgRegistryCommands(CommandApplication):
         return self.commit(unit, parent)
 
     def rename_org_unit(
-        self, unit_id: UUID, name: str, *, expected_version: int | None = None
+        self, unit_id: UUID, name: str, *, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         unit = self.load(OrgUnit, unit_id, expected_version=expected_version)
         unit.rename(name)
         return self.commit(unit)
 
     def move_compound(
-        self, compound_id: UUID, community_id: UUID, *, expected_version: int | None = None
+        self, compound_id: UUID, community_id: UUID, *, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         compound = self.load(OrgUnit, compound_id, expected_version=expected_version)
         new_parent = self.load_reference(OrgUnit, community_id, "community_id")
@@ -51,7 +52,7 @@ class OrgRegistryCommands(CommandApplication):
         return self.commit(compound, old_parent, new_parent)
 
     def close_org_unit(
-        self, unit_id: UUID, reason: str, *, expected_version: int | None = None
+        self, unit_id: UUID, reason: str, *, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         unit = self.load(OrgUnit, unit_id, expected_version=expected_version)
         parent = self.load(OrgUnit, unit.parent_id) if unit.parent_id else None

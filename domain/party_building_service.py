@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from domain.base import ExpectedVersion
 from domain.commands import CommandApplication, CommandResult
 from domain.errors import RuleViolation
 from domain.org_registry import OrgUnit
@@ -42,7 +43,7 @@ class PartyBuildingCommands(CommandApplication):
         return self.commit(company)
 
     def rename_property_company(
-        self, company_id: UUID, name: str, *, expected_version: int | None = None
+        self, company_id: UUID, name: str, *, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         company = self.load(PropertyCompany, company_id, expected_version=expected_version)
         company.rename(name)

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.base import ExpectedVersion
 from domain.commands import CommandApplication, CommandResult
 from domain.errors import RuleViolation
 from domain.issue_catalog import mask_phone
@@ -122,7 +123,7 @@ class ServiceIssueCommands(CommandApplication):
 
     # -- lifecycle ------------------------------------------------------------------------
 
-    def _issue(self, issue_id: UUID, expected_version: int | None) -> ServiceIssue:
+    def _issue(self, issue_id: UUID, expected_version: ExpectedVersion) -> ServiceIssue:
         return self.load(ServiceIssue, issue_id, expected_version=expected_version)
 
     def accept_issue(
@@ -131,7 +132,7 @@ class ServiceIssueCommands(CommandApplication):
         *,
         company_id: UUID | None = None,
         department: str | None = None,
-        expected_version: int | None = None,
+        expected_version: ExpectedVersion = None,
     ) -> CommandResult:
         issue = self._issue(issue_id, expected_version)
         due = self._due("handle", issue)
@@ -149,28 +150,28 @@ class ServiceIssueCommands(CommandApplication):
         return slot.company_on(moment.astimezone(SHANGHAI).date())
 
     def refer_issue_out(
-        self, issue_id: UUID, reason: str, *, expected_version: int | None = None
+        self, issue_id: UUID, reason: str, *, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         issue = self._issue(issue_id, expected_version)
         issue.refer_out(reason)
         return self.commit(issue)
 
     def link_duplicate_issue(
-        self, issue_id: UUID, original_id: UUID, *, expected_version: int | None = None
+        self, issue_id: UUID, original_id: UUID, *, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         issue = self._issue(issue_id, expected_version)
         issue.link_as_duplicate(self.load_reference(ServiceIssue, original_id, "original_id"))
         return self.commit(issue)
 
     def start_handling_issue(
-        self, issue_id: UUID, *, expected_version: int | None = None
+        self, issue_id: UUID, *, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         issue = self._issue(issue_id, expected_version)
         issue.start_handling()
         return self.commit(issue)
 
     def mark_issue_handled(
-        self, issue_id: UUID, resolution: str, *, expected_version: int | None = None
+        self, issue_id: UUID, resolution: str, *, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         issue = self._issue(issue_id, expected_version)
         issue.mark_handled(resolution, feedback_due=self._due("feedback", issue))
@@ -182,21 +183,21 @@ class ServiceIssueCommands(CommandApplication):
         rating: str,
         comment: str | None = None,
         *,
-        expected_version: int | None = None,
+        expected_version: ExpectedVersion = None,
     ) -> CommandResult:
         issue = self._issue(issue_id, expected_version)
         issue.give_feedback(rating, comment, handle_due=self._due("handle", issue))
         return self.commit(issue)
 
     def reopen_issue(
-        self, issue_id: UUID, reason: str, *, expected_version: int | None = None
+        self, issue_id: UUID, reason: str, *, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         issue = self._issue(issue_id, expected_version)
         issue.reopen(reason, handle_due=self._due("handle", issue))
         return self.commit(issue)
 
     def close_issue(
-        self, issue_id: UUID, note: str | None = None, *, expected_version: int | None = None
+        self, issue_id: UUID, note: str | None = None, *, expected_version: ExpectedVersion = None
     ) -> CommandResult:
         issue = self._issue(issue_id, expected_version)
         issue.close(note)

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from api import create_app
 from api.services import ApiServices
+from api.tokens import TokenKeys
 from domain.app import RedPropertyApp
 from infra.command_gateway import CommandGateway
 from infra.database import make_engine, schema_lock
@@ -96,8 +97,7 @@ class System:
             read_engine=self.read_engine,
             freshness=self.freshness,
             health=self.health,
-            secret=self.settings.secret,
-            token_max_age=self.settings.token_max_age,
+            tokens=token_keys(self.settings),
             read_wait_seconds=self.settings.read_wait_seconds,
         )
         return create_app(services)
@@ -109,6 +109,18 @@ class System:
         self.app.close()
         self.write_engine.dispose()
         self.read_engine.dispose()
+
+
+def token_keys(settings: Settings) -> TokenKeys:
+    """The keys that sign and verify bearer tokens; a bad key list refuses to start."""
+    try:
+        if settings.token_keys:
+            return TokenKeys.parse(
+                settings.token_keys, settings.token_signing_kid, settings.token_lifetime
+            )
+        return TokenKeys.single(settings.secret, settings.token_lifetime)
+    except ValueError as bad:
+        raise SystemExit(f"REDPROP_TOKEN_KEYS / REDPROP_TOKEN_SIGNING_KID: {bad}") from None
 
 
 def build_system(

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from api.auth import ROLES, WHOLE_DISTRICT, mint_token
 from domain.metadata import command_context
 from infra import audit
-from infra.bootstrap import System, build_system
+from infra.bootstrap import System, build_system, token_keys
 from infra.chain import parse_head, verify_chain
 from infra.database_check import database_problems
 from infra.rebuild import rebuild as rebuild_projection
@@ -218,7 +218,7 @@ def token(role: str, scope: str, user: str) -> None:
     """Mint a signed bearer token."""
     settings = Settings.from_env()
     settings.check_production()
-    click.echo(mint_token(settings.secret, user_id=user, role=role, scope=scope))
+    click.echo(mint_token(token_keys(settings), user_id=user, role=role, scope=scope))
 
 
 def run_as_cli(fn, *args, **kwargs):  # type: ignore[no-untyped-def]

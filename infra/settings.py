@@ -39,8 +39,10 @@ class Settings:
     database_schema: str = "public"  # PostgreSQL schema for events and read models
     database_connect_timeout: float = 10.0  # seconds a connection attempt may take
     secret: str = DEFAULT_SECRET
-    environment: str = "development"  # "production" refuses the default secret
-    token_max_age: int = 30 * 24 * 3600
+    environment: str = "development"  # "development"/"test" allow the default secret
+    token_keys: str = ""  # "kid1:secret1,kid2:secret2": all verify; replaces `secret`
+    token_signing_kid: str = ""  # which of token_keys signs (default: the last)
+    token_lifetime: int = 8 * 3600  # seconds a minted token lives
     projection_poll_seconds: float = 0.1
     projection_retry_max_seconds: float = 60.0  # longest pause before retrying a failed one
     read_wait_seconds: float = 5.0  # longest a query waits for min_position
@@ -72,6 +74,9 @@ class Settings:
             database_connect_timeout=read.number("REDPROP_DATABASE_CONNECT_TIMEOUT", 10.0),
             secret=read.text("REDPROP_SECRET", DEFAULT_SECRET),
             environment=read.choice("REDPROP_ENV", "development", ENVIRONMENTS),
+            token_keys=read.text("REDPROP_TOKEN_KEYS", ""),
+            token_signing_kid=read.text("REDPROP_TOKEN_SIGNING_KID", ""),
+            token_lifetime=read.whole("REDPROP_TOKEN_LIFETIME_SECONDS", 8 * 3600),
             projection_poll_seconds=read.number("REDPROP_PROJECTION_POLL_SECONDS", 0.1),
             projection_retry_max_seconds=read.number("REDPROP_PROJECTION_RETRY_MAX_SECONDS", 60),
             read_wait_seconds=read.number("REDPROP_READ_WAIT_SECONDS", 5.0),
@@ -90,6 +95,7 @@ class Settings:
         if (
             settings.environment == "production"
             and settings.secret == DEFAULT_SECRET
+            and not settings.token_keys
             and "secret" not in overrides
         ):
             read.problems.append("REDPROP_SECRET: must be set (not the default) in production")
@@ -102,8 +108,16 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     def check_production(self) -> None:
-        if self.environment == "production" and self.secret == DEFAULT_SECRET:
-            raise SystemExit("refusing to start in production with the default REDPROP_SECRET")
+        if self.environment in ("development", "test"):
+            return
+        if self.token_keys:
+            if DEFAULT_SECRET in self.token_keys:
+                raise SystemExit("refusing to start with the default secret in REDPROP_TOKEN_KEYS")
+        elif self.secret == DEFAULT_SECRET:
+            raise SystemExit(
+                f"refusing to start with the default REDPROP_SECRET (REDPROP_ENV="
+                f"{self.environment!r}; only 'development' and 'test' allow it)"
+            )
 
 
 def url_problem(url: str) -> str | None:

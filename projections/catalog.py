@@ -15,6 +15,7 @@ from projections.party_activities import PartyActivitiesProjection
 from projections.party_orgs import PartyOrgsProjection
 from projections.recognitions import RecognitionsProjection
 from projections.subsidy_ledger import SubsidyLedgerProjection
+from projections.token_revocations import TokenRevocationsProjection
 
 
 def all_projections() -> list[Projection]:
@@ -31,4 +32,5 @@ def all_projections() -> list[Projection]:
         AssessmentInputsProjection(),
         AssessmentLedgerProjection(),
         SubsidyLedgerProjection(),
+        TokenRevocationsProjection(),
     ]

@@ -275,10 +275,22 @@ def list_instructors(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
+def get_instructor(conn: Connection, instructor_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(cov_instructors).where(cov_instructors.c.id == instructor_id)).first()
+    return dict(row._mapping) if row else None
+
+
 def list_companies(conn: Connection, *, street_id: str | None = None) -> list[dict[str, Any]]:
     stmt = select(cov_companies).order_by(cov_companies.c.name)
     if street_id:
         stmt = stmt.where(cov_companies.c.street_id == street_id)
-    return [
-        {**dict(r._mapping), "has_party_org": r.open_link is not None} for r in conn.execute(stmt)
-    ]
+    return [_company(r) for r in conn.execute(stmt)]
+
+
+def get_company(conn: Connection, company_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(cov_companies).where(cov_companies.c.id == company_id)).first()
+    return _company(row) if row else None
+
+
+def _company(row: Any) -> dict[str, Any]:
+    return {**dict(row._mapping), "has_party_org": row.open_link is not None}

@@ -199,16 +199,22 @@ def list_grid_workers(
     rows = conn.execute(
         stmt.order_by(grid_workers.c.staff_code).limit(per_page).offset((page - 1) * per_page)
     )
-    items = []
-    for r in rows:
-        item = dict(r._mapping)
-        item["employment_label"] = EMPLOYMENT[item["employment"]]
-        grids = select(grid_assignments.c.grid_id).where(
-            grid_assignments.c.worker_id == item["id"], grid_assignments.c.assigned.is_(True)
-        )
-        item["grid_ids"] = sorted(g for (g,) in conn.execute(grids))
-        items.append(item)
-    return items, total
+    return [_worker(conn, r) for r in rows], total
+
+
+def get_grid_worker(conn: Connection, worker_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(grid_workers).where(grid_workers.c.id == worker_id)).first()
+    return _worker(conn, row) if row else None
+
+
+def _worker(conn: Connection, row: Any) -> dict[str, Any]:
+    item = dict(row._mapping)
+    item["employment_label"] = EMPLOYMENT[item["employment"]]
+    grids = select(grid_assignments.c.grid_id).where(
+        grid_assignments.c.worker_id == item["id"], grid_assignments.c.assigned.is_(True)
+    )
+    item["grid_ids"] = sorted(g for (g,) in conn.execute(grids))
+    return item
 
 
 def grid_worker_scorecard(

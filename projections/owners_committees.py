@@ -80,7 +80,17 @@ def committees_with_party_share(
     for row in conn.execute(stmt):
         if as_of is not None and row.dissolved_on is not None and row.dissolved_on <= d:
             continue
-        data = dict(row._mapping)
-        data["party_member_share_pct"] = round(100.0 * data["party_members"] / data["members"], 1)
-        out.append(data)
+        out.append(_with_share(row))
     return out
+
+
+def get_committee(conn: Connection, committee_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(owners_committees).where(owners_committees.c.id == committee_id))
+    found = row.first()
+    return _with_share(found) if found else None
+
+
+def _with_share(row: Any) -> dict[str, Any]:
+    data = dict(row._mapping)
+    data["party_member_share_pct"] = round(100.0 * data["party_members"] / data["members"], 1)
+    return data

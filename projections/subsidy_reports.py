@@ -236,6 +236,12 @@ def get_entitlement(conn: Connection, entitlement_id: str) -> dict[str, Any] | N
     return dict(row) if row else None
 
 
+def get_budget(conn: Connection, budget_id: str) -> dict[str, Any] | None:
+    found = conn.execute(select(subsidy_budgets).where(subsidy_budgets.c.id == budget_id))
+    row = found.mappings().first()
+    return dict(row) if row else None
+
+
 def list_budgets(conn: Connection, *, year: int | None = None) -> list[dict[str, Any]]:
     B = subsidy_budgets
     stmt = select(B).order_by(B.c.year, B.c.holder_kind, B.c.holder_id)

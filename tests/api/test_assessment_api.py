@@ -67,7 +67,9 @@ def test_publish_flow_rankings_scorecard_drilldown(client: Any, auth: Any, publi
     topics = [item["topic"].rsplit(":", 1)[1] for item in drill["items"]]
     assert topics.count("ServiceIssue.Reported") == 3 and "OrgUnit.Registered" in topics
     trend = client.get(f"{BASE}/trend/community/{c1}", headers=reader).json
-    assert [t["key"] for t in trend] == ["2020Q4"]
+    assert [t["key"] for t in trend["items"]] == ["2020Q4"]
+    paged = {"items", "page", "per_page", "total"}
+    assert paged <= set(trend) and paged <= set(ranking.json)
     as_of = client.get(
         f"{BASE}/periods/2020Q4/rankings",
         query_string={"subject_kind": "community", "as_of": "2020-12-01"},

@@ -60,7 +60,9 @@ def test_lifecycle_over_http_and_masking_by_role(client: Any, auth: Any, ids: di
     funnel = client.get(
         "/api/v1/grid-loop/funnel", query_string={"by": "community"}, headers=auth("auditor")
     ).json
-    assert funnel[0]["resolved"] == 1 and funnel[0]["area_id"] == str(ids["community"])
+    assert funnel["items"][0]["resolved"] == 1 and funnel["items"][0]["area_id"] == str(
+        ids["community"]
+    )
 
 
 def test_erasing_a_reporter_forgets_the_contact(client: Any, auth: Any, ids: dict) -> None:
