@@ -20,7 +20,7 @@ from infra.settings import Settings
 
 PG_URL = os.environ.get("REDPROP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("REDPROP_REQUIRE_POSTGRES") == "1"
-SECRET = "test-secret"
+SECRET = "test-secret-of-at-least-32-bytes-for-hs256"
 
 
 def _pg_available() -> str | None:

@@ -163,7 +163,7 @@ def gunicorn(tmp_path: Path) -> Iterator[int]:
     env = {
         **os.environ,
         "REDPROP_DATABASE_URL": f"sqlite:///{tmp_path}/ledger.db",
-        "REDPROP_SECRET": "test-secret",
+        "REDPROP_SECRET": "test-secret-of-at-least-32-bytes-for-hs256",
     }
     server = subprocess.Popen(
         [
