@@ -8,7 +8,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.commands import services
-from infra.metrics import render
 
 blp = Blueprint("health", __name__, description="Liveness, readiness and metrics.")
 
@@ -35,5 +34,5 @@ class Ready(MethodView):
 class Metrics(MethodView):
     def get(self):  # type: ignore[no-untyped-def]
         """Prometheus text format: requests, commands, group commits, projections, log."""
-        body, content_type = render(services().health)
+        body, content_type = services().metrics()
         return Response(body, content_type=content_type)

@@ -8,7 +8,7 @@ import time
 
 from flask import Flask, Response, g, request
 
-from infra.metrics import observe_request
+from api.commands import services
 
 log = logging.getLogger("redprop.http")
 
@@ -24,7 +24,7 @@ def start_timer() -> None:
 
 def observe(response: Response) -> Response:
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
-    observe_request(request.method, route(), response.status_code, seconds)
+    services().observe_request(request.method, route(), response.status_code, seconds)
     who = g.get("principal")
     log.info(
         "request",

@@ -37,4 +37,6 @@ class ApiServices:
     freshness: FreshnessCheck
     health: Callable[[], dict[str, Any]]
     tokens: TokenKeys
+    metrics: Callable[[], tuple[bytes, str]]  # the /metrics body and its content type
+    observe_request: Callable[[str, str, int, float], None]  # method, route, status, seconds
     read_wait_seconds: float = 5.0

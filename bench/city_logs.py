@@ -35,6 +35,8 @@ SOURCES = (
     "domain/*.py",
     "infra/scenario/*.py",
     "infra/recorders.py",
+    "infra/chained_writes.py",
+    "infra/postgres_recorder.py",
     "infra/chain.py",
     "infra/command_log.py",
     "infra/event_store.py",

@@ -16,7 +16,12 @@ from domain.app import RedPropertyApp
 from infra.command_gateway import CommandGateway
 from infra.database import make_engine, schema_lock
 from infra.event_store import build_application
-from infra.metrics import measure_commands, observe_group_commit_batch
+from infra.metrics import (
+    measure_commands,
+    observe_group_commit_batch,
+    observe_request,
+    render,
+)
 from infra.personal_data import SqlKeyVault
 from infra.projection_failures import create_table as create_failures_table
 from infra.projection_failures import read_failures
@@ -98,6 +103,8 @@ class System:
             freshness=self.freshness,
             health=self.health,
             tokens=token_keys(self.settings),
+            metrics=lambda: render(self.health),
+            observe_request=observe_request,
             read_wait_seconds=self.settings.read_wait_seconds,
         )
         return create_app(services)

@@ -6,7 +6,6 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 import click
@@ -16,25 +15,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from api.auth import ROLES, WHOLE_DISTRICT, mint_token
 from domain.metadata import command_context
 from infra import audit
-from infra.bootstrap import System, build_system, token_keys
+from infra.bootstrap import System, token_keys
 from infra.chain import parse_head, verify_chain
-from infra.database_check import database_problems
+from infra.cli_system import open_system
 from infra.rebuild import rebuild as rebuild_projection
 from infra.scenario.tianqiao import load_tianqiao
 from infra.settings import ConfigError, Settings
 
 console = Console(stderr=True)
-
-
-def _system(**options: Any) -> System:
-    settings = Settings.from_env()
-    settings.check_production()
-    problems = database_problems(settings)
-    if problems:
-        for problem in problems:
-            click.echo(f"database: {problem}", err=True)
-        sys.exit(1)
-    return build_system(settings, **options)
 
 
 @click.group()
@@ -82,7 +70,7 @@ def demo(host: str, port: int, then_serve: bool, fresh: bool) -> None:
         path = Path(settings.database_url.split("///", 1)[1])
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    system = _system(sla_tick=True)
+    system = open_system(sla_tick=True)
     if (system.app.recorder.max_notification_id() or 0) > 0:
         console.print("[yellow]the log is not empty: demo not loaded again (use --fresh)[/]")
     else:
@@ -118,7 +106,7 @@ def _progress() -> Progress:
 @click.argument("names", nargs=-1)
 def rebuild(names: tuple[str, ...]) -> None:
     """Rebuild projections from position 0 beside the live ones, then switch."""
-    system = _system()
+    system = open_system()
     known = {r.projection.name: r for r in system.runners}
     unknown = set(names) - set(known)
     if unknown:
@@ -143,7 +131,7 @@ def rebuild(names: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def verify(head_only: bool, against: str | None, as_json: bool) -> None:
     """Recompute the hash chain; name the first altered, deleted, inserted or reordered position."""
-    system = _system()
+    system = open_system()
     report = verify_chain(system.app.recorder)
     system.close()
     if head_only:
@@ -167,7 +155,7 @@ def verify(head_only: bool, against: str | None, as_json: bool) -> None:
 
 def verify_anchor(position: int, digest: str) -> tuple[bool, str] | None:
     """Check an exported head still stands in the chain (catches truncation of the tail)."""
-    system = _system()
+    system = open_system()
     links = system.app.recorder.select_links(position - 1, 1)
     system.close()
     if not links or links[0].position != position:
@@ -182,7 +170,7 @@ def verify_anchor(position: int, digest: str) -> tuple[bool, str] | None:
 @click.option("--limit", default=100, type=int)
 def log_(after: int, limit: int) -> None:
     """Print the ordered log as JSON lines (for auditors)."""
-    system = _system()
+    system = open_system()
     for notification in audit.iter_log(system.app, after, limit):
         click.echo(json.dumps(audit.describe(system.app, notification), ensure_ascii=False))
     system.close()
@@ -197,7 +185,7 @@ def state_as_of(aggregate_id: UUID, as_of: str, business_time: bool) -> None:
     moment = datetime.fromisoformat(as_of)
     if moment.tzinfo is None:
         raise click.BadParameter("give a time zone, e.g. 2021-01-10T00:00:00+08:00")
-    system = _system()
+    system = open_system()
     state = audit.state_as_of(system.app, aggregate_id, moment, business_time=business_time)
     system.close()
     if state is None:

@@ -7,6 +7,7 @@ from datetime import date
 
 import click
 
+from infra.cli_system import open_system
 from infra.scenario.city_context import AREAS, CityPlan
 
 DEFAULTS = CityPlan()
@@ -46,7 +47,6 @@ DEFAULTS = CityPlan()
 def generate_city(max_events: int | None, start: str, areas: str, **params: int) -> None:
     """Generate a city through the application's commands (deterministic for a seed)
     into the configured database; prints progress every 10 seconds."""
-    from infra.cli import _system
     from infra.scenario.city import every, generate
 
     plan = CityPlan(
@@ -59,7 +59,7 @@ def generate_city(max_events: int | None, start: str, areas: str, **params: int)
     def report(what: str, head: int, rate: float) -> None:
         click.echo(f"{what}: {head:,} events, {rate:,.0f} events/s")
 
-    system = _system()
+    system = open_system()
     began = time.perf_counter()
     try:
         ctx = generate(system.app, plan, progress=every(10, report))

@@ -12,6 +12,7 @@ import click
 from domain.metadata import command_context
 from domain.sla import DEFAULT_RULES
 from infra.cli_params import MOMENT, MONTH, check_month_range
+from infra.cli_system import open_system
 from infra.sla_schedule import record_missed
 
 
@@ -40,10 +41,9 @@ def _cli_context(moment: datetime) -> AbstractContextManager[dict[str, Any]]:
 )
 def tick(at: datetime | None) -> None:
     """Record DeadlineMissed + Escalated for every deadline passed; idempotent."""
-    from infra.cli import _system
 
     moment = _moment(at)
-    system = _system()
+    system = open_system()
     context = {"actor_id": f"cli:{getpass.getuser()}", "role": "system", "scope": "*"}
     try:
         system.catch_up()
@@ -58,10 +58,9 @@ def tick(at: datetime | None) -> None:
 @click.option("--from", "start", type=MOMENT, help="effective from (ISO; Asia/Shanghai if naive)")
 def define_default(start: datetime | None) -> None:
     """Define (or revise to) the default policy, with the 5651 rapid-response profile."""
-    from infra.cli import _system
 
     moment = _moment(start)
-    system = _system()
+    system = open_system()
     try:
         with _cli_context(moment):
             result = system.app.define_sla_policy(DEFAULT_RULES, effective_from=moment)
@@ -78,11 +77,10 @@ def grid_funnel(month_from: str | None, month_to: str | None, by: str | None) ->
     """Print the grid-loop funnel (reported → … → resolved) from the read model, as JSON."""
     import json
 
-    from infra.cli import _system
     from projections.issue_metrics import funnel
 
     check_month_range(month_from, month_to)
-    system = _system()
+    system = open_system()
     try:
         system.catch_up()
         with system.read_engine.connect() as conn:

@@ -8,13 +8,8 @@ from pathlib import Path
 import click
 
 from infra import ledger_export
+from infra.cli_system import open_system
 from infra.ledger_check import check_ledger
-
-
-def _system():  # type: ignore[no-untyped-def]
-    from infra.cli import _system as build
-
-    return build()
 
 
 @click.group()
@@ -26,7 +21,7 @@ def ledger() -> None:
 def ledger_check() -> None:
     """Recompute the ledger from the log in a scratch database and compare it line by
     line with the live projection: prints OK or the first difference."""
-    system = _system()
+    system = open_system()
     try:
         report = check_ledger(system.app, system.write_engine)
     finally:
@@ -71,7 +66,7 @@ def report_ledger(what: tuple[str, ...], fmt: str, out: Path | None) -> None:
     """Export the subsidy ledger: yearly report, streets, statements, balances, journal.
     Amounts in yuan with two decimals (computed from fen)."""
     names = list(ledger_export.SHEETS) if "all" in what else list(dict.fromkeys(what))
-    system = _system()
+    system = open_system()
     try:
         for runner in system.runners:  # the ledger, and the registry it takes names from
             runner.catch_up()

@@ -8,6 +8,7 @@ from datetime import date
 import click
 
 from infra.cli_params import DAY, YEAR
+from infra.cli_system import open_system
 
 
 @click.command("party-figures")
@@ -18,10 +19,9 @@ from infra.cli_params import DAY, YEAR
 def party_figures(as_of: date, year: int | None) -> None:
     """Print dual coverage (district), demonstration projects designated by D, brands, the
     largest branches' members and the owners' committees in office on D, as JSON."""
-    from infra.cli import _system
     from projections.party_figures import party_figures as figures_as_of
 
-    system = _system()
+    system = open_system()
     try:
         system.catch_up()
         with system.read_engine.connect() as conn:

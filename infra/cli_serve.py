@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from infra import logs
+from infra.cli_system import open_system
 from infra.settings import Settings
 
 
@@ -24,10 +25,9 @@ from infra.settings import Settings
 @click.option("--threads", type=click.IntRange(min=1), help="per process [REDPROP_WEB_THREADS]")
 def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Serve the HTTP API under gunicorn. Projections run in `redprop worker`."""
-    from infra.cli import _system
 
     settings = Settings.from_env()
-    _system().close()  # checks the settings and the database, creates the tables once
+    open_system().close()  # checks the settings and the database, creates the tables once
     env = dict(os.environ)
     if not env.get("PROMETHEUS_MULTIPROC_DIR"):  # counts of every worker, summed at /metrics
         env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="redprop-metrics-")
@@ -60,11 +60,10 @@ def serve(host: str, port: int, workers: int | None, threads: int | None) -> Non
 @click.option("--once", is_flag=True, help="one round (processes, projections, SLA), then exit")
 def worker(once: bool) -> None:
     """Run the projections, the subsidy process and the scheduled SLA tick."""
-    from infra.cli import _system
 
     settings = Settings.from_env()
     logs.configure(settings.log_format)
-    system = _system(sla_tick=True)
+    system = open_system(sla_tick=True)
     log = logging.getLogger("redprop.worker")
     if once:
         system.worker.run_once()
@@ -97,9 +96,8 @@ def projections() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def status(as_json: bool) -> None:
     """Each projection's position, lag and failure; exit 1 if one is stopped or behind."""
-    from infra.cli import _system
 
-    system = _system()
+    system = open_system()
     try:
         report = system.health()
     finally:

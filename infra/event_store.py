@@ -30,7 +30,7 @@ def event_store_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_USER": parsed.username or "postgres",
             "POSTGRES_PASSWORD": parsed.password or "",
             "POSTGRES_SCHEMA": settings.database_schema,
-            "APPLICATION_RECORDER_TOPIC": "infra.recorders:ChainedPostgresRecorder",
+            "APPLICATION_RECORDER_TOPIC": "infra.postgres_recorder:ChainedPostgresRecorder",
         }
     raise ValueError(f"unsupported database URL {url!r} (sqlite:/// or postgresql://)")
 
