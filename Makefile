@@ -44,7 +44,7 @@ clean:
 # 85% target, against the unit tests only. CPU-heavy: one worker unless MUTATE_JOBS says.
 MUTATE_JOBS    ?= 1
 MUTATE_MODULES ?= domain.service_issues domain.subsidy_entitlement domain.subsidy_budget \
-                  domain.assessment_scoring domain.indicators infra.chain
+                  domain.assessment_scoring domain.indicators infra.storage.chain
 MUTATE_SAMPLE  ?= 7
 
 .PHONY: mutate mutate-sample mutate-domain
@@ -62,7 +62,7 @@ mutate-sample: $(STAMP)   ## the fixed sample: mutants numbered *7 (one in ten) 
 	  $(foreach module,$(MUTATE_MODULES),"$(module).*$(MUTATE_SAMPLE)") > /dev/null
 	$(BIN)/python -m tests.mutation.score --check --sample "*$(MUTATE_SAMPLE)"
 
-mutate-domain: $(STAMP)   ## every module of domain/ and infra/chain.py (thousands of mutants: long)
+mutate-domain: $(STAMP)   ## every module of domain/ and infra/storage/chain.py (thousands of mutants: long)
 	rm -rf mutants
-	$(BIN)/mutmut run --max-children $(MUTATE_JOBS) "domain.*" "infra.chain.*" > /dev/null
+	$(BIN)/mutmut run --max-children $(MUTATE_JOBS) "domain.*" "infra.storage.chain.*" > /dev/null
 	$(BIN)/python -m tests.mutation.score

@@ -25,9 +25,9 @@ from domain.assessment_period import AssessmentPeriod
 from domain.metadata import command_context
 from domain.service_issues import ServiceIssue
 from infra.bootstrap import System, build_system
-from infra.scenario.assessment import scheme_definition
 from infra.settings import Settings
 from projections.assessment_facts import read_period_facts
+from scenarios.assessment import scheme_definition
 
 PG_URL = os.environ.get("REDPROP_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 COMPANIES, COMMUNITIES, COMPOUNDS_PER_COMMUNITY = 65, 100, 2

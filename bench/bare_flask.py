@@ -10,8 +10,8 @@ from uuid import UUID
 from flask import Flask, jsonify
 from sqlalchemy import select
 
-from infra.database import make_engine
 from infra.settings import Settings
+from infra.storage.database import make_engine
 from projections.org_registry import org_units
 
 

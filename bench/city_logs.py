@@ -25,21 +25,21 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from infra.scenario.city_context import AREAS, CityPlan
 from infra.settings import Settings
+from scenarios.city_context import AREAS, CityPlan
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path(os.environ.get("REDPROP_BENCH_CACHE", ROOT / "var" / "bench"))
 # the code a stored log depends on: change any of it and the log is generated afresh
 SOURCES = (
     "domain/*.py",
-    "infra/scenario/*.py",
-    "infra/recorders.py",
-    "infra/chained_writes.py",
-    "infra/postgres_recorder.py",
-    "infra/chain.py",
-    "infra/command_log.py",
-    "infra/event_store.py",
+    "scenarios/*.py",
+    "infra/storage/recorders.py",
+    "infra/storage/chained_writes.py",
+    "infra/storage/postgres_recorder.py",
+    "infra/storage/chain.py",
+    "infra/storage/command_log.py",
+    "infra/storage/event_store.py",
     "infra/subsidy_process.py",
     "infra/projection_runner.py",
     "projections/assessment_*.py",
@@ -71,7 +71,7 @@ def cached_path(plan: CityPlan) -> Path:
 def generate_into(settings: Settings, plan: CityPlan, progress: bool = True) -> dict[str, Any]:
     """Generate `plan` into the database of `settings`; returns how it went."""
     from infra.bootstrap import build_system
-    from infra.scenario.city import every, generate
+    from scenarios.city import every, generate
 
     def report(what: str, head: int, rate: float) -> None:
         print(f"   city log: {what}, {head:,} events, {rate:,.0f}/s", file=sys.stderr)

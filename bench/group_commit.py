@@ -20,7 +20,7 @@ from bench.command_path import META, BareTick, Tick
 from bench.harness import Row, Sizes, Target, bare_env, for_backends, side_by_side, temp_database
 from domain.metadata import command_context
 from infra.bootstrap import System, build_system
-from infra.chain import verify_chain
+from infra.storage.chain import verify_chain
 
 THREADS = 16
 TARGETS = {"sqlite": 4.0, "postgres": 3.0}

@@ -204,7 +204,7 @@ def temp_database(backend: str, label: str = "bench") -> Iterator[Settings]:
 def bare_env(settings: Settings) -> dict[str, str]:
     """Environment of a plain eventsourcing Application on the same persistence module
     and database as `settings`, without our chained recorder."""
-    from infra.event_store import event_store_env
+    from infra.storage.event_store import event_store_env
 
     env = event_store_env(settings)
     env.pop("APPLICATION_RECORDER_TOPIC")
@@ -370,7 +370,7 @@ def vacuum_analyze(schema: str) -> None:
 
 def city_log(backend: str, events: int, areas: tuple[str, ...] | None = None) -> Settings:
     """A database holding a generated city log of about `events` events (loaded through
-    the commands by infra.scenario.city; `areas`: some of its steps, default all), made
+    the commands by scenarios.city; `areas`: some of its steps, default all), made
     once per run and backend, dropped at exit. SQLite: a copy of the log cached in
     var/bench/ (see bench/city_logs.py), generated only when missing."""
     return city_log_made(backend, events, areas)[0]

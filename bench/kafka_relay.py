@@ -28,13 +28,13 @@ from typing import Any
 
 from bench.harness import Row, Sizes, Target, for_backends, percentile, temp_database
 from infra.bootstrap import build_system
-from infra.database import make_engine
-from infra.integration_event import Message
-from infra.kafka_clients import ensure_topic, make_producer
-from infra.kafka_projection import KafkaProjectionRunner, worker_mapper
-from infra.kafka_relay import KafkaRelay
+from infra.kafka.clients import ensure_topic, make_producer
+from infra.kafka.integration_event import Message
+from infra.kafka.projection import KafkaProjectionRunner, worker_mapper
+from infra.kafka.relay import KafkaRelay
+from infra.kafka.tansu import Tansu
 from infra.settings import Settings
-from infra.tansu import Tansu
+from infra.storage.database import make_engine
 from projections.org_registry import OrgRegistryProjection
 
 RATIO = Target("ratio", ">=", 0.7)
@@ -178,7 +178,7 @@ def measure_registry(broker: Tansu, backend: str, sizes: Sizes) -> list[Row]:
 
 
 def measure_demo(broker: Tansu, sizes: Sizes) -> list[Row]:
-    from infra.scenario.tianqiao import load_tianqiao
+    from scenarios.tianqiao import load_tianqiao
 
     rounds = sizes.n("kafka_rounds", 5)
     with temp_database("sqlite", "kafka-demo") as base:

@@ -21,10 +21,10 @@ from typing import Any
 from domain.subsidy_budget import SubsidyBudget
 from domain.subsidy_entitlement import SubsidyEntitlement
 from domain.subsidy_policy import YEARLY, Due
-from infra.database import make_engine
-from infra.event_store import build_application
 from infra.rebuild import rebuild
 from infra.settings import Settings
+from infra.storage.database import make_engine
+from infra.storage.event_store import build_application
 from projections.subsidy_ledger import SubsidyLedgerProjection
 
 BATCH = 400  # entitlements per transaction while generating

@@ -1,6 +1,6 @@
 """Issue 2 (b) / issue 7 row 4: `redprop verify` beside a plain read of the notification log.
 
-Ours: `infra.chain.verify_chain` (what `redprop verify` runs): read events and links page
+Ours: `infra.storage.chain.verify_chain` (what `redprop verify` runs): read events and links page
 by page and recompute every SHA-256 link. Floor: read the same notifications, page by page
 with the same page size, and do nothing with them. Same database, interleaved rounds.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bench.harness import Row, Sizes, Target, city_log, for_backends, side_by_side
 from infra.bootstrap import build_system
-from infra.chain import verify_chain
+from infra.storage.chain import verify_chain
 
 PAGE = 2000
 

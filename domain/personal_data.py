@@ -1,6 +1,6 @@
 """Personal data (PIPL): reporters' contacts are sealed per person (crypto-shredding).
 
-The domain sees only this protocol. The implementation (infra.personal_data) keeps one
+The domain sees only this protocol. The implementation (infra.storage.personal_data) keeps one
 key per person outside the event log; `forget` deletes the key, after which every
 sealed value of that person in the log is unreadable, while the hash chain stays intact.
 Events keep only the ciphertext and a mask (138****1234) for read models.

@@ -14,21 +14,21 @@ from api.services import ApiServices
 from api.tokens import TokenKeys
 from domain.app import RedPropertyApp
 from infra.command_gateway import CommandGateway
-from infra.database import make_engine, schema_lock
-from infra.event_store import build_application
 from infra.metrics import (
     measure_commands,
     observe_group_commit_batch,
     observe_request,
     render,
 )
-from infra.personal_data import SqlKeyVault
 from infra.projection_failures import create_table as create_failures_table
 from infra.projection_failures import read_failures
 from infra.projection_runner import ProjectionRunner
 from infra.projection_worker import Freshness, Periodic, ProjectionWorker
 from infra.settings import Settings
 from infra.sla_schedule import tick
+from infra.storage.database import make_engine, schema_lock
+from infra.storage.event_store import build_application
+from infra.storage.personal_data import SqlKeyVault
 from infra.subsidy_process import SubsidyProcess
 from projections.catalog import all_projections
 from projections.positions import read_positions
@@ -179,7 +179,7 @@ def build_system(
         worker.jobs.append(Periodic("sla_tick", settings.sla_tick_seconds, lambda: tick(system)))
     system.extra["subsidy_process"] = processes[0].health
     if settings.kafka_bootstrap:  # report the relay's lag (the relay itself runs elsewhere)
-        from infra.kafka_relay import relay_status
+        from infra.kafka.relay import relay_status
 
         relay_engine = (
             make_engine(bounded(settings.database_url, settings), schema=settings.database_schema)

@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.commands import CommandResult
 from domain.errors import Conflict, DomainError, IdempotencyKeyReused
-from infra.command_log import CommandRecord, pending_command
+from infra.storage.command_log import CommandRecord, pending_command
 
 MAX_ATTEMPTS = 12
 

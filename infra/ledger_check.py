@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, select
 
-from infra.database import make_engine
 from infra.projection_runner import ProjectionRunner
+from infra.storage.database import make_engine
 from projections.subsidy_ledger import SubsidyLedgerProjection
 
 

@@ -10,8 +10,8 @@ from flask import Flask
 
 from infra import logs
 from infra.bootstrap import build_system
-from infra.database_check import database_problems
 from infra.settings import ConfigError, Settings
+from infra.storage.database_check import database_problems
 
 WORKER_BOOT_ERROR = 3  # gunicorn stops instead of starting the worker again
 

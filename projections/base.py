@@ -32,7 +32,7 @@ class Projection:
     name: ClassVar[str]
     metadata: ClassVar[MetaData]
     # True if handlers only read rows of the event's own aggregate, so a Kafka-fed runner
-    # may apply partitions independently (see infra/kafka_projection.py)
+    # may apply partitions independently (see infra/kafka/projection.py)
     partition_safe: ClassVar[bool] = False
     _handlers: ClassVar[dict[str, Handler]]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from infra.scenario.tianqiao import load_tianqiao
+from scenarios.tianqiao import load_tianqiao
 
 ENVELOPE = {"items", "page", "per_page", "total"}
 

@@ -10,7 +10,7 @@ from typing import Any
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from infra.cli import main
+from infra.cli.main import main
 from tests.grid_helpers import at
 from tests.integration.test_assessment_ledger import compute_publish, definition, world
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from infra.scenario.assessment import QUARTERS
-from infra.scenario.tianqiao import load_tianqiao
 from projections import assessment_queries as q
+from scenarios.assessment import QUARTERS
+from scenarios.tianqiao import load_tianqiao
 
 
 def test_demo_publishes_quarterly_rankings(system: Any, backend: str) -> None:

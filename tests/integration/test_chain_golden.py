@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from infra.chain import GENESIS, Link, VerifyReport, extend_chain, parse_head, verify_chain
+from infra.storage.chain import GENESIS, Link, VerifyReport, extend_chain, parse_head, verify_chain
 
 FIXTURE = json.loads(
     (Path(__file__).parent.parent / "fixtures" / "chain_golden_log.json").read_text("utf-8")

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from domain.metadata import command_context
 from infra.bootstrap import System
-from infra.chain import verify_chain
+from infra.storage.chain import verify_chain
 from tests.conftest import PG_URL
 
 

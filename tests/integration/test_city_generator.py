@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 
 from infra.bootstrap import System, build_system
 from infra.ledger_check import check_ledger
-from infra.scenario.city import CityContext, CityPlan, generate, log_digest
 from infra.settings import Settings
 from projections.assessment_ledger import assessment_cards, assessment_periods
 from projections.branch_life import branch_meetings
@@ -24,6 +23,7 @@ from projections.issue_board import issues
 from projections.org_registry import org_units
 from projections.party_orgs import party_orgs
 from projections.subsidy_ledger import subsidy_entitlements
+from scenarios.city import CityContext, CityPlan, generate, log_digest
 
 # 2021-03-15 + 30 days: the 2021Q1 scorecards are published on 2021-04-10
 PLAN = CityPlan(

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
 from api.auth import read_token
-from infra.cli import main
+from infra.cli.main import main
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from infra.scenario import grid_loop, org_registry
-from infra.scenario.context import ScenarioContext
-from infra.scenario.tianqiao import load_tianqiao
 from projections import grid_workers, issue_metrics
+from scenarios import grid_loop, org_registry
+from scenarios.context import ScenarioContext
+from scenarios.tianqiao import load_tianqiao
 
 
 def test_demo_reproduces_882_collected_and_577_solved(system: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.metadata import command_context
-from infra.chain import verify_chain
+from infra.storage.chain import verify_chain
 from tests.integration.test_write_path import META, in_threads
 
 

@@ -1,4 +1,4 @@
-"""The public integration event (infra.integration_event) without a broker: typed values
+"""The public integration event (infra.kafka.integration_event) without a broker: typed values
 named in `types`, exact rebuild with the chain link checked, and what is refused."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from infra import integration_event
-from infra.integration_event import MalformedEvent, Message, decode, parse
-from infra.kafka_projection import worker_mapper
-from infra.kafka_relay import KafkaRelay
-from infra.relay_pages import ChildPageEncoder, MissingLink
+from infra.kafka import integration_event
+from infra.kafka.integration_event import MalformedEvent, Message, decode, parse
+from infra.kafka.projection import worker_mapper
+from infra.kafka.relay import KafkaRelay
+from infra.kafka.relay_pages import ChildPageEncoder, MissingLink
 
 
 def small_log(system: Any) -> None:

@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 
 from domain.branch_life import DEFAULT_RULES
-from infra.scenario import org_registry, party_building, party_life
-from infra.scenario.context import ScenarioContext
 from projections import (
     branch_life,
     dual_coverage,
@@ -19,6 +17,8 @@ from projections import (
     recognitions,
 )
 from projections.party_figures import party_figures
+from scenarios import org_registry, party_building, party_life
+from scenarios.context import ScenarioContext
 
 
 def test_seed_figures_from_the_read_models(system: Any) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from domain.metadata import command_context
 from infra.bootstrap import System
-from infra.cli import main
+from infra.cli.main import main
 from infra.rebuild import rebuild
 from infra.settings import Settings
 from projections.org_registry import OrgRegistryProjection, org_units

@@ -13,8 +13,8 @@ from domain.indicators import INDICATORS
 from domain.issue_catalog import CATEGORIES
 from domain.org_registry import COMPOUND_FOCUS
 from domain.subsidy_policy import KIND_LABELS
-from infra.scenario import seed_terms
-from infra.scenario.org_registry import STREETS
+from scenarios import seed_terms
+from scenarios.org_registry import STREETS
 
 SEED = Path(__file__).resolve().parents[2] / "../shared/seed/tianqiao-red-property.zh.txt"
 

@@ -13,7 +13,7 @@ from domain.metadata import command_context
 from domain.subsidy_entitlement import SubsidyEntitlement
 from domain.subsidy_policy import STARTUP
 from infra.bootstrap import build_system
-from infra.cli import main
+from infra.cli.main import main
 from infra.settings import Settings
 from tests.support.subsidies import found_branch, setup_district
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from infra import ledger_export
 from infra.ledger_check import check_ledger
-from infra.scenario import org_registry, subsidies
-from infra.scenario.context import ScenarioContext
 from projections import subsidy_reports as reports
+from scenarios import org_registry, subsidies
+from scenarios.context import ScenarioContext
 from tests.support.party_org_standin import PartyOrg
 
 BRANCHES = 48

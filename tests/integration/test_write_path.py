@@ -13,7 +13,7 @@ from eventsourcing.persistence import ConnectionUnavailableError
 from sqlalchemy import create_engine, event, text
 
 from domain.metadata import command_context
-from infra.personal_data import SqlKeyVault
+from infra.storage.personal_data import SqlKeyVault
 
 META = {"actor_id": "tester", "role": "district_admin", "scope": "*"}
 
@@ -92,7 +92,7 @@ def test_key_vault_creates_a_key_while_another_connection_writes(tmp_path: Any) 
     """Finding 2: the key vault read, then wrote, in a deferred SQLite transaction; a
     write committed in between made its insert fail with 'database is locked'."""
     url = f"sqlite:///{tmp_path}/vault.db"
-    from infra.database import make_engine
+    from infra.storage.database import make_engine
 
     engine = make_engine(url)
     vault = SqlKeyVault(engine)

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Engine, Table, select
 
 from infra.bootstrap import build_system
-from infra.chain import verify_chain
 from infra.projection_runner import ProjectionRunner
 from infra.rebuild import beside_tables
+from infra.storage.chain import verify_chain
 from projections.catalog import all_projections
 from tests.grid_helpers import small_district
 from tests.integration.test_write_path import in_threads

@@ -17,11 +17,11 @@ from confluent_kafka import Consumer, TopicPartition
 from sqlalchemy import Engine, select
 
 from infra.bootstrap import System, build_system
-from infra.database import make_engine
-from infra.kafka_projection import KafkaProjectionRunner, worker_mapper
-from infra.kafka_relay import KafkaRelay
+from infra.kafka.projection import KafkaProjectionRunner, worker_mapper
+from infra.kafka.relay import KafkaRelay
+from infra.kafka.tansu import Tansu
 from infra.settings import Settings
-from infra.tansu import Tansu
+from infra.storage.database import make_engine
 from projections.base import Projection
 from projections.org_registry import OrgRegistryProjection, org_units
 

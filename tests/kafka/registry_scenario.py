@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from infra.scenario import org_registry
-from infra.scenario.context import ScenarioContext
+from scenarios import org_registry
+from scenarios.context import ScenarioContext
 
 
 def load_registry(app: Any) -> ScenarioContext:

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from infra.bootstrap import build_system
-from infra.cli import main
+from infra.cli.main import main
 from infra.settings import Settings
 from tests.kafka.registry_scenario import load_registry
 

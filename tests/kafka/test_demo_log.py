@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy import Engine
 
 from infra.bootstrap import System, build_system
-from infra.database import make_engine
-from infra.integration_event import SCHEMA, decode, parse
-from infra.kafka_projection import worker_mapper
-from infra.scenario.tianqiao import load_tianqiao
+from infra.kafka.integration_event import SCHEMA, decode, parse
+from infra.kafka.projection import worker_mapper
 from infra.settings import Settings
+from infra.storage.database import make_engine
 from projections.assessment_inputs import AssessmentInputsProjection
 from projections.assessment_ledger import AssessmentLedgerProjection
 from projections.org_registry import OrgRegistryProjection
+from scenarios.tianqiao import load_tianqiao
 from tests.kafka.conftest import Read, make_relay, make_worker, read_topic, view_rows
 
 pytestmark = pytest.mark.kafka
@@ -105,8 +105,8 @@ def test_the_relay_restarted_on_the_demo_log_publishes_nothing_again(demo: Syste
 
 def test_the_fast_encoder_agrees_with_the_mapper_on_every_demo_event(demo: System) -> None:
     """to_message reads the stored JSON directly; it must say what the decoded event says."""
-    from infra.integration_event import PERSONAL_FIELDS
-    from infra.public_fields import LogEntry, from_event, from_stored
+    from infra.kafka.integration_event import PERSONAL_FIELDS
+    from infra.kafka.public_fields import LogEntry, from_event, from_stored
 
     mapper, after, checked = demo.app.mapper, 0, 0
     while rows := demo.app.recorder.select_chained(after, 1000):

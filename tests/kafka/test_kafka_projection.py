@@ -8,7 +8,7 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 from kafka import KafkaProducer
 
-from infra.integration_event import SCHEMA, parse
+from infra.kafka.integration_event import SCHEMA, parse
 from tests.kafka.conftest import make_relay, make_worker, rows
 from tests.kafka.registry_scenario import load_registry
 

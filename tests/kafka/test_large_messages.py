@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from infra.kafka_relay import MessageTooLarge
+from infra.kafka.relay import MessageTooLarge
 from projections.org_registry import OrgRegistryProjection
 from projections.owners_committees import OwnersCommitteesProjection
 from tests.kafka.conftest import make_relay, make_worker, read_topic, view_rows

@@ -34,7 +34,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "domain/assessment_scoring.py",
         "domain/indicators.py",
     ),
-    "infra/chain.py": ("infra/chain.py",),
+    "infra/storage/chain.py": ("infra/storage/chain.py",),
 }
 KILLED = {1, 3, 24, 36, 37, 152, 255, -24}  # failed, pytest error, timeouts, type check
 SURVIVED = {0}

@@ -21,7 +21,7 @@ from domain.assessment_scheme import (
     WeightsDoNotSumTo100,
 )
 from domain.errors import InvalidTransition, RuleViolation
-from infra.scenario.assessment import scheme_definition
+from scenarios.assessment import scheme_definition
 
 
 def test_periods_in_months() -> None:

@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from infra.chain import GENESIS, Link, extend_chain, link_hash, parse_head, verify_chain
+from infra.storage.chain import GENESIS, Link, extend_chain, link_hash, parse_head, verify_chain
 
 
 @dataclass
@@ -259,7 +259,7 @@ def test_a_link_for_each_event_or_nothing() -> None:
 
 
 def test_every_form_of_an_id_hashes_alike() -> None:
-    from infra.chain import canonical_id
+    from infra.storage.chain import canonical_id
 
     uuid = UUID("6f1c2a4e-0000-4000-8000-00000000002a")
     hex_ = uuid.hex.upper()

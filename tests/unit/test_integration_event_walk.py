@@ -14,7 +14,7 @@ from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate
 from domain.commands import CommandApplication
-from infra.public_fields import LogEntry, from_event, from_stored
+from infra.kafka.public_fields import LogEntry, from_event, from_stored
 
 
 class Sample(LedgerAggregate):

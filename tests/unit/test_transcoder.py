@@ -10,7 +10,7 @@ import pytest
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder
 
 from domain.commands import DateAsISO, FastUUIDAsHex
-from infra.transcoder import LedgerTranscoder
+from infra.storage.transcoder import LedgerTranscoder
 
 
 def _pair() -> tuple[JSONTranscoder, LedgerTranscoder]:

@@ -1,0 +1,57 @@
+"""The district's streets, communities, compounds and grids.
+
+Named places from the seed report: 北坦街道 (华黎社区), 堤口路街道, 制锦市街道, 北关社区.
+Other names are invented; Tianqiao has nine streets in reality, the demo keeps five.
+"""
+
+from __future__ import annotations
+
+from domain.org_registry import CompoundType
+from scenarios import seed_terms as terms
+from scenarios.context import ScenarioContext
+
+STREETS = {
+    "北坦街道": ["华黎社区", "北坦社区", "康都社区", "铜元局社区"],
+    "堤口路街道": ["堤口路社区", "明星社区", "无影山社区", "蓝翔路社区"],
+    "制锦市街道": ["制锦市社区", "北关社区", "锦苑社区", "纬北社区"],
+    "工人新村北村街道": ["北村社区", "新村社区", "堤口庄社区"],
+    "官扎营街道": ["官扎营社区", "成丰桥社区", "新黄社区"],
+}
+COMPOUND_TYPES = list(CompoundType)
+
+
+def load(ctx: ScenarioContext) -> None:
+    app = ctx.app
+    with ctx.at("2020-01-02T09:00:00"):
+        district = app.register_org_unit(kind="district", code="370105", name=terms.DISTRICT).id
+        ctx.ids["district"] = district
+        compounds: list = []
+        for s_no, (street, communities) in enumerate(STREETS.items(), start=1):
+            street_id = app.register_org_unit(
+                kind="street", code=f"S{s_no:02d}", name=street, parent_id=district
+            ).id
+            ctx.ids[f"street:{street}"] = street_id
+            for c_no, community in enumerate(communities, start=1):
+                code = f"S{s_no:02d}C{c_no:02d}"
+                community_id = app.register_org_unit(
+                    kind="community", code=code, name=community, parent_id=street_id
+                ).id
+                ctx.ids[f"community:{community}"] = community_id
+                for k in range(1, 6):
+                    compound_type = COMPOUND_TYPES[(s_no + c_no + k) % len(COMPOUND_TYPES)]
+                    compound_id = app.register_org_unit(
+                        kind="compound",
+                        code=f"{code}Q{k}",
+                        name=f"{community.removesuffix('社区')}{k}号小区",
+                        parent_id=community_id,
+                        compound_type=compound_type.value,
+                        households=ctx.rng.randrange(200, 1600),
+                    ).id
+                    app.register_org_unit(
+                        kind="grid",
+                        code=f"{code}Q{k}G1",
+                        name=f"{community}第{k}网格",
+                        parent_id=compound_id,
+                    )
+                    compounds.append(compound_id)
+        ctx.facts["compounds"] = compounds
