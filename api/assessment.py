@@ -10,10 +10,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.auth import READERS, require
+from api.auth import require
 from api.commands import ensure_fresh, run, services
 from api.conditional import expected_version
 from api.fields import BusinessDate, Text
+from api.roles import READERS
 from api.schemas import CommandResultSchema, PageArgs, page_of, take_paging
 from domain.assessment_period import AssessmentPeriod
 from domain.assessment_scoring import PeriodFacts

@@ -11,10 +11,11 @@ from marshmallow import fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.assessment import LEDGER, current_facts, period_id
-from api.auth import READERS, require
+from api.auth import require
 from api.commands import ensure_fresh, services
 from api.conditional import with_etag
 from api.fields import BusinessDate, Text
+from api.roles import READERS
 from api.schemas import PageArgs, Paging, ReadArgs, page_of, take_paging
 from domain.assessment_period import AssessmentPeriod
 from domain.indicators import INDICATORS, SUBJECT_KINDS

@@ -10,21 +10,10 @@ from typing import Any
 from flask import current_app, g, request
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from api.roles import ALL_ROLES, ROLES
 from api.tokens import TokenKeys, TokenRefused, sign, verify
 from projections import token_revocations
 
-ROLES = (
-    "district_admin",
-    "street_officer",
-    "community_officer",
-    "company_manager",
-    "grid_worker",
-    "owners_committee",
-    "resident",
-    "auditor",
-)
-ALL_ROLES = frozenset(ROLES)
-READERS = ALL_ROLES
 WHOLE_DISTRICT = "*"
 
 

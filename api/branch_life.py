@@ -10,10 +10,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.auth import READERS, principal, require, require_scope
+from api.auth import principal, require, require_scope
 from api.commands import ensure_fresh, run, services
 from api.fields import BusinessDate, Text
-from api.party_scope import OFFICERS, require_unit_scope
+from api.party_scope import require_unit_scope
+from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, ReadArgs
 from domain.branch_life import DEFAULT_RULES, MEETING_KINDS, PLATFORMS, BranchLifeRules
 from domain.party_orgs import PartyOrg

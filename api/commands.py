@@ -5,17 +5,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
 
 from flask import Response, current_app, g, jsonify, request
 from werkzeug.exceptions import Conflict
 
 from api.auth import principal
+from api.services import ApiServices
 from domain.commands import CommandResult
+from domain.handling import Command
 
 
-def services() -> Any:
-    return current_app.extensions["redprop"]
+def services() -> ApiServices:
+    found: ApiServices = current_app.extensions["redprop"]
+    return found
 
 
 def fingerprint() -> str:
@@ -40,6 +42,14 @@ def run(
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+def handle(
+    command: Command[CommandResult], *, status: int = 200, location: str | None = None
+) -> Response:
+    """The route's one call: run the command through the gateway, answer its result."""
+    app = services().app
+    return run(lambda: app.handle(command), status=status, location=location)
 
 
 def ensure_fresh(*projections: str, min_position: int | None) -> None:

@@ -11,10 +11,12 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
-from api.auth import READERS, require, require_scope
+from api.auth import require
 from api.commands import ensure_fresh, run, services
 from api.fields import Text
+from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
+from api.scope import require_org_scope
 from domain.grid_workers import DIMENSIONS, EMPLOYMENT, PERIOD, GridWorker
 from projections import grid_workers as read_model
 
@@ -25,7 +27,6 @@ blp = Blueprint(
     description="Grid workers, collection points, grid-worker assessment (R9, R10).",
 )
 
-OFFICERS = ("district_admin", "street_officer", "community_officer")
 VIEW = read_model.GridWorkersProjection.name
 
 
@@ -99,7 +100,7 @@ class Workers(MethodView):
         """Register a grid worker (part-time company staff or full-time)."""
         app = services().app
         for grid_id in body["grid_ids"]:
-            require_scope(app.org_ancestry(grid_id, "grid_ids"))
+            require_org_scope(grid_id, "grid_ids")
         return run(lambda: app.register_grid_worker(**body), status=201)
 
 
@@ -120,7 +121,7 @@ class WorkerResource(MethodView):
 
 def _worker_grid(worker_id: UUID, grid_id: UUID) -> None:
     services().app.load(GridWorker, worker_id)
-    require_scope(services().app.org_ancestry(grid_id, "grid_id"))
+    require_org_scope(grid_id, "grid_id")
 
 
 @blp.route("/workers/<uuid:worker_id>/assign")
@@ -152,7 +153,7 @@ class CollectionPoints(MethodView):
     @blp.response(201, CommandResultSchema)
     def post(self, body: dict[str, Any]) -> Any:
         """Open an issue collection point in a grid workstation."""
-        require_scope(services().app.org_ancestry(body["grid_id"], "grid_id"))
+        require_org_scope(body["grid_id"], "grid_id")
         return run(lambda: services().app.open_collection_point(**body), status=201)
 
 
@@ -164,7 +165,7 @@ class Assessments(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Assess a company's grid workers for a period on the four R10 dimensions."""
         app = services().app
-        require_scope(app.org_ancestry(body["assessor_org_id"], "assessor_org_id"))
+        require_org_scope(body["assessor_org_id"], "assessor_org_id")
         return run(lambda: app.assess_grid_workers(**body), status=201)
 
 

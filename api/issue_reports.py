@@ -12,9 +12,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
-from api.auth import READERS, require
+from api.auth import require
 from api.commands import ensure_fresh, run, services
 from api.fields import BusinessDateTime, Text
+from api.roles import READERS
 from api.schemas import (
     CommandResultSchema,
     PageArgs,

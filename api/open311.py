@@ -24,9 +24,10 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized, UnprocessableEntity
 
-from api.auth import authenticate, principal, require_scope
+from api.auth import authenticate, principal
 from api.commands import services
 from api.fields import BusinessDateTime, Email, Text, Url
+from api.scope import require_org_scope
 from api.service_issues import REPORTERS
 from domain.errors import RuleViolation
 from domain.issue_catalog import CATEGORIES, MAX_DESCRIPTION, OPEN_STATES, STATES
@@ -197,7 +198,7 @@ class Requests(MethodView):
             raise _field_error("attribute[compound_id]", "the compound is required")
         app = services().app
         if who.role not in ("resident", "company_manager"):
-            require_scope(app.org_ancestry(compound_id, "attribute[compound_id]"))
+            require_org_scope(compound_id, "attribute[compound_id]")
         contact = form["phone"] or form["email"]
         with (
             command_context(

@@ -10,11 +10,13 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Forbidden, NotFound
 
-from api.auth import READERS, principal, require, require_scope
+from api.auth import principal, require, require_scope
 from api.commands import ensure_fresh, run, services
 from api.conditional import expected_version, with_etag
 from api.fields import Text
+from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
+from api.scope import org_ancestry, require_org_scope
 from domain.org_registry import CompoundType, OrgKind, OrgUnit
 from projections import org_registry as registry
 
@@ -32,7 +34,6 @@ WRITERS: dict[str, frozenset[str]] = {
     "compound": frozenset({"district_admin", "street_officer", "community_officer"}),
     "grid": frozenset({"district_admin", "street_officer", "community_officer"}),
 }
-OFFICERS = ("district_admin", "street_officer", "community_officer")
 
 
 class RegisterOrgUnit(Schema):
@@ -125,7 +126,7 @@ class OrgUnits(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Register a district, street, community, compound or grid."""
         parent_id = body.get("parent_id")
-        ancestry = services().app.org_ancestry(parent_id, "parent_id") if parent_id else []
+        ancestry = org_ancestry(parent_id, "parent_id") if parent_id else []
         _may_write(body["kind"], ancestry)
         return run(
             lambda: services().app.register_org_unit(**body),
@@ -154,7 +155,7 @@ class OrgUnitResource(MethodView):
     def patch(self, body: dict[str, Any], unit_id: UUID) -> Any:
         """Rename an org unit. Send If-Match with its ETag to refuse stale edits."""
         unit = _unit(unit_id)
-        _may_write(unit.kind, services().app.org_ancestry(unit_id))
+        _may_write(unit.kind, org_ancestry(unit_id))
         version = expected_version()
         return run(
             lambda: services().app.rename_org_unit(unit_id, body["name"], expected_version=version)
@@ -169,8 +170,8 @@ class MoveCompoundResource(MethodView):
     def post(self, body: dict[str, Any], unit_id: UUID) -> Any:
         """Move a compound to another community (both must be in the caller's scope)."""
         app = services().app
-        require_scope(app.org_ancestry(unit_id))
-        require_scope(app.org_ancestry(body["community_id"], "community_id"))
+        require_org_scope(unit_id)
+        require_org_scope(body["community_id"], "community_id")
         version = expected_version()
         return run(
             lambda: app.move_compound(unit_id, body["community_id"], expected_version=version)
@@ -185,7 +186,7 @@ class CloseOrgUnitResource(MethodView):
     def post(self, body: dict[str, Any], unit_id: UUID) -> Any:
         """Close an org unit (refused while open units remain under it)."""
         unit = _unit(unit_id)
-        _may_write(unit.kind, services().app.org_ancestry(unit_id))
+        _may_write(unit.kind, org_ancestry(unit_id))
         version = expected_version()
         return run(
             lambda: services().app.close_org_unit(unit_id, body["reason"], expected_version=version)

@@ -11,10 +11,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
-from api.auth import READERS, require
+from api.auth import require
 from api.commands import ensure_fresh, run, services
 from api.fields import BusinessDate, Text
-from api.party_scope import OFFICERS, AsOfArgs, require_unit_scope
+from api.party_scope import AsOfArgs, require_unit_scope
+from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_of, take_paging
 from domain.party_building_service import MEMBERSHIP_CHANGES
 from domain.party_orgs import HOST_KINDS, METHODS, ORG_KINDS, PartyOrg

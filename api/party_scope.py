@@ -6,11 +6,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from api.auth import require_scope
-from api.commands import services
 from api.fields import BusinessDate
 from api.schemas import ReadArgs
-
-OFFICERS = ("district_admin", "street_officer", "community_officer")
+from api.scope import require_org_scope
 
 
 def require_unit_scope(*unit_ids: UUID | None) -> None:
@@ -18,7 +16,7 @@ def require_unit_scope(*unit_ids: UUID | None) -> None:
     whole-district scope may record."""
     for unit_id in unit_ids:
         if unit_id is not None:
-            require_scope(services().app.org_ancestry(unit_id))
+            require_org_scope(unit_id)
             return
     require_scope([])
 

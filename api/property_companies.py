@@ -10,11 +10,12 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
-from api.auth import READERS, require
+from api.auth import require
 from api.commands import ensure_fresh, run, services
 from api.conditional import expected_version
 from api.fields import BusinessDate, Text
-from api.party_scope import OFFICERS, require_unit_scope
+from api.party_scope import require_unit_scope
+from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_of, take_paging
 from domain.property_companies import PropertyCompany
 from projections import dual_coverage

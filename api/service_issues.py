@@ -13,11 +13,13 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
-from api.auth import READERS, principal, require, require_scope
+from api.auth import principal, require, require_scope
 from api.commands import ensure_fresh, run, services
 from api.conditional import expected_version, with_etag
 from api.fields import BusinessDateTime, Text
+from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
+from api.scope import require_org_scope
 from domain.commands import CommandResult
 from domain.issue_catalog import CATEGORIES, CHANNELS, MAX_DESCRIPTION, PRIORITIES, RATINGS, STATES
 from domain.service_issues import ServiceIssue
@@ -30,7 +32,6 @@ blp = Blueprint(
     description="Grid closed loop 采集上报 → 受理处置 → 反馈考核 (R9, R15).",
 )
 
-OFFICERS = ("district_admin", "street_officer", "community_officer")
 REPORTERS = (*OFFICERS, "grid_worker", "company_manager", "resident", "owners_committee")
 HANDLERS = (*OFFICERS, "company_manager", "grid_worker")
 BOARD = issue_board.IssueBoardProjection.name
@@ -157,7 +158,7 @@ class ServiceIssues(MethodView):
         app = services().app
         who = principal()
         if who.role not in ("resident", "company_manager"):
-            require_scope(app.org_ancestry(body["compound_id"], "compound_id"))
+            require_org_scope(body["compound_id"], "compound_id")
         return run(
             lambda: app.report_issue(**body), status=201, location="/api/v1/service-issues/{id}"
         )

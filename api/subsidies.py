@@ -13,7 +13,9 @@ from werkzeug.exceptions import NotFound
 from api.auth import principal, require, require_scope
 from api.commands import ensure_fresh, run, services
 from api.conditional import with_etag
+from api.roles import DISTRICT_ADMIN, FUNDING_OFFICERS, LEDGER_READERS
 from api.schemas import CommandResultSchema, PageArgs, ReadArgs, page_body, page_of, take_paging
+from api.scope import require_org_scope
 from api.subsidy_schemas import (
     AllocateBudget,
     Disburse,
@@ -49,9 +51,7 @@ blp = Blueprint(
 )
 
 LEDGER = SubsidyLedgerProjection.name
-ADMIN = "district_admin"
-OFFICERS = (ADMIN, "street_officer")
-LEDGER_READERS = (ADMIN, "street_officer", "auditor")
+ADMIN = DISTRICT_ADMIN
 ENTITLEMENT_READERS = (*LEDGER_READERS, "company_manager")
 LOCATION = "/api/v1/subsidies/entitlements/{id}"
 
@@ -71,7 +71,7 @@ def _entitlement(entitlement_id: UUID) -> SubsidyEntitlement:
 def _officer_in_scope(entitlement: SubsidyEntitlement) -> None:
     """Street officers act within their street; the district admin anywhere."""
     if entitlement.street_id is not None:
-        require_scope(services().app.org_ancestry(entitlement.street_id))
+        require_org_scope(entitlement.street_id)
     else:
         require_scope([])
 
@@ -156,12 +156,12 @@ class Budgets(MethodView):
         with services().read_engine.connect() as conn:
             return page_of(reports.list_budgets(conn, **args), paging)
 
-    @require(*OFFICERS)
+    @require(*FUNDING_OFFICERS)
     @blp.arguments(AllocateBudget)
     @blp.response(201, CommandResultSchema)
     def post(self, body: dict[str, Any]) -> Any:
         """Allocate the yearly budget of the district or of a street (in scope)."""
-        require_scope(services().app.org_ancestry(body["holder_id"], "holder_id"))
+        require_org_scope(body["holder_id"], "holder_id")
         return run(lambda: services().app.allocate_subsidy_budget(**body), status=201)
 
 
@@ -182,13 +182,13 @@ class BudgetResource(MethodView):
 
 @blp.route("/budgets/<uuid:budget_id>/top-ups")
 class BudgetTopUps(MethodView):
-    @require(*OFFICERS)
+    @require(*FUNDING_OFFICERS)
     @blp.arguments(TopUpBudget)
     @blp.response(200, CommandResultSchema)
     def post(self, body: dict[str, Any], budget_id: UUID) -> Any:
         """Top up a budget."""
         budget = services().app.load(SubsidyBudget, budget_id)
-        require_scope(services().app.org_ancestry(budget.holder_id))
+        require_org_scope(budget.holder_id)
         return run(lambda: services().app.top_up_subsidy_budget(budget_id, **body))
 
 
@@ -251,7 +251,7 @@ class Submit(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>/approve")
 class Approve(MethodView):
-    @require(*OFFICERS)
+    @require(*FUNDING_OFFICERS)
     @blp.arguments(Note)
     @blp.response(200, CommandResultSchema)
     def post(self, body: dict[str, Any], entitlement_id: UUID) -> Any:
@@ -268,7 +268,7 @@ class Approve(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>/reject")
 class RejectResource(MethodView):
-    @require(*OFFICERS)
+    @require(*FUNDING_OFFICERS)
     @blp.arguments(Reject)
     @blp.response(200, CommandResultSchema)
     def post(self, body: dict[str, Any], entitlement_id: UUID) -> Any:
@@ -285,7 +285,7 @@ class RejectResource(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>/disburse")
 class DisburseResource(MethodView):
-    @require(*OFFICERS)
+    @require(*FUNDING_OFFICERS)
     @blp.arguments(Disburse)
     @blp.response(200, CommandResultSchema)
     def post(self, body: dict[str, Any], entitlement_id: UUID) -> Any:
@@ -299,7 +299,7 @@ class DisburseResource(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>/reverse")
 class ReverseResource(MethodView):
-    @require(*OFFICERS)
+    @require(*FUNDING_OFFICERS)
     @blp.arguments(Reverse)
     @blp.response(200, CommandResultSchema)
     def post(self, body: dict[str, Any], entitlement_id: UUID) -> Any:
@@ -313,7 +313,7 @@ class ReverseResource(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>/recover")
 class RecoverResource(MethodView):
-    @require(*OFFICERS)
+    @require(*FUNDING_OFFICERS)
     @blp.arguments(Recover)
     @blp.response(200, CommandResultSchema)
     def post(self, body: dict[str, Any], entitlement_id: UUID) -> Any:

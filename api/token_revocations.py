@@ -9,9 +9,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, validate
 from werkzeug.exceptions import Forbidden
 
-from api.auth import ALL_ROLES, principal, require
+from api.auth import principal, require
 from api.commands import run, services
 from api.fields import Text
+from api.roles import ALL_ROLES
 from api.schemas import CommandResultSchema
 from domain.token_revocations import MAX_JTI
 

@@ -1,13 +1,18 @@
 """The ledger application: one eventsourcing Application, one notification log.
 
-Each area contributes a mixin of commands (`<area>_service.py`); this class composes them.
+Each area contributes a handler module (`<area>_handlers.py`) whose `HANDLERS` map its
+frozen command dataclasses to functions; `handle(command)` is the one typed seam. Areas not
+yet moved to handler modules still contribute a mixin of commands (`<area>_service.py`).
 """
 
 from __future__ import annotations
 
+from typing import TypeVar, cast
+
 from domain.assessment_service import AssessmentCommands
 from domain.branch_life_service import BranchLifeCommands
 from domain.grid_service import GridCommands
+from domain.handling import Command, UnknownCommand, merge_tables
 from domain.org_registry_service import OrgRegistryCommands
 from domain.party_activities_service import PartyActivityCommands
 from domain.party_building_service import PartyBuildingCommands
@@ -15,6 +20,8 @@ from domain.party_coverage_service import PartyCoverageCommands
 from domain.service_issues_service import ServiceIssueCommands
 from domain.subsidy_service import SubsidyCommands
 from domain.token_service import TokenCommands
+
+R = TypeVar("R")
 
 
 class RedPropertyApp(
@@ -30,3 +37,15 @@ class RedPropertyApp(
     TokenCommands,
 ):
     name = "RedProperty"
+
+    handlers = merge_tables(
+        # one line per area: <area>_handlers.HANDLERS
+    )
+
+    def handle(self, command: Command[R]) -> R:
+        """Run one command through its area's handler."""
+        try:
+            handler = self.handlers[type(command)]
+        except KeyError:
+            raise UnknownCommand(type(command).__name__) from None
+        return cast(R, handler(self, command))

@@ -12,7 +12,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from api.auth import ROLES, WHOLE_DISTRICT, mint_token
+from api.auth import WHOLE_DISTRICT, mint_token
+from api.roles import ROLES
 from domain.metadata import command_context
 from infra import audit
 from infra.bootstrap import System, token_keys

@@ -1,0 +1,34 @@
+"""The one table of roles: every role a token may carry, and the named groups endpoints
+allow. An endpoint names a group here rather than spelling out roles of its own."""
+
+from __future__ import annotations
+
+DISTRICT_ADMIN = "district_admin"
+STREET_OFFICER = "street_officer"
+COMMUNITY_OFFICER = "community_officer"
+COMPANY_MANAGER = "company_manager"
+GRID_WORKER = "grid_worker"
+OWNERS_COMMITTEE = "owners_committee"
+RESIDENT = "resident"
+AUDITOR = "auditor"
+
+ROLES = (
+    DISTRICT_ADMIN,
+    STREET_OFFICER,
+    COMMUNITY_OFFICER,
+    COMPANY_MANAGER,
+    GRID_WORKER,
+    OWNERS_COMMITTEE,
+    RESIDENT,
+    AUDITOR,
+)
+ALL_ROLES = frozenset(ROLES)
+
+# Signed-in readers: every role.
+READERS = ALL_ROLES
+# Officers of the district, a street or a community: they record what happens in their scope.
+OFFICERS = (DISTRICT_ADMIN, STREET_OFFICER, COMMUNITY_OFFICER)
+# Those who administer funding: the district and the streets that hold budgets.
+FUNDING_OFFICERS = (DISTRICT_ADMIN, STREET_OFFICER)
+# Who reads the subsidy ledger and its payments.
+LEDGER_READERS = (DISTRICT_ADMIN, STREET_OFFICER, AUDITOR)
