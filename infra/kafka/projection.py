@@ -33,6 +33,7 @@ from sqlalchemy import BigInteger, Column, Engine, Integer, MetaData, String, Ta
 
 from infra.kafka.clients import make_consumer
 from infra.kafka.integration_event import IntegrationEvent, MalformedEvent, decode, parse
+from infra.moved_topics import register_moved_topics
 from infra.projection_runner import PositionMoved, apply_batch
 from infra.settings import Settings
 from projections.base import Projection
@@ -68,6 +69,7 @@ def worker_mapper() -> Any:
     as for the application itself)."""
     from domain.app import RedPropertyApp
 
+    register_moved_topics()
     return RedPropertyApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from domain.app import RedPropertyApp
+from infra.moved_topics import register_moved_topics
 from infra.settings import Settings
 from infra.storage.database import sqlite_path
 
@@ -40,4 +41,5 @@ TRANSCODER = {"TRANSCODER_TOPIC": "infra.storage.transcoder:LedgerTranscoder"}
 
 def build_application(settings: Settings, **extra_env: Any) -> RedPropertyApp:
     env = {**event_store_env(settings), **TRANSCODER, **{k: str(v) for k, v in extra_env.items()}}
+    register_moved_topics()
     return RedPropertyApp(env=env)
