@@ -3,6 +3,8 @@ read from the assessment ledger read model (caught up first)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,9 +14,9 @@ import click
 from domain.assessment_period import AssessmentPeriod
 from domain.indicators import SUBJECT_KINDS
 from infra import assessment_exports as ex
-from infra.bootstrap import System, build_system
+from infra.bootstrap import System
 from infra.cli.params import DAY, PERIOD
-from infra.settings import Settings
+from infra.cli.system import open_system
 from projections import assessment_queries as q
 
 FORMATS = click.Choice(["csv", "xlsx", "png"])
@@ -30,11 +32,12 @@ def assessment() -> None:
     """Assessment rankings, scorecards and trends (R13)."""
 
 
-def _open() -> System:
-    settings = Settings.from_env()
-    system = build_system(settings)
-    system.catch_up()
-    return system
+@contextmanager
+def _open() -> Iterator[System]:
+    """The system, its projections caught up."""
+    with open_system() as system:
+        system.catch_up()
+        yield system
 
 
 def _revision(conn: Any, period: str, as_of: date | None) -> dict[str, Any]:
@@ -56,13 +59,9 @@ def _out(out: Path | None, stem: str, fmt: str) -> Path:
 @click.option("--out", type=click.Path(path_type=Path))
 def ranking(period: str, kind: str, as_of: date | None, fmt: str, out: Path | None) -> None:
     """The ranking of a period (latest published revision, or as of a day)."""
-    system = _open()
-    try:
-        with system.read_engine.connect() as conn:
-            rev = _revision(conn, period, as_of)
-            items = q.ranking(conn, rev["period_id"], rev["revision"], kind)
-    finally:
-        system.close()
+    with _open() as system, system.read_engine.connect() as conn:
+        rev = _revision(conn, period, as_of)
+        items = q.ranking(conn, rev["period_id"], rev["revision"], kind)
     path = _out(out, f"ranking-{period}-{kind}", fmt)
     if fmt == "csv":
         ex.write_csv(path, ex.ranking_table(items))
@@ -82,21 +81,14 @@ def ranking(period: str, kind: str, as_of: date | None, fmt: str, out: Path | No
 @click.option("--out", type=click.Path(path_type=Path))
 def scorecards(period: str, kind: str, subject_id: str | None, fmt: str, out: Path | None) -> None:
     """Scorecards (one line per indicator, with inputs and source positions)."""
-    system = _open()
-    try:
-        with system.read_engine.connect() as conn:
-            rev = _revision(conn, period, None)
-            ids = (
-                [subject_id]
-                if subject_id
-                else [
-                    i["subject_id"]
-                    for i in q.ranking(conn, rev["period_id"], rev["revision"], kind)
-                ]
-            )
-            cards = [q.scorecard(conn, rev["period_id"], rev["revision"], kind, i) for i in ids]
-    finally:
-        system.close()
+    with _open() as system, system.read_engine.connect() as conn:
+        rev = _revision(conn, period, None)
+        ids = (
+            [subject_id]
+            if subject_id
+            else [i["subject_id"] for i in q.ranking(conn, rev["period_id"], rev["revision"], kind)]
+        )
+        cards = [q.scorecard(conn, rev["period_id"], rev["revision"], kind, i) for i in ids]
     found = [c for c in cards if c is not None]
     if not found:
         raise click.ClickException("no scorecard found")
@@ -118,12 +110,8 @@ def scorecards(period: str, kind: str, subject_id: str | None, fmt: str, out: Pa
 @click.option("--out", type=click.Path(path_type=Path))
 def trend(kind: str, subject_id: str, fmt: str, out: Path | None) -> None:
     """A subject's total, grade and rank over the published periods."""
-    system = _open()
-    try:
-        with system.read_engine.connect() as conn:
-            points = q.trend(conn, kind, subject_id)
-    finally:
-        system.close()
+    with _open() as system, system.read_engine.connect() as conn:
+        points = q.trend(conn, kind, subject_id)
     if not points:
         raise click.ClickException(f"no published scorecards for {kind} {subject_id}")
     path = _out(out, f"trend-{subject_id[:8]}", fmt)

@@ -59,12 +59,9 @@ def generate_city(max_events: int | None, start: str, areas: str, **params: int)
     def report(what: str, head: int, rate: float) -> None:
         click.echo(f"{what}: {head:,} events, {rate:,.0f} events/s")
 
-    system = open_system()
-    began = time.perf_counter()
-    try:
+    with open_system() as system:
+        began = time.perf_counter()
         ctx = generate(system.app, plan, progress=every(10, report))
-    finally:
-        system.close()
     seconds = time.perf_counter() - began
     click.echo(
         f"log head {ctx.head:,}: {ctx.commands:,} commands in {seconds:.1f} s "

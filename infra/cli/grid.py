@@ -43,14 +43,11 @@ def tick(at: datetime | None) -> None:
     """Record DeadlineMissed + Escalated for every deadline passed; idempotent."""
 
     moment = _moment(at)
-    system = open_system()
     context = {"actor_id": f"cli:{getpass.getuser()}", "role": "system", "scope": "*"}
-    try:
+    with open_system() as system:
         system.catch_up()
         checked, missed = record_missed(system, moment, {**context, "channel": "cli"})
         system.catch_up()
-    finally:
-        system.close()
     click.echo(f"{checked} overdue issues checked, {missed} newly missed deadlines recorded")
 
 
@@ -60,12 +57,8 @@ def define_default(start: datetime | None) -> None:
     """Define (or revise to) the default policy, with the 5651 rapid-response profile."""
 
     moment = _moment(start)
-    system = open_system()
-    try:
-        with _cli_context(moment):
-            result = system.app.define_sla_policy(DEFAULT_RULES, effective_from=moment)
-    finally:
-        system.close()
+    with open_system() as system, _cli_context(moment):
+        result = system.app.define_sla_policy(DEFAULT_RULES, effective_from=moment)
     click.echo(f"SLA policy version {result.version} at position {result.position}")
 
 
@@ -80,12 +73,9 @@ def grid_funnel(month_from: str | None, month_to: str | None, by: str | None) ->
     from projections.issue_metrics import funnel
 
     check_month_range(month_from, month_to)
-    system = open_system()
-    try:
+    with open_system() as system:
         system.catch_up()
         with system.read_engine.connect() as conn:
             rows = funnel(conn, by=by, month_from=month_from, month_to=month_to)
-    finally:
-        system.close()
     for row in rows:
         click.echo(json.dumps(row, ensure_ascii=False))

@@ -21,11 +21,8 @@ def ledger() -> None:
 def ledger_check() -> None:
     """Recompute the ledger from the log in a scratch database and compare it line by
     line with the live projection: prints OK or the first difference."""
-    system = open_system()
-    try:
+    with open_system() as system:
         report = check_ledger(system.app, system.write_engine)
-    finally:
-        system.close()
     click.echo(report.message())
     sys.exit(0 if report.ok else 1)
 
@@ -66,15 +63,12 @@ def report_ledger(what: tuple[str, ...], fmt: str, out: Path | None) -> None:
     """Export the subsidy ledger: yearly report, streets, statements, balances, journal.
     Amounts in yuan with two decimals (computed from fen)."""
     names = list(ledger_export.SHEETS) if "all" in what else list(dict.fromkeys(what))
-    system = open_system()
-    try:
+    with open_system() as system:
         for runner in system.runners:  # the ledger, and the registry it takes names from
             runner.catch_up()
         chain = getattr(system.app.recorder, "chain_table", None)
         with system.read_engine.connect() as conn:
             sheets = ledger_export.build(conn, names, chain)
-    finally:
-        system.close()
     if fmt == "xlsx":
         path = out or Path("var/subsidy-ledger.xlsx")
         ledger_export.write_xlsx(sheets, path)

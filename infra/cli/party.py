@@ -21,11 +21,8 @@ def party_figures(as_of: date, year: int | None) -> None:
     largest branches' members and the owners' committees in office on D, as JSON."""
     from projections.party_figures import party_figures as figures_as_of
 
-    system = open_system()
-    try:
+    with open_system() as system:
         system.catch_up()
         with system.read_engine.connect() as conn:
             figures = figures_as_of(conn, as_of, year=year)
-    finally:
-        system.close()
     click.echo(json.dumps(figures, ensure_ascii=False, indent=2))

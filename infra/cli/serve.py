@@ -27,7 +27,8 @@ def serve(host: str, port: int, workers: int | None, threads: int | None) -> Non
     """Serve the HTTP API under gunicorn. Projections run in `redprop worker`."""
 
     settings = Settings.from_env()
-    open_system().close()  # checks the settings and the database, creates the tables once
+    with open_system():  # checks the settings and the database, creates the tables once
+        pass
     env = dict(os.environ)
     if not env.get("PROMETHEUS_MULTIPROC_DIR"):  # counts of every worker, summed at /metrics
         env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="redprop-metrics-")
@@ -63,28 +64,26 @@ def worker(once: bool) -> None:
 
     settings = Settings.from_env()
     logs.configure(settings.log_format)
-    system = open_system(sla_tick=True)
     log = logging.getLogger("redprop.worker")
-    if once:
-        system.worker.run_once()
-        system.close()
-        return
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: system.worker.stop())
-    log.info(
-        "worker started",
-        extra={
-            "event": "worker_started",
-            "projections": [r.projection.name for r in system.runners],
-            "poll_seconds": settings.projection_poll_seconds,
-            "sla_tick_seconds": settings.sla_tick_seconds,
-        },
-    )
-    try:
-        system.worker.run_forever()
-    finally:
-        system.close()
-        log.info("worker stopped", extra={"event": "worker_stopped"})
+    with open_system(sla_tick=True) as system:
+        if once:
+            system.worker.run_once()
+            return
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: system.worker.stop())
+        log.info(
+            "worker started",
+            extra={
+                "event": "worker_started",
+                "projections": [r.projection.name for r in system.runners],
+                "poll_seconds": settings.projection_poll_seconds,
+                "sla_tick_seconds": settings.sla_tick_seconds,
+            },
+        )
+        try:
+            system.worker.run_forever()
+        finally:
+            log.info("worker stopped", extra={"event": "worker_stopped"})
 
 
 @click.group()
@@ -97,11 +96,8 @@ def projections() -> None:
 def status(as_json: bool) -> None:
     """Each projection's position, lag and failure; exit 1 if one is stopped or behind."""
 
-    system = open_system()
-    try:
+    with open_system() as system:
         report = system.health()
-    finally:
-        system.close()
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -13,9 +15,10 @@ from infra.settings import Settings
 from infra.storage.database_check import database_problems
 
 
-def open_system(**options: Any) -> System:
+@contextmanager
+def open_system(**options: Any) -> Iterator[System]:
     """Settings from the environment, the production checks, the database probed (one line
-    and exit 1 if it does not answer), then the system."""
+    and exit 1 if it does not answer), then the system, closed when the block ends."""
     settings = Settings.from_env()
     settings.check_production()
     problems = database_problems(settings)
@@ -23,4 +26,8 @@ def open_system(**options: Any) -> System:
         for problem in problems:
             click.echo(f"database: {problem}", err=True)
         sys.exit(1)
-    return build_system(settings, **options)
+    system = build_system(settings, **options)
+    try:
+        yield system
+    finally:
+        system.close()
