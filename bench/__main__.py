@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import bench
-from bench.harness import BACKENDS, Row, Sizes, machine, table, write_json
+from bench.harness import BACKENDS, Row, Sizes, table, write_json
+from bench.machine import machine
 
 # Modules run in this order first; any other bench/<name>.py exposing run() follows.
 ORDER = ("command_path", "group_commit", "http", "verify", "rebuild", "city_rebuild")

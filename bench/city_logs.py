@@ -25,6 +25,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from bench.machine import machine
 from infra.settings import Settings
 from scenarios.city_context import AREAS, CityPlan
 
@@ -105,8 +106,6 @@ def cached_sqlite_log(plan: CityPlan) -> tuple[Path, dict[str, Any]]:
     for suffix in ("-wal", "-shm"):  # closed cleanly, the WAL is checkpointed and gone
         Path(f"{partial}{suffix}").unlink(missing_ok=True)
     partial.rename(path)
-    from bench.harness import machine
-
     meta = {"plan": asdict(plan), **made, "machine": machine()}
     meta_path.write_text(json.dumps(meta, indent=2, default=str, ensure_ascii=False))
     return path, {**meta, "cached": False}

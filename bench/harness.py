@@ -14,10 +14,7 @@ import gc
 import json
 import math
 import os
-import platform
-import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,10 +26,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.city_logs import cached_sqlite_log, city_plan, copy_of, generate_into
+from bench.machine import PG_URL, pg_problem
 from infra.settings import Settings
 
 RESULTS = Path(__file__).parent / "results"
-PG_URL = os.environ.get("REDPROP_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgres")
 
 
@@ -170,17 +168,6 @@ def percentile(values: Sequence[float], pct: float) -> float:
 # -- databases ------------------------------------------------------------------------------
 
 
-def pg_problem() -> str | None:
-    """Why PostgreSQL cannot be used (None when it can)."""
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_URL, connect_timeout=3):
-            return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "skip PostgreSQL"
-        return f"{exc.__class__.__name__}: {exc}"
-
-
 @contextmanager
 def temp_database(backend: str, label: str = "bench") -> Iterator[Settings]:
     """Settings on a fresh, throwaway database: an SQLite file in a temp dir, or a new
@@ -234,53 +221,7 @@ def for_backends(
     return rows
 
 
-# -- machine, table, JSON ---------------------------------------------------------------------
-
-
-def machine() -> dict[str, Any]:
-    from importlib.metadata import version
-
-    info: dict[str, Any] = {
-        "cpus": os.cpu_count(),
-        "cpu": _cpu_model(),
-        "platform": platform.platform(),
-        "python": sys.version.split()[0],
-        "sqlite": sqlite3.sqlite_version,
-        "eventsourcing": version("eventsourcing"),
-        "postgres": None,
-        "git": _git_head(),
-    }
-    if pg_problem() is None:
-        import psycopg
-
-        with psycopg.connect(PG_URL) as conn:
-            row = conn.execute("SHOW server_version").fetchone()
-            info["postgres"] = row[0] if row else None
-    return info
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def _git_head() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).parent,
-            check=True,
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+# -- table, JSON ----------------------------------------------------------------------------
 
 
 def _fmt(value: float | None) -> str:
@@ -380,8 +321,6 @@ def city_log_made(
     backend: str, events: int, areas: tuple[str, ...] | None = None
 ) -> tuple[Settings, dict[str, Any]]:
     """`city_log` and how the log was made: events, commands, seconds, events/s, cached."""
-    from bench.city_logs import cached_sqlite_log, city_plan, copy_of, generate_into
-
     plan = city_plan(events) if areas is None else city_plan(events, areas)
     key = (backend, events, plan.areas)
     if key not in _LOGS:
