@@ -7,7 +7,6 @@ infra/moved_topics.py."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -93,7 +92,7 @@ def test_a_moved_module_resolves_through_the_registry(
 
 
 def test_the_golden_log_loads_replays_projects_and_verifies(
-    settings: Settings, make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     system = build_system(settings)
     try:
