@@ -19,7 +19,7 @@ from eventsourcing.persistence import StoredEvent
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from domain.commands import uuid_from_hex
+from infra.storage.transcoder import uuid_from_hex
 from projections.base import Projection
 from projections.positions import projection_positions
 from projections.view_batch import RowCache, ViewBatch

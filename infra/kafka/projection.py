@@ -66,9 +66,9 @@ def worker_mapper() -> Any:
     """The application's mapper without its event store: a worker machine needs no access
     to the ledger database (the cipher/compressor settings, if any, come from the environment
     as for the application itself)."""
-    from domain.app import RedPropertyApp
+    from infra.storage.event_store import LedgerApp
 
-    return RedPropertyApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+    return LedgerApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
 
 
 class KafkaProjectionRunner:

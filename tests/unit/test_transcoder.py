@@ -9,8 +9,7 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder
 
-from domain.commands import DateAsISO, FastUUIDAsHex
-from infra.storage.transcoder import LedgerTranscoder
+from infra.storage.transcoder import DateAsISO, FastUUIDAsHex, LedgerTranscoder
 
 
 def _pair() -> tuple[JSONTranscoder, LedgerTranscoder]:
