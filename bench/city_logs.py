@@ -43,7 +43,7 @@ SOURCES = (
     "infra/subsidy_process.py",
     "infra/projection_runner.py",
     "projections/assessment_*.py",
-    "projections/view_batch.py",
+    "infra/views/*.py",
 )
 
 
