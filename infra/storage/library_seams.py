@@ -141,3 +141,23 @@ def use_statement_cache(pool: SQLiteConnectionPool) -> None:
     """Make `pool` open its connections with the statement cache (before its first one)."""
     if type(pool) is SQLiteConnectionPool:
         pool.__class__ = StatementCachingPool
+
+
+def set_synchronous(pool: SQLiteConnectionPool, mode: str | None) -> None:
+    """PRAGMA synchronous on the pool's open connections and on those it opens later (mode
+    None: back to the pool's own connections and SQLite's default, FULL). The city
+    generator writes its logs with NORMAL."""
+    if mode is None:
+        pool.__dict__.pop("_create_connection", None)
+        mode = "FULL"
+    else:
+        create = pool._create_connection
+
+        def create_relaxed() -> SQLiteConnection:
+            conn = create()
+            conn._sqlite_conn.execute(f"PRAGMA synchronous={mode}")
+            return conn
+
+        pool._create_connection = create_relaxed  # type: ignore[method-assign]
+    for conn in list(pool._pool):
+        conn._sqlite_conn.execute(f"PRAGMA synchronous={mode}")

@@ -127,3 +127,24 @@ def test_the_sqlite_pool_insides_we_take_over() -> None:
     finally:
         pool.put_connection(connection)
     pool.close()
+
+
+def test_synchronous_reaches_open_and_later_connections(tmp_path: Any) -> None:
+    pool = SQLiteConnectionPool(db_name=str(tmp_path / "sync.db"), pool_size=2)
+
+    def synchronous() -> list[int]:
+        first, second = pool.get_connection(), pool.get_connection()
+        try:
+            return [
+                c._sqlite_conn.execute("PRAGMA synchronous").fetchone()[0] for c in (first, second)
+            ]
+        finally:
+            pool.put_connection(first)
+            pool.put_connection(second)
+
+    pool.put_connection(pool.get_connection())  # one open in the pool, one opened later
+    library_seams.set_synchronous(pool, "NORMAL")
+    assert synchronous() == [1, 1]
+    library_seams.set_synchronous(pool, None)
+    assert synchronous() == [2, 2]
+    pool.close()
