@@ -40,6 +40,7 @@ SOURCES = (
     "infra/storage/chain.py",
     "infra/storage/command_log.py",
     "infra/storage/event_store.py",
+    "infra/storage/transcoder.py",
     "infra/subsidy_process.py",
     "infra/projection_runner.py",
     "projections/assessment_*.py",
