@@ -41,10 +41,11 @@ SOURCES = (
     "infra/storage/chain.py",
     "infra/storage/command_log.py",
     "infra/storage/event_store.py",
+    "infra/storage/transcoder.py",
     "infra/subsidy_process.py",
     "infra/projection_runner.py",
     "projections/assessment_*.py",
-    "projections/view_batch.py",
+    "infra/views/*.py",
 )
 
 

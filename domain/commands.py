@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import (
-    AggregateNotFoundError,
-    Application,
-    ProcessingEvent,
-    Recording,
-)
-from eventsourcing.persistence import JSONTranscoder, Transcoding, UUIDAsHex
+from eventsourcing.application import AggregateNotFoundError, Application
 
 from domain.base import ExpectedVersion, LedgerAggregate
 from domain.errors import AlreadyExists, NotFound, RuleViolation
@@ -34,45 +27,6 @@ class CommandResult:
         return {"id": str(self.id), "version": self.version, "position": self.position}
 
 
-class DateAsISO(Transcoding):
-    type = date
-    name = "date_iso"  # stored in events: never change it
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
-
-
-def uuid_from_hex(data: str) -> UUID:
-    """A UUID from the 32 hex digits the log stores, without `UUID.__init__`'s string
-    clean-up (a rebuild decodes a few of these per event)."""
-    return UUID(int=int(data, 16)) if len(data) == 32 else UUID(data)
-
-
-class FastUUIDAsHex(UUIDAsHex):
-    """The library's `uuid_hex` transcoding (same name, same bytes), decoded faster."""
-
-    def decode(self, data: str) -> UUID:
-        return uuid_from_hex(data)
-
-
-class LedgerProcessingEvent(ProcessingEvent[UUID]):
-    """Collects our aggregates' events knowing their class. The library asks each object
-    `isinstance(obj, <runtime Protocol>)`, which on Python 3.11 walks the protocol's
-    attributes every time (`python -m bench.instructions` measures the difference)."""
-
-    def collect_events(self, *objs: Any, **kwargs: Any) -> None:
-        for obj in objs:
-            if isinstance(obj, LedgerAggregate):
-                self.events.extend(obj.collect_events())
-                self.aggregates[obj.id] = obj
-            else:
-                super().collect_events(obj)
-        self.saved_kwargs.update(kwargs)
-
-
 def replay(aggregate: Any, events: Any) -> Any:
     """The library's `project_aggregate` without its per-event runtime Protocol check."""
     for domain_event in events:
@@ -81,22 +35,9 @@ def replay(aggregate: Any, events: Any) -> Any:
 
 
 class CommandApplication(Application[UUID]):
-    """Base of the ledger application: helpers every command mixin uses."""
-
-    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """As the library's `save()`, collecting through `LedgerProcessingEvent`."""
-        processing_event = LedgerProcessingEvent()
-        processing_event.collect_events(*objs, **kwargs)
-        recordings = self._record(processing_event)
-        self._take_snapshots(processing_event)
-        self._notify(recordings)
-        self.notify(processing_event.events)  # the library's deprecated hook, kept
-        return recordings
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-        transcoder.register(FastUUIDAsHex())
+    """Base of the ledger application: what every command handler uses. It speaks only the
+    library's public API; how events are encoded and saved is wired by infra (the
+    application the system runs is `infra.storage.event_store.LedgerApp`)."""
 
     def load(
         self, cls: type[A], aggregate_id: UUID, *, expected_version: ExpectedVersion = None

@@ -19,10 +19,10 @@ from eventsourcing.persistence import StoredEvent
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from domain.commands import uuid_from_hex
+from infra.storage.transcoder import uuid_from_hex
+from infra.views.unit_of_work import RowCache, ViewBatch, apply_events, view_transaction
 from projections.base import Projection
 from projections.positions import projection_positions
-from projections.view_batch import RowCache, ViewBatch
 
 
 class PositionMoved(Exception):
@@ -132,7 +132,7 @@ class ProjectionRunner:
                 break
             size = min(self.page_size, batch_size - applied)
             page = first if not applied else self._page(position, head, size)
-            self.projection.apply_all(self._decode(page), view)
+            apply_events(self.projection, self._decode(page), view)
             applied += len(page)
             # a short page means nothing else for us up to `head`: jump there
             position = page[-1][0] if len(page) == size else head
@@ -163,24 +163,14 @@ class ProjectionRunner:
         return sorted(self.projection.topics)
 
     def _apply(self, old: int, head: int, generation: int) -> int:
-        reached = old
         # Read before the view transaction: on SQLite it holds the write lock, which
         # commands wait for; a live runner's batch is this one page.
         first = self._page(old, head, min(self.page_size, self._batch_size(old)))
-
-        def fill(view: ViewBatch) -> None:
-            nonlocal reached
-            reached = self._fill(view, old, head, first)
-            self._move(view.conn, reached)
-
         try:
-            apply_batch(
-                self.engine,
-                self.tables,
-                self.cache,
-                fill,
-                lambda conn: self._claim(conn, old, generation),
-            )
+            with view_transaction(self.engine, self.tables, self.cache) as view:
+                self._claim(view.conn, old, generation)
+                reached = self._fill(view, old, head, first)
+                self._move(view.conn, reached)
         except Exception:
             self._state = None
             raise
@@ -227,25 +217,3 @@ def read_state(engine: Engine, name: str) -> tuple[int, int]:
             return row.position, row.generation
     except IntegrityError:  # another runner created it meanwhile
         return read_state(engine, name)
-
-
-def apply_batch(
-    engine: Engine,
-    tables: dict[str, Table],
-    cache: RowCache,
-    fill: Callable[[ViewBatch], None],
-    claim: Callable[[Connection], None],
-) -> None:
-    """One transaction: claim the tracking record (`claim`, which raises `PositionMoved`
-    when another writer got there first), apply events to the view (`fill`), write the
-    rows. Shared by the database-fed and the Kafka-fed runners; the row cache is dropped
-    on any failure."""
-    try:
-        with engine.begin() as conn:
-            claim(conn)
-            view = ViewBatch(conn, tables, cache)
-            fill(view)
-            view.flush()
-    except Exception:
-        cache.clear()
-        raise

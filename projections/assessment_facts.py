@@ -33,7 +33,7 @@ from domain.assessment_scoring import PeriodFacts, Subject
 from domain.indicators import FLOW_FACTS, STOCK_FACTS
 from domain.metadata import occurred_at
 from projections.positions import read_positions
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 COMPANY, COMMUNITY = "property_company", "community"
@@ -100,7 +100,7 @@ def due_met(event: Any, due: str | None) -> bool:
 
 
 def add_fact(
-    view: ViewBatch,
+    view: View,
     event: Any,
     subjects: Iterable[tuple[str, str | None]],
     fact: str,
@@ -111,7 +111,7 @@ def add_fact(
 
 
 def add_fact_in_month(
-    view: ViewBatch,
+    view: View,
     month: str,
     subjects: Iterable[tuple[str, str | None]],
     fact: str,
@@ -132,7 +132,7 @@ def add_fact_in_month(
             )
 
 
-def put_subject(view: ViewBatch, kind: str, subject_id: str, name: str) -> None:
+def put_subject(view: View, kind: str, subject_id: str, name: str) -> None:
     view.put(
         "assessment_subjects",
         {"kind": kind, "id": subject_id, "name": name, "position": view.position},

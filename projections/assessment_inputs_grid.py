@@ -22,7 +22,7 @@ from projections.assessment_facts import (
     put_subject,
 )
 from projections.base import handles, id_str
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 
 def last_month_of(period: str) -> str:
@@ -30,7 +30,7 @@ def last_month_of(period: str) -> str:
     return f"{year}-{int(part[1]) * 3:02d}" if part.startswith("Q") else period
 
 
-def _households(view: ViewBatch, event: Any, compound: dict[str, Any], sign: int) -> None:
+def _households(view: View, event: Any, compound: dict[str, Any], sign: int) -> None:
     subjects = [(COMMUNITY, compound["community_id"]), (COMPANY, compound["company_id"])]
     add_fact(view, event, subjects, "households_under_contract", sign * compound["households"])
 
@@ -40,8 +40,8 @@ def _issue_subjects(issue: dict[str, Any]) -> list[tuple[str, str | None]]:
 
 
 class GridInputs:
-    @handles(OrgUnit.Registered)
-    def org_unit_registered(self, event: Any, view: ViewBatch) -> None:
+    @handles(OrgUnit, "Registered")
+    def org_unit_registered(self, event: Any, view: View) -> None:
         unit_id = str(event.originator_id)
         if event.kind == "community":
             put_subject(view, COMMUNITY, unit_id, event.name)
@@ -55,14 +55,14 @@ class GridInputs:
             view.put("assessment_compounds", compound)
             _households(view, event, compound, +1)
 
-    @handles(OrgUnit.Renamed)
-    def org_unit_renamed(self, event: Any, view: ViewBatch) -> None:
+    @handles(OrgUnit, "Renamed")
+    def org_unit_renamed(self, event: Any, view: View) -> None:
         row = view.get("assessment_subjects", COMMUNITY, str(event.originator_id))
         if row is not None:
             view.update("assessment_subjects", COMMUNITY, row["id"], name=event.name)
 
-    @handles(OrgUnit.Moved)
-    def org_unit_moved(self, event: Any, view: ViewBatch) -> None:
+    @handles(OrgUnit, "Moved")
+    def org_unit_moved(self, event: Any, view: View) -> None:
         compound = view.get("assessment_compounds", str(event.originator_id))
         if compound is None:
             return
@@ -84,8 +84,8 @@ class GridInputs:
             compound["households"],
         )
 
-    @handles(OrgUnit.Closed)
-    def org_unit_closed(self, event: Any, view: ViewBatch) -> None:
+    @handles(OrgUnit, "Closed")
+    def org_unit_closed(self, event: Any, view: View) -> None:
         compound = view.get("assessment_compounds", str(event.originator_id))
         if compound is not None:
             add_fact(
@@ -99,8 +99,8 @@ class GridInputs:
 
     # -- service issues -------------------------------------------------------------------
 
-    @handles(ServiceIssue.Reported)
-    def service_issue_reported(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "Reported")
+    def service_issue_reported(self, event: Any, view: View) -> None:
         compound = view.get("assessment_compounds", id_str(event.compound_id)) or {}
         issue = {
             "id": str(event.originator_id),
@@ -115,8 +115,8 @@ class GridInputs:
         subjects = [(COMMUNITY, issue["community_id"]), (COMPANY, compound.get("company_id"))]
         add_fact(view, event, subjects, "issues_reported")
 
-    @handles(ServiceIssue.Accepted)
-    def service_issue_accepted(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "Accepted")
+    def service_issue_accepted(self, event: Any, view: View) -> None:
         issue = view.update(
             "assessment_issues",
             str(event.originator_id),
@@ -128,8 +128,8 @@ class GridInputs:
         if due_met(event, issue["accept_due"]) and "accept" not in issue["missed"]:
             add_fact(view, event, subjects, "issues_accepted_on_time")
 
-    @handles(ServiceIssue.Handled)
-    def service_issue_handled(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "Handled")
+    def service_issue_handled(self, event: Any, view: View) -> None:
         issue = view.get("assessment_issues", str(event.originator_id))
         assert issue is not None
         subjects = _issue_subjects(issue)
@@ -137,16 +137,16 @@ class GridInputs:
         if due_met(event, issue["handle_due"]) and "handle" not in issue["missed"]:
             add_fact(view, event, subjects, "issues_handled_on_time")
 
-    @handles(ServiceIssue.FeedbackGiven)
-    def service_issue_feedback_given(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "FeedbackGiven")
+    def service_issue_feedback_given(self, event: Any, view: View) -> None:
         issue = view.get("assessment_issues", str(event.originator_id))
         assert issue is not None
         add_fact(view, event, _issue_subjects(issue), "feedback_given")
         if event.rating in POSITIVE_RATINGS:
             add_fact(view, event, _issue_subjects(issue), "feedback_satisfied")
 
-    @handles(ServiceIssue.Reopened)
-    def service_issue_reopened(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "Reopened")
+    def service_issue_reopened(self, event: Any, view: View) -> None:
         issue = view.update(
             "assessment_issues",
             str(event.originator_id),
@@ -155,14 +155,14 @@ class GridInputs:
         )
         add_fact(view, event, _issue_subjects(issue), "issues_reopened")
 
-    @handles(ServiceIssue.Closed)
-    def service_issue_closed(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "Closed")
+    def service_issue_closed(self, event: Any, view: View) -> None:
         issue = view.get("assessment_issues", str(event.originator_id))
         assert issue is not None
         add_fact(view, event, _issue_subjects(issue), "issues_closed")
 
-    @handles(ServiceIssue.DeadlineMissed)
-    def service_issue_deadline_missed(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "DeadlineMissed")
+    def service_issue_deadline_missed(self, event: Any, view: View) -> None:
         issue = view.get("assessment_issues", str(event.originator_id))
         assert issue is not None
         view.update(
@@ -171,8 +171,8 @@ class GridInputs:
 
     # -- grid-worker assessments (R10) ----------------------------------------------------
 
-    @handles(GridWorkerAssessment.Recorded)
-    def grid_worker_assessment_recorded(self, event: Any, view: ViewBatch) -> None:
+    @handles(GridWorkerAssessment, "Recorded")
+    def grid_worker_assessment_recorded(self, event: Any, view: View) -> None:
         """Counted in the last month of the assessed period ("2020-07", "2020-Q3"):
         one assessment per score line (worker x dimension), points = the line's score."""
         month = last_month_of(event.period)

@@ -14,29 +14,29 @@ from domain.party_orgs import PartyOrg
 from domain.property_companies import PropertyCompany
 from projections.assessment_facts import COMMUNITY, COMPANY, add_fact_in_month, put_subject
 from projections.base import handles, id_str
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 
 def _month(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def _party(view: ViewBatch, day: date, subject: tuple[str, str | None], sign: int) -> None:
+def _party(view: View, day: date, subject: tuple[str, str | None], sign: int) -> None:
     for fact in ("party_orgs", "party_branches"):
         add_fact_in_month(view, _month(day), [subject], fact, sign)
 
 
 class PartyInputs:
-    @handles(PropertyCompany.Registered)
-    def property_company_registered(self, event: Any, view: ViewBatch) -> None:
+    @handles(PropertyCompany, "Registered")
+    def property_company_registered(self, event: Any, view: View) -> None:
         put_subject(view, COMPANY, str(event.originator_id), event.name)
 
-    @handles(PropertyCompany.Renamed)
-    def property_company_renamed(self, event: Any, view: ViewBatch) -> None:
+    @handles(PropertyCompany, "Renamed")
+    def property_company_renamed(self, event: Any, view: View) -> None:
         view.update("assessment_subjects", COMPANY, str(event.originator_id), name=event.name)
 
-    @handles(PropertyCompany.ContractSigned)
-    def property_company_contract_signed(self, event: Any, view: ViewBatch) -> None:
+    @handles(PropertyCompany, "ContractSigned")
+    def property_company_contract_signed(self, event: Any, view: View) -> None:
         compound = view.get("assessment_compounds", id_str(event.compound_id))
         if compound is None:
             return
@@ -50,8 +50,8 @@ class PartyInputs:
             compound["households"],
         )
 
-    @handles(PropertyCompany.ContractEnded, PropertyCompany.ContractTerminated)
-    def property_company_contract_closed(self, event: Any, view: ViewBatch) -> None:
+    @handles(PropertyCompany, "ContractEnded", "ContractTerminated")
+    def property_company_contract_closed(self, event: Any, view: View) -> None:
         compound = view.get("assessment_compounds", id_str(event.compound_id))
         if compound is None:
             return
@@ -66,16 +66,16 @@ class PartyInputs:
             -compound["households"],
         )
 
-    @handles(PropertyCompany.PartyOrgLinked)
-    def property_company_party_org_linked(self, event: Any, view: ViewBatch) -> None:
+    @handles(PropertyCompany, "PartyOrgLinked")
+    def property_company_party_org_linked(self, event: Any, view: View) -> None:
         _party(view, event.on, (COMPANY, str(event.originator_id)), +1)
 
-    @handles(PropertyCompany.PartyOrgUnlinked)
-    def property_company_party_org_unlinked(self, event: Any, view: ViewBatch) -> None:
+    @handles(PropertyCompany, "PartyOrgUnlinked")
+    def property_company_party_org_unlinked(self, event: Any, view: View) -> None:
         _party(view, event.on, (COMPANY, str(event.originator_id)), -1)
 
-    @handles(PartyOrg.Founded)
-    def party_org_founded(self, event: Any, view: ViewBatch) -> None:
+    @handles(PartyOrg, "Founded")
+    def party_org_founded(self, event: Any, view: View) -> None:
         """An org hosted in a community (e.g. in an owners' committee) covers it."""
         if event.community_id is not None and event.host_kind != "property_company":
             view.put(
@@ -84,16 +84,16 @@ class PartyInputs:
             )
             _party(view, event.founded_on, (COMMUNITY, str(event.community_id)), +1)
 
-    @handles(PartyOrg.Dissolved)
-    def party_org_dissolved(self, event: Any, view: ViewBatch) -> None:
+    @handles(PartyOrg, "Dissolved")
+    def party_org_dissolved(self, event: Any, view: View) -> None:
         _org_ended(view, event, event.dissolved_on)
 
-    @handles(PartyOrg.Merged)
-    def party_org_merged(self, event: Any, view: ViewBatch) -> None:
+    @handles(PartyOrg, "Merged")
+    def party_org_merged(self, event: Any, view: View) -> None:
         _org_ended(view, event, event.merged_on)
 
 
-def _org_ended(view: ViewBatch, event: Any, day: date) -> None:
+def _org_ended(view: View, event: Any, day: date) -> None:
     org = view.get("assessment_orgs", str(event.originator_id))
     if org is not None and org["community_id"]:
         _party(view, day, (COMMUNITY, org["community_id"]), -1)

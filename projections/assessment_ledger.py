@@ -15,7 +15,7 @@ from domain.assessment_period import AssessmentPeriod
 from domain.assessment_scheme import AssessmentScheme
 from domain.metadata import occurred_at
 from projections.base import Projection, handles
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 metadata = MetaData()
 
@@ -108,18 +108,18 @@ class AssessmentLedgerProjection(Projection):
     name = "assessment_ledger"
     metadata = metadata
 
-    @handles(AssessmentScheme.Defined)
-    def assessment_scheme_defined(self, event: Any, view: ViewBatch) -> None:
+    @handles(AssessmentScheme, "Defined")
+    def assessment_scheme_defined(self, event: Any, view: View) -> None:
         _scheme_version(view, event, event.code, event.name, "defined")
 
-    @handles(AssessmentScheme.Revised)
-    def assessment_scheme_revised(self, event: Any, view: ViewBatch) -> None:
+    @handles(AssessmentScheme, "Revised")
+    def assessment_scheme_revised(self, event: Any, view: View) -> None:
         first = view.get("assessment_schemes", str(event.originator_id), 1)
         assert first is not None
         _scheme_version(view, event, first["code"], first["name"], event.note)
 
-    @handles(AssessmentPeriod.Opened)
-    def assessment_period_opened(self, event: Any, view: ViewBatch) -> None:
+    @handles(AssessmentPeriod, "Opened")
+    def assessment_period_opened(self, event: Any, view: View) -> None:
         period_id = str(event.originator_id)
         view.put(
             "assessment_periods",
@@ -138,8 +138,8 @@ class AssessmentLedgerProjection(Projection):
         )
         _revision(view, event, period_id, event.key, 1, state="open", reason=None)
 
-    @handles(AssessmentPeriod.ScoresComputed)
-    def assessment_period_scores_computed(self, event: Any, view: ViewBatch) -> None:
+    @handles(AssessmentPeriod, "ScoresComputed")
+    def assessment_period_scores_computed(self, event: Any, view: View) -> None:
         key = _touch(view, event, state="draft")
         _write_cards(view, event, key, published=False)
         _update_revision(
@@ -150,13 +150,13 @@ class AssessmentLedgerProjection(Projection):
             facts_position=event.facts_position,
         )
 
-    @handles(AssessmentPeriod.Reviewed)
-    def assessment_period_reviewed(self, event: Any, view: ViewBatch) -> None:
+    @handles(AssessmentPeriod, "Reviewed")
+    def assessment_period_reviewed(self, event: Any, view: View) -> None:
         _touch(view, event, state="reviewed")
         _update_revision(view, event, state="reviewed", reviewer=event.reviewer)
 
-    @handles(AssessmentPeriod.Published)
-    def assessment_period_published(self, event: Any, view: ViewBatch) -> None:
+    @handles(AssessmentPeriod, "Published")
+    def assessment_period_published(self, event: Any, view: View) -> None:
         key = _touch(view, event, state="published")
         _write_cards(view, event, key, published=True)
         _update_revision(
@@ -167,8 +167,8 @@ class AssessmentLedgerProjection(Projection):
             recorded_at=event.timestamp.astimezone(UTC).isoformat(),
         )
 
-    @handles(AssessmentPeriod.ResultSent)
-    def assessment_period_result_sent(self, event: Any, view: ViewBatch) -> None:
+    @handles(AssessmentPeriod, "ResultSent")
+    def assessment_period_result_sent(self, event: Any, view: View) -> None:
         _touch(view, event)
         view.update(
             "assessment_cards",
@@ -179,14 +179,14 @@ class AssessmentLedgerProjection(Projection):
             result_sent_position=view.position,
         )
 
-    @handles(AssessmentPeriod.Reassessed)
-    def assessment_period_reassessed(self, event: Any, view: ViewBatch) -> None:
+    @handles(AssessmentPeriod, "Reassessed")
+    def assessment_period_reassessed(self, event: Any, view: View) -> None:
         key = _touch(view, event, state="open", revision=event.revision)
         period_id = str(event.originator_id)
         _revision(view, event, period_id, key, event.revision, state="open", reason=event.reason)
 
 
-def _scheme_version(view: ViewBatch, event: Any, code: str, name: str, note: str) -> None:
+def _scheme_version(view: View, event: Any, code: str, name: str, note: str) -> None:
     view.put(
         "assessment_schemes",
         {
@@ -202,7 +202,7 @@ def _scheme_version(view: ViewBatch, event: Any, code: str, name: str, note: str
     )
 
 
-def _touch(view: ViewBatch, event: Any, **changes: Any) -> str:
+def _touch(view: View, event: Any, **changes: Any) -> str:
     row = view.update(
         "assessment_periods",
         str(event.originator_id),
@@ -214,7 +214,7 @@ def _touch(view: ViewBatch, event: Any, **changes: Any) -> str:
 
 
 def _revision(
-    view: ViewBatch, event: Any, period_id: str, key: str, revision: int, **values: Any
+    view: View, event: Any, period_id: str, key: str, revision: int, **values: Any
 ) -> None:
     row = {
         "period_id": period_id,
@@ -230,7 +230,7 @@ def _revision(
     view.put("assessment_revisions", {**row, **values})
 
 
-def _update_revision(view: ViewBatch, event: Any, **changes: Any) -> None:
+def _update_revision(view: View, event: Any, **changes: Any) -> None:
     view.update(
         "assessment_revisions",
         str(event.originator_id),
@@ -240,12 +240,11 @@ def _update_revision(view: ViewBatch, event: Any, **changes: Any) -> None:
     )
 
 
-def _write_cards(view: ViewBatch, event: Any, key: str, *, published: bool) -> None:
+def _write_cards(view: View, event: Any, key: str, *, published: bool) -> None:
     period_id = str(event.originator_id)
     for table in ("assessment_lines", "assessment_cards"):
         for row in view.find(table, period_id=period_id, revision=event.revision):
-            pk = [row[c.name] for c in view.tables[table].primary_key.columns]
-            view.delete(table, *pk)
+            view.delete(table, *view.key(table, row))
     for card in event.cards:
         ident = {
             "period_id": period_id,

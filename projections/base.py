@@ -1,28 +1,33 @@
-"""Declarative projections: one handler per event type, applied in batches.
+"""Declarative projections: tables and one handler per event type.
 
-A projection names its tables and its handlers. The runner (in infra) feeds it decoded
-events in log order, many per transaction, through a `ViewBatch`, then stores the new
-position in the same transaction.
+A projection names its tables (`metadata`) and marks one method per event type with
+`@handles(Aggregate, "EventName")`; a handler reads and writes rows through a `View`
+(projections/view.py) and never touches the database itself. The runner (infra) feeds it
+decoded events in log order, many per transaction, and stores the rows and the new position
+in the same transaction (infra/views/).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from eventsourcing.utils import get_topic
 from sqlalchemy import MetaData, Table
 
-from projections.view_batch import ViewBatch
+from projections.view import View
 
-Handler = Callable[[Any, Any, ViewBatch], None]
+Handler = Callable[[Any, Any, View], None]
 
 
-def handles(*event_classes: type) -> Callable[[Handler], Handler]:
-    """Mark a method as the handler of the given event classes."""
+def handles(aggregate: type, *event_names: str) -> Callable[[Handler], Handler]:
+    """Mark a method as the handler of these events of `aggregate` (`@event("Name")`
+    makes its event classes at run time: they are named here, and looked up at once).
+    Stack the decorator for events of several aggregates."""
+    event_classes = tuple(getattr(aggregate, name) for name in event_names)
 
     def mark(fn: Handler) -> Handler:
-        fn.__handles__ = event_classes  # type: ignore[attr-defined]
+        fn.__handles__ = (*getattr(fn, "__handles__", ()), *event_classes)  # type: ignore[attr-defined]
         return fn
 
     return mark
@@ -52,13 +57,8 @@ class Projection:
     def tables(self) -> dict[str, Table]:
         return dict(self.metadata.tables)
 
-    def apply(self, event: Any, topic: str, view: ViewBatch) -> None:
+    def apply(self, event: Any, topic: str, view: View) -> None:
         self._handlers[topic](self, event, view)
-
-    def apply_all(self, events: Iterable[tuple[int, str, Any]], view: ViewBatch) -> None:
-        for position, topic, event in events:
-            view.position = position
-            self.apply(event, topic, view)
 
 
 def id_str(value: Any) -> str | None:

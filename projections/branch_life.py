@@ -13,7 +13,7 @@ from sqlalchemy import Boolean, Column, Connection, Integer, MetaData, String, T
 from domain.branch_life import BranchLifeRules, BranchMeeting
 from projections.base import Projection, handles
 from projections.party_orgs import list_orgs, member_refs_on
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 metadata = MetaData()
 
@@ -43,8 +43,8 @@ class BranchLifeProjection(Projection):
     name = "branch_life"
     metadata = metadata
 
-    @handles(BranchMeeting.Held)
-    def branch_meeting_held(self, event: Any, view: ViewBatch) -> None:
+    @handles(BranchMeeting, "Held")
+    def branch_meeting_held(self, event: Any, view: View) -> None:
         meeting_id, org_id = str(event.originator_id), str(event.org_id)
         view.insert(
             "branch_meetings",
@@ -65,8 +65,8 @@ class BranchLifeProjection(Projection):
                 {"meeting_id": meeting_id, "member_ref": ref, "org_id": org_id},
             )
 
-    @handles(BranchMeeting.RecordCancelled)
-    def branch_meeting_record_cancelled(self, event: Any, view: ViewBatch) -> None:
+    @handles(BranchMeeting, "RecordCancelled")
+    def branch_meeting_record_cancelled(self, event: Any, view: View) -> None:
         view.update("branch_meetings", str(event.originator_id), cancelled=True)
 
 

@@ -18,7 +18,7 @@ from domain.owners_committees import OwnersCommittee
 from domain.property_companies import PropertyCompany
 from projections.base import Projection, handles, id_str
 from projections.owners_committees import owners_committees
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 metadata = MetaData()
 
@@ -87,8 +87,8 @@ class DualCoverageProjection(Projection):
     name = "dual_coverage"
     metadata = metadata
 
-    @handles(PropertyCompany.Registered)
-    def property_company_registered(self, event: Any, view: ViewBatch) -> None:
+    @handles(PropertyCompany, "Registered")
+    def property_company_registered(self, event: Any, view: View) -> None:
         view.insert(
             "cov_companies",
             {
@@ -100,12 +100,12 @@ class DualCoverageProjection(Projection):
             },
         )
 
-    @handles(PropertyCompany.Renamed)
-    def property_company_renamed(self, event: Any, view: ViewBatch) -> None:
+    @handles(PropertyCompany, "Renamed")
+    def property_company_renamed(self, event: Any, view: View) -> None:
         view.update("cov_companies", str(event.originator_id), name=event.name)
 
-    @handles(PropertyCompany.PartyOrgLinked)
-    def property_company_party_org_linked(self, event: Any, view: ViewBatch) -> None:
+    @handles(PropertyCompany, "PartyOrgLinked")
+    def property_company_party_org_linked(self, event: Any, view: View) -> None:
         view.insert(
             "cov_org_links",
             {
@@ -118,15 +118,15 @@ class DualCoverageProjection(Projection):
         )
         view.update("cov_companies", str(event.originator_id), open_link=view.position)
 
-    @handles(PropertyCompany.PartyOrgUnlinked)
-    def property_company_party_org_unlinked(self, event: Any, view: ViewBatch) -> None:
+    @handles(PropertyCompany, "PartyOrgUnlinked")
+    def property_company_party_org_unlinked(self, event: Any, view: View) -> None:
         company = view.get("cov_companies", str(event.originator_id))
         assert company is not None and company["open_link"] is not None
         view.update("cov_org_links", company["open_link"], to_on=event.on.isoformat())
         view.update("cov_companies", company["id"], open_link=None)
 
-    @handles(OwnersCommittee.PartyOrgLinked)
-    def owners_committee_party_org_linked(self, event: Any, view: ViewBatch) -> None:
+    @handles(OwnersCommittee, "PartyOrgLinked")
+    def owners_committee_party_org_linked(self, event: Any, view: View) -> None:
         view.insert(
             "cov_committee_links",
             {
@@ -139,15 +139,15 @@ class DualCoverageProjection(Projection):
         )
         view.put("cov_committees", {"id": str(event.originator_id), "open_link": view.position})
 
-    @handles(OwnersCommittee.PartyOrgUnlinked)
-    def owners_committee_party_org_unlinked(self, event: Any, view: ViewBatch) -> None:
+    @handles(OwnersCommittee, "PartyOrgUnlinked")
+    def owners_committee_party_org_unlinked(self, event: Any, view: View) -> None:
         committee = view.get("cov_committees", str(event.originator_id))
         assert committee is not None and committee["open_link"] is not None
         view.update("cov_committee_links", committee["open_link"], to_on=event.on.isoformat())
         view.update("cov_committees", committee["id"], open_link=None)
 
-    @handles(Instructor.Registered)
-    def instructor_registered(self, event: Any, view: ViewBatch) -> None:
+    @handles(Instructor, "Registered")
+    def instructor_registered(self, event: Any, view: View) -> None:
         view.insert(
             "cov_instructors",
             {
@@ -158,8 +158,8 @@ class DualCoverageProjection(Projection):
             },
         )
 
-    @handles(Instructor.Dispatched)
-    def instructor_dispatched(self, event: Any, view: ViewBatch) -> None:
+    @handles(Instructor, "Dispatched")
+    def instructor_dispatched(self, event: Any, view: View) -> None:
         view.insert(
             "cov_instructor_posts",
             {
@@ -173,8 +173,8 @@ class DualCoverageProjection(Projection):
         )
         view.update("cov_instructors", str(event.originator_id), open_post=view.position)
 
-    @handles(Instructor.Recalled)
-    def instructor_recalled(self, event: Any, view: ViewBatch) -> None:
+    @handles(Instructor, "Recalled")
+    def instructor_recalled(self, event: Any, view: View) -> None:
         instructor = view.get("cov_instructors", str(event.originator_id))
         assert instructor is not None and instructor["open_post"] is not None
         view.update("cov_instructor_posts", instructor["open_post"], to_on=event.on.isoformat())

@@ -22,7 +22,7 @@ from domain.grid_workers import DIMENSIONS, EMPLOYMENT, CollectionPoint, GridWor
 from domain.grid_workers import GridWorkerAssessment as Assessment
 from domain.metadata import occurred_at
 from projections.base import Projection, handles, id_str
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 metadata = MetaData()
 
@@ -86,8 +86,8 @@ class GridWorkersProjection(Projection):
     name = "grid_workers"
     metadata = metadata
 
-    @handles(GridWorker.Registered)
-    def grid_worker_registered(self, event: Any, view: ViewBatch) -> None:
+    @handles(GridWorker, "Registered")
+    def grid_worker_registered(self, event: Any, view: View) -> None:
         view.put(
             "grid_workers",
             {
@@ -102,8 +102,8 @@ class GridWorkersProjection(Projection):
             },
         )
 
-    @handles(GridWorker.AssignedToGrid)
-    def grid_worker_assigned_to_grid(self, event: Any, view: ViewBatch) -> None:
+    @handles(GridWorker, "AssignedToGrid")
+    def grid_worker_assigned_to_grid(self, event: Any, view: View) -> None:
         worker = view.get("grid_workers", str(event.originator_id))
         assert worker is not None
         view.update("grid_workers", worker["id"], grid_count=worker["grid_count"] + 1)
@@ -117,8 +117,8 @@ class GridWorkersProjection(Projection):
             },
         )
 
-    @handles(GridWorker.UnassignedFromGrid)
-    def grid_worker_unassigned_from_grid(self, event: Any, view: ViewBatch) -> None:
+    @handles(GridWorker, "UnassignedFromGrid")
+    def grid_worker_unassigned_from_grid(self, event: Any, view: View) -> None:
         worker = view.get("grid_workers", str(event.originator_id))
         assert worker is not None
         view.update("grid_workers", worker["id"], grid_count=worker["grid_count"] - 1)
@@ -130,8 +130,8 @@ class GridWorkersProjection(Projection):
             since=occurred_at(event).isoformat(),
         )
 
-    @handles(CollectionPoint.Opened)
-    def collection_point_opened(self, event: Any, view: ViewBatch) -> None:
+    @handles(CollectionPoint, "Opened")
+    def collection_point_opened(self, event: Any, view: View) -> None:
         view.put(
             "collection_points",
             {
@@ -143,12 +143,12 @@ class GridWorkersProjection(Projection):
             },
         )
 
-    @handles(CollectionPoint.Closed)
-    def collection_point_closed(self, event: Any, view: ViewBatch) -> None:
+    @handles(CollectionPoint, "Closed")
+    def collection_point_closed(self, event: Any, view: View) -> None:
         view.update("collection_points", str(event.originator_id), closed=True)
 
-    @handles(Assessment.Recorded)
-    def grid_worker_assessment_recorded(self, event: Any, view: ViewBatch) -> None:
+    @handles(Assessment, "Recorded")
+    def grid_worker_assessment_recorded(self, event: Any, view: View) -> None:
         common = {
             "company_id": str(event.company_id),
             "period": event.period,
@@ -172,8 +172,8 @@ class GridWorkersProjection(Projection):
                 {"assessment_id": str(event.originator_id), **line, **common},
             )
 
-    @handles(Assessment.SentToCompany)
-    def grid_worker_assessment_sent_to_company(self, event: Any, view: ViewBatch) -> None:
+    @handles(Assessment, "SentToCompany")
+    def grid_worker_assessment_sent_to_company(self, event: Any, view: View) -> None:
         view.update(
             "grid_worker_assessments",
             str(event.originator_id),

@@ -29,7 +29,7 @@ from domain.metadata import occurred_at
 from domain.service_issues import ServiceIssue
 from domain.sla import SHANGHAI
 from projections.base import Projection, handles, id_str
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 metadata = MetaData()
 
@@ -86,8 +86,8 @@ class IssueBoardProjection(Projection):
     name = "issue_board"
     metadata = metadata
 
-    @handles(ServiceIssue.Reported)
-    def service_issue_reported(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "Reported")
+    def service_issue_reported(self, event: Any, view: View) -> None:
         at = utc(event.reported_at)
         row = {
             "id": str(event.originator_id),
@@ -132,8 +132,8 @@ class IssueBoardProjection(Projection):
         }
         view.insert("service_issues", row)
 
-    @handles(ServiceIssue.Accepted)
-    def service_issue_accepted(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "Accepted")
+    def service_issue_accepted(self, event: Any, view: View) -> None:
         row = _touch(view, event, state="accepted")
         due = row["accept_due"]
         row.update(
@@ -144,13 +144,13 @@ class IssueBoardProjection(Projection):
             current_due=utc(event.handle_due),
         )
 
-    @handles(ServiceIssue.ReferredOut)
-    def service_issue_referred_out(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "ReferredOut")
+    def service_issue_referred_out(self, event: Any, view: View) -> None:
         row = _touch(view, event, state="referred_out", current_due=None, status_note=event.reason)
         row["referred_at"] = row["updated_at"]
 
-    @handles(ServiceIssue.LinkedAsDuplicate)
-    def service_issue_linked_as_duplicate(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "LinkedAsDuplicate")
+    def service_issue_linked_as_duplicate(self, event: Any, view: View) -> None:
         _touch(
             view,
             event,
@@ -160,12 +160,12 @@ class IssueBoardProjection(Projection):
             status_note=f"duplicate of {event.original_id}",
         )
 
-    @handles(ServiceIssue.HandlingStarted)
-    def service_issue_handling_started(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "HandlingStarted")
+    def service_issue_handling_started(self, event: Any, view: View) -> None:
         _touch(view, event, state="handling")
 
-    @handles(ServiceIssue.Handled)
-    def service_issue_handled(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "Handled")
+    def service_issue_handled(self, event: Any, view: View) -> None:
         row = _touch(
             view,
             event,
@@ -175,19 +175,19 @@ class IssueBoardProjection(Projection):
         )
         row["handled_at"] = row["updated_at"]
 
-    @handles(ServiceIssue.FeedbackGiven)
-    def service_issue_feedback_given(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "FeedbackGiven")
+    def service_issue_feedback_given(self, event: Any, view: View) -> None:
         row = _touch(view, event, state="feedback_given", current_due=None)
         row["feedback_count"] += 1
         row["last_rating"] = event.rating
 
-    @handles(ServiceIssue.Reopened)
-    def service_issue_reopened(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "Reopened")
+    def service_issue_reopened(self, event: Any, view: View) -> None:
         row = _touch(view, event, state="reopened", current_due=utc(event.handle_due))
         row["reopen_count"] += 1
 
-    @handles(ServiceIssue.Closed)
-    def service_issue_closed(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "Closed")
+    def service_issue_closed(self, event: Any, view: View) -> None:
         row = _touch(view, event, state="closed", current_due=None)
         if event.note:
             row["status_note"] = event.note
@@ -199,17 +199,17 @@ class IssueBoardProjection(Projection):
             resolved=row["last_rating"] in POSITIVE_RATINGS,
         )
 
-    @handles(ServiceIssue.DeadlineMissed)
-    def service_issue_deadline_missed(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "DeadlineMissed")
+    def service_issue_deadline_missed(self, event: Any, view: View) -> None:
         row = _touch(view, event)
         row["missed_count"] += 1
 
-    @handles(ServiceIssue.Escalated)
-    def service_issue_escalated(self, event: Any, view: ViewBatch) -> None:
+    @handles(ServiceIssue, "Escalated")
+    def service_issue_escalated(self, event: Any, view: View) -> None:
         _touch(view, event, escalated=True)
 
 
-def _touch(view: ViewBatch, event: Any, **changes: Any) -> dict[str, Any]:
+def _touch(view: View, event: Any, **changes: Any) -> dict[str, Any]:
     return view.update(
         "service_issues",
         str(event.originator_id),

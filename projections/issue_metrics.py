@@ -39,20 +39,24 @@ FUNNEL_STAGES = (
 GROUPS = {"street": "street_id", "community": "community_id", "compound": "compound_id"}
 
 
+def _one(condition: Any) -> Any:
+    """How many rows meet `condition`."""
+    return func.sum(case((condition, 1), else_=0))
+
+
 def _counts() -> list[Any]:
     c = issues.c
-    one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
     return [
         func.count().label("reported"),
-        one(c.accepted_at.is_not(None)).label("accepted"),
-        one(c.state == "referred_out").label("referred"),
-        one(c.state == "duplicate").label("duplicates"),
-        one(c.handled_at.is_not(None)).label("handled"),
-        one(c.resolved.is_(True)).label("resolved"),
-        one(c.reopen_count > 0).label("reopened"),
-        one(c.accepted_on_time.is_(True)).label("accepted_on_time"),
-        one(c.last_rating.in_(("satisfied", "basically_satisfied"))).label("satisfied"),
-        one(c.feedback_count > 0).label("with_feedback"),
+        _one(c.accepted_at.is_not(None)).label("accepted"),
+        _one(c.state == "referred_out").label("referred"),
+        _one(c.state == "duplicate").label("duplicates"),
+        _one(c.handled_at.is_not(None)).label("handled"),
+        _one(c.resolved.is_(True)).label("resolved"),
+        _one(c.reopen_count > 0).label("reopened"),
+        _one(c.accepted_on_time.is_(True)).label("accepted_on_time"),
+        _one(c.last_rating.in_(("satisfied", "basically_satisfied"))).label("satisfied"),
+        _one(c.feedback_count > 0).label("with_feedback"),
     ]
 
 

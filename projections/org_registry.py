@@ -21,7 +21,7 @@ from sqlalchemy import (
 from domain.metadata import occurred_at
 from domain.org_registry import COMPOUND_FOCUS, KIND_LABELS, CompoundType, OrgKind, OrgUnit
 from projections.base import Projection, handles, id_str
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 metadata = MetaData()
 
@@ -58,8 +58,8 @@ class OrgRegistryProjection(Projection):
     name = "org_registry"
     metadata = metadata
 
-    @handles(OrgUnit.Registered)
-    def org_unit_registered(self, event: Any, view: ViewBatch) -> None:
+    @handles(OrgUnit, "Registered")
+    def org_unit_registered(self, event: Any, view: View) -> None:
         parent = view.get("org_units", id_str(event.parent_id)) if event.parent_id else None
         row = {
             "id": str(event.originator_id),
@@ -76,12 +76,12 @@ class OrgRegistryProjection(Projection):
         row.update(_ancestry(event.kind, str(event.originator_id), parent))
         view.put("org_units", _stamped(row, event, view))
 
-    @handles(OrgUnit.Renamed)
-    def org_unit_renamed(self, event: Any, view: ViewBatch) -> None:
+    @handles(OrgUnit, "Renamed")
+    def org_unit_renamed(self, event: Any, view: View) -> None:
         _touch(view, event, name=event.name)
 
-    @handles(OrgUnit.Moved)
-    def org_unit_moved(self, event: Any, view: ViewBatch) -> None:
+    @handles(OrgUnit, "Moved")
+    def org_unit_moved(self, event: Any, view: View) -> None:
         community = view.get("org_units", str(event.to_parent_id))
         assert community is not None
         changes = {"community_id": community["id"], "street_id": community["street_id"]}
@@ -89,39 +89,38 @@ class OrgRegistryProjection(Projection):
         for grid_id in _grids_of(view, str(event.originator_id)):
             view.update("org_units", grid_id, **changes)
 
-    @handles(OrgUnit.Closed)
-    def org_unit_closed(self, event: Any, view: ViewBatch) -> None:
+    @handles(OrgUnit, "Closed")
+    def org_unit_closed(self, event: Any, view: View) -> None:
         _touch(view, event, closed=True, closed_reason=event.reason)
 
-    @handles(OrgUnit.ChildAttached)
-    def org_unit_child_attached(self, event: Any, view: ViewBatch) -> None:
-        _touch(view, event)
-        if view.get("org_units", str(event.originator_id))["kind"] == "compound":
+    @handles(OrgUnit, "ChildAttached")
+    def org_unit_child_attached(self, event: Any, view: View) -> None:
+        if _touch(view, event)["kind"] == "compound":
             grids = [*_grids_of(view, str(event.originator_id)), str(event.child_id)]
             _set_grids(view, str(event.originator_id), grids)
 
-    @handles(OrgUnit.ChildDetached)
-    def org_unit_child_detached(self, event: Any, view: ViewBatch) -> None:
+    @handles(OrgUnit, "ChildDetached")
+    def org_unit_child_detached(self, event: Any, view: View) -> None:
         _touch(view, event)  # a closed grid stays listed: it still moves with its compound
 
 
-def _grids_of(view: ViewBatch, compound_id: str) -> list[str]:
+def _grids_of(view: View, compound_id: str) -> list[str]:
     row = view.get("org_compound_grids", compound_id)
     return row["grid_ids"].split() if row else []
 
 
-def _set_grids(view: ViewBatch, compound_id: str, grid_ids: list[str]) -> None:
+def _set_grids(view: View, compound_id: str, grid_ids: list[str]) -> None:
     view.put("org_compound_grids", {"compound_id": compound_id, "grid_ids": " ".join(grid_ids)})
 
 
-def _stamped(row: dict[str, Any], event: Any, view: ViewBatch) -> dict[str, Any]:
+def _stamped(row: dict[str, Any], event: Any, view: View) -> dict[str, Any]:
     row["version"] = event.originator_version
     row["position"] = view.position
     return row
 
 
-def _touch(view: ViewBatch, event: Any, **changes: Any) -> None:
-    view.update(
+def _touch(view: View, event: Any, **changes: Any) -> dict[str, Any]:
+    return view.update(
         "org_units",
         str(event.originator_id),
         version=event.originator_version,
@@ -131,7 +130,7 @@ def _touch(view: ViewBatch, event: Any, **changes: Any) -> None:
 
 
 def _ancestry(kind: str, unit_id: str, parent: dict[str, Any] | None) -> dict[str, Any]:
-    chain = {"street_id": None, "community_id": None, "compound_id": None}
+    chain: dict[str, Any] = {"street_id": None, "community_id": None, "compound_id": None}
     if parent is not None:
         chain = {k: parent[k] for k in chain}
         if parent["kind"] in ("street", "community", "compound"):

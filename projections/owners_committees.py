@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Column, Connection, Integer, MetaData, String, T
 
 from domain.owners_committees import OwnersCommittee
 from projections.base import Projection, handles
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 metadata = MetaData()
 
@@ -35,8 +35,8 @@ class OwnersCommitteesProjection(Projection):
     name = "owners_committees"
     metadata = metadata
 
-    @handles(OwnersCommittee.Elected)
-    def owners_committee_elected(self, event: Any, view: ViewBatch) -> None:
+    @handles(OwnersCommittee, "Elected")
+    def owners_committee_elected(self, event: Any, view: View) -> None:
         view.insert(
             "owners_committees",
             {
@@ -54,8 +54,8 @@ class OwnersCommitteesProjection(Projection):
             },
         )
 
-    @handles(OwnersCommittee.Dissolved)
-    def owners_committee_dissolved(self, event: Any, view: ViewBatch) -> None:
+    @handles(OwnersCommittee, "Dissolved")
+    def owners_committee_dissolved(self, event: Any, view: View) -> None:
         view.update(
             "owners_committees",
             str(event.originator_id),

@@ -17,7 +17,7 @@ from domain.party_activities import (
     SecretaryTraining,
 )
 from projections.base import Projection, handles, id_str
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 metadata = MetaData()
 
@@ -59,7 +59,7 @@ training_attendance = Table(
 )
 
 
-def _period(view: ViewBatch, event: Any, what: str, **row: Any) -> None:
+def _period(view: View, event: Any, what: str, **row: Any) -> None:
     view.insert(
         "party_activity_periods",
         {
@@ -78,8 +78,8 @@ class PartyActivitiesProjection(Projection):
     name = "party_activities"
     metadata = metadata
 
-    @handles(CrossAppointment.Appointed)
-    def cross_appointment_appointed(self, event: Any, view: ViewBatch) -> None:
+    @handles(CrossAppointment, "Appointed")
+    def cross_appointment_appointed(self, event: Any, view: View) -> None:
         _period(
             view,
             event,
@@ -91,8 +91,8 @@ class PartyActivitiesProjection(Projection):
             from_on=event.starts_on.isoformat(),
         )
 
-    @handles(MemberPost.Designated)
-    def member_post_designated(self, event: Any, view: ViewBatch) -> None:
+    @handles(MemberPost, "Designated")
+    def member_post_designated(self, event: Any, view: View) -> None:
         units = [str(u) for u in event.unit_ids]
         _period(
             view,
@@ -105,8 +105,8 @@ class PartyActivitiesProjection(Projection):
             from_on=event.starts_on.isoformat(),
         )
 
-    @handles(Place.Opened)
-    def place_opened(self, event: Any, view: ViewBatch) -> None:
+    @handles(Place, "Opened")
+    def place_opened(self, event: Any, view: View) -> None:
         _period(
             view,
             event,
@@ -117,12 +117,14 @@ class PartyActivitiesProjection(Projection):
             from_on=event.starts_on.isoformat(),
         )
 
-    @handles(CrossAppointment.Ended, MemberPost.Ended, Place.Ended)
-    def period_ended(self, event: Any, view: ViewBatch) -> None:
+    @handles(CrossAppointment, "Ended")
+    @handles(MemberPost, "Ended")
+    @handles(Place, "Ended")
+    def period_ended(self, event: Any, view: View) -> None:
         view.update("party_activity_periods", str(event.originator_id), to_on=event.on.isoformat())
 
-    @handles(SecretaryTraining.Held)
-    def secretary_training_held(self, event: Any, view: ViewBatch) -> None:
+    @handles(SecretaryTraining, "Held")
+    def secretary_training_held(self, event: Any, view: View) -> None:
         view.insert(
             "party_activity_events",
             {
@@ -147,8 +149,8 @@ class PartyActivitiesProjection(Projection):
                 },
             )
 
-    @handles(JointEvent.Held)
-    def joint_event_held(self, event: Any, view: ViewBatch) -> None:
+    @handles(JointEvent, "Held")
+    def joint_event_held(self, event: Any, view: View) -> None:
         view.insert(
             "party_activity_events",
             {

@@ -70,7 +70,7 @@ def secretary_training(conn: Connection, day: date) -> dict[str, Any]:
         and o["founded_on"] <= day.isoformat()
     ]
     first = min((int(o["founded_on"][:4]) for o in orgs), default=day.year)
-    years = []
+    years: list[dict[str, Any]] = []
     for year in range(first, day.year + 1):
         active = [o for o in orgs if _active_in(o, year, day)]
         trained = party_activities.orgs_trained_in(conn, year, day)

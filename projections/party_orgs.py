@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from domain.party_orgs import PartyOrg
 from projections.base import Projection, handles, id_str
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 metadata = MetaData()
 
@@ -61,8 +61,8 @@ class PartyOrgsProjection(Projection):
     name = "party_orgs"
     metadata = metadata
 
-    @handles(PartyOrg.Founded)
-    def party_org_founded(self, event: Any, view: ViewBatch) -> None:
+    @handles(PartyOrg, "Founded")
+    def party_org_founded(self, event: Any, view: View) -> None:
         view.insert(
             "party_orgs",
             {
@@ -82,8 +82,8 @@ class PartyOrgsProjection(Projection):
             },
         )
 
-    @handles(PartyOrg.Dissolved)
-    def party_org_dissolved(self, event: Any, view: ViewBatch) -> None:
+    @handles(PartyOrg, "Dissolved")
+    def party_org_dissolved(self, event: Any, view: View) -> None:
         view.update(
             "party_orgs",
             str(event.originator_id),
@@ -91,8 +91,8 @@ class PartyOrgsProjection(Projection):
             end_reason=event.reason,
         )
 
-    @handles(PartyOrg.Merged)
-    def party_org_merged(self, event: Any, view: ViewBatch) -> None:
+    @handles(PartyOrg, "Merged")
+    def party_org_merged(self, event: Any, view: View) -> None:
         view.update(
             "party_orgs",
             str(event.originator_id),
@@ -100,8 +100,8 @@ class PartyOrgsProjection(Projection):
             end_reason=f"merged into {event.into_id}",
         )
 
-    @handles(PartyOrg.Absorbed)
-    def party_org_absorbed(self, event: Any, view: ViewBatch) -> None:
+    @handles(PartyOrg, "Absorbed")
+    def party_org_absorbed(self, event: Any, view: View) -> None:
         org = view.get("party_orgs", str(event.originator_id))
         assert org is not None
         ids = json.loads(org["company_ids"])
@@ -113,26 +113,24 @@ class PartyOrgsProjection(Projection):
                 _line(view, seq, org_id, ref, "merged", event.on, delta)
                 seq += 1
 
-    @handles(PartyOrg.MemberJoined)
-    def party_org_member_joined(self, event: Any, view: ViewBatch) -> None:
+    @handles(PartyOrg, "MemberJoined")
+    def party_org_member_joined(self, event: Any, view: View) -> None:
         _line(view, 0, str(event.originator_id), event.member_ref, "joined", event.on, 1)
 
-    @handles(PartyOrg.MemberTransferredIn)
-    def party_org_member_transferred_in(self, event: Any, view: ViewBatch) -> None:
+    @handles(PartyOrg, "MemberTransferredIn")
+    def party_org_member_transferred_in(self, event: Any, view: View) -> None:
         _line(view, 0, str(event.originator_id), event.member_ref, "transferred_in", event.on, 1)
 
-    @handles(PartyOrg.MemberTransferredOut)
-    def party_org_member_transferred_out(self, event: Any, view: ViewBatch) -> None:
+    @handles(PartyOrg, "MemberTransferredOut")
+    def party_org_member_transferred_out(self, event: Any, view: View) -> None:
         _line(view, 0, str(event.originator_id), event.member_ref, "transferred_out", event.on, -1)
 
-    @handles(PartyOrg.MemberLeft)
-    def party_org_member_left(self, event: Any, view: ViewBatch) -> None:
+    @handles(PartyOrg, "MemberLeft")
+    def party_org_member_left(self, event: Any, view: View) -> None:
         _line(view, 0, str(event.originator_id), event.member_ref, "left", event.on, -1)
 
 
-def _line(
-    view: ViewBatch, seq: int, org_id: str, ref: str, change: str, on: date, delta: int
-) -> None:
+def _line(view: View, seq: int, org_id: str, ref: str, change: str, on: date, delta: int) -> None:
     view.add(
         "party_membership_lines",
         {

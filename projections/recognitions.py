@@ -21,7 +21,7 @@ from sqlalchemy import (
 from domain.demonstration import DemonstrationProject
 from domain.property_companies import PropertyCompany
 from projections.base import Projection, handles
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 metadata = MetaData()
 
@@ -60,8 +60,8 @@ class RecognitionsProjection(Projection):
     name = "recognitions"
     metadata = metadata
 
-    @handles(DemonstrationProject.Designated)
-    def demonstration_project_designated(self, event: Any, view: ViewBatch) -> None:
+    @handles(DemonstrationProject, "Designated")
+    def demonstration_project_designated(self, event: Any, view: View) -> None:
         view.insert(
             "demonstration_projects",
             {
@@ -76,8 +76,8 @@ class RecognitionsProjection(Projection):
             },
         )
 
-    @handles(DemonstrationProject.Withdrawn)
-    def demonstration_project_withdrawn(self, event: Any, view: ViewBatch) -> None:
+    @handles(DemonstrationProject, "Withdrawn")
+    def demonstration_project_withdrawn(self, event: Any, view: View) -> None:
         view.update(
             "demonstration_projects",
             str(event.originator_id),
@@ -85,8 +85,8 @@ class RecognitionsProjection(Projection):
             withdrawn_on=event.on.isoformat(),
         )
 
-    @handles(PropertyCompany.BrandAwarded)
-    def property_company_brand_awarded(self, event: Any, view: ViewBatch) -> None:
+    @handles(PropertyCompany, "BrandAwarded")
+    def property_company_brand_awarded(self, event: Any, view: View) -> None:
         company_id = str(event.originator_id)
         view.insert(
             "company_brands",
@@ -100,8 +100,8 @@ class RecognitionsProjection(Projection):
         )
         view.put("brand_holders", {"company_id": company_id, "open_brand": view.position})
 
-    @handles(PropertyCompany.BrandRevoked)
-    def property_company_brand_revoked(self, event: Any, view: ViewBatch) -> None:
+    @handles(PropertyCompany, "BrandRevoked")
+    def property_company_brand_revoked(self, event: Any, view: View) -> None:
         holder = view.get("brand_holders", str(event.originator_id))
         assert holder is not None
         view.update("company_brands", holder["open_brand"], revoked_on=event.on.isoformat())

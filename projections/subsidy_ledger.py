@@ -33,7 +33,7 @@ from domain.metadata import occurred_at
 from domain.subsidy_budget import SubsidyBudget
 from domain.subsidy_entitlement import SubsidyEntitlement
 from projections.base import Projection, handles
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 metadata = MetaData()
 
@@ -113,8 +113,8 @@ class SubsidyLedgerProjection(Projection):
 
     # -- budgets --------------------------------------------------------------------------
 
-    @handles(SubsidyBudget.Allocated)
-    def subsidy_budget_allocated(self, event: Any, view: ViewBatch) -> None:
+    @handles(SubsidyBudget, "Allocated")
+    def subsidy_budget_allocated(self, event: Any, view: View) -> None:
         budget_id = str(event.originator_id)
         view.insert(
             "subsidy_budgets",
@@ -133,29 +133,29 @@ class SubsidyLedgerProjection(Projection):
         )
         _post_allocation(view, event, budget_id, str(event.holder_id), event.year)
 
-    @handles(SubsidyBudget.ToppedUp)
-    def subsidy_budget_topped_up(self, event: Any, view: ViewBatch) -> None:
+    @handles(SubsidyBudget, "ToppedUp")
+    def subsidy_budget_topped_up(self, event: Any, view: View) -> None:
         row = _budget(view, event)
         row["allocated_fen"] += event.amount_fen
         row["available_fen"] += event.amount_fen
         _post_allocation(view, event, row["id"], row["holder_id"], row["year"])
 
-    @handles(SubsidyBudget.Drawn)
-    def subsidy_budget_drawn(self, event: Any, view: ViewBatch) -> None:
+    @handles(SubsidyBudget, "Drawn")
+    def subsidy_budget_drawn(self, event: Any, view: View) -> None:
         row = _budget(view, event)
         row["drawn_fen"] += event.amount_fen
         row["available_fen"] -= event.amount_fen
 
-    @handles(SubsidyBudget.Returned)
-    def subsidy_budget_returned(self, event: Any, view: ViewBatch) -> None:
+    @handles(SubsidyBudget, "Returned")
+    def subsidy_budget_returned(self, event: Any, view: View) -> None:
         row = _budget(view, event)
         row["returned_fen"] += event.amount_fen
         row["available_fen"] += event.amount_fen
 
     # -- entitlements ---------------------------------------------------------------------
 
-    @handles(SubsidyEntitlement.Raised)
-    def subsidy_entitlement_raised(self, event: Any, view: ViewBatch) -> None:
+    @handles(SubsidyEntitlement, "Raised")
+    def subsidy_entitlement_raised(self, event: Any, view: View) -> None:
         row = {
             **_EMPTY_ENTITLEMENT,
             "id": str(event.originator_id),
@@ -174,18 +174,18 @@ class SubsidyLedgerProjection(Projection):
         view.insert("subsidy_entitlements", row)
         _post(view, event, row, "entitlements", "payable", event.raised_on)
 
-    @handles(SubsidyEntitlement.ApplicationSubmitted)
-    def subsidy_entitlement_application_submitted(self, event: Any, view: ViewBatch) -> None:
+    @handles(SubsidyEntitlement, "ApplicationSubmitted")
+    def subsidy_entitlement_application_submitted(self, event: Any, view: View) -> None:
         _entitlement(view, event, status="submitted", applicant_id=event.applicant_id)
 
-    @handles(SubsidyEntitlement.Approved)
-    def subsidy_entitlement_approved(self, event: Any, view: ViewBatch) -> None:
+    @handles(SubsidyEntitlement, "Approved")
+    def subsidy_entitlement_approved(self, event: Any, view: View) -> None:
         _entitlement(
             view, event, status="approved", approver_id=event.approver_id, decision_note=event.note
         )
 
-    @handles(SubsidyEntitlement.Rejected)
-    def subsidy_entitlement_rejected(self, event: Any, view: ViewBatch) -> None:
+    @handles(SubsidyEntitlement, "Rejected")
+    def subsidy_entitlement_rejected(self, event: Any, view: View) -> None:
         row = _entitlement(
             view,
             event,
@@ -195,8 +195,8 @@ class SubsidyLedgerProjection(Projection):
         )
         _post(view, event, row, "payable", "entitlements", _business_date(event))
 
-    @handles(SubsidyEntitlement.Disbursed)
-    def subsidy_entitlement_disbursed(self, event: Any, view: ViewBatch) -> None:
+    @handles(SubsidyEntitlement, "Disbursed")
+    def subsidy_entitlement_disbursed(self, event: Any, view: View) -> None:
         row = _entitlement(
             view,
             event,
@@ -207,8 +207,8 @@ class SubsidyLedgerProjection(Projection):
         )
         _post(view, event, row, "payable", f"budget:{event.holder_id}", event.paid_on)
 
-    @handles(SubsidyEntitlement.Reversed)
-    def subsidy_entitlement_reversed(self, event: Any, view: ViewBatch) -> None:
+    @handles(SubsidyEntitlement, "Reversed")
+    def subsidy_entitlement_reversed(self, event: Any, view: View) -> None:
         row = _entitlement(
             view,
             event,
@@ -219,8 +219,8 @@ class SubsidyLedgerProjection(Projection):
         )
         _post(view, event, row, "clawback_receivable", "entitlements", event.reversed_on)
 
-    @handles(SubsidyEntitlement.ClawbackRecovered)
-    def subsidy_entitlement_clawback_recovered(self, event: Any, view: ViewBatch) -> None:
+    @handles(SubsidyEntitlement, "ClawbackRecovered")
+    def subsidy_entitlement_clawback_recovered(self, event: Any, view: View) -> None:
         row = _entitlement(
             view, event, status="recovered", recovered_on=event.recovered_on.isoformat()
         )
@@ -231,13 +231,13 @@ class SubsidyLedgerProjection(Projection):
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _stamp(row: dict[str, Any], event: Any, view: ViewBatch) -> dict[str, Any]:
+def _stamp(row: dict[str, Any], event: Any, view: View) -> dict[str, Any]:
     row["version"] = event.originator_version
     row["position"] = view.position
     return row
 
 
-def _budget(view: ViewBatch, event: Any) -> dict[str, Any]:
+def _budget(view: View, event: Any) -> dict[str, Any]:
     row = view.get("subsidy_budgets", str(event.originator_id))
     if row is None:
         raise LookupError(f"subsidy budget {event.originator_id} not found (events out of order?)")
@@ -245,7 +245,7 @@ def _budget(view: ViewBatch, event: Any) -> dict[str, Any]:
     return row
 
 
-def _entitlement(view: ViewBatch, event: Any, **changes: Any) -> dict[str, Any]:
+def _entitlement(view: View, event: Any, **changes: Any) -> dict[str, Any]:
     return view.update(
         "subsidy_entitlements",
         str(event.originator_id),
@@ -263,9 +263,7 @@ def _account(name: str, branch_id: str) -> str:
     return name if ":" in name else f"{name}:{branch_id}"
 
 
-def _post(
-    view: ViewBatch, event: Any, row: dict[str, Any], debit: str, credit: str, on: date
-) -> None:
+def _post(view: View, event: Any, row: dict[str, Any], debit: str, credit: str, on: date) -> None:
     """One posting caused by an entitlement event (accounts without ':' are per branch)."""
     _write(
         view,
@@ -283,9 +281,7 @@ def _post(
     )
 
 
-def _post_allocation(
-    view: ViewBatch, event: Any, budget_id: str, holder_id: str, year: int
-) -> None:
+def _post_allocation(view: View, event: Any, budget_id: str, holder_id: str, year: int) -> None:
     _write(
         view,
         event,
@@ -302,7 +298,7 @@ def _post_allocation(
     )
 
 
-def _write(view: ViewBatch, event: Any, on: date, **posting: Any) -> None:
+def _write(view: View, event: Any, on: date, **posting: Any) -> None:
     view.add(
         "subsidy_postings",
         {

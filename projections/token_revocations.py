@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table, 
 
 from domain.token_revocations import MAX_JTI, TokenRevocation
 from projections.base import Projection, handles
-from projections.view_batch import ViewBatch
+from projections.view import View
 
 metadata = MetaData()
 
@@ -24,8 +24,8 @@ class TokenRevocationsProjection(Projection):
     name = "token_revocations"
     metadata = metadata
 
-    @handles(TokenRevocation.Revoked)
-    def token_revoked(self, event: Any, view: ViewBatch) -> None:
+    @handles(TokenRevocation, "Revoked")
+    def token_revoked(self, event: Any, view: View) -> None:
         view.insert("revoked_tokens", {"jti": event.jti, "position": view.position})
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from eventsourcing.application import LRUCache
 from eventsourcing.sqlite import SQLiteConnectionPool
 
+from infra.storage.library_seams import set_synchronous
 from scenarios.city_assessment import AssessmentStep
 from scenarios.city_branch_life import BranchLifeStep
 from scenarios.city_companies import CompaniesStep
@@ -61,32 +62,13 @@ def sole_writer(app: Any, maxsize: int = CACHED_AGGREGATES) -> Iterator[None]:
     pool = getattr(getattr(app.recorder, "datastore", None), "pool", None)
     sqlite = isinstance(pool, SQLiteConnectionPool)
     if sqlite:
-        _synchronous(pool, "NORMAL")
+        set_synchronous(pool, "NORMAL")
     try:
         yield
     finally:
         repository.cache, repository.fastforward, repository.deepcopy_from_cache = saved
         if sqlite:
-            _synchronous(pool, None)
-
-
-def _synchronous(pool: Any, mode: str | None) -> None:
-    """Set PRAGMA synchronous on the pool's connections and on those it opens later
-    (mode None: back to the library's connections and SQLite's default, FULL)."""
-    if mode is None:
-        pool.__dict__.pop("_create_connection", None)
-        mode = "FULL"
-    else:
-        create = pool._create_connection
-
-        def create_relaxed() -> Any:
-            conn = create()
-            conn._sqlite_conn.execute(f"PRAGMA synchronous={mode}")
-            return conn
-
-        pool._create_connection = create_relaxed
-    for conn in list(pool._pool):
-        conn._sqlite_conn.execute(f"PRAGMA synchronous={mode}")
+            set_synchronous(pool, None)
 
 
 def every(seconds: float, report: Callable[[str, int, float], None]) -> Callable[[str, int], None]:

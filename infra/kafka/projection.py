@@ -34,10 +34,10 @@ from sqlalchemy import BigInteger, Column, Engine, Integer, MetaData, String, Ta
 from infra.kafka.clients import make_consumer
 from infra.kafka.integration_event import IntegrationEvent, MalformedEvent, decode, parse
 from infra.moved_topics import register_moved_topics
-from infra.projection_runner import PositionMoved, apply_batch
+from infra.projection_runner import PositionMoved
 from infra.settings import Settings
+from infra.views.unit_of_work import RowCache, apply_events, view_transaction
 from projections.base import Projection
-from projections.view_batch import RowCache
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +67,10 @@ def worker_mapper() -> Any:
     """The application's mapper without its event store: a worker machine needs no access
     to the ledger database (the cipher/compressor settings, if any, come from the environment
     as for the application itself)."""
-    from domain.app import RedPropertyApp
+    from infra.storage.event_store import LedgerApp
 
     register_moved_topics()
-    return RedPropertyApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+    return LedgerApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
 
 
 class KafkaProjectionRunner:
@@ -242,13 +242,9 @@ class KafkaProjectionRunner:
         changed = {p: v for p, v in offsets.items() if v != self._offsets[p]}
         if not changed:
             return
-        apply_batch(
-            self.engine,
-            self.projection.tables,
-            self.cache,
-            lambda view: self.projection.apply_all(events, view),
-            lambda conn: self._advance(conn, changed),
-        )
+        with view_transaction(self.engine, self.projection.tables, self.cache) as view:
+            self._advance(view.conn, changed)
+            apply_events(self.projection, events, view)
         self._offsets.update(changed)
         self.counts["applied"] += len(ready)
 

@@ -16,6 +16,7 @@ from infra.storage.chain import Link
 from infra.storage.chained_writes import ChainedWrites
 from infra.storage.command_log import CommandRecord
 from infra.storage.group_commit import WriteRequest
+from infra.storage.library_seams import lock_and_notify
 
 
 class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
@@ -71,8 +72,7 @@ class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
             conn.transaction(),
             conn.cursor() as curs,
         ):
-            self._lock_table(curs)
-            self._notify_channel(curs)
+            lock_and_notify(self, curs)
             yield curs, pipeline.sync
 
     @contextmanager

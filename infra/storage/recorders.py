@@ -21,7 +21,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from infra.storage.chain import Link
 from infra.storage.chained_writes import ChainedWrites
 from infra.storage.command_log import CommandRecord
-from infra.storage.sqlite_pool import use_statement_cache
+from infra.storage.library_seams import use_statement_cache
 
 
 def _no_sync() -> None:

@@ -123,9 +123,9 @@ def test_sqlite_event_store_keeps_a_statement_cache_for_the_chained_insert(
     tmp_path: Any,
 ) -> None:
     """The library's pool caches one statement; ours must keep event, link and
-    idempotency statements prepared (see infra/storage/sqlite_pool.py)."""
+    idempotency statements prepared (see infra/storage/library_seams.py)."""
     from infra.settings import Settings
-    from infra.storage.sqlite_pool import StatementCachingPool
+    from infra.storage.library_seams import StatementCachingPool
 
     system = build_system(Settings(database_url=f"sqlite:///{tmp_path}/cache.db"))
     try:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Column, Float, Integer, MetaData, String, Table, select
 
 from infra.bootstrap import System
-from projections.table_writer import writer_for
+from infra.views.table_writer import writer_for
 
 metadata = MetaData()
 things = Table(

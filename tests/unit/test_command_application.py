@@ -1,5 +1,6 @@
 """The application's own save() and load() (they skip the library's runtime Protocol checks)
-store and replay exactly what the library's would."""
+store and replay exactly what the library's would: save() as infra wires it
+(infra/storage/library_seams.py), load() as the domain's CommandApplication has it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from domain.base import LedgerAggregate
-from domain.commands import CommandApplication
+from infra.storage.event_store import LedgerApp
 
 
 class Counter(LedgerAggregate):
@@ -28,7 +29,7 @@ class PlainNote(Aggregate):  # not one of ours: saved through the library's own 
 
 
 def test_save_records_our_aggregates_and_others_in_one_call() -> None:
-    app = CommandApplication()
+    app = LedgerApp()
     counter, note = Counter(name="a"), PlainNote(text="b")
     counter.count_up()
     recordings = app.save(counter, None, note)
@@ -37,7 +38,7 @@ def test_save_records_our_aggregates_and_others_in_one_call() -> None:
 
 
 def test_save_of_a_bare_event_records_it() -> None:
-    app = CommandApplication()
+    app = LedgerApp()
     counter = Counter(name="a")
     (started,) = counter.collect_events()
     app.save(started)
@@ -45,7 +46,7 @@ def test_save_of_a_bare_event_records_it() -> None:
 
 
 def test_load_replays_like_the_library() -> None:
-    ours, library = CommandApplication(), Application()
+    ours, library = LedgerApp(), Application()
     for app in (ours, library):
         counter = Counter(name="a")
         for _ in range(3):

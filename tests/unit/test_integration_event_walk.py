@@ -13,8 +13,8 @@ import pytest
 from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate
-from domain.commands import CommandApplication
 from infra.kafka.public_fields import LogEntry, from_event, from_stored
+from infra.storage.event_store import LedgerApp
 
 
 class Sample(LedgerAggregate):
@@ -35,7 +35,7 @@ BODIES = [
 
 @pytest.mark.parametrize("body", BODIES)
 def test_stored_reading_agrees_with_the_mapper(body: Any) -> None:
-    app = CommandApplication()
+    app = LedgerApp()
     stored = app.mapper.to_stored_event(Sample(body=body).collect_events()[0])
     entry = LogEntry(1, stored.originator_id.hex, 1, stored.topic, stored.state)
     fast_types: dict[str, str] = {}

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder
 
-from domain.commands import DateAsISO, FastUUIDAsHex
-from infra.storage.transcoder import LedgerTranscoder
+from infra.storage.transcoder import (
+    DateAsISO,
+    FastUUIDAsHex,
+    LedgerTranscoder,
+    register_ledger_transcodings,
+)
 
 
 def _pair() -> tuple[JSONTranscoder, LedgerTranscoder]:
@@ -40,3 +44,16 @@ def test_decodes_what_the_library_decodes(value: object) -> None:
         assert got["big"] == expected["big"] and got["ratio"] != got["ratio"]  # NaN
     else:
         assert got == expected == value
+
+
+def test_the_stored_encodings_of_dates_and_ids_never_change() -> None:
+    """Their names and forms are in every stored event: a log must still decode."""
+    transcoder = JSONTranscoder()
+    register_ledger_transcodings(transcoder)
+    stored = (
+        b'{"day":{"_type_":"date_iso","_data_":"2021-01-02"},'
+        b'"id":{"_type_":"uuid_hex","_data_":"00000000000000000000000000000001"}}'
+    )
+    value = {"day": date(2021, 1, 2), "id": UUID(int=1)}
+    assert transcoder.encode(value) == stored
+    assert transcoder.decode(stored) == value

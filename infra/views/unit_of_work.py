@@ -1,19 +1,22 @@
-"""A unit of work over a projection's tables: cached rows, batched writes.
+"""A unit of work over a projection's tables: the `View` its handlers write through.
 
 Handlers read rows by primary key (`get`), change plain dicts (`put`, `add`, `delete`),
-and the batch writes all changes with executemany at `flush` (projections/table_writer.py). The row cache outlives a
-batch (bounded LRU), so a rebuild does not re-read rows it wrote a moment ago; the runner
-clears it whenever another writer may have touched the tables.
+and the batch writes all changes in bulk at `flush` (infra/views/table_writer.py). The row
+cache outlives a batch (bounded LRU), so a rebuild does not re-read rows it wrote a moment
+ago; the runner clears it whenever another writer may have touched the tables.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, select
+from sqlalchemy import Connection, Engine, Table, and_, select
 
-from projections.table_writer import TableWriter, writer_for
+from infra.views.table_writer import TableWriter, writer_for
+from projections.base import Projection
 
 Key = tuple[str, tuple[Any, ...]]
 
@@ -49,6 +52,8 @@ class RowCache:
 
 
 class ViewBatch:
+    """A `projections.view.View` over one transaction (`conn`)."""
+
     def __init__(self, conn: Connection, tables: dict[str, Table], cache: RowCache) -> None:
         self.conn = conn
         self.tables = tables
@@ -72,11 +77,16 @@ class ViewBatch:
         for row in self.conn.execute(stmt).mappings():
             key = tuple(row[c.name] for c in t.primary_key.columns)
             cached = self.cache.entries.get((table, key))
-            if cached is None or cached.row is None:
-                cached = _Entry(dict(row), True, False)
-                self.cache.entries[(table, key)] = cached
-            rows.append(cached.row)
+            found = None if cached is None else cached.row
+            if found is None:
+                found = dict(row)
+                self.cache.entries[(table, key)] = _Entry(found, True, False)
+            rows.append(found)
         return rows
+
+    def key(self, table: str, row: dict[str, Any]) -> tuple[Any, ...]:
+        """The primary key of this row (values in primary-key column order)."""
+        return tuple(row[c.name] for c in self.tables[table].primary_key.columns)
 
     @property
     def pending(self) -> int:
@@ -87,7 +97,7 @@ class ViewBatch:
 
     def put(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         """Insert or replace the row with this row's primary key."""
-        key = self._key(table, row)
+        key = self.key(table, row)
         cache_key = (table, key)
         entry = self.cache.entries.get(cache_key)
         if entry is None:  # not read: whether it exists is settled at flush, in bulk
@@ -100,7 +110,7 @@ class ViewBatch:
     def insert(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         """Insert a row whose key is known to be new (an aggregate's created-event): no
         lookup first. It can be read and changed later in the same batch."""
-        cache_key = (table, self._key(table, row))
+        cache_key = (table, self.key(table, row))
         self.cache.entries[cache_key] = _Entry(row, False, True)
         self.cache.dirty.add(cache_key)
         return row
@@ -193,8 +203,33 @@ class ViewBatch:
             self.cache.entries.move_to_end(cache_key)
         return entry
 
-    def _key(self, table: str, row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(row[c.name] for c in self.tables[table].primary_key.columns)
-
     def _writer(self, table: str) -> TableWriter:
         return writer_for(self.tables[table], self.conn.dialect)
+
+
+@contextmanager
+def view_transaction(
+    engine: Engine, tables: dict[str, Table], cache: RowCache
+) -> Iterator[ViewBatch]:
+    """One transaction over a projection's tables. Inside the block the caller claims its
+    tracking record (on `view.conn`) and applies events to the view; when the block ends the
+    changed rows are written and everything commits together. On any failure nothing is
+    committed and the row cache is dropped. Both the database-fed and the Kafka-fed
+    runners use it."""
+    try:
+        with engine.begin() as conn:
+            view = ViewBatch(conn, tables, cache)
+            yield view
+            view.flush()
+    except Exception:
+        cache.clear()
+        raise
+
+
+def apply_events(
+    projection: Projection, events: Iterable[tuple[int, str, Any]], view: ViewBatch
+) -> None:
+    """Apply (position, topic, event) triples in order."""
+    for position, topic, event in events:
+        view.position = position
+        projection.apply(event, topic, view)
