@@ -17,6 +17,7 @@ from api.conditional import with_etag
 from api.fields import BusinessDate, Text
 from api.roles import READERS
 from api.schemas import PageArgs, Paging, ReadArgs, page_of, take_paging
+from domain.assessment_handlers import what_if_assessment
 from domain.assessment_period import AssessmentPeriod
 from domain.indicators import INDICATORS, SUBJECT_KINDS
 from domain.metadata import occurred_at
@@ -192,7 +193,7 @@ class WhatIf(MethodView):
     def get(self, args: dict[str, Any], key: str) -> Any:
         """How the period would score under another version of its scheme, from the
         current facts. Stores nothing."""
-        pid = period_id(key)
-        services().app.load(AssessmentPeriod, pid)
+        pid, app = period_id(key), services().app
+        app.load(AssessmentPeriod, pid)
         facts = current_facts(key)
-        return services().app.what_if_assessment(pid, facts, scheme_version=args["scheme_version"])
+        return what_if_assessment(app, pid, facts, scheme_version=args["scheme_version"])
