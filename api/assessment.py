@@ -13,12 +13,12 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.assessment_schemas import IndicatorPage, PeriodPage, SchemeVersionPage
-from api.auth import require
 from api.commands import ensure_fresh, handle, services
 from api.conditional import expected_version
 from api.fields import BusinessDate, Text
 from api.roles import ASSESSORS, READERS
-from api.schemas import CommandResultSchema, PageArgs, page_of, take_paging
+from api.routes import command_route, read_route
+from api.schemas import PageArgs, page_of, take_paging
 from domain.assessment_commands import (
     ComputeAssessment,
     DefineAssessmentScheme,
@@ -129,9 +129,7 @@ DEFINITION_FIELDS = ("subjects", "indicators", "bands")
 
 @blp.route("/indicators")
 class Indicators(MethodView):
-    @require(*READERS)
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, IndicatorPage)
+    @read_route(blp, READERS, IndicatorPage, PageArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The indicators a scheme may use, with their definitions of record."""
         indicators = [
@@ -150,18 +148,14 @@ class Indicators(MethodView):
 
 @blp.route("/schemes")
 class Schemes(MethodView):
-    @require(*READERS)
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, SchemeVersionPage)
+    @read_route(blp, READERS, SchemeVersionPage, PageArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Every version of every scheme."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
             return page_of(q.scheme_versions(conn), take_paging(args))
 
-    @require(*ASSESSORS)
-    @blp.arguments(DefineScheme)
-    @blp.response(201, CommandResultSchema)
+    @command_route(blp, ASSESSORS, DefineScheme, status=201)
     def post(self, body: dict[str, Any]) -> Response:
         """Define a scheme (version 1). Weights sum to 100 per subject kind; bands
         [min, max) cover 0..100 without overlap."""
@@ -176,9 +170,7 @@ class Schemes(MethodView):
 
 @blp.route("/schemes/<uuid:scheme_id>/versions")
 class SchemeVersions(MethodView):
-    @require(*ASSESSORS)
-    @blp.arguments(ReviseScheme)
-    @blp.response(201, CommandResultSchema)
+    @command_route(blp, ASSESSORS, ReviseScheme, status=201)
     def post(self, body: dict[str, Any], scheme_id: UUID) -> Response:
         """Revise a scheme: a new version, from its effective date."""
         command = ReviseAssessmentScheme(
@@ -193,18 +185,14 @@ class SchemeVersions(MethodView):
 
 @blp.route("/periods")
 class Periods(MethodView):
-    @require(*READERS)
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, PeriodPage)
+    @read_route(blp, READERS, PeriodPage, PageArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Every period with its state and current revision."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
             return page_of(q.list_periods(conn), take_paging(args))
 
-    @require(*ASSESSORS)
-    @blp.arguments(OpenPeriod)
-    @blp.response(201, CommandResultSchema)
+    @command_route(blp, ASSESSORS, OpenPeriod, status=201)
     def post(self, body: dict[str, Any]) -> Response:
         """Open a period (month 2020-10, quarter 2020Q4 or year 2020) under a scheme."""
         return handle(OpenAssessmentPeriod(**body), status=201)
@@ -212,9 +200,7 @@ class Periods(MethodView):
 
 @blp.route("/periods/<string:key>/compute")
 class PeriodCompute(MethodView):
-    @require(*ASSESSORS)
-    @blp.arguments(AssessmentNoBody)
-    @blp.response(200, CommandResultSchema)
+    @command_route(blp, ASSESSORS, AssessmentNoBody)
     def post(self, body: dict[str, Any], key: str) -> Response:
         """Compute the draft scorecards from the input facts."""
         version = expected_version()
@@ -224,9 +210,7 @@ class PeriodCompute(MethodView):
 
 @blp.route("/periods/<string:key>/review")
 class PeriodReview(MethodView):
-    @require(*ASSESSORS)
-    @blp.arguments(Review)
-    @blp.response(200, CommandResultSchema)
+    @command_route(blp, ASSESSORS, Review)
     def post(self, body: dict[str, Any], key: str) -> Response:
         """Mark the draft as reviewed."""
         return handle(ReviewAssessment(period_id(key), **body, expected_version=expected_version()))
@@ -234,9 +218,7 @@ class PeriodReview(MethodView):
 
 @blp.route("/periods/<string:key>/publish")
 class PeriodPublish(MethodView):
-    @require(*ASSESSORS)
-    @blp.arguments(AssessmentNoBody)
-    @blp.response(200, CommandResultSchema)
+    @command_route(blp, ASSESSORS, AssessmentNoBody)
     def post(self, body: dict[str, Any], key: str) -> Response:
         """Publish the reviewed draft; results are sent to the companies."""
         return handle(PublishAssessment(period_id(key), expected_version()))
@@ -244,9 +226,7 @@ class PeriodPublish(MethodView):
 
 @blp.route("/periods/<string:key>/reassess")
 class PeriodReassess(MethodView):
-    @require(*ASSESSORS)
-    @blp.arguments(ReassessReason)
-    @blp.response(200, CommandResultSchema)
+    @command_route(blp, ASSESSORS, ReassessReason)
     def post(self, body: dict[str, Any], key: str) -> Response:
         """Open a numbered re-assessment of a published period."""
         return handle(Reassess(period_id(key), **body, expected_version=expected_version()))

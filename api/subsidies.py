@@ -3,17 +3,15 @@ the double-entry journal, balances, statements and the yearly report."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema
 from werkzeug.exceptions import NotFound
 
-from api.auth import principal, require, require_scope
+from api.auth import principal, require_scope
 from api.commands import ensure_fresh, handle, services
 from api.conditional import with_etag
 from api.roles import (
@@ -23,7 +21,8 @@ from api.roles import (
     LEDGER_READERS,
     SUBSIDY_APPLICANTS,
 )
-from api.schemas import CommandResultSchema, PageArgs, ReadArgs, page_body, page_of, take_paging
+from api.routes import command_route, read_route
+from api.schemas import PageArgs, ReadArgs, page_body, page_of, take_paging
 from api.scope import require_org_scope
 from api.subsidy_schemas import (
     AllocateBudget,
@@ -83,31 +82,6 @@ blp = Blueprint(
 
 LEDGER = SubsidyLedgerProjection.name
 LOCATION = "/api/v1/subsidies/entitlements/{id}"
-View = Callable[..., Any]
-
-
-def command_route(
-    roles: tuple[str, ...], body: type[Schema], status: int = 200
-) -> Callable[[View], View]:
-    """Who may send the command, the schema of its body, and the status of its result."""
-
-    def decorate(view: View) -> View:
-        answered = blp.response(status, CommandResultSchema)(view)
-        return require(*roles)(blp.arguments(body)(answered))
-
-    return decorate
-
-
-def read_route(
-    roles: tuple[str, ...], args: type[Schema], answer: type[Schema]
-) -> Callable[[View], View]:
-    """Who may read, the query's arguments, and the schema of the answer."""
-
-    def decorate(view: View) -> View:
-        answered = blp.response(200, answer)(view)
-        return require(*roles)(blp.arguments(args, location="query")(answered))
-
-    return decorate
 
 
 def _fresh(args: dict[str, Any]) -> None:
@@ -144,8 +118,7 @@ def _applicant_in_scope(entitlement_id: UUID) -> None:
 
 @blp.route("/policy")
 class Policy(MethodView):
-    @require(*ENTITLEMENT_READERS)
-    @blp.response(200, PolicySchema)
+    @read_route(blp, ENTITLEMENT_READERS, PolicySchema)
     def get(self) -> Response:
         """The policy settings in force and their history, and the open years."""
         policy = services().app.load(SubsidyPolicy, SubsidyPolicy.create_id())  # 404 if unset
@@ -167,7 +140,7 @@ class Policy(MethodView):
             }
         )
 
-    @command_route((DISTRICT_ADMIN,), SetPolicy)
+    @command_route(blp, (DISTRICT_ADMIN,), SetPolicy)
     def put(self, body: dict[str, Any]) -> Response:
         """Record new policy settings (amounts in yuan), effective from a date."""
         return handle(SetSubsidyPolicy(**body))
@@ -175,7 +148,7 @@ class Policy(MethodView):
 
 @blp.route("/policy/eligibility")
 class PolicyEligibility(MethodView):
-    @command_route((DISTRICT_ADMIN,), SetEligibility)
+    @command_route(blp, (DISTRICT_ADMIN,), SetEligibility)
     def put(self, body: dict[str, Any]) -> Response:
         """Which founding methods (standalone, joint, affiliated) are subsidised, from a date.
         Before any setting: standalone and joint (newly founded company branches)."""
@@ -184,7 +157,7 @@ class PolicyEligibility(MethodView):
 
 @blp.route("/years")
 class Years(MethodView):
-    @command_route((DISTRICT_ADMIN,), OpenYear)
+    @command_route(blp, (DISTRICT_ADMIN,), OpenYear)
     def post(self, body: dict[str, Any]) -> Response:
         """Open a subsidy year: the process raises the yearly subsidy of each active branch."""
         return handle(OpenSubsidyYear(**body))
@@ -192,7 +165,7 @@ class Years(MethodView):
 
 @blp.route("/budgets")
 class Budgets(MethodView):
-    @read_route(LEDGER_READERS, YearListArgs, BudgetPage)
+    @read_route(blp, LEDGER_READERS, BudgetPage, YearListArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Budgets with allocated, drawn, returned and available amounts (fen)."""
         _fresh(args)
@@ -200,7 +173,7 @@ class Budgets(MethodView):
         with services().read_engine.connect() as conn:
             return page_of(reports.list_budgets(conn, **args), paging)
 
-    @command_route(FUNDING_OFFICERS, AllocateBudget, status=201)
+    @command_route(blp, FUNDING_OFFICERS, AllocateBudget, status=201)
     def post(self, body: dict[str, Any]) -> Response:
         """Allocate the yearly budget of the district or of a street (in scope)."""
         require_org_scope(body["holder_id"], "holder_id")
@@ -209,7 +182,7 @@ class Budgets(MethodView):
 
 @blp.route("/budgets/<uuid:budget_id>")
 class BudgetResource(MethodView):
-    @read_route(LEDGER_READERS, ReadArgs, BudgetSchema)
+    @read_route(blp, LEDGER_READERS, BudgetSchema, ReadArgs)
     def get(self, args: dict[str, Any], budget_id: UUID) -> Response:
         """One budget with allocated, drawn, returned and available amounts (fen)."""
         _fresh(args)
@@ -222,7 +195,7 @@ class BudgetResource(MethodView):
 
 @blp.route("/budgets/<uuid:budget_id>/top-ups")
 class BudgetTopUps(MethodView):
-    @command_route(FUNDING_OFFICERS, TopUpBudget)
+    @command_route(blp, FUNDING_OFFICERS, TopUpBudget)
     def post(self, body: dict[str, Any], budget_id: UUID) -> Response:
         """Top up a budget."""
         budget = services().app.load(SubsidyBudget, budget_id)
@@ -235,7 +208,7 @@ class BudgetTopUps(MethodView):
 
 @blp.route("/entitlements")
 class Entitlements(MethodView):
-    @read_route(ENTITLEMENT_READERS, EntitlementArgs, EntitlementPage)
+    @read_route(blp, ENTITLEMENT_READERS, EntitlementPage, EntitlementArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Entitlements (filters: branch, street, year, kind, status)."""
         _fresh(args)
@@ -243,7 +216,7 @@ class Entitlements(MethodView):
             items, total = reports.list_entitlements(conn, **args)
         return page_body([_labelled(i) for i in items], total, args)
 
-    @command_route((DISTRICT_ADMIN,), RaiseEntitlement, status=201)
+    @command_route(blp, (DISTRICT_ADMIN,), RaiseEntitlement, status=201)
     def post(self, body: dict[str, Any]) -> Response:
         """Raise an entitlement by hand (normally the subsidy process does it)."""
         return handle(RaiseSubsidyEntitlement(**body), status=201, location=LOCATION)
@@ -251,7 +224,7 @@ class Entitlements(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>")
 class EntitlementResource(MethodView):
-    @read_route(ENTITLEMENT_READERS, ReadArgs, EntitlementSchema)
+    @read_route(blp, ENTITLEMENT_READERS, EntitlementSchema, ReadArgs)
     def get(self, args: dict[str, Any], entitlement_id: UUID) -> Response:
         """One entitlement with its workflow state."""
         _fresh(args)
@@ -264,7 +237,7 @@ class EntitlementResource(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>/submit")
 class Submit(MethodView):
-    @command_route(SUBSIDY_APPLICANTS, Note)
+    @command_route(blp, SUBSIDY_APPLICANTS, Note)
     def post(self, body: dict[str, Any], entitlement_id: UUID) -> Response:
         """Submit the application (company manager of the branch's company)."""
         _applicant_in_scope(entitlement_id)
@@ -274,7 +247,7 @@ class Submit(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>/approve")
 class Approve(MethodView):
-    @command_route(FUNDING_OFFICERS, Note)
+    @command_route(blp, FUNDING_OFFICERS, Note)
     def post(self, body: dict[str, Any], entitlement_id: UUID) -> Response:
         """Approve (street officer in scope; never the applicant)."""
         _officer_in_scope(entitlement_id)
@@ -283,7 +256,7 @@ class Approve(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>/reject")
 class RejectResource(MethodView):
-    @command_route(FUNDING_OFFICERS, Reject)
+    @command_route(blp, FUNDING_OFFICERS, Reject)
     def post(self, body: dict[str, Any], entitlement_id: UUID) -> Response:
         """Reject (street officer in scope; never the applicant)."""
         _officer_in_scope(entitlement_id)
@@ -292,7 +265,7 @@ class RejectResource(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>/disburse")
 class DisburseResource(MethodView):
-    @command_route(FUNDING_OFFICERS, Disburse)
+    @command_route(blp, FUNDING_OFFICERS, Disburse)
     def post(self, body: dict[str, Any], entitlement_id: UUID) -> Response:
         """Record the payment (refused if it would overdraw the budget)."""
         _officer_in_scope(entitlement_id)
@@ -301,7 +274,7 @@ class DisburseResource(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>/reverse")
 class ReverseResource(MethodView):
-    @command_route(FUNDING_OFFICERS, Reverse)
+    @command_route(blp, FUNDING_OFFICERS, Reverse)
     def post(self, body: dict[str, Any], entitlement_id: UUID) -> Response:
         """Reverse a payment (clawback): dissolved, paid twice, wrong account, other."""
         _officer_in_scope(entitlement_id)
@@ -310,7 +283,7 @@ class ReverseResource(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>/recover")
 class RecoverResource(MethodView):
-    @command_route(FUNDING_OFFICERS, Recover)
+    @command_route(blp, FUNDING_OFFICERS, Recover)
     def post(self, body: dict[str, Any], entitlement_id: UUID) -> Response:
         """Record the repayment of a clawback (returns to the paying budget)."""
         _officer_in_scope(entitlement_id)
@@ -322,7 +295,7 @@ class RecoverResource(MethodView):
 
 @blp.route("/journal")
 class Journal(MethodView):
-    @read_route(LEDGER_READERS, JournalArgs, JournalPage)
+    @read_route(blp, LEDGER_READERS, JournalPage, JournalArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Journal lines in log order, each with its causing event's position and hash."""
         _fresh(args)
@@ -334,7 +307,7 @@ class Journal(MethodView):
 
 @blp.route("/balances")
 class Balances(MethodView):
-    @read_route(LEDGER_READERS, PeriodArgs, BalancePage)
+    @read_route(blp, LEDGER_READERS, BalancePage, PeriodArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Balance per account (debit − credit, fen) for a period, up to it, or overall."""
         _fresh(args)
@@ -345,7 +318,7 @@ class Balances(MethodView):
 
 @blp.route("/trial-balance")
 class TrialBalance(MethodView):
-    @read_route(LEDGER_READERS, YearArgs, TrialBalanceSchema)
+    @read_route(blp, LEDGER_READERS, TrialBalanceSchema, YearArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Trial balance: total debits equal total credits; net is always 0."""
         _fresh(args)
@@ -355,7 +328,7 @@ class TrialBalance(MethodView):
 
 @blp.route("/statements/<uuid:branch_id>")
 class Statement(MethodView):
-    @read_route(ENTITLEMENT_READERS, ReadArgs, StatementSchema)
+    @read_route(blp, ENTITLEMENT_READERS, StatementSchema, ReadArgs)
     def get(self, args: dict[str, Any], branch_id: UUID) -> dict[str, Any]:
         """A branch's statement: entitlements, journal lines and totals."""
         _fresh(args)
@@ -369,7 +342,7 @@ class Statement(MethodView):
 
 @blp.route("/streets")
 class Streets(MethodView):
-    @read_route(LEDGER_READERS, YearListArgs, StreetSummaryPage)
+    @read_route(blp, LEDGER_READERS, StreetSummaryPage, YearListArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Per street: branches, due, paid, outstanding, clawed back (fen)."""
         _fresh(args)
@@ -380,7 +353,7 @@ class Streets(MethodView):
 
 @blp.route("/reports/yearly")
 class Yearly(MethodView):
-    @read_route(LEDGER_READERS, PageArgs, YearlyPage)
+    @read_route(blp, LEDGER_READERS, YearlyPage, PageArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Per year and kind: due, paid, outstanding, clawed back, recovered (fen)."""
         _fresh(args)

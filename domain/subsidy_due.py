@@ -21,15 +21,17 @@ from domain.party_orgs import PartyOrg
 from domain.subsidy_branches import as_date
 from domain.subsidy_policy import STARTUP, YEARLY, SubsidyPolicy, months_active
 
-POLICY_SET = (SubsidyPolicy.Configured, SubsidyPolicy.Changed)
-EVENT_TYPES: tuple[type[Any], ...] = (
-    PartyOrg.Founded,
-    PartyOrg.Dissolved,
-    PartyOrg.Merged,
-    *POLICY_SET,
-    SubsidyPolicy.YearOpened,
-    SubsidyPolicy.EligibilitySet,
+# The event classes the aggregates' @event decorators make (mypy cannot see them).
+FOUNDED: type[Any] = PartyOrg.Founded  # type: ignore[attr-defined]
+DISSOLVED: type[Any] = PartyOrg.Dissolved  # type: ignore[attr-defined]
+MERGED: type[Any] = PartyOrg.Merged  # type: ignore[attr-defined]
+POLICY_SET: tuple[type[Any], ...] = (
+    SubsidyPolicy.Configured,  # type: ignore[attr-defined]
+    SubsidyPolicy.Changed,  # type: ignore[attr-defined]
 )
+YEAR_OPENED: type[Any] = SubsidyPolicy.YearOpened  # type: ignore[attr-defined]
+ELIGIBILITY_SET: type[Any] = SubsidyPolicy.EligibilitySet  # type: ignore[attr-defined]
+EVENT_TYPES = (FOUNDED, DISSOLVED, MERGED, *POLICY_SET, YEAR_OPENED, ELIGIBILITY_SET)
 
 
 class DueEntitlement(NamedTuple):
@@ -65,15 +67,15 @@ class DueState:
 
 def entitlements_due(state: DueState, event: object) -> list[DueEntitlement]:
     """Take the event into `state`; the entitlements it makes due, in order."""
-    if isinstance(event, PartyOrg.Founded):
+    if isinstance(event, FOUNDED):
         branch_id = event.originator_id
         state.branches[branch_id] = BranchLife(as_date(event.founded_on))
         return [DueEntitlement(branch_id, STARTUP, None), *state.yearly(branch_id)]
-    if isinstance(event, PartyOrg.Dissolved):
+    if isinstance(event, DISSOLVED):
         _end(state, event.originator_id, event.dissolved_on)
-    elif isinstance(event, PartyOrg.Merged):
+    elif isinstance(event, MERGED):
         _end(state, event.originator_id, event.merged_on)
-    elif isinstance(event, SubsidyPolicy.YearOpened):
+    elif isinstance(event, YEAR_OPENED):
         year: int = event.year
         state.open_years.add(year)
         return [
@@ -83,7 +85,7 @@ def entitlements_due(state: DueState, event: object) -> list[DueEntitlement]:
         ]
     elif isinstance(event, POLICY_SET):
         return [DueEntitlement(b, STARTUP, None) for b in state.branches]
-    elif isinstance(event, SubsidyPolicy.EligibilitySet):
+    elif isinstance(event, ELIGIBILITY_SET):
         return [
             d for b in state.branches for d in (DueEntitlement(b, STARTUP, None), *state.yearly(b))
         ]
