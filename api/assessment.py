@@ -5,17 +5,29 @@ opened, computed (draft), reviewed, published and re-assessed. Reads are in
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.auth import require
-from api.commands import ensure_fresh, run, services
+from api.assessment_schemas import IndicatorPage, PeriodPage, SchemeVersionPage
+from api.commands import ensure_fresh, handle, services
 from api.conditional import expected_version
 from api.fields import BusinessDate, Text
-from api.roles import READERS
-from api.schemas import CommandResultSchema, PageArgs, page_of, take_paging
+from api.roles import ASSESSORS, READERS
+from api.routes import command_route, read_route
+from api.schemas import PageArgs, page_of, take_paging
+from domain.assessment_commands import (
+    ComputeAssessment,
+    DefineAssessmentScheme,
+    OpenAssessmentPeriod,
+    PublishAssessment,
+    Reassess,
+    ReviewAssessment,
+    ReviseAssessmentScheme,
+)
 from domain.assessment_period import AssessmentPeriod
 from domain.assessment_scoring import PeriodFacts
 from domain.indicators import INDICATORS, SUBJECT_KINDS
@@ -30,7 +42,6 @@ blp = Blueprint(
     description="Assessment ledger: versioned schemes, periodic scorecards (R13, R10, R24).",
 )
 
-WRITERS = ("district_admin", "street_officer")
 LEDGER = AssessmentLedgerProjection.name
 PERIOD_KEY = validate.Regexp(r"^\d{4}(-(0[1-9]|1[0-2])|Q[1-4])?$", error="e.g. 2020, 2020Q4")
 
@@ -79,6 +90,10 @@ class ReviseScheme(SchemeDefinition):
     note = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
+class AssessmentNoBody(Schema):
+    pass
+
+
 class OpenPeriod(Schema):
     period = Text(required=True, validate=PERIOD_KEY)
     scheme_id = fields.UUID(required=True)
@@ -89,11 +104,11 @@ class Review(Schema):
     note = Text(load_default="", validate=validate.Length(max=500))
 
 
-class Reassess(Schema):
+class ReassessReason(Schema):
     reason = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
-def period_id(key: str) -> Any:
+def period_id(key: str) -> UUID:
     return AssessmentPeriod.create_id(key)
 
 
@@ -106,15 +121,16 @@ def current_facts(key: str) -> PeriodFacts:
 
 
 def _definition(body: dict[str, Any]) -> dict[str, Any]:
-    return {k: body[k] for k in ("subjects", "indicators", "bands")}
+    return {k: body[k] for k in DEFINITION_FIELDS}
+
+
+DEFINITION_FIELDS = ("subjects", "indicators", "bands")
 
 
 @blp.route("/indicators")
 class Indicators(MethodView):
-    @require(*READERS)
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any]) -> Any:
+    @read_route(blp, READERS, IndicatorPage, PageArgs)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The indicators a scheme may use, with their definitions of record."""
         indicators = [
             {
@@ -132,108 +148,85 @@ class Indicators(MethodView):
 
 @blp.route("/schemes")
 class Schemes(MethodView):
-    @require(*READERS)
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any]) -> Any:
+    @read_route(blp, READERS, SchemeVersionPage, PageArgs)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Every version of every scheme."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
             return page_of(q.scheme_versions(conn), take_paging(args))
 
-    @require(*WRITERS)
-    @blp.arguments(DefineScheme)
-    @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    @command_route(blp, ASSESSORS, DefineScheme, status=201)
+    def post(self, body: dict[str, Any]) -> Response:
         """Define a scheme (version 1). Weights sum to 100 per subject kind; bands
         [min, max) cover 0..100 without overlap."""
-        return run(
-            lambda: services().app.define_assessment_scheme(
-                code=body["code"],
-                name=body["name"],
-                definition=_definition(body),
-                effective_from=body["effective_from"],
-            ),
-            status=201,
+        command = DefineAssessmentScheme(
+            code=body["code"],
+            name=body["name"],
+            definition=_definition(body),
+            effective_from=body["effective_from"],
         )
+        return handle(command, status=201)
 
 
 @blp.route("/schemes/<uuid:scheme_id>/versions")
 class SchemeVersions(MethodView):
-    @require(*WRITERS)
-    @blp.arguments(ReviseScheme)
-    @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any], scheme_id: Any) -> Any:
+    @command_route(blp, ASSESSORS, ReviseScheme, status=201)
+    def post(self, body: dict[str, Any], scheme_id: UUID) -> Response:
         """Revise a scheme: a new version, from its effective date."""
-        version = expected_version()
-        return run(
-            lambda: services().app.revise_assessment_scheme(
-                scheme_id,
-                definition=_definition(body),
-                effective_from=body["effective_from"],
-                note=body["note"],
-                expected_version=version,
-            ),
-            status=201,
+        command = ReviseAssessmentScheme(
+            scheme_id,
+            definition=_definition(body),
+            effective_from=body["effective_from"],
+            note=body["note"],
+            expected_version=expected_version(),
         )
+        return handle(command, status=201)
 
 
 @blp.route("/periods")
 class Periods(MethodView):
-    @require(*READERS)
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any]) -> Any:
+    @read_route(blp, READERS, PeriodPage, PageArgs)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Every period with its state and current revision."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
             return page_of(q.list_periods(conn), take_paging(args))
 
-    @require(*WRITERS)
-    @blp.arguments(OpenPeriod)
-    @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    @command_route(blp, ASSESSORS, OpenPeriod, status=201)
+    def post(self, body: dict[str, Any]) -> Response:
         """Open a period (month 2020-10, quarter 2020Q4 or year 2020) under a scheme."""
-        return run(
-            lambda: services().app.open_assessment_period(
-                key=body["period"], scheme_id=body["scheme_id"]
-            ),
-            status=201,
-        )
+        return handle(OpenAssessmentPeriod(**body), status=201)
 
 
-def _command(key: str, action: str, body: dict[str, Any]) -> Any:
-    app, pid, version = services().app, period_id(key), expected_version()
-    if action == "compute":
-        app.load(AssessmentPeriod, pid)  # 404 before reading facts
-        facts = current_facts(key)
-        return run(lambda: app.compute_assessment(pid, facts, expected_version=version))
-    if action == "review":
-        return run(lambda: app.review_assessment(pid, **body, expected_version=version))
-    if action == "publish":
-        return run(lambda: app.publish_assessment(pid, expected_version=version))
-    return run(lambda: app.reassess(pid, reason=body["reason"], expected_version=version))
+@blp.route("/periods/<string:key>/compute")
+class PeriodCompute(MethodView):
+    @command_route(blp, ASSESSORS, AssessmentNoBody)
+    def post(self, body: dict[str, Any], key: str) -> Response:
+        """Compute the draft scorecards from the input facts."""
+        version = expected_version()
+        services().app.load(AssessmentPeriod, period_id(key))  # 404 before reading facts
+        return handle(ComputeAssessment(period_id(key), current_facts(key), version))
 
 
-class AssessmentNoBody(Schema):
-    pass
+@blp.route("/periods/<string:key>/review")
+class PeriodReview(MethodView):
+    @command_route(blp, ASSESSORS, Review)
+    def post(self, body: dict[str, Any], key: str) -> Response:
+        """Mark the draft as reviewed."""
+        return handle(ReviewAssessment(period_id(key), **body, expected_version=expected_version()))
 
 
-for _action, _schema, _doc in (
-    ("compute", AssessmentNoBody, "Compute the draft scorecards from the input facts."),
-    ("review", Review, "Mark the draft as reviewed."),
-    ("publish", AssessmentNoBody, "Publish the reviewed draft; results are sent to the companies."),
-    ("reassess", Reassess, "Open a numbered re-assessment of a published period."),
-):
+@blp.route("/periods/<string:key>/publish")
+class PeriodPublish(MethodView):
+    @command_route(blp, ASSESSORS, AssessmentNoBody)
+    def post(self, body: dict[str, Any], key: str) -> Response:
+        """Publish the reviewed draft; results are sent to the companies."""
+        return handle(PublishAssessment(period_id(key), expected_version()))
 
-    def _view(action: str = _action, schema: type[Schema] = _schema, doc: str = _doc) -> type:
-        @require(*WRITERS)
-        @blp.arguments(schema)
-        @blp.response(200, CommandResultSchema)
-        def post(self: Any, body: dict[str, Any], key: str) -> Any:
-            return _command(key, action, body)
 
-        post.__doc__ = doc
-        return type(f"Period{action.title()}", (MethodView,), {"post": post})
-
-    blp.route(f"/periods/<string:key>/{_action}")(_view())
+@blp.route("/periods/<string:key>/reassess")
+class PeriodReassess(MethodView):
+    @command_route(blp, ASSESSORS, ReassessReason)
+    def post(self, body: dict[str, Any], key: str) -> Response:
+        """Open a numbered re-assessment of a published period."""
+        return handle(Reassess(period_id(key), **body, expected_version=expected_version()))

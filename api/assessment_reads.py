@@ -11,12 +11,21 @@ from marshmallow import fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.assessment import LEDGER, current_facts, period_id
-from api.auth import require
+from api.assessment_schemas import (
+    LineEventPage,
+    PeriodDetailSchema,
+    RankingPage,
+    ScorecardSchema,
+    TrendPage,
+    WhatIfSchema,
+)
 from api.commands import ensure_fresh, services
 from api.conditional import with_etag
 from api.fields import BusinessDate, Text
 from api.roles import READERS
+from api.routes import read_route
 from api.schemas import PageArgs, Paging, ReadArgs, page_of, take_paging
+from domain.assessment_handlers import what_if_assessment
 from domain.assessment_period import AssessmentPeriod
 from domain.indicators import INDICATORS, SUBJECT_KINDS
 from domain.metadata import occurred_at
@@ -68,16 +77,14 @@ def _revision(conn: Any, key: str, args: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def _header(rev: dict[str, Any]) -> dict[str, Any]:
+def revision_header(rev: dict[str, Any]) -> dict[str, Any]:
     keep = ("key", "revision", "state", "reason", "scheme_version", "facts_position")
     return {**{k: rev[k] for k in keep}, **{k: rev[k] for k in ("published_at", "recorded_at")}}
 
 
 @blp.route("/periods/<string:key>")
 class PeriodResource(MethodView):
-    @require(*READERS)
-    @blp.arguments(ReadArgs, location="query")
-    @blp.response(200)
+    @read_route(blp, READERS, PeriodDetailSchema, ReadArgs)
     def get(self, args: dict[str, Any], key: str) -> Any:
         """A period with every revision (state, reason, publication time)."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
@@ -90,9 +97,7 @@ class PeriodResource(MethodView):
 
 @blp.route("/periods/<string:key>/rankings")
 class Rankings(MethodView):
-    @require(*READERS)
-    @blp.arguments(RankingArgs, location="query")
-    @blp.response(200)
+    @read_route(blp, READERS, RankingPage, RankingArgs)
     def get(self, args: dict[str, Any], key: str) -> Any:
         """Ranking of companies or communities: total, grade, rank. Latest published by
         default; `as_of=2021-01-10` for the ranking as published that day."""
@@ -100,14 +105,14 @@ class Rankings(MethodView):
         with services().read_engine.connect() as conn:
             rev = _revision(conn, key, args)
             items = q.ranking(conn, rev["period_id"], rev["revision"], args["subject_kind"])
-        return page_of(items, take_paging(args), **_header(rev), subject_kind=args["subject_kind"])
+        return page_of(
+            items, take_paging(args), **revision_header(rev), subject_kind=args["subject_kind"]
+        )
 
 
 @blp.route("/periods/<string:key>/scorecards/<string:kind>/<uuid:subject_id>")
 class Scorecard(MethodView):
-    @require(*READERS)
-    @blp.arguments(WhichRevision, location="query")
-    @blp.response(200)
+    @read_route(blp, READERS, ScorecardSchema, WhichRevision)
     def get(self, args: dict[str, Any], key: str, kind: str, subject_id: Any) -> Any:
         """One subject's scorecard: a line per indicator with numerator, denominator,
         value, normalised score, weight, weighted score and the source event positions."""
@@ -117,14 +122,12 @@ class Scorecard(MethodView):
             card = q.scorecard(conn, rev["period_id"], rev["revision"], kind, str(subject_id))
         if card is None:
             raise NotFound(f"no scorecard of {kind} {subject_id} in {key}")
-        return {**_header(rev), **card}
+        return {**revision_header(rev), **card}
 
 
 @blp.route("/periods/<string:key>/scorecards/<string:kind>/<uuid:subject_id>/<string:code>")
 class LineEvents(MethodView):
-    @require(*READERS)
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200)
+    @read_route(blp, READERS, LineEventPage, PageArgs)
     def get(self, args: dict[str, Any], key: str, kind: str, subject_id: Any, code: str) -> Any:
         """Drill-down: the events behind one line of the latest published scorecard (or
         `revision`), each with the facts it contributed."""
@@ -174,9 +177,7 @@ class LineEvents(MethodView):
 
 @blp.route("/trend/<string:kind>/<uuid:subject_id>")
 class Trend(MethodView):
-    @require(*READERS)
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200)
+    @read_route(blp, READERS, TrendPage, PageArgs)
     def get(self, args: dict[str, Any], kind: str, subject_id: Any) -> Any:
         """A subject's total, grade and rank per period (latest published revisions)."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
@@ -186,13 +187,11 @@ class Trend(MethodView):
 
 @blp.route("/periods/<string:key>/what-if")
 class WhatIf(MethodView):
-    @require(*READERS)
-    @blp.arguments(WhatIfArgs, location="query")
-    @blp.response(200)
+    @read_route(blp, READERS, WhatIfSchema, WhatIfArgs)
     def get(self, args: dict[str, Any], key: str) -> Any:
         """How the period would score under another version of its scheme, from the
         current facts. Stores nothing."""
-        pid = period_id(key)
-        services().app.load(AssessmentPeriod, pid)
+        pid, app = period_id(key), services().app
+        app.load(AssessmentPeriod, pid)
         facts = current_facts(key)
-        return services().app.what_if_assessment(pid, facts, scheme_version=args["scheme_version"])
+        return what_if_assessment(app, pid, facts, scheme_version=args["scheme_version"])

@@ -32,3 +32,9 @@ OFFICERS = (DISTRICT_ADMIN, STREET_OFFICER, COMMUNITY_OFFICER)
 FUNDING_OFFICERS = (DISTRICT_ADMIN, STREET_OFFICER)
 # Who reads the subsidy ledger and its payments.
 LEDGER_READERS = (DISTRICT_ADMIN, STREET_OFFICER, AUDITOR)
+# Who reads entitlements: the ledger's readers and the managers of the branches' companies.
+ENTITLEMENT_READERS = (*LEDGER_READERS, COMPANY_MANAGER)
+# Who applies for a subsidy: the branch's company manager, or the district for it.
+SUBSIDY_APPLICANTS = (DISTRICT_ADMIN, COMPANY_MANAGER)
+# Who keeps the assessment ledger: its schemes and its periods.
+ASSESSORS = (DISTRICT_ADMIN, STREET_OFFICER)

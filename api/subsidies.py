@@ -6,18 +6,29 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
-from api.auth import principal, require, require_scope
-from api.commands import ensure_fresh, run, services
+from api.auth import principal, require_scope
+from api.commands import ensure_fresh, handle, services
 from api.conditional import with_etag
-from api.roles import DISTRICT_ADMIN, FUNDING_OFFICERS, LEDGER_READERS
-from api.schemas import CommandResultSchema, PageArgs, ReadArgs, page_body, page_of, take_paging
+from api.roles import (
+    DISTRICT_ADMIN,
+    ENTITLEMENT_READERS,
+    FUNDING_OFFICERS,
+    LEDGER_READERS,
+    SUBSIDY_APPLICANTS,
+)
+from api.routes import command_route, read_route
+from api.schemas import PageArgs, ReadArgs, page_body, page_of, take_paging
 from api.scope import require_org_scope
 from api.subsidy_schemas import (
     AllocateBudget,
+    BalancePage,
+    BudgetPage,
+    BudgetSchema,
     Disburse,
     EntitlementArgs,
     EntitlementPage,
@@ -27,17 +38,36 @@ from api.subsidy_schemas import (
     Note,
     OpenYear,
     PeriodArgs,
+    PolicySchema,
     RaiseEntitlement,
     Recover,
     Reject,
     Reverse,
     SetEligibility,
     SetPolicy,
+    StatementSchema,
+    StreetSummaryPage,
     TopUpBudget,
+    TrialBalanceSchema,
     YearArgs,
     YearListArgs,
+    YearlyPage,
 )
 from domain.subsidy_budget import SubsidyBudget
+from domain.subsidy_commands import (
+    AllocateSubsidyBudget,
+    ApproveSubsidy,
+    DisburseSubsidy,
+    OpenSubsidyYear,
+    RaiseSubsidyEntitlement,
+    RecoverSubsidyClawback,
+    RejectSubsidy,
+    ReverseSubsidy,
+    SetSubsidyEligibility,
+    SetSubsidyPolicy,
+    SubmitSubsidyApplication,
+    TopUpSubsidyBudget,
+)
 from domain.subsidy_entitlement import STATUS_LABELS, SubsidyEntitlement
 from domain.subsidy_policy import DEFAULT_ELIGIBLE_METHODS, SubsidyPolicy
 from projections import subsidy_reports as reports
@@ -51,8 +81,6 @@ blp = Blueprint(
 )
 
 LEDGER = SubsidyLedgerProjection.name
-ADMIN = DISTRICT_ADMIN
-ENTITLEMENT_READERS = (*LEDGER_READERS, "company_manager")
 LOCATION = "/api/v1/subsidies/entitlements/{id}"
 
 
@@ -61,30 +89,28 @@ def _fresh(args: dict[str, Any]) -> None:
 
 
 def _chain_table() -> str | None:
-    return getattr(services().app.recorder, "chain_table", None)
+    table: str | None = getattr(services().app.recorder, "chain_table", None)
+    return table
 
 
 def _entitlement(entitlement_id: UUID) -> SubsidyEntitlement:
     return services().app.load(SubsidyEntitlement, entitlement_id)
 
 
-def _officer_in_scope(entitlement: SubsidyEntitlement) -> None:
+def _officer_in_scope(entitlement_id: UUID) -> None:
     """Street officers act within their street; the district admin anywhere."""
+    entitlement = _entitlement(entitlement_id)
     if entitlement.street_id is not None:
         require_org_scope(entitlement.street_id)
     else:
         require_scope([])
 
 
-def _applicant_in_scope(entitlement: SubsidyEntitlement) -> None:
+def _applicant_in_scope(entitlement_id: UUID) -> None:
     """Company managers apply for their own company's branch."""
+    entitlement = _entitlement(entitlement_id)
     if principal().role == "company_manager":
         require_scope([*entitlement.company_ids, entitlement.branch_id])
-
-
-def _command(entitlement_id: UUID, scope_check: Any, command: Any) -> Any:
-    scope_check(_entitlement(entitlement_id))
-    return run(command)
 
 
 # -- policy and budgets -------------------------------------------------------------------
@@ -92,9 +118,8 @@ def _command(entitlement_id: UUID, scope_check: Any, command: Any) -> Any:
 
 @blp.route("/policy")
 class Policy(MethodView):
-    @require(*ENTITLEMENT_READERS)
-    @blp.response(200)
-    def get(self) -> Any:
+    @read_route(blp, ENTITLEMENT_READERS, PolicySchema)
+    def get(self) -> Response:
         """The policy settings in force and their history, and the open years."""
         policy = services().app.load(SubsidyPolicy, SubsidyPolicy.create_id())  # 404 if unset
         history = [
@@ -115,62 +140,50 @@ class Policy(MethodView):
             }
         )
 
-    @require(ADMIN)
-    @blp.arguments(SetPolicy)
-    @blp.response(200, CommandResultSchema)
-    def put(self, body: dict[str, Any]) -> Any:
+    @command_route(blp, (DISTRICT_ADMIN,), SetPolicy)
+    def put(self, body: dict[str, Any]) -> Response:
         """Record new policy settings (amounts in yuan), effective from a date."""
-        return run(lambda: services().app.set_subsidy_policy(**body))
+        return handle(SetSubsidyPolicy(**body))
 
 
 @blp.route("/policy/eligibility")
 class PolicyEligibility(MethodView):
-    @require(ADMIN)
-    @blp.arguments(SetEligibility)
-    @blp.response(200, CommandResultSchema)
-    def put(self, body: dict[str, Any]) -> Any:
+    @command_route(blp, (DISTRICT_ADMIN,), SetEligibility)
+    def put(self, body: dict[str, Any]) -> Response:
         """Which founding methods (standalone, joint, affiliated) are subsidised, from a date.
         Before any setting: standalone and joint (newly founded company branches)."""
-        return run(lambda: services().app.set_subsidy_eligibility(**body))
+        return handle(SetSubsidyEligibility(**body))
 
 
 @blp.route("/years")
 class Years(MethodView):
-    @require(ADMIN)
-    @blp.arguments(OpenYear)
-    @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    @command_route(blp, (DISTRICT_ADMIN,), OpenYear)
+    def post(self, body: dict[str, Any]) -> Response:
         """Open a subsidy year: the process raises the yearly subsidy of each active branch."""
-        return run(lambda: services().app.open_subsidy_year(body["year"]))
+        return handle(OpenSubsidyYear(**body))
 
 
 @blp.route("/budgets")
 class Budgets(MethodView):
-    @require(*LEDGER_READERS)
-    @blp.arguments(YearListArgs, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any]) -> Any:
+    @read_route(blp, LEDGER_READERS, BudgetPage, YearListArgs)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Budgets with allocated, drawn, returned and available amounts (fen)."""
         _fresh(args)
         paging = take_paging(args)
         with services().read_engine.connect() as conn:
             return page_of(reports.list_budgets(conn, **args), paging)
 
-    @require(*FUNDING_OFFICERS)
-    @blp.arguments(AllocateBudget)
-    @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    @command_route(blp, FUNDING_OFFICERS, AllocateBudget, status=201)
+    def post(self, body: dict[str, Any]) -> Response:
         """Allocate the yearly budget of the district or of a street (in scope)."""
         require_org_scope(body["holder_id"], "holder_id")
-        return run(lambda: services().app.allocate_subsidy_budget(**body), status=201)
+        return handle(AllocateSubsidyBudget(**body), status=201)
 
 
 @blp.route("/budgets/<uuid:budget_id>")
 class BudgetResource(MethodView):
-    @require(*LEDGER_READERS)
-    @blp.arguments(ReadArgs, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any], budget_id: UUID) -> Any:
+    @read_route(blp, LEDGER_READERS, BudgetSchema, ReadArgs)
+    def get(self, args: dict[str, Any], budget_id: UUID) -> Response:
         """One budget with allocated, drawn, returned and available amounts (fen)."""
         _fresh(args)
         with services().read_engine.connect() as conn:
@@ -182,14 +195,12 @@ class BudgetResource(MethodView):
 
 @blp.route("/budgets/<uuid:budget_id>/top-ups")
 class BudgetTopUps(MethodView):
-    @require(*FUNDING_OFFICERS)
-    @blp.arguments(TopUpBudget)
-    @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], budget_id: UUID) -> Any:
+    @command_route(blp, FUNDING_OFFICERS, TopUpBudget)
+    def post(self, body: dict[str, Any], budget_id: UUID) -> Response:
         """Top up a budget."""
         budget = services().app.load(SubsidyBudget, budget_id)
         require_org_scope(budget.holder_id)
-        return run(lambda: services().app.top_up_subsidy_budget(budget_id, **body))
+        return handle(TopUpSubsidyBudget(budget_id, **body))
 
 
 # -- entitlements -------------------------------------------------------------------------
@@ -197,32 +208,24 @@ class BudgetTopUps(MethodView):
 
 @blp.route("/entitlements")
 class Entitlements(MethodView):
-    @require(*ENTITLEMENT_READERS)
-    @blp.arguments(EntitlementArgs, location="query")
-    @blp.response(200, EntitlementPage)
-    def get(self, args: dict[str, Any]) -> Any:
+    @read_route(blp, ENTITLEMENT_READERS, EntitlementPage, EntitlementArgs)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Entitlements (filters: branch, street, year, kind, status)."""
         _fresh(args)
         with services().read_engine.connect() as conn:
             items, total = reports.list_entitlements(conn, **args)
         return page_body([_labelled(i) for i in items], total, args)
 
-    @require(ADMIN)
-    @blp.arguments(RaiseEntitlement)
-    @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    @command_route(blp, (DISTRICT_ADMIN,), RaiseEntitlement, status=201)
+    def post(self, body: dict[str, Any]) -> Response:
         """Raise an entitlement by hand (normally the subsidy process does it)."""
-        return run(
-            lambda: services().app.raise_subsidy_entitlement(**body), status=201, location=LOCATION
-        )
+        return handle(RaiseSubsidyEntitlement(**body), status=201, location=LOCATION)
 
 
 @blp.route("/entitlements/<uuid:entitlement_id>")
 class EntitlementResource(MethodView):
-    @require(*ENTITLEMENT_READERS)
-    @blp.arguments(ReadArgs, location="query")
-    @blp.response(200, EntitlementSchema)
-    def get(self, args: dict[str, Any], entitlement_id: UUID) -> Any:
+    @read_route(blp, ENTITLEMENT_READERS, EntitlementSchema, ReadArgs)
+    def get(self, args: dict[str, Any], entitlement_id: UUID) -> Response:
         """One entitlement with its workflow state."""
         _fresh(args)
         with services().read_engine.connect() as conn:
@@ -234,95 +237,57 @@ class EntitlementResource(MethodView):
 
 @blp.route("/entitlements/<uuid:entitlement_id>/submit")
 class Submit(MethodView):
-    @require(ADMIN, "company_manager")
-    @blp.arguments(Note)
-    @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], entitlement_id: UUID) -> Any:
+    @command_route(blp, SUBSIDY_APPLICANTS, Note)
+    def post(self, body: dict[str, Any], entitlement_id: UUID) -> Response:
         """Submit the application (company manager of the branch's company)."""
+        _applicant_in_scope(entitlement_id)
         user = principal().user_id
-        return _command(
-            entitlement_id,
-            _applicant_in_scope,
-            lambda: services().app.submit_subsidy_application(
-                entitlement_id, applicant_id=user, note=body["note"]
-            ),
-        )
+        return handle(SubmitSubsidyApplication(entitlement_id, applicant_id=user, **body))
 
 
 @blp.route("/entitlements/<uuid:entitlement_id>/approve")
 class Approve(MethodView):
-    @require(*FUNDING_OFFICERS)
-    @blp.arguments(Note)
-    @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], entitlement_id: UUID) -> Any:
+    @command_route(blp, FUNDING_OFFICERS, Note)
+    def post(self, body: dict[str, Any], entitlement_id: UUID) -> Response:
         """Approve (street officer in scope; never the applicant)."""
-        user = principal().user_id
-        return _command(
-            entitlement_id,
-            _officer_in_scope,
-            lambda: services().app.approve_subsidy(
-                entitlement_id, approver_id=user, note=body["note"]
-            ),
-        )
+        _officer_in_scope(entitlement_id)
+        return handle(ApproveSubsidy(entitlement_id, approver_id=principal().user_id, **body))
 
 
 @blp.route("/entitlements/<uuid:entitlement_id>/reject")
 class RejectResource(MethodView):
-    @require(*FUNDING_OFFICERS)
-    @blp.arguments(Reject)
-    @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], entitlement_id: UUID) -> Any:
+    @command_route(blp, FUNDING_OFFICERS, Reject)
+    def post(self, body: dict[str, Any], entitlement_id: UUID) -> Response:
         """Reject (street officer in scope; never the applicant)."""
-        user = principal().user_id
-        return _command(
-            entitlement_id,
-            _officer_in_scope,
-            lambda: services().app.reject_subsidy(
-                entitlement_id, approver_id=user, reason=body["reason"]
-            ),
-        )
+        _officer_in_scope(entitlement_id)
+        return handle(RejectSubsidy(entitlement_id, approver_id=principal().user_id, **body))
 
 
 @blp.route("/entitlements/<uuid:entitlement_id>/disburse")
 class DisburseResource(MethodView):
-    @require(*FUNDING_OFFICERS)
-    @blp.arguments(Disburse)
-    @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], entitlement_id: UUID) -> Any:
+    @command_route(blp, FUNDING_OFFICERS, Disburse)
+    def post(self, body: dict[str, Any], entitlement_id: UUID) -> Response:
         """Record the payment (refused if it would overdraw the budget)."""
-        return _command(
-            entitlement_id,
-            _officer_in_scope,
-            lambda: services().app.disburse_subsidy(entitlement_id, **body),
-        )
+        _officer_in_scope(entitlement_id)
+        return handle(DisburseSubsidy(entitlement_id, **body))
 
 
 @blp.route("/entitlements/<uuid:entitlement_id>/reverse")
 class ReverseResource(MethodView):
-    @require(*FUNDING_OFFICERS)
-    @blp.arguments(Reverse)
-    @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], entitlement_id: UUID) -> Any:
+    @command_route(blp, FUNDING_OFFICERS, Reverse)
+    def post(self, body: dict[str, Any], entitlement_id: UUID) -> Response:
         """Reverse a payment (clawback): dissolved, paid twice, wrong account, other."""
-        return _command(
-            entitlement_id,
-            _officer_in_scope,
-            lambda: services().app.reverse_subsidy(entitlement_id, **body),
-        )
+        _officer_in_scope(entitlement_id)
+        return handle(ReverseSubsidy(entitlement_id, **body))
 
 
 @blp.route("/entitlements/<uuid:entitlement_id>/recover")
 class RecoverResource(MethodView):
-    @require(*FUNDING_OFFICERS)
-    @blp.arguments(Recover)
-    @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], entitlement_id: UUID) -> Any:
+    @command_route(blp, FUNDING_OFFICERS, Recover)
+    def post(self, body: dict[str, Any], entitlement_id: UUID) -> Response:
         """Record the repayment of a clawback (returns to the paying budget)."""
-        return _command(
-            entitlement_id,
-            _officer_in_scope,
-            lambda: services().app.recover_subsidy_clawback(entitlement_id, **body),
-        )
+        _officer_in_scope(entitlement_id)
+        return handle(RecoverSubsidyClawback(entitlement_id, **body))
 
 
 # -- ledger reads -------------------------------------------------------------------------
@@ -330,26 +295,20 @@ class RecoverResource(MethodView):
 
 @blp.route("/journal")
 class Journal(MethodView):
-    @require(*LEDGER_READERS)
-    @blp.arguments(JournalArgs, location="query")
-    @blp.response(200, JournalPage)
-    def get(self, args: dict[str, Any]) -> Any:
+    @read_route(blp, LEDGER_READERS, JournalPage, JournalArgs)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Journal lines in log order, each with its causing event's position and hash."""
         _fresh(args)
-        page, per_page = args.pop("page"), args.pop("per_page")
+        paging = take_paging(args)
         with services().read_engine.connect() as conn:
-            items, total = reports.journal(
-                conn, chain_table=_chain_table(), page=page, per_page=per_page, **args
-            )
-        return page_body(items, total, {"page": page, "per_page": per_page})
+            items, total = reports.journal(conn, chain_table=_chain_table(), **paging, **args)
+        return page_body(items, total, paging)
 
 
 @blp.route("/balances")
 class Balances(MethodView):
-    @require(*LEDGER_READERS)
-    @blp.arguments(PeriodArgs, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any]) -> Any:
+    @read_route(blp, LEDGER_READERS, BalancePage, PeriodArgs)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Balance per account (debit − credit, fen) for a period, up to it, or overall."""
         _fresh(args)
         paging = take_paging(args)
@@ -359,10 +318,8 @@ class Balances(MethodView):
 
 @blp.route("/trial-balance")
 class TrialBalance(MethodView):
-    @require(*LEDGER_READERS)
-    @blp.arguments(YearArgs, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any]) -> Any:
+    @read_route(blp, LEDGER_READERS, TrialBalanceSchema, YearArgs)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Trial balance: total debits equal total credits; net is always 0."""
         _fresh(args)
         with services().read_engine.connect() as conn:
@@ -371,10 +328,8 @@ class TrialBalance(MethodView):
 
 @blp.route("/statements/<uuid:branch_id>")
 class Statement(MethodView):
-    @require(*ENTITLEMENT_READERS)
-    @blp.arguments(ReadArgs, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any], branch_id: UUID) -> Any:
+    @read_route(blp, ENTITLEMENT_READERS, StatementSchema, ReadArgs)
+    def get(self, args: dict[str, Any], branch_id: UUID) -> dict[str, Any]:
         """A branch's statement: entitlements, journal lines and totals."""
         _fresh(args)
         with services().read_engine.connect() as conn:
@@ -387,10 +342,8 @@ class Statement(MethodView):
 
 @blp.route("/streets")
 class Streets(MethodView):
-    @require(*LEDGER_READERS)
-    @blp.arguments(YearListArgs, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any]) -> Any:
+    @read_route(blp, LEDGER_READERS, StreetSummaryPage, YearListArgs)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Per street: branches, due, paid, outstanding, clawed back (fen)."""
         _fresh(args)
         paging = take_paging(args)
@@ -400,10 +353,8 @@ class Streets(MethodView):
 
 @blp.route("/reports/yearly")
 class Yearly(MethodView):
-    @require(*LEDGER_READERS)
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any]) -> Any:
+    @read_route(blp, LEDGER_READERS, YearlyPage, PageArgs)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Per year and kind: due, paid, outstanding, clawed back, recovered (fen)."""
         _fresh(args)
         with services().read_engine.connect() as conn:

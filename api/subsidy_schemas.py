@@ -186,3 +186,97 @@ class PostingSchema(Schema):
 
 class JournalPage(PageSchema):
     items = fields.List(fields.Nested(PostingSchema))
+
+
+class PolicySettingsSchema(Schema):
+    effective_from = Text()
+    start_date = Text()
+    startup_fund_fen = fields.Integer()
+    yearly_subsidy_fen = fields.Integer()
+    pro_rating = Text()
+    version = fields.Integer()
+
+
+class EligibilitySchema(Schema):
+    effective_from = Text()
+    methods = fields.List(Text())
+
+
+class PolicySchema(Schema):
+    version = fields.Integer()
+    settings = fields.List(fields.Nested(PolicySettingsSchema))
+    open_years = fields.List(fields.Integer())
+    eligibility = fields.List(fields.Nested(EligibilitySchema))
+    eligible_methods_before_any_setting = fields.List(Text())
+
+
+class BudgetSchema(Schema):
+    id = Text()
+    holder_id = Text()
+    holder_kind = Text()
+    year = fields.Integer()
+    allocated_fen = fields.Integer()
+    drawn_fen = fields.Integer()
+    returned_fen = fields.Integer()
+    available_fen = fields.Integer()
+    version = fields.Integer()
+    position = fields.Integer()
+
+
+class BudgetPage(PageSchema):
+    items = fields.List(fields.Nested(BudgetSchema))
+
+
+class BalanceSchema(Schema):
+    account = Text()
+    account_type = Text()
+    debit_fen = fields.Integer()
+    credit_fen = fields.Integer()
+    balance_fen = fields.Integer(metadata={"description": "debit − credit"})
+
+
+class BalancePage(PageSchema):
+    items = fields.List(fields.Nested(BalanceSchema))
+
+
+class TrialBalanceSchema(Schema):
+    period = fields.Integer(allow_none=True)
+    accounts = fields.List(fields.Nested(BalanceSchema))
+    total_debit_fen = fields.Integer()
+    total_credit_fen = fields.Integer()
+    net_fen = fields.Integer(metadata={"description": "always 0"})
+
+
+class AmountsSchema(Schema):
+    due_fen = fields.Integer()
+    paid_fen = fields.Integer()
+    outstanding_fen = fields.Integer()
+    clawed_back_fen = fields.Integer()
+    recovered_fen = fields.Integer()
+
+
+class StatementSchema(Schema):
+    branch_id = Text()
+    entitlements = fields.List(fields.Nested(EntitlementSchema))
+    lines = fields.List(fields.Nested(PostingSchema))
+    totals = fields.Nested(AmountsSchema)
+
+
+class StreetSummarySchema(AmountsSchema):
+    street_id = Text(allow_none=True)
+    street_name = Text(allow_none=True)
+    branches = fields.Integer()
+
+
+class StreetSummaryPage(PageSchema):
+    items = fields.List(fields.Nested(StreetSummarySchema))
+
+
+class YearlyRowSchema(AmountsSchema):
+    year = fields.Integer()
+    kind = Text()
+    entitlements = fields.Integer()
+
+
+class YearlyPage(PageSchema):
+    items = fields.List(fields.Nested(YearlyRowSchema))

@@ -21,6 +21,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from domain.assessment_commands import (
+    ComputeAssessment,
+    DefineAssessmentScheme,
+    OpenAssessmentPeriod,
+)
 from domain.assessment_period import AssessmentPeriod
 from domain.metadata import command_context
 from domain.service_issues import ServiceIssue
@@ -60,13 +65,15 @@ def build_world(system: System, events: int, rng: random.Random) -> int:
                         households=rng.randrange(200, 1600),
                     ).id
                 )
-        scheme = app.define_assessment_scheme(
-            code="BENCH",
-            name="bench",
-            definition=scheme_definition(),
-            effective_from=START.date(),
+        scheme = app.handle(
+            DefineAssessmentScheme(
+                code="BENCH",
+                name="bench",
+                definition=scheme_definition(),
+                effective_from=START.date(),
+            )
         ).id
-        app.open_assessment_period(key="2020Q4", scheme_id=scheme)
+        app.handle(OpenAssessmentPeriod("2020Q4", scheme_id=scheme))
     companies = [uuid.uuid5(uuid.NAMESPACE_DNS, f"company-{i}") for i in range(COMPANIES)]
     compound_community = {c: app.repository.get(c).parent_id for c in compounds}
     batch: list[ServiceIssue] = []
@@ -163,7 +170,7 @@ def bench_backend(backend: str, events: int) -> dict[str, Any]:
         def compute() -> Any:
             with system.read_engine.connect() as conn:
                 facts = read_period_facts(conn, "2020Q4")
-            return app.compute_assessment(period, facts), facts
+            return app.handle(ComputeAssessment(period, facts)), facts
 
         t_compute, (_, facts) = timed(compute)
         cards = len(facts.subjects)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TypeVar, cast
 
-from domain.assessment_service import AssessmentCommands
+from domain import assessment_handlers, subsidy_handlers
 from domain.branch_life_service import BranchLifeCommands
 from domain.grid_service import GridCommands
 from domain.handling import Command, UnknownCommand, merge_tables
@@ -18,7 +18,6 @@ from domain.party_activities_service import PartyActivityCommands
 from domain.party_building_service import PartyBuildingCommands
 from domain.party_coverage_service import PartyCoverageCommands
 from domain.service_issues_service import ServiceIssueCommands
-from domain.subsidy_service import SubsidyCommands
 from domain.token_service import TokenCommands
 
 R = TypeVar("R")
@@ -32,14 +31,14 @@ class RedPropertyApp(
     PartyCoverageCommands,
     BranchLifeCommands,
     PartyActivityCommands,
-    AssessmentCommands,
-    SubsidyCommands,
     TokenCommands,
 ):
     name = "RedProperty"
 
     handlers = merge_tables(
         # one line per area: <area>_handlers.HANDLERS
+        assessment_handlers.HANDLERS,
+        subsidy_handlers.HANDLERS,
     )
 
     def handle(self, command: Command[R]) -> R:

@@ -1,14 +1,6 @@
-"""The subsidy process: follows the log and raises entitlements (R11).
-
-It reads party-org foundings and ends (dissolved or merged), policy settings and year openings from
-the log, in order, and issues `raise_subsidy_entitlement` commands:
-
-- a branch founded        → its start-up fund, and the yearly subsidy of every open year
-                            in which it is active;
-- a year opened           → the yearly subsidy of every branch active in that year;
-- a policy set or changed → the start-up fund of every known branch (newly eligible ones);
-- eligibility set         → the start-up fund and open years' subsidies of every known
-                            branch (those whose founding method became eligible).
+"""The subsidy process: follows the log and raises the entitlements its events make due
+(R11). What is due is decided in the domain (`domain/subsidy_due.py`); this module runs
+that decision over the log and issues `RaiseSubsidyEntitlement` commands.
 
 The command refuses what is not due — among it, organisations whose founding method the
 eligibility setting in force excludes (by default affiliated ones, 挂靠建): those are
@@ -25,44 +17,23 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 from sqlalchemy import Engine, update
 
-from domain import subsidy_branches as branches
 from domain.errors import AlreadyExists, DomainError
 from domain.metadata import command_context, occurred_at
-from domain.subsidy_policy import STARTUP, YEARLY, SubsidyPolicy, months_active
+from domain.subsidy_commands import RaiseSubsidyEntitlement
+from domain.subsidy_due import EVENT_TYPES, DueEntitlement, DueState, entitlements_due
 from infra.projection_runner import read_state
 from projections.positions import projection_positions
 
 log = logging.getLogger(__name__)
 
 NAME = "subsidy_process"
-POLICY = (get_topic(SubsidyPolicy.Configured), get_topic(SubsidyPolicy.Changed))
-YEAR_OPENED = get_topic(SubsidyPolicy.YearOpened)
-ELIGIBILITY = get_topic(SubsidyPolicy.EligibilitySet)
-
-
-def relevant(topic: str) -> bool:
-    """Party-org foundings and ends (matched by the contract's class and event
-    names, see domain/subsidy_branches.py), policy settings and year openings."""
-    return (
-        branches.is_founded(topic)
-        or branches.is_ended(topic)
-        or topic in POLICY
-        or topic in (YEAR_OPENED, ELIGIBILITY)
-    )
-
-
-@dataclass
-class Branch:
-    founded_on: date
-    dissolved_on: date | None = None
+TOPICS = frozenset(get_topic(cls) for cls in EVENT_TYPES)
 
 
 @dataclass
@@ -79,8 +50,7 @@ class SubsidyProcess:
         self.app = app
         self.engine = engine  # where the position is kept (None: in memory only)
         self.page_size = page_size
-        self.branches: dict[str, Branch] = {}
-        self.open_years: set[int] = set()
+        self.state = DueState()
         self.scanned = 0  # position up to which the working state is built
         self.memory_position = 0
         self.stats = ProcessStats()
@@ -117,7 +87,7 @@ class SubsidyProcess:
             if not page:
                 return read
             for notification in page:
-                if relevant(notification.topic):
+                if notification.topic in TOPICS:
                     self._handle(notification, issue=notification.id > issued_to)
             self.scanned = page[-1].id
             read += len(page)
@@ -137,25 +107,7 @@ class SubsidyProcess:
 
     def _handle(self, notification: Any, *, issue: bool) -> None:
         event = self.app.mapper.to_domain_event(notification)
-        topic = notification.topic
-        key = str(notification.originator_id)
-        due: list[tuple[str, str, int | None]] = []
-        if branches.is_founded(topic):
-            self.branches[key] = Branch(branches.founded_on(event))
-            due.append((key, STARTUP, None))
-            due += [(key, YEARLY, y) for y in sorted(self.open_years) if self._active(key, y)]
-        elif branches.is_ended(topic):
-            if key in self.branches:
-                self.branches[key].dissolved_on = branches.ended_on(topic, event)
-        elif topic == YEAR_OPENED:
-            self.open_years.add(event.year)
-            due += [(b, YEARLY, event.year) for b in self.branches if self._active(b, event.year)]
-        elif topic in POLICY:
-            due += [(b, STARTUP, None) for b in self.branches]
-        elif topic == ELIGIBILITY:
-            for b in self.branches:
-                due.append((b, STARTUP, None))
-                due += [(b, YEARLY, y) for y in sorted(self.open_years) if self._active(b, y)]
+        due = entitlements_due(self.state, event)
         if issue and due:
             with command_context(
                 actor_id="process:subsidy",
@@ -164,19 +116,15 @@ class SubsidyProcess:
                 occurred_at=occurred_at(event).isoformat(),
                 causation_id=f"{notification.originator_id}@{notification.originator_version}",
             ):
-                for branch_id, kind, year in due:
-                    self._raise(branch_id, kind, year)
+                for entitlement in due:
+                    self._raise(entitlement)
 
-    def _active(self, branch_id: str, year: int) -> bool:
-        branch = self.branches[branch_id]
-        return months_active(year, branch.founded_on, branch.dissolved_on) > 0
-
-    def _raise(self, branch_id: str, kind: str, year: int | None) -> None:
+    def _raise(self, due: DueEntitlement) -> None:
         try:
-            self.app.raise_subsidy_entitlement(branch_id=UUID(branch_id), kind=kind, year=year)
+            self.app.handle(RaiseSubsidyEntitlement(due.branch_id, due.kind, due.year))
             self.stats.raised += 1
         except (AlreadyExists, IntegrityError):
             self.stats.already += 1
         except DomainError as refused:  # not due (founded before the start date, no policy...)
             self.stats.not_due += 1
-            log.debug("no %s entitlement for %s: %s", kind, branch_id, refused.message)
+            log.debug("no %s entitlement for %s: %s", due.kind, due.branch_id, refused.message)

@@ -14,6 +14,14 @@ from typing import Any
 from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 
+from domain.assessment_commands import (
+    ComputeAssessment,
+    DefineAssessmentScheme,
+    OpenAssessmentPeriod,
+    PublishAssessment,
+    ReviewAssessment,
+    ReviseAssessmentScheme,
+)
 from domain.assessment_scoring import PeriodFacts
 from infra.projection_runner import ProjectionRunner
 from projections.assessment_facts import read_period_facts
@@ -95,18 +103,22 @@ PUBLISH_DAY = {1: "04-10", 2: "07-10", 3: "10-10", 4: "01-10"}
 def load(ctx: ScenarioContext) -> None:
     app = ctx.app
     with ctx.at("2020-01-02T10:00:00"):
-        scheme_id = app.define_assessment_scheme(
-            code=SCHEME_CODE,
-            name="天桥区红色物业考核办法",
-            definition=scheme_definition(30),
-            effective_from=date(2020, 1, 1),
+        scheme_id = app.handle(
+            DefineAssessmentScheme(
+                code=SCHEME_CODE,
+                name="天桥区红色物业考核办法",
+                definition=scheme_definition(30),
+                effective_from=date(2020, 1, 1),
+            )
         ).id
     with ctx.at("2020-12-20T10:00:00"):
-        app.revise_assessment_scheme(
-            scheme_id,
-            definition=scheme_definition(35),
-            effective_from=date(2021, 1, 1),
-            note="2021: 居民满意度权重提高到35%",
+        app.handle(
+            ReviseAssessmentScheme(
+                scheme_id,
+                definition=scheme_definition(35),
+                effective_from=date(2021, 1, 1),
+                note="2021: 居民满意度权重提高到35%",
+            )
         )
     ctx.ids["assessment_scheme"] = scheme_id
     reader = FactsReader(app)
@@ -114,9 +126,9 @@ def load(ctx: ScenarioContext) -> None:
         year, quarter = int(key[:4]), int(key[-1])
         day = f"{year + (quarter == 4)}-{PUBLISH_DAY[quarter]}"
         with ctx.at(f"{day}T09:00:00", actor="assessment-office", role="district_admin"):
-            period_id = app.open_assessment_period(key=key, scheme_id=scheme_id).id
-            app.compute_assessment(period_id, reader.facts_for(key))
-            app.review_assessment(period_id, reviewer="区物业服务行业党委", note="审核通过")
-            app.publish_assessment(period_id)
+            period_id = app.handle(OpenAssessmentPeriod(key, scheme_id)).id
+            app.handle(ComputeAssessment(period_id, reader.facts_for(key)))
+            app.handle(ReviewAssessment(period_id, reviewer="区物业服务行业党委", note="审核通过"))
+            app.handle(PublishAssessment(period_id))
         ctx.ids[f"assessment_period:{key}"] = period_id
     reader.close()

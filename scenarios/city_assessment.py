@@ -15,6 +15,14 @@ from datetime import date
 from pathlib import Path
 from uuid import UUID
 
+from domain.assessment_commands import (
+    ComputeAssessment,
+    DefineAssessmentScheme,
+    OpenAssessmentPeriod,
+    PublishAssessment,
+    ReviewAssessment,
+    ReviseAssessmentScheme,
+)
 from domain.grid_workers import DIMENSIONS
 from scenarios.assessment import FactsReader, scheme_definition
 from scenarios.city_context import CityContext
@@ -39,11 +47,13 @@ class AssessmentStep:
         start = ctx.plan.start
         with ctx.at(ctx.moment(start, 8 * 60 + 58)):
             self.scheme: UUID = ctx.do(
-                ctx.app.define_assessment_scheme,
-                code="CITY-RED-PROPERTY",
-                name="市红色物业考核办法",
-                definition=scheme_definition(30),
-                effective_from=date(start.year, 1, 1),
+                ctx.app.handle,
+                DefineAssessmentScheme(
+                    code="CITY-RED-PROPERTY",
+                    name="市红色物业考核办法",
+                    definition=scheme_definition(30),
+                    effective_from=date(start.year, 1, 1),
+                ),
             ).id
         self.weight = 30
 
@@ -52,11 +62,13 @@ class AssessmentStep:
             self.weight = min(self.weight + 5, 45)
             with ctx.at(ctx.moment(day, 10 * 60), actor="assessment-office"):
                 ctx.do(
-                    ctx.app.revise_assessment_scheme,
-                    self.scheme,
-                    definition=scheme_definition(self.weight),
-                    effective_from=date(day.year + 1, 1, 1),
-                    note=f"{day.year + 1}: 居民满意度权重调整为{self.weight}%",
+                    ctx.app.handle,
+                    ReviseAssessmentScheme(
+                        self.scheme,
+                        definition=scheme_definition(self.weight),
+                        effective_from=date(day.year + 1, 1, 1),
+                        note=f"{day.year + 1}: 居民满意度权重调整为{self.weight}%",
+                    ),
                 )
         if day.day != 10 or day.month % 3 != 1:
             return
@@ -66,12 +78,11 @@ class AssessmentStep:
         self._grid_workers(ctx, day, f"{year}-Q{quarter}")
         with ctx.at(ctx.moment(day, 9 * 60), actor="assessment-office", role="district_admin"):
             key = f"{year}Q{quarter}"
-            period = ctx.do(ctx.app.open_assessment_period, key=key, scheme_id=self.scheme).id
-            ctx.do(ctx.app.compute_assessment, period, self.reader.facts_for(key))
-            ctx.do(
-                ctx.app.review_assessment, period, reviewer="市物业服务行业党委", note="审核通过"
-            )
-            ctx.do(ctx.app.publish_assessment, period)
+            period = ctx.do(ctx.app.handle, OpenAssessmentPeriod(key, self.scheme)).id
+            ctx.do(ctx.app.handle, ComputeAssessment(period, self.reader.facts_for(key)))
+            review = ReviewAssessment(period, reviewer="市物业服务行业党委", note="审核通过")
+            ctx.do(ctx.app.handle, review)
+            ctx.do(ctx.app.handle, PublishAssessment(period))
 
     def _grid_workers(self, ctx: CityContext, day: date, period: str) -> None:
         facts = ctx.facts

@@ -16,6 +16,18 @@ from typing import Any
 from uuid import UUID
 
 from domain.subsidy_budget import SubsidyBudget
+from domain.subsidy_commands import (
+    AllocateSubsidyBudget,
+    ApproveSubsidy,
+    DisburseSubsidy,
+    OpenSubsidyYear,
+    RecoverSubsidyClawback,
+    RejectSubsidy,
+    ReverseSubsidy,
+    SetSubsidyPolicy,
+    SubmitSubsidyApplication,
+    TopUpSubsidyBudget,
+)
 from domain.subsidy_entitlement import SubsidyEntitlement
 from domain.subsidy_policy import STARTUP, YEARLY
 from infra.subsidy_process import SubsidyProcess
@@ -41,11 +53,13 @@ class SubsidiesStep:
         since = date(self.year - 1, 1, 1)
         with ctx.at(ctx.moment(ctx.plan.start, 8 * 60 + 55)):
             ctx.do(
-                ctx.app.set_subsidy_policy,
-                effective_from=since,
-                start_date=since,
-                startup_fund=STARTUP_FUND,
-                yearly_subsidy=YEARLY_SUBSIDY,
+                ctx.app.handle,
+                SetSubsidyPolicy(
+                    effective_from=since,
+                    start_date=since,
+                    startup_fund=STARTUP_FUND,
+                    yearly_subsidy=YEARLY_SUBSIDY,
+                ),
             )
             self._new_year(ctx, self.year)
         self._raise(ctx, ctx.plan.start, years=[self.year])
@@ -57,21 +71,15 @@ class SubsidiesStep:
         branches = sum(1 for o in facts["party_orgs"] if o["active"])
         district = (YEARLY_SUBSIDY + STARTUP_FUND) * (branches + len(facts["companies"]) // 2)
         ctx.do(
-            app.allocate_subsidy_budget,
-            holder_id=ctx.ids["district"],
-            year=year,
-            amount=district,
-            note="市财政",
+            app.handle,
+            AllocateSubsidyBudget(ctx.ids["district"], year=year, amount=district, note="市财政"),
         )
         for street in facts["streets"]:
             ctx.do(
-                app.allocate_subsidy_budget,
-                holder_id=street,
-                year=year,
-                amount=STREET_BUDGET,
-                note="街道配套",
+                app.handle,
+                AllocateSubsidyBudget(street, year=year, amount=STREET_BUDGET, note="街道配套"),
             )
-        ctx.do(app.open_subsidy_year, year)
+        ctx.do(app.handle, OpenSubsidyYear(year))
 
     def _raise(self, ctx: CityContext, today: date, years: list[int]) -> None:
         """Run the process, then schedule the applications of what it raised: for new
@@ -110,7 +118,7 @@ class SubsidiesStep:
         if (day.month, day.day) == (7, 1):
             with ctx.at(ctx.moment(day, 9 * 60)):
                 budget = SubsidyBudget.create_id(ctx.ids["district"], day.year)
-                ctx.do(ctx.app.top_up_subsidy_budget, budget, 100_000, note="年中追加")
+                ctx.do(ctx.app.handle, TopUpSubsidyBudget(budget, 100_000, note="年中追加"))
         if years or len(ctx.facts["party_orgs"]) > self.seen_orgs:
             self._raise(ctx, day, years)
         self.schedule.run_until(end_of(day), ctx)
@@ -125,7 +133,7 @@ class SubsidiesStep:
         ctx, rng = self._ctx, self.rng
         manager, _ = self._actors(org)
         with ctx.at(at, actor=manager, role="company_manager"):
-            ctx.do(ctx.app.submit_subsidy_application, entitlement, note="申请党建经费")
+            ctx.do(ctx.app.handle, SubmitSubsidyApplication(entitlement, note="申请党建经费"))
         decided = at + timedelta(days=rng.randint(3, 10))
         self.schedule.at(decided, self._decide, org, entitlement)
 
@@ -134,9 +142,9 @@ class SubsidiesStep:
         _, officer = self._actors(org)
         with ctx.at(at, actor=officer, role="street_officer"):
             if self.rng.random() < REJECTED:
-                ctx.do(ctx.app.reject_subsidy, entitlement, reason="申报材料不全")
+                ctx.do(ctx.app.handle, RejectSubsidy(entitlement, reason="申报材料不全"))
                 return
-            ctx.do(ctx.app.approve_subsidy, entitlement, note="材料齐全")
+            ctx.do(ctx.app.handle, ApproveSubsidy(entitlement, note="材料齐全"))
         paid = at + timedelta(days=self.rng.randint(5, 15))
         self.schedule.at(paid, self._pay, org, entitlement)
 
@@ -147,10 +155,12 @@ class SubsidiesStep:
         self.refs += 1
         with ctx.at(at, actor=officer, role="street_officer"):
             ctx.do(
-                ctx.app.disburse_subsidy,
-                entitlement,
-                payment_reference=f"CITY-{paid_on.year}-{self.refs:06d}",
-                paid_on=paid_on,
+                ctx.app.handle,
+                DisburseSubsidy(
+                    entitlement,
+                    payment_reference=f"CITY-{paid_on.year}-{self.refs:06d}",
+                    paid_on=paid_on,
+                ),
             )
         if self.rng.random() < REVERSED:
             later = at + timedelta(days=self.rng.randint(30, 60))
@@ -161,11 +171,8 @@ class SubsidiesStep:
         code, reason = self.rng.choice(REVERSALS)
         with ctx.at(at, actor="officer:district", role="district_admin"):
             ctx.do(
-                ctx.app.reverse_subsidy,
-                entitlement,
-                reason_code=code,
-                reason=reason,
-                reversed_on=at.date(),
+                ctx.app.handle,
+                ReverseSubsidy(entitlement, reason_code=code, reason=reason, reversed_on=at.date()),
             )
         if self.rng.random() < 0.5:
             later = at + timedelta(days=self.rng.randint(10, 30))
@@ -176,10 +183,10 @@ class SubsidiesStep:
         self.refs += 1
         with ctx.at(at, actor="officer:district", role="district_admin"):
             ctx.do(
-                ctx.app.recover_subsidy_clawback,
-                entitlement,
-                reference=f"CITY-R-{self.refs:06d}",
-                recovered_on=at.date(),
+                ctx.app.handle,
+                RecoverSubsidyClawback(
+                    entitlement, reference=f"CITY-R-{self.refs:06d}", recovered_on=at.date()
+                ),
             )
 
     def finish(self, ctx: CityContext) -> None:

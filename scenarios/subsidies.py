@@ -13,6 +13,18 @@ from typing import Any
 from uuid import UUID
 
 from domain.subsidy_budget import SubsidyBudget
+from domain.subsidy_commands import (
+    AllocateSubsidyBudget,
+    ApproveSubsidy,
+    DisburseSubsidy,
+    OpenSubsidyYear,
+    RecoverSubsidyClawback,
+    ReverseSubsidy,
+    SetSubsidyEligibility,
+    SetSubsidyPolicy,
+    SubmitSubsidyApplication,
+    TopUpSubsidyBudget,
+)
 from domain.subsidy_entitlement import SubsidyEntitlement
 from domain.subsidy_policy import DEFAULT_ELIGIBLE_METHODS, STARTUP, YEARLY
 from infra.subsidy_process import SubsidyProcess
@@ -39,28 +51,30 @@ def load(ctx: ScenarioContext) -> None:
     app = ctx.app
     district = ctx.ids["district"]
     with ctx.at("2020-01-02T09:00:00"):
-        app.set_subsidy_policy(
-            effective_from=POLICY_START,
-            start_date=POLICY_START,
-            startup_fund=5000,
-            yearly_subsidy=3000,
+        app.handle(
+            SetSubsidyPolicy(
+                effective_from=POLICY_START,
+                start_date=POLICY_START,
+                startup_fund=5000,
+                yearly_subsidy=3000,
+            )
         )
         # as the seed reads: newly founded company branches (单独建, 联合建), not 挂靠建
-        app.set_subsidy_eligibility(
-            effective_from=POLICY_START, methods=list(DEFAULT_ELIGIBLE_METHODS)
-        )
+        app.handle(SetSubsidyEligibility(POLICY_START, methods=list(DEFAULT_ELIGIBLE_METHODS)))
         for year, amount in DISTRICT_BUDGET.items():
-            app.allocate_subsidy_budget(holder_id=district, year=year, amount=amount, note="区财政")
-        app.open_subsidy_year(2020)
+            app.handle(AllocateSubsidyBudget(district, year=year, amount=amount, note="区财政"))
+        app.handle(OpenSubsidyYear(2020))
     with ctx.at("2021-01-04T09:00:00"):
-        app.open_subsidy_year(2021)
+        app.handle(OpenSubsidyYear(2021))
         street, year, amount = STREET_BUDGET
-        app.allocate_subsidy_budget(
-            holder_id=ctx.ids[f"street:{street}"], year=year, amount=amount, note="街道配套"
+        app.handle(
+            AllocateSubsidyBudget(
+                holder_id=ctx.ids[f"street:{street}"], year=year, amount=amount, note="街道配套"
+            )
         )
     with ctx.at("2021-07-01T09:00:00"):
         budget_2021 = SubsidyBudget.create_id(district, 2021)
-        app.top_up_subsidy_budget(budget_2021, TOP_UP_2021, note="年中追加")
+        app.handle(TopUpSubsidyBudget(budget_2021, TOP_UP_2021, note="年中追加"))
     SubsidyProcess(app).run_once()  # raises what is due, as the live process would
 
     orgs = sorted(
@@ -84,20 +98,22 @@ def load(ctx: ScenarioContext) -> None:
             late = applied + timedelta(days=14) > LAST_DAY
             if late or (year == 2021 and n >= len(orgs) - UNPAID_2021):
                 with _at(ctx, applied, f"manager:{company}", "company_manager"):
-                    app.submit_subsidy_application(entitlement)
+                    app.handle(SubmitSubsidyApplication(entitlement))
                 continue
             with _at(ctx, applied, f"manager:{company}", "company_manager"):
-                app.submit_subsidy_application(entitlement, note="申请党建经费")
+                app.handle(SubmitSubsidyApplication(entitlement, note="申请党建经费"))
             officer = f"officer:{org.get('street', 'street')}"
             with _at(ctx, applied + timedelta(days=7), officer, "street_officer"):
-                app.approve_subsidy(entitlement, note="材料齐全")
+                app.handle(ApproveSubsidy(entitlement, note="材料齐全"))
             paid_on = applied + timedelta(days=14)
             refs[paid_on.year] += 1
             with _at(ctx, paid_on, officer, "street_officer"):
-                app.disburse_subsidy(
-                    entitlement,
-                    payment_reference=f"TQ-{paid_on.year}-{refs[paid_on.year]:04d}",
-                    paid_on=paid_on,
+                app.handle(
+                    DisburseSubsidy(
+                        entitlement,
+                        payment_reference=f"TQ-{paid_on.year}-{refs[paid_on.year]:04d}",
+                        paid_on=paid_on,
+                    )
                 )
             paid.append(entitlement)
     _reverse_a_couple(ctx, paid)
@@ -111,8 +127,8 @@ def _reverse_a_couple(ctx: ScenarioContext, paid: list[UUID]) -> None:
         state = app.load(SubsidyEntitlement, entitlement)
         on = state.paid_on + timedelta(days=45 + number)
         with _at(ctx, on, "officer:district", "district_admin"):
-            app.reverse_subsidy(entitlement, reason_code=code, reason=reason, reversed_on=on)
+            app.handle(ReverseSubsidy(entitlement, code, reason, reversed_on=on))
         if number == 0:
             back = on + timedelta(days=20)
             with _at(ctx, back, "officer:district", "district_admin"):
-                app.recover_subsidy_clawback(entitlement, reference="TQ-R-0001", recovered_on=back)
+                app.handle(RecoverSubsidyClawback(entitlement, "TQ-R-0001", recovered_on=back))

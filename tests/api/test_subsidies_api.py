@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from domain.metadata import command_context
+from domain.subsidy_commands import AllocateSubsidyBudget, OpenSubsidyYear
 from domain.subsidy_entitlement import SubsidyEntitlement
 from domain.subsidy_policy import STARTUP, YEARLY
 from tests.support.subsidies import found_branch, setup_district
@@ -22,7 +23,7 @@ def world(system: Any) -> dict[str, Any]:
     ids: dict[str, Any] = dict(setup_district(app, budget=8000))
     ids["branch"] = found_branch(app, "B1", date(2020, 3, 1), ids["S01"])
     with command_context(actor_id="admin", role="district_admin"):
-        app.open_subsidy_year(2020)
+        app.handle(OpenSubsidyYear(2020))
     system.catch_up()
     ids["startup"] = SubsidyEntitlement.create_id(ids["branch"], STARTUP)
     ids["yearly"] = SubsidyEntitlement.create_id(ids["branch"], YEARLY, 2020)
@@ -166,8 +167,8 @@ def test_overdraw_and_double_reversal_are_refused(
     assert first.status_code == 200
     # the street's budget is 1 fen short of 3,000 yuan: naming it explicitly overdraws
     with command_context(actor_id="officer"):
-        street_budget = app.allocate_subsidy_budget(
-            holder_id=world["S01"], year=2020, amount="2999.99"
+        street_budget = app.handle(
+            AllocateSubsidyBudget(holder_id=world["S01"], year=2020, amount="2999.99")
         ).id
     head = app.recorder.max_notification_id()
     overdraw = client.post(

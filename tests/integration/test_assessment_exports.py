@@ -10,6 +10,7 @@ from typing import Any
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from domain.assessment_commands import DefineAssessmentScheme, OpenAssessmentPeriod
 from infra.cli.main import main
 from tests.grid_helpers import at
 from tests.integration.test_assessment_ledger import compute_publish, definition, world
@@ -19,10 +20,12 @@ def test_reports_in_every_format(system: Any, settings: Any, tmp_path: Path) -> 
     app = system.app
     ids = world(app)
     with at("2020-01-01T09:00:00"):
-        scheme = app.define_assessment_scheme(
-            code="T", name="测试", definition=definition(), effective_from=date(2020, 1, 1)
+        scheme = app.handle(
+            DefineAssessmentScheme(
+                code="T", name="测试", definition=definition(), effective_from=date(2020, 1, 1)
+            )
         ).id
-        period = app.open_assessment_period(key="2020Q4", scheme_id=scheme).id
+        period = app.handle(OpenAssessmentPeriod(period="2020Q4", scheme_id=scheme)).id
     compute_publish(system, period, "2020Q4")
     env = {
         "REDPROP_DATABASE_URL": settings.database_url,

@@ -8,6 +8,16 @@ from typing import Any
 
 import pytest
 
+from domain.assessment_commands import (
+    ComputeAssessment,
+    DefineAssessmentScheme,
+    OpenAssessmentPeriod,
+    PublishAssessment,
+    Reassess,
+    ReviewAssessment,
+    ReviseAssessmentScheme,
+)
+from domain.assessment_handlers import what_if_assessment
 from domain.assessment_period import PublishedScorecardImmutable, period_months
 from projections import assessment_queries as q
 from projections.assessment_facts import read_period_facts
@@ -93,10 +103,10 @@ def compute_publish(system: Any, period_id: Any, key: str) -> None:
     system.catch_up()
     with system.read_engine.connect() as conn:
         facts = read_period_facts(conn, key)
-    app.compute_assessment(period_id, facts)
-    app.review_assessment(period_id, reviewer="审核人")
+    app.handle(ComputeAssessment(period_id, facts))
+    app.handle(ReviewAssessment(period_id, reviewer="审核人"))
     with at("2021-01-08T09:00:00"):
-        app.publish_assessment(period_id)
+        app.handle(PublishAssessment(period_id))
     system.catch_up()
 
 
@@ -104,10 +114,12 @@ def test_published_scorecard_matches_an_independent_recomputation(system: Any) -
     app = system.app
     ids = world(app)
     with at("2020-01-01T09:00:00"):
-        scheme = app.define_assessment_scheme(
-            code="T", name="测试办法", definition=definition(), effective_from=date(2020, 1, 1)
+        scheme = app.handle(
+            DefineAssessmentScheme(
+                code="T", name="测试办法", definition=definition(), effective_from=date(2020, 1, 1)
+            )
         ).id
-        period = app.open_assessment_period(key="2020Q4", scheme_id=scheme).id
+        period = app.handle(OpenAssessmentPeriod(period="2020Q4", scheme_id=scheme)).id
     compute_publish(system, period, "2020Q4")
 
     with system.read_engine.connect() as conn:
@@ -146,10 +158,12 @@ def test_reassessment_as_of_and_what_if(system: Any) -> None:
     app = system.app
     ids = world(app)
     with at("2020-01-01T09:00:00"):
-        scheme = app.define_assessment_scheme(
-            code="T", name="测试办法", definition=definition(), effective_from=date(2020, 1, 1)
+        scheme = app.handle(
+            DefineAssessmentScheme(
+                code="T", name="测试办法", definition=definition(), effective_from=date(2020, 1, 1)
+            )
         ).id
-        period = app.open_assessment_period(key="2020Q4", scheme_id=scheme).id
+        period = app.handle(OpenAssessmentPeriod(period="2020Q4", scheme_id=scheme)).id
     compute_publish(system, period, "2020Q4")
 
     # published is immutable: recomputing is refused and stores nothing
@@ -157,21 +171,21 @@ def test_reassessment_as_of_and_what_if(system: Any) -> None:
     with system.read_engine.connect() as conn:
         facts = read_period_facts(conn, "2020Q4")
     with pytest.raises(PublishedScorecardImmutable, match=r"is published and cannot recompute"):
-        app.compute_assessment(period, facts)
+        app.handle(ComputeAssessment(period, facts))
     assert app.recorder.max_notification_id() == head
 
     # a late-recorded complaint for December, then a numbered re-assessment
     with at("2020-12-31T20:00:00"):
         report(app, ids, 1)
     with at("2021-02-01T09:00:00"):
-        app.reassess(period, reason="一件12月投诉漏记")
+        app.handle(Reassess(period, reason="一件12月投诉漏记"))
     system.catch_up()
     with system.read_engine.connect() as conn:
         facts = read_period_facts(conn, "2020Q4")
-    app.compute_assessment(period, facts)
-    app.review_assessment(period, reviewer="审核人")
+    app.handle(ComputeAssessment(period, facts))
+    app.handle(ReviewAssessment(period, reviewer="审核人"))
     with at("2021-02-02T09:00:00"):
-        app.publish_assessment(period)
+        app.handle(PublishAssessment(period))
     system.catch_up()
 
     c1 = str(ids["community"])
@@ -191,14 +205,16 @@ def test_reassessment_as_of_and_what_if(system: Any) -> None:
     # what-if under a revised scheme version: scores differ, nothing is stored
     revised = [{**SPECS[0], "weight": 50}, {**SPECS[1], "weight": 50}]
     with at("2021-03-01T09:00:00"):
-        app.revise_assessment_scheme(
-            scheme,
-            definition=definition(revised),
-            effective_from=date(2021, 3, 1),
-            note="只看满意度和投诉",
+        app.handle(
+            ReviseAssessmentScheme(
+                scheme,
+                definition=definition(revised),
+                effective_from=date(2021, 3, 1),
+                note="只看满意度和投诉",
+            )
         )
     head = app.recorder.max_notification_id()
-    what_if = app.what_if_assessment(period, facts, scheme_version=2)
+    what_if = what_if_assessment(app, period, facts, scheme_version=2)
     assert app.recorder.max_notification_id() == head
     card = next(c for c in what_if["cards"] if c["subject_id"] == c1)
     assert [ln["indicator"] for ln in card["lines"]] == ["satisfaction_rate", "complaint_rate"]
@@ -246,10 +262,12 @@ def test_companies_are_scored_on_contracts_routed_issues_and_party_orgs(system: 
         "indicators": [{**s, "subject_kind": "property_company"} for s in specs],
     }
     with at("2020-01-01T09:00:00"):
-        scheme = app.define_assessment_scheme(
-            code="C", name="企业", definition=scheme_def, effective_from=date(2020, 1, 1)
+        scheme = app.handle(
+            DefineAssessmentScheme(
+                code="C", name="企业", definition=scheme_def, effective_from=date(2020, 1, 1)
+            )
         ).id
-        period = app.open_assessment_period(key="2020Q4", scheme_id=scheme).id
+        period = app.handle(OpenAssessmentPeriod(period="2020Q4", scheme_id=scheme)).id
     compute_publish(system, period, "2020Q4")
     with system.read_engine.connect() as conn:
         ranking = q.ranking(conn, str(period), 1, "property_company")

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from domain.metadata import command_context
+from domain.subsidy_commands import ApproveSubsidy, DisburseSubsidy, SubmitSubsidyApplication
 from domain.subsidy_entitlement import SubsidyEntitlement
 from domain.subsidy_policy import STARTUP
 from infra.bootstrap import build_system
@@ -26,10 +27,12 @@ def test_check_and_exports(tmp_path: Path) -> None:
     system.catch_up()
     startup = SubsidyEntitlement.create_id(branch, STARTUP)
     with command_context(actor_id="manager"):
-        system.app.submit_subsidy_application(startup)
+        system.app.handle(SubmitSubsidyApplication(startup))
     with command_context(actor_id="officer"):
-        system.app.approve_subsidy(startup)
-        system.app.disburse_subsidy(startup, payment_reference="P1", paid_on=date(2020, 4, 1))
+        system.app.handle(ApproveSubsidy(startup))
+        system.app.handle(
+            DisburseSubsidy(startup, payment_reference="P1", paid_on=date(2020, 4, 1))
+        )
     system.close()
     env: Any = {"REDPROP_DATABASE_URL": url}
     runner = CliRunner()

@@ -11,6 +11,12 @@ import pytest
 
 from domain.errors import DomainError
 from domain.metadata import command_context
+from domain.subsidy_commands import (
+    ApproveSubsidy,
+    DisburseSubsidy,
+    RaiseSubsidyEntitlement,
+    SubmitSubsidyApplication,
+)
 from domain.subsidy_entitlement import SubsidyEntitlement
 from domain.subsidy_policy import YEARLY
 from infra import audit
@@ -33,14 +39,18 @@ def test_concurrent_double_submission_pays_once(system: Any) -> None:
         steps = [
             (
                 f"manager-{n}",
-                lambda: app.raise_subsidy_entitlement(branch_id=branch, kind=YEARLY, year=2020),
+                lambda: app.handle(
+                    RaiseSubsidyEntitlement(branch_id=branch, kind=YEARLY, year=2020)
+                ),
             ),
-            (f"manager-{n}", lambda: app.submit_subsidy_application(entitlement)),
-            (f"officer-{n}", lambda: app.approve_subsidy(entitlement)),
+            (f"manager-{n}", lambda: app.handle(SubmitSubsidyApplication(entitlement))),
+            (f"officer-{n}", lambda: app.handle(ApproveSubsidy(entitlement))),
             (
                 f"officer-{n}",
-                lambda: app.disburse_subsidy(
-                    entitlement, payment_reference=f"P-{n}", paid_on=date(2020, 6, 1)
+                lambda: app.handle(
+                    DisburseSubsidy(
+                        entitlement, payment_reference=f"P-{n}", paid_on=date(2020, 6, 1)
+                    )
                 ),
             ),
         ]

@@ -12,6 +12,7 @@ import pytest
 
 from domain.errors import NotEligibleForSubsidy
 from domain.metadata import command_context
+from domain.subsidy_commands import OpenSubsidyYear, RaiseSubsidyEntitlement, SetSubsidyEligibility
 from domain.subsidy_policy import STARTUP, YEARLY
 from projections import subsidy_reports as reports
 from tests.support.subsidies import setup_district
@@ -69,9 +70,9 @@ def _world(app: Any) -> dict[str, Any]:
             affiliated_to=ids["standalone"],
             full_members=["j"],
         )
-        app.open_subsidy_year(2020)
+        app.handle(OpenSubsidyYear(2020))
     with _at("2021-01-04"):
-        app.open_subsidy_year(2021)
+        app.handle(OpenSubsidyYear(2021))
     return ids
 
 
@@ -94,7 +95,7 @@ def test_by_default_affiliated_organisations_get_nothing(system: Any) -> None:
     assert _raised(system) == _all(ids["standalone"], *FULL) | _all(ids["joint"], *FULL)
     head = system.app.recorder.max_notification_id()
     with _at("2021-02-01"), pytest.raises(NotEligibleForSubsidy) as refused:
-        system.app.raise_subsidy_entitlement(branch_id=ids["affiliated"], kind=STARTUP)
+        system.app.handle(RaiseSubsidyEntitlement(branch_id=ids["affiliated"], kind=STARTUP))
     assert refused.value.field == "branch_id"
     assert system.app.recorder.max_notification_id() == head
 
@@ -103,8 +104,10 @@ def test_an_eligibility_setting_applies_from_its_date(system: Any) -> None:
     ids = _world(system.app)
     before = _raised(system)
     with _at("2021-01-10"):
-        system.app.set_subsidy_eligibility(
-            effective_from=date(2021, 1, 1), methods=["standalone", "joint", "affiliated"]
+        system.app.handle(
+            SetSubsidyEligibility(
+                effective_from=date(2021, 1, 1), methods=["standalone", "joint", "affiliated"]
+            )
         )
     added = _raised(system) - before
     # founded 2020-03-01, before the setting: no start-up fund, no 2020 subsidy; 2021 yes
@@ -116,6 +119,6 @@ def test_a_bad_eligibility_setting_is_refused(system: Any, methods: list[str]) -
     setup_district(system.app)
     head = system.app.recorder.max_notification_id()
     with _at("2021-01-10"), pytest.raises(Exception) as refused:
-        system.app.set_subsidy_eligibility(effective_from=date(2021, 1, 1), methods=methods)
+        system.app.handle(SetSubsidyEligibility(effective_from=date(2021, 1, 1), methods=methods))
     assert getattr(refused.value, "field", None) == "methods"
     assert system.app.recorder.max_notification_id() == head

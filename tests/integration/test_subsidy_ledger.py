@@ -9,6 +9,16 @@ from typing import Any
 from sqlalchemy import update
 
 from domain.metadata import command_context
+from domain.subsidy_commands import (
+    ApproveSubsidy,
+    DisburseSubsidy,
+    OpenSubsidyYear,
+    RecoverSubsidyClawback,
+    RejectSubsidy,
+    ReverseSubsidy,
+    SetSubsidyPolicy,
+    SubmitSubsidyApplication,
+)
 from domain.subsidy_entitlement import SubsidyEntitlement
 from domain.subsidy_policy import STARTUP, YEARLY
 from infra import ledger_export
@@ -32,11 +42,11 @@ def test_process_raises_what_is_due_once(system: Any) -> None:
     old = found_branch(app, "B-OLD", date(2018, 6, 1), ids["S01"])  # before the policy start
     new = found_branch(app, "B-NEW", date(2020, 7, 1), ids["S02"])
     with command_context(actor_id="admin", role="district_admin"):
-        app.open_subsidy_year(2020)
+        app.handle(OpenSubsidyYear(2020))
     dissolve_branch(app, new, date(2020, 12, 1))
     late = found_branch(app, "B-LATE", date(2020, 9, 1), ids["S01"])  # after 2020 opened
     with command_context(actor_id="admin", role="district_admin"):
-        app.open_subsidy_year(2021)
+        app.handle(OpenSubsidyYear(2021))
     found = _entitlements(system)
     assert set(found) == {
         (str(old), YEARLY, 2020),
@@ -64,13 +74,15 @@ def test_a_later_policy_change_does_not_alter_past_entitlements(system: Any) -> 
     branch = found_branch(app, "B1", date(2020, 3, 1), ids["S01"])
     system.catch_up()
     with command_context(actor_id="admin", role="district_admin"):
-        app.set_subsidy_policy(
-            effective_from=date(2021, 1, 1),
-            start_date=date(2019, 1, 1),
-            startup_fund=8000,
-            yearly_subsidy="3500.50",
+        app.handle(
+            SetSubsidyPolicy(
+                effective_from=date(2021, 1, 1),
+                start_date=date(2019, 1, 1),
+                startup_fund=8000,
+                yearly_subsidy="3500.50",
+            )
         )
-        app.open_subsidy_year(2021)
+        app.handle(OpenSubsidyYear(2021))
     found = _entitlements(system)
     assert found[(str(branch), STARTUP, 2020)]["amount_fen"] == 500_000
     assert found[(str(branch), YEARLY, 2021)]["amount_fen"] == 350_050
@@ -78,10 +90,10 @@ def test_a_later_policy_change_does_not_alter_past_entitlements(system: Any) -> 
 
 def _pay(app: Any, entitlement_id: Any, paid_on: date, ref: str) -> None:
     with command_context(actor_id="manager", role="company_manager"):
-        app.submit_subsidy_application(entitlement_id)
+        app.handle(SubmitSubsidyApplication(entitlement_id))
     with command_context(actor_id="officer", role="street_officer"):
-        app.approve_subsidy(entitlement_id)
-        app.disburse_subsidy(entitlement_id, payment_reference=ref, paid_on=paid_on)
+        app.handle(ApproveSubsidy(entitlement_id))
+        app.handle(DisburseSubsidy(entitlement_id, payment_reference=ref, paid_on=paid_on))
 
 
 def test_ledger_balances_reports_check_and_exports(system: Any) -> None:
@@ -90,7 +102,7 @@ def test_ledger_balances_reports_check_and_exports(system: Any) -> None:
     a = found_branch(app, "A", date(2020, 3, 1), ids["S01"])
     b = found_branch(app, "B", date(2020, 4, 1), ids["S02"])
     with command_context(actor_id="admin", role="district_admin"):
-        app.open_subsidy_year(2020)
+        app.handle(OpenSubsidyYear(2020))
     system.catch_up()
     startup_a = SubsidyEntitlement.create_id(a, STARTUP)
     yearly_a = SubsidyEntitlement.create_id(a, YEARLY, 2020)
@@ -98,14 +110,16 @@ def test_ledger_balances_reports_check_and_exports(system: Any) -> None:
     _pay(app, startup_a, date(2020, 5, 1), "P-1")
     _pay(app, yearly_a, date(2020, 6, 1), "P-2")
     with command_context(actor_id="officer", role="street_officer"):
-        app.reverse_subsidy(
-            yearly_a, reason_code="paid_twice", reason="duplicate", reversed_on=date(2020, 7, 1)
+        app.handle(
+            ReverseSubsidy(
+                yearly_a, reason_code="paid_twice", reason="duplicate", reversed_on=date(2020, 7, 1)
+            )
         )
-        app.recover_subsidy_clawback(yearly_a, reference="R-1", recovered_on=date(2020, 8, 1))
+        app.handle(RecoverSubsidyClawback(yearly_a, reference="R-1", recovered_on=date(2020, 8, 1)))
     with command_context(actor_id="manager", role="company_manager"):
-        app.submit_subsidy_application(startup_b)
+        app.handle(SubmitSubsidyApplication(startup_b))
     with command_context(actor_id="officer", role="street_officer"):
-        app.reject_subsidy(startup_b, reason="no bank account on file")
+        app.handle(RejectSubsidy(startup_b, reason="no bank account on file"))
     system.catch_up()
     chain = getattr(app.recorder, "chain_table", None)
     with system.read_engine.connect() as conn:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from domain.metadata import command_context
+from domain.subsidy_commands import OpenSubsidyYear
 from domain.subsidy_policy import STARTUP, YEARLY
 from projections import subsidy_reports as reports
 from tests.support.subsidies import setup_district
@@ -78,11 +79,11 @@ def test_process_follows_real_party_org_events(system: Any) -> None:
             host_kind="owners_committee",
             owners_committee_id=committee,
         ).id
-        app.open_subsidy_year(2020)
+        app.handle(OpenSubsidyYear(2020))
     with _at("2020-09-01"):
         app.merge_party_org(org_b, into_id=org_a, on=date(2020, 9, 1))
     with _at("2021-01-04"):
-        app.open_subsidy_year(2021)
+        app.handle(OpenSubsidyYear(2021))
     system.catch_up()
     with system.read_engine.connect() as conn:
         items, _ = reports.list_entitlements(conn, page=1, per_page=100)

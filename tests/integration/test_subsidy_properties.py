@@ -24,6 +24,17 @@ from domain.errors import (
 )
 from domain.metadata import command_context
 from domain.subsidy_budget import SubsidyBudget
+from domain.subsidy_commands import (
+    AllocateSubsidyBudget,
+    ApproveSubsidy,
+    DisburseSubsidy,
+    RaiseSubsidyEntitlement,
+    RecoverSubsidyClawback,
+    RejectSubsidy,
+    ReverseSubsidy,
+    SubmitSubsidyApplication,
+    TopUpSubsidyBudget,
+)
 from domain.subsidy_entitlement import SubsidyEntitlement
 from domain.subsidy_policy import STARTUP, YEARLY
 from projections import subsidy_reports as reports
@@ -124,25 +135,34 @@ def _command(
     app: Any, op: str, branch: Any, kind: str, entitlement: Any, amount: str, ids: dict
 ) -> None:
     if op == "raise":
-        app.raise_subsidy_entitlement(branch_id=branch, kind=kind, year=2020)
+        app.handle(RaiseSubsidyEntitlement(branch_id=branch, kind=kind, year=2020))
     elif op == "submit":
-        app.submit_subsidy_application(entitlement)
+        app.handle(SubmitSubsidyApplication(entitlement))
     elif op in ("approve", "self_approve"):
-        app.approve_subsidy(entitlement)
+        app.handle(ApproveSubsidy(entitlement))
     elif op == "reject":
-        app.reject_subsidy(entitlement, reason="incomplete")
+        app.handle(RejectSubsidy(entitlement, reason="incomplete"))
     elif op == "disburse":
-        app.disburse_subsidy(
-            entitlement, payment_reference="P", paid_on=date(2020, 6, 1), budget_id=ids["budget"]
+        app.handle(
+            DisburseSubsidy(
+                entitlement,
+                payment_reference="P",
+                paid_on=date(2020, 6, 1),
+                budget_id=ids["budget"],
+            )
         )
     elif op == "reverse":
-        app.reverse_subsidy(
-            entitlement, reason_code="paid_twice", reason="dup", reversed_on=date(2020, 7, 1)
+        app.handle(
+            ReverseSubsidy(
+                entitlement, reason_code="paid_twice", reason="dup", reversed_on=date(2020, 7, 1)
+            )
         )
     elif op == "recover":
-        app.recover_subsidy_clawback(entitlement, reference="R", recovered_on=date(2020, 8, 1))
+        app.handle(
+            RecoverSubsidyClawback(entitlement, reference="R", recovered_on=date(2020, 8, 1))
+        )
     else:
-        app.top_up_subsidy_budget(ids["budget"], amount)
+        app.handle(TopUpSubsidyBudget(ids["budget"], amount))
 
 
 def test_random_commands_keep_the_ledger_sound(system: Any) -> None:
@@ -164,7 +184,7 @@ def test_random_commands_keep_the_ledger_sound(system: Any) -> None:
             street = app.register_org_unit(
                 kind="street", code=f"P{n}", name=f"街道{n}", parent_id=base["district"]
             ).id
-            app.allocate_subsidy_budget(holder_id=street, year=2020, amount=budget)
+            app.handle(AllocateSubsidyBudget(holder_id=street, year=2020, amount=budget))
         ids = {
             "budget": SubsidyBudget.create_id(street, 2020),
             "branches": [

@@ -1,4 +1,4 @@
-"""The demo's subsidy step on its own, over 48 stand-in branches (the fact shape of the
+"""The demo's subsidy step on its own, over 48 company branches (the fact shape of the
 party-building step's `ctx.facts["party_orgs"]`): the ledger checks out, two reversals.
 `-s` prints its yearly report."""
 
@@ -13,27 +13,19 @@ from infra.ledger_check import check_ledger
 from projections import subsidy_reports as reports
 from scenarios import org_registry, subsidies
 from scenarios.context import ScenarioContext
-from tests.support.party_org_standin import PartyOrg
+from tests.support.company_branches import company_branch
 
 BRANCHES = 48
 
 
-def stand_in_party_orgs(ctx: ScenarioContext) -> list[dict[str, Any]]:
+def company_party_orgs(ctx: ScenarioContext) -> list[dict[str, Any]]:
     streets = sorted(k for k in ctx.ids if k.startswith("street:"))
     facts = []
     for i in range(BRANCHES):
         founded = date(2018, 7, 1) + timedelta(days=23 * i)
         street = streets[i % len(streets)]
         with ctx.at(f"{founded.isoformat()}T09:00:00"):
-            org = PartyOrg(
-                code=f"PB{i:02d}",
-                company_ids=[f"company-{i:02d}"],
-                method="standalone",
-                kind="branch",
-                founded_on=founded,
-                street_id=ctx.ids[street],
-                community_id=None,
-            )
+            org = company_branch(f"PB{i:02d}", f"company-{i:02d}", founded, ctx.ids[street])
             ctx.app.save(org)
         facts.append(
             {
@@ -49,7 +41,7 @@ def stand_in_party_orgs(ctx: ScenarioContext) -> list[dict[str, Any]]:
 def test_subsidy_step_over_48_branches(system: Any) -> None:
     ctx = ScenarioContext(system.app)
     org_registry.load(ctx)
-    ctx.facts.setdefault("party_orgs", stand_in_party_orgs(ctx))
+    ctx.facts.setdefault("party_orgs", company_party_orgs(ctx))
     subsidies.load(ctx)
     system.catch_up()
     with system.read_engine.connect() as conn:

@@ -8,7 +8,8 @@ from typing import Any
 from uuid import UUID
 
 from domain.metadata import command_context
-from tests.support.party_org_standin import PartyOrg
+from domain.subsidy_commands import AllocateSubsidyBudget, SetSubsidyPolicy
+from tests.support.company_branches import company_branch
 
 
 def setup_district(app: Any, *, budget: int = 100_000) -> dict[str, UUID]:
@@ -19,35 +20,29 @@ def setup_district(app: Any, *, budget: int = 100_000) -> dict[str, UUID]:
             ids[code] = app.register_org_unit(
                 kind="street", code=code, name=name, parent_id=ids["district"]
             ).id
-        app.set_subsidy_policy(
-            effective_from=date(2019, 1, 1),
-            start_date=date(2019, 1, 1),
-            startup_fund=5000,
-            yearly_subsidy=3000,
+        app.handle(
+            SetSubsidyPolicy(
+                effective_from=date(2019, 1, 1),
+                start_date=date(2019, 1, 1),
+                startup_fund=5000,
+                yearly_subsidy=3000,
+            )
         )
         for year in (2020, 2021):
-            app.allocate_subsidy_budget(holder_id=ids["district"], year=year, amount=budget)
+            app.handle(AllocateSubsidyBudget(holder_id=ids["district"], year=year, amount=budget))
     return ids
 
 
 def found_branch(
     app: Any, code: str, founded_on: date, street_id: UUID | None, community_id: UUID | None = None
 ) -> UUID:
-    """A company party branch (through the party-org commands)."""
-    org = PartyOrg(
-        code=code,
-        company_ids=[f"company-{code}"],
-        method="standalone",
-        kind="branch",
-        founded_on=founded_on,
-        street_id=street_id,
-        community_id=community_id,
-    )
+    """A company party branch (its founding event)."""
+    org = company_branch(code, f"company-{code}", founded_on, street_id, community_id)
     app.save(org)
     return org.id
 
 
 def dissolve_branch(app: Any, branch_id: UUID, on: date) -> None:
     org = app.repository.get(branch_id)
-    org.dissolve(dissolved_on=on, reason="company left the district")
+    org.dissolve(on, reason="company left the district", companies=[])
     app.save(org)
