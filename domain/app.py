@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from typing import TypeVar, cast
 
+from domain import grid_handlers, service_issue_handlers
 from domain.assessment_service import AssessmentCommands
 from domain.branch_life_service import BranchLifeCommands
-from domain.grid_service import GridCommands
 from domain.handling import Command, UnknownCommand, merge_tables
 from domain.org_registry_service import OrgRegistryCommands
 from domain.party_activities_service import PartyActivityCommands
 from domain.party_building_service import PartyBuildingCommands
 from domain.party_coverage_service import PartyCoverageCommands
-from domain.service_issues_service import ServiceIssueCommands
 from domain.subsidy_service import SubsidyCommands
 from domain.token_service import TokenCommands
 
@@ -26,8 +25,6 @@ R = TypeVar("R")
 
 class RedPropertyApp(
     OrgRegistryCommands,
-    ServiceIssueCommands,
-    GridCommands,
     PartyBuildingCommands,
     PartyCoverageCommands,
     BranchLifeCommands,
@@ -40,6 +37,8 @@ class RedPropertyApp(
 
     handlers = merge_tables(
         # one line per area: <area>_handlers.HANDLERS
+        service_issue_handlers.HANDLERS,
+        grid_handlers.HANDLERS,
     )
 
     def handle(self, command: Command[R]) -> R:

@@ -17,6 +17,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding, UUIDAsHex
 
 from domain.base import ExpectedVersion, LedgerAggregate
 from domain.errors import AlreadyExists, NotFound, RuleViolation
+from domain.personal_data import PersonalDataVault
 
 A = TypeVar("A", bound=LedgerAggregate)
 
@@ -82,6 +83,8 @@ def replay(aggregate: Any, events: Any) -> Any:
 
 class CommandApplication(Application[UUID]):
     """Base of the ledger application: helpers every command mixin uses."""
+
+    personal_data: PersonalDataVault | None = None  # set by the composition root
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """As the library's `save()`, collecting through `LedgerProcessingEvent`."""

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from domain.metadata import command_context
+from domain.service_issue_commands import DefineSlaPolicy
 from domain.sla import DEFAULT_RULES
 from infra.cli.params import MOMENT, MONTH, check_month_range
 from infra.cli.system import open_system
@@ -63,7 +64,8 @@ def define_default(start: datetime | None) -> None:
     system = open_system()
     try:
         with _cli_context(moment):
-            result = system.app.define_sla_policy(DEFAULT_RULES, effective_from=moment)
+            command = DefineSlaPolicy(rules=DEFAULT_RULES, effective_from=moment)
+            result = system.app.handle(command)
     finally:
         system.close()
     click.echo(f"SLA policy version {result.version} at position {result.position}")
