@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """Grid workers, collection points and the R10 assessment of grid workers (用、考、察、评)."""
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
+# mypy: disable-error-code="untyped-decorator"
 """Service issue endpoints (R9/R15): report, accept or refer, handle, feedback, close;
 the issue board. Reporter phones are masked (138****1234) everywhere except in the
 single-issue view for the roles that handle the issue in their scope."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -179,87 +181,41 @@ class ServiceIssueResource(MethodView):
         return with_etag(row)
 
 
-View = Callable[..., Response]
+@dataclass(frozen=True)
+class Step:
+    """A step in an issue's life: POST /<issue_id>/<path> with `body`, taken by `roles`,
+    run as `command` on the issue at the version If-Match names; documented by the
+    command's docstring."""
+
+    path: str
+    body: type[Schema]
+    command: Callable[..., Command[CommandResult]]
+    roles: tuple[str, ...]
+
+    def view(self) -> Callable[..., Response]:
+        def post(body: dict[str, Any], issue_id: UUID) -> Response:
+            require_issue_scope(issue_id)
+            version = expected_version()
+            return handle(self.command(issue_id=issue_id, expected_version=version, **body))
+
+        post.__doc__ = self.command.__doc__
+        answered = blp.response(200, CommandResultSchema)(post)
+        return require(*self.roles)(blp.arguments(self.body)(answered))
+
+    def register(self) -> None:
+        rule = f"/<uuid:issue_id>/{self.path}"
+        blp.route(rule, endpoint=self.path.replace("-", "_"), methods=["POST"])(self.view())
 
 
-def step(body: type[Schema], roles: Iterable[str]) -> Callable[[View], View]:
-    """The decorators of a step in an issue's life: who may take it, the body it reads
-    and the command result it answers."""
-
-    def decorate(view: View) -> View:
-        answered = blp.response(200, CommandResultSchema)(view)
-        return require(*roles)(blp.arguments(body)(answered))
-
-    return decorate
-
-
-def take_step(
-    command: Callable[..., Command[CommandResult]], issue_id: UUID, body: dict[str, Any]
-) -> Response:
-    """Run a step on an issue in the caller's scope, at the version If-Match names."""
-    require_issue_scope(issue_id)
-    return handle(command(issue_id=issue_id, expected_version=expected_version(), **body))
-
-
-@blp.route("/<uuid:issue_id>/accept", endpoint="accept")
-class Accept(MethodView):
-    @step(AcceptIssue, ISSUE_ACCEPTORS)
-    def post(self, body: dict[str, Any], issue_id: UUID) -> Response:
-        """Accept (受理) and route."""
-        return take_step(issues.AcceptIssue, issue_id, body)
-
-
-@blp.route("/<uuid:issue_id>/refer-out", endpoint="refer_out")
-class ReferOut(MethodView):
-    @step(Reason, OFFICERS)
-    def post(self, body: dict[str, Any], issue_id: UUID) -> Response:
-        """Refer out: not a property matter."""
-        return take_step(issues.ReferIssueOut, issue_id, body)
-
-
-@blp.route("/<uuid:issue_id>/link-duplicate", endpoint="link_duplicate")
-class Duplicate(MethodView):
-    @step(LinkDuplicate, OFFICERS)
-    def post(self, body: dict[str, Any], issue_id: UUID) -> Response:
-        """Link as a duplicate of an original."""
-        return take_step(issues.LinkDuplicateIssue, issue_id, body)
-
-
-@blp.route("/<uuid:issue_id>/start-handling", endpoint="start_handling")
-class StartHandling(MethodView):
-    @step(Empty, ISSUE_HANDLERS)
-    def post(self, body: dict[str, Any], issue_id: UUID) -> Response:
-        """Start handling (处置)."""
-        return take_step(issues.StartHandlingIssue, issue_id, body)
-
-
-@blp.route("/<uuid:issue_id>/handled", endpoint="handled")
-class Handled(MethodView):
-    @step(Resolution, ISSUE_HANDLERS)
-    def post(self, body: dict[str, Any], issue_id: UUID) -> Response:
-        """Mark handled with a resolution note."""
-        return take_step(issues.MarkIssueHandled, issue_id, body)
-
-
-@blp.route("/<uuid:issue_id>/feedback", endpoint="feedback")
-class GiveFeedback(MethodView):
-    @step(Feedback, ISSUE_REPORTERS)
-    def post(self, body: dict[str, Any], issue_id: UUID) -> Response:
-        """Resident feedback (反馈); dissatisfied reopens."""
-        return take_step(issues.GiveIssueFeedback, issue_id, body)
-
-
-@blp.route("/<uuid:issue_id>/reopen", endpoint="reopen")
-class Reopen(MethodView):
-    @step(Reason, OFFICERS)
-    def post(self, body: dict[str, Any], issue_id: UUID) -> Response:
-        """Reopen a handled issue."""
-        return take_step(issues.ReopenIssue, issue_id, body)
-
-
-@blp.route("/<uuid:issue_id>/close", endpoint="close")
-class Close(MethodView):
-    @step(CloseIssue, OFFICERS)
-    def post(self, body: dict[str, Any], issue_id: UUID) -> Response:
-        """Close after assessment (考核办结)."""
-        return take_step(issues.CloseIssue, issue_id, body)
+STEPS = (
+    Step("accept", AcceptIssue, issues.AcceptIssue, ISSUE_ACCEPTORS),
+    Step("refer-out", Reason, issues.ReferIssueOut, OFFICERS),
+    Step("link-duplicate", LinkDuplicate, issues.LinkDuplicateIssue, OFFICERS),
+    Step("start-handling", Empty, issues.StartHandlingIssue, ISSUE_HANDLERS),
+    Step("handled", Resolution, issues.MarkIssueHandled, ISSUE_HANDLERS),
+    Step("feedback", Feedback, issues.GiveIssueFeedback, ISSUE_REPORTERS),
+    Step("reopen", Reason, issues.ReopenIssue, OFFICERS),
+    Step("close", CloseIssue, issues.CloseIssue, OFFICERS),
+)
+for issue_step in STEPS:
+    issue_step.register()

@@ -58,7 +58,7 @@ class OnIssue:
 
 @dataclass(frozen=True, kw_only=True)
 class AcceptIssue(OnIssue, Command[CommandResult]):
-    """Accept (受理) and route to a company or a department."""
+    """Accept (受理) and route."""
 
     company_id: UUID | None = None
     department: str | None = None
@@ -73,7 +73,7 @@ class ReferIssueOut(OnIssue, Command[CommandResult]):
 
 @dataclass(frozen=True, kw_only=True)
 class LinkDuplicateIssue(OnIssue, Command[CommandResult]):
-    """Link as a duplicate of an original issue."""
+    """Link as a duplicate of an original."""
 
     original_id: UUID
 
@@ -92,7 +92,7 @@ class MarkIssueHandled(OnIssue, Command[CommandResult]):
 
 @dataclass(frozen=True, kw_only=True)
 class GiveIssueFeedback(OnIssue, Command[CommandResult]):
-    """The reporter's feedback (反馈); dissatisfied reopens."""
+    """Resident feedback (反馈); dissatisfied reopens."""
 
     rating: str
     comment: str | None = None
