@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """Grid workers, collection points and the R10 assessment of grid workers (用、考、察、评)."""
 
 from __future__ import annotations
@@ -5,18 +6,19 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import jsonify
+from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.auth import require
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.fields import Text
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
 from api.scope import require_org_scope
+from domain import grid_commands as grid
 from domain.grid_workers import DIMENSIONS, EMPLOYMENT, PERIOD, GridWorker
 from projections import grid_workers as read_model
 
@@ -81,6 +83,40 @@ class WorkerPage(PageSchema):
     items = fields.List(fields.Dict())
 
 
+class WorkerSchema(Schema):
+    id = Text()
+    staff_code = Text()
+    name = Text()
+    company_id = Text(allow_none=True)
+    employment = Text()
+    employment_label = Text()
+    grid_count = fields.Integer()
+    grid_ids = fields.List(Text())
+    registered_at = Text()
+    position = fields.Integer()
+
+
+class DimensionMean(Schema):
+    label = Text()
+    mean = fields.Float()
+    assessments = fields.Integer()
+
+
+class ScorecardWorker(Schema):
+    worker_id = Text()
+    name = Text(allow_none=True)
+    dimensions = fields.Dict(keys=Text(), values=fields.Nested(DimensionMean))
+    overall = fields.Float()
+
+
+class ScorecardSchema(Schema):
+    company_id = Text()
+    period = Text(allow_none=True)
+    assessments = fields.Integer()
+    sent_to_company = fields.Integer()
+    workers = fields.List(fields.Nested(ScorecardWorker))
+
+
 @blp.route("/workers")
 class Workers(MethodView):
     @require(*READERS)
@@ -96,19 +132,18 @@ class Workers(MethodView):
     @require(*OFFICERS)
     @blp.arguments(RegisterWorker)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Register a grid worker (part-time company staff or full-time)."""
-        app = services().app
         for grid_id in body["grid_ids"]:
             require_org_scope(grid_id, "grid_ids")
-        return run(lambda: app.register_grid_worker(**body), status=201)
+        return handle(grid.RegisterGridWorker(**body), status=201)
 
 
 @blp.route("/workers/<uuid:worker_id>")
 class WorkerResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, WorkerSchema)
     def get(self, args: dict[str, Any], worker_id: UUID) -> Any:
         """One grid worker with the grids it is assigned to."""
         ensure_fresh(VIEW, min_position=args.get("min_position"))
@@ -116,7 +151,7 @@ class WorkerResource(MethodView):
             worker = read_model.get_grid_worker(conn, str(worker_id))
         if worker is None:
             raise NotFound(f"no grid worker {worker_id}")
-        return worker
+        return jsonify(worker)
 
 
 def _worker_grid(worker_id: UUID, grid_id: UUID) -> None:
@@ -129,10 +164,10 @@ class Assign(MethodView):
     @require(*OFFICERS)
     @blp.arguments(GridRef)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], worker_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], worker_id: UUID) -> Response:
         """Assign the worker to a grid."""
         _worker_grid(worker_id, body["grid_id"])
-        return run(lambda: services().app.assign_grid_worker(worker_id, body["grid_id"]))
+        return handle(grid.AssignGridWorker(worker_id=worker_id, **body))
 
 
 @blp.route("/workers/<uuid:worker_id>/unassign")
@@ -140,10 +175,10 @@ class Unassign(MethodView):
     @require(*OFFICERS)
     @blp.arguments(GridRef)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], worker_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], worker_id: UUID) -> Response:
         """Take the worker off a grid."""
         _worker_grid(worker_id, body["grid_id"])
-        return run(lambda: services().app.unassign_grid_worker(worker_id, body["grid_id"]))
+        return handle(grid.UnassignGridWorker(worker_id=worker_id, **body))
 
 
 @blp.route("/collection-points")
@@ -151,38 +186,38 @@ class CollectionPoints(MethodView):
     @require(*OFFICERS)
     @blp.arguments(OpenPoint)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Open an issue collection point in a grid workstation."""
         require_org_scope(body["grid_id"], "grid_id")
-        return run(lambda: services().app.open_collection_point(**body), status=201)
+        return handle(grid.OpenCollectionPoint(**body), status=201)
 
 
 @blp.route("/assessments")
 class Assessments(MethodView):
-    @require("street_officer", "community_officer", "district_admin")
+    @require(*OFFICERS)
     @blp.arguments(Assess)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Assess a company's grid workers for a period on the four R10 dimensions."""
-        app = services().app
         require_org_scope(body["assessor_org_id"], "assessor_org_id")
-        return run(lambda: app.assess_grid_workers(**body), status=201)
+        return handle(grid.AssessGridWorkers(**body), status=201)
 
 
 @blp.route("/assessments/<uuid:assessment_id>/send")
 class SendAssessment(MethodView):
-    @require("street_officer", "community_officer", "district_admin")
+    @require(*OFFICERS)
     @blp.arguments(SendBack)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], assessment_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], assessment_id: UUID) -> Response:
         """Send the result back to the company (for awards and performance pay)."""
-        return run(lambda: services().app.send_assessment_to_company(assessment_id, body["note"]))
+        return handle(grid.SendGridWorkerAssessment(assessment_id=assessment_id, **body))
 
 
 @blp.route("/companies/<uuid:company_id>/scorecard")
 class Scorecard(MethodView):
     @require(*READERS)
     @blp.arguments(ScorecardArgs, location="query")
+    @blp.response(200, ScorecardSchema)
     def get(self, args: dict[str, Any], company_id: UUID) -> Any:
         """The company's grid-worker scorecard: mean score per worker and dimension."""
         ensure_fresh(VIEW, min_position=args.get("min_position"))

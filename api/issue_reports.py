@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """Grid loop figures and settings: funnel, 12345-style rates, overdue list, SLA policy,
 erasure of a reporter's personal data (R9, R13, R15)."""
 
@@ -6,16 +7,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import jsonify
+from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.auth import require
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDateTime, Text
-from api.roles import READERS
+from api.roles import DISTRICT_ADMIN, READERS
 from api.schemas import (
     CommandResultSchema,
     PageArgs,
@@ -27,6 +28,8 @@ from api.schemas import (
     take_paging,
 )
 from domain.issue_catalog import CATEGORIES, PRIORITIES
+from domain.service_issue_commands import DefineSlaPolicy, EraseReporter
+from domain.service_issue_handlers import sla_policy
 from domain.sla import DAY, MAX_SLA_DAYS
 from projections import issue_board, issue_metrics
 
@@ -107,6 +110,38 @@ class FunnelPage(PageSchema):
     items = fields.List(fields.Nested(FunnelRow))
 
 
+class RateRow(Schema):
+    group_id = Text(metadata={"description": "the company or community"})
+    reported = fields.Integer()
+    accepted = fields.Integer()
+    resolved = fields.Integer()
+    response_rate = fields.Float(allow_none=True)
+    resolution_rate = fields.Float(allow_none=True)
+    satisfaction_rate = fields.Float(allow_none=True)
+    households = fields.Integer()
+    complaints_per_100_households = fields.Float(allow_none=True)
+    median_hours_to_close = fields.Float(allow_none=True)
+
+
+class RatePage(PageSchema):
+    items = fields.List(fields.Nested(RateRow))
+
+
+class OverduePage(PageSchema):
+    items = fields.List(fields.Dict(), metadata={"description": "rows of the issue board"})
+
+
+class SlaVersion(Schema):
+    version = fields.Integer()
+    effective_from = Text(metadata={"description": "ISO date-time"})
+    rules = fields.List(fields.Nested(Rule))
+
+
+class SlaPolicySchema(Schema):
+    name = Text()
+    versions = fields.List(fields.Nested(SlaVersion))
+
+
 @blp.route("/funnel")
 class Funnel(MethodView):
     @require(*READERS)
@@ -124,6 +159,7 @@ class Funnel(MethodView):
 class Rates(MethodView):
     @require(*READERS)
     @blp.arguments(RateArgs, location="query")
+    @blp.response(200, RatePage)
     def get(self, args: dict[str, Any]) -> Any:
         """Response, resolution and satisfaction rates, complaints per 100 households and
         median hours to close, per company or per community (definitions in the README)."""
@@ -137,6 +173,7 @@ class Rates(MethodView):
 class Overdue(MethodView):
     @require(*READERS)
     @blp.arguments(OverdueArgs, location="query")
+    @blp.response(200, OverduePage)
     def get(self, args: dict[str, Any]) -> Any:
         """Open issues past their current deadline at `as_of` (default now)."""
         ensure_fresh(BOARD, min_position=args.pop("min_position", None))
@@ -149,9 +186,10 @@ class Overdue(MethodView):
 @blp.route("/sla-policy")
 class SlaPolicyResource(MethodView):
     @require(*READERS)
+    @blp.response(200, SlaPolicySchema)
     def get(self) -> Any:
         """The SLA policy with every version (deadlines in minutes per category/priority)."""
-        policy = services().app.sla_policy()
+        policy = sla_policy(services().app)
         if policy is None:
             raise NotFound("no SLA policy has been defined")
         return jsonify(
@@ -164,23 +202,20 @@ class SlaPolicyResource(MethodView):
             }
         )
 
-    @require("district_admin")
+    @require(DISTRICT_ADMIN)
     @blp.arguments(SlaPolicyBody)
     @blp.response(200, CommandResultSchema)
-    def put(self, body: dict[str, Any]) -> Any:
+    def put(self, body: dict[str, Any]) -> Response:
         """Define the SLA policy or record a new version of it."""
-        app = services().app
-        return run(
-            lambda: app.define_sla_policy(body["rules"], effective_from=body["effective_from"])
-        )
+        return handle(DefineSlaPolicy(**body))
 
 
 @blp.route("/reporters/<string:reporter_ref>/contact")
 class ReporterContact(MethodView):
-    @require("district_admin")
+    @require(DISTRICT_ADMIN)
     @blp.response(204)
     def delete(self, reporter_ref: str) -> Any:
         """Erase a reporter's personal data (PIPL): forget their key (crypto-shredding)."""
-        if not services().app.erase_reporter(reporter_ref):
+        if not services().app.handle(EraseReporter(reporter_ref=reporter_ref)):
             raise NotFound(f"no personal data kept for reporter {reporter_ref}")
         return ""

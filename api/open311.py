@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """Open311 GeoReport v2 subset (http://wiki.open311.org/GeoReport_v2), so standard
 civic-issue clients work unchanged.
 
@@ -27,11 +28,12 @@ from werkzeug.exceptions import Forbidden, NotFound, Unauthorized, Unprocessable
 from api.auth import authenticate, principal
 from api.commands import services
 from api.fields import BusinessDateTime, Email, Text, Url
-from api.scope import require_org_scope
-from api.service_issues import REPORTERS
+from api.roles import ISSUE_REPORTERS
+from api.service_issues import require_report_scope
 from domain.errors import RuleViolation
 from domain.issue_catalog import CATEGORIES, MAX_DESCRIPTION, OPEN_STATES, STATES
 from domain.metadata import command_context
+from domain.service_issue_commands import ReportIssue
 from projections import issue_board
 
 blp = Blueprint(
@@ -102,6 +104,57 @@ class ListRequests(Schema):
     end_date = BusinessDateTime(load_default=None)
 
 
+class ServiceSchema(Schema):
+    service_code = Text()
+    service_name = Text()
+    description = Text()
+    metadata = fields.Boolean()
+    type = Text()
+    keywords = Text()
+    group = Text()
+
+
+class AttributeSchema(Schema):
+    variable = fields.Boolean()
+    code = Text()
+    datatype = Text()
+    required = fields.Boolean()
+    datatype_description = Text()
+    order = fields.Integer()
+    description = Text()
+
+
+class ServiceDefinitionSchema(Schema):
+    service_code = Text()
+    attributes = fields.List(fields.Nested(AttributeSchema))
+
+
+class RequestSchema(Schema):
+    service_request_id = Text()
+    status = Text(validate=validate.OneOf(["open", "closed"]))
+    status_notes = Text()
+    service_name = Text()
+    service_code = Text()
+    description = Text()
+    agency_responsible = Text(allow_none=True)
+    service_notice = Text(allow_none=True)
+    requested_datetime = Text()
+    updated_datetime = Text()
+    expected_datetime = Text(allow_none=True)
+    address = Text(allow_none=True)
+    address_id = Text()
+    zipcode = Text(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    long = fields.Float(allow_none=True)
+    media_url = Text(allow_none=True)
+
+
+class CreatedSchema(Schema):
+    service_request_id = Text()
+    service_notice = Text()
+    account_id = Text()
+
+
 def _at_most(ids: list[str], limit: int) -> None:
     if len(ids) > limit:
         raise ValidationError(f"at most {limit} ids")
@@ -136,6 +189,7 @@ def as_open311(row: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/services.json")
 class Services(MethodView):
+    @blp.response(200, ServiceSchema(many=True))
     def get(self) -> Any:
         """The service list (our categories). Public."""
         return jsonify([service(code) for code in CATEGORIES])
@@ -143,6 +197,7 @@ class Services(MethodView):
 
 @blp.route("/services/<string:code>.json")
 class ServiceDefinition(MethodView):
+    @blp.response(200, ServiceDefinitionSchema)
     def get(self, code: str) -> Any:
         """A service definition: the attributes a request carries. Public."""
         if code not in CATEGORIES:
@@ -165,6 +220,7 @@ class ServiceDefinition(MethodView):
 @blp.route("/requests.json")
 class Requests(MethodView):
     @blp.arguments(ListRequests, location="query")
+    @blp.response(200, RequestSchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
         """Requests, newest first (filters per the spec; at most 1000). Public."""
         with services().read_engine.connect() as conn:
@@ -190,16 +246,29 @@ class Requests(MethodView):
         return jsonify(items)
 
     @blp.arguments(PostRequest, location="form")
+    @blp.response(201, CreatedSchema(many=True))
     def post(self, form: dict[str, Any]) -> Any:
         """Create a service request (form-encoded). api_key = a bearer token."""
         who = _caller(form.pop("api_key"))
         compound_id = form["compound_id"] or form["address_id"]
         if compound_id is None:
             raise _field_error("attribute[compound_id]", "the compound is required")
-        app = services().app
-        if who.role not in ("resident", "company_manager"):
-            require_org_scope(compound_id, "attribute[compound_id]")
+        require_report_scope(compound_id, "attribute[compound_id]")
         contact = form["phone"] or form["email"]
+        command = ReportIssue(
+            channel="open311",
+            category=form["service_code"],
+            compound_id=compound_id,
+            grid_id=form["grid_id"],
+            building=form["building"],
+            description=form["description"],
+            address=form["address_string"],
+            lat=form["lat"],
+            long=form["long"],
+            reporter_contact=contact,
+            reporter_ref=form["account_id"],
+        )
+        app = services().app
         with (
             command_context(
                 actor_id=who.user_id, role=who.role, scope=who.scope, channel="open311"
@@ -207,19 +276,7 @@ class Requests(MethodView):
             _spec_field_names(),
         ):
             result, _ = services().gateway.run(
-                lambda: app.report_issue(
-                    channel="open311",
-                    category=form["service_code"],
-                    compound_id=compound_id,
-                    grid_id=form["grid_id"],
-                    building=form["building"],
-                    description=form["description"],
-                    address=form["address_string"],
-                    lat=form["lat"],
-                    long=form["long"],
-                    reporter_contact=contact,
-                    reporter_ref=form["account_id"],
-                ),
+                lambda: app.handle(command),
                 idempotency_key=g.get("idempotency_key"),
                 fingerprint=str(sorted(form.items())),
             )
@@ -235,6 +292,7 @@ class Requests(MethodView):
 @blp.route("/requests/<string:request_id>.json")
 class RequestResource(MethodView):
     @blp.arguments(ListRequests, location="query")
+    @blp.response(200, RequestSchema(many=True))
     def get(self, _args: dict[str, Any], request_id: str) -> Any:
         """One request, as a one-element list per the spec. Public."""
         try:
@@ -267,7 +325,7 @@ def _caller(api_key: str | None) -> Any:
             raise Unauthorized("send api_key (a bearer token) or Authorization: Bearer")
         g.principal = authenticate(api_key)
     who = principal()
-    if who.role not in REPORTERS:
+    if who.role not in ISSUE_REPORTERS:
         raise Forbidden(f"role {who.role} may not report issues")
     return who
 

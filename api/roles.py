@@ -38,3 +38,9 @@ ENTITLEMENT_READERS = (*LEDGER_READERS, COMPANY_MANAGER)
 SUBSIDY_APPLICANTS = (DISTRICT_ADMIN, COMPANY_MANAGER)
 # Who keeps the assessment ledger: its schemes and its periods.
 ASSESSORS = (DISTRICT_ADMIN, STREET_OFFICER)
+# Who reports a service issue, and who accepts and who handles one.
+ISSUE_REPORTERS = (*OFFICERS, GRID_WORKER, COMPANY_MANAGER, RESIDENT, OWNERS_COMMITTEE)
+ISSUE_ACCEPTORS = (*OFFICERS, COMPANY_MANAGER)
+ISSUE_HANDLERS = (*OFFICERS, COMPANY_MANAGER, GRID_WORKER)
+# Reporters not bound to an org scope: residents and company managers report anywhere.
+UNSCOPED_REPORTERS = (RESIDENT, COMPANY_MANAGER)

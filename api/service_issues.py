@@ -1,3 +1,4 @@
+# mypy: disable-error-code="untyped-decorator"
 """Service issue endpoints (R9/R15): report, accept or refer, handle, feedback, close;
 the issue board. Reporter phones are masked (138****1234) everywhere except in the
 single-issue view for the roles that handle the issue in their scope."""
@@ -5,24 +6,35 @@ single-issue view for the roles that handle the issue in their scope."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
-from api.auth import principal, require, require_scope
-from api.commands import ensure_fresh, run, services
+from api.auth import principal, require
+from api.commands import ensure_fresh, handle, services
 from api.conditional import expected_version, with_etag
 from api.fields import BusinessDateTime, Text
-from api.roles import OFFICERS, READERS
+from api.roles import (
+    ISSUE_ACCEPTORS,
+    ISSUE_HANDLERS,
+    ISSUE_REPORTERS,
+    OFFICERS,
+    READERS,
+    UNSCOPED_REPORTERS,
+)
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
-from api.scope import require_org_scope
+from api.scope import covers_issue, require_issue_scope, require_org_scope
+from domain import service_issue_commands as issues
 from domain.commands import CommandResult
+from domain.handling import Command
 from domain.issue_catalog import CATEGORIES, CHANNELS, MAX_DESCRIPTION, PRIORITIES, RATINGS, STATES
-from domain.service_issues import ServiceIssue
+from domain.service_issue_handlers import reporter_contact
 from projections import issue_board
 
 blp = Blueprint(
@@ -32,8 +44,6 @@ blp = Blueprint(
     description="Grid closed loop 采集上报 → 受理处置 → 反馈考核 (R9, R15).",
 )
 
-REPORTERS = (*OFFICERS, "grid_worker", "company_manager", "resident", "owners_committee")
-HANDLERS = (*OFFICERS, "company_manager", "grid_worker")
 BOARD = issue_board.IssueBoardProjection.name
 
 
@@ -124,17 +134,10 @@ class IssuePage(PageSchema):
     items = fields.List(fields.Dict())
 
 
-def _scope_ids(issue: ServiceIssue) -> list[Any]:
-    return [
-        i for i in (issue.compound_id, issue.community_id, issue.street_id, issue.company_id) if i
-    ]
-
-
-def _act(issue_id: UUID, action: Callable[[int | None], CommandResult]) -> Any:
-    issue = services().app.load(ServiceIssue, issue_id)
-    require_scope(_scope_ids(issue))
-    version = expected_version()
-    return run(lambda: action(version))
+def require_report_scope(compound_id: UUID, field: str) -> None:
+    """Residents and company managers report for any compound; others only in scope."""
+    if principal().role not in UNSCOPED_REPORTERS:
+        require_org_scope(compound_id, field)
 
 
 @blp.route("")
@@ -150,18 +153,14 @@ class ServiceIssues(MethodView):
             items, total = issue_board.issue_board(conn, **args)
         return page_body(items, total, args)
 
-    @require(*REPORTERS)
+    @require(*ISSUE_REPORTERS)
     @blp.arguments(ReportIssue)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Report an issue (采集上报) for a compound (and grid) in the caller's scope."""
-        app = services().app
-        who = principal()
-        if who.role not in ("resident", "company_manager"):
-            require_org_scope(body["compound_id"], "compound_id")
-        return run(
-            lambda: app.report_issue(**body), status=201, location="/api/v1/service-issues/{id}"
-        )
+        require_report_scope(body["compound_id"], "compound_id")
+        command = issues.ReportIssue(**body)
+        return handle(command, status=201, location="/api/v1/service-issues/{id}")
 
 
 @blp.route("/<uuid:issue_id>")
@@ -169,72 +168,54 @@ class ServiceIssueResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, IssueSchema)
-    def get(self, args: dict[str, Any], issue_id: UUID) -> Any:
+    def get(self, args: dict[str, Any], issue_id: UUID) -> Response:
         """One issue. Handlers in scope also see the reporter's contact in clear."""
         ensure_fresh(BOARD, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
             row = issue_board.get_issue(conn, str(issue_id))
         if row is None:
             raise NotFound(f"no service issue {issue_id}")
-        who = principal()
-        if who.role in HANDLERS and row["reporter_contact_masked"]:
-            issue = services().app.load(ServiceIssue, issue_id)
-            if who.covers(_scope_ids(issue)):
-                row["reporter_contact"] = services().app.reporter_contact(issue_id)
+        handler = principal().role in ISSUE_HANDLERS
+        if handler and row["reporter_contact_masked"] and covers_issue(issue_id):
+            row["reporter_contact"] = reporter_contact(services().app, issue_id)
         return with_etag(row)
 
 
-def _command(path: str, schema: type[Schema], roles: tuple[str, ...], doc: str) -> Callable:
-    def register(call: Callable[[Any, UUID, dict[str, Any], int | None], CommandResult]) -> None:
-        def post(self: Any, body: dict[str, Any], issue_id: UUID) -> Any:
-            app = services().app
-            return _act(issue_id, lambda v: call(app, issue_id, body, v))
+@dataclass(frozen=True)
+class Step:
+    """A step in an issue's life: POST /<issue_id>/<path> with `body`, taken by `roles`,
+    run as `command` on the issue at the version If-Match names; documented by the
+    command's docstring."""
 
-        post.__doc__ = doc
-        decorated = require(*roles)(
-            blp.arguments(schema)(blp.response(200, CommandResultSchema)(post))
-        )
-        command = type(f"Command_{path}", (MethodView,), {"post": decorated})
-        blp.route(f"/<uuid:issue_id>/{path}", endpoint=path.replace("-", "_"))(command)
+    path: str
+    body: type[Schema]
+    command: Callable[..., Command[CommandResult]]
+    roles: tuple[str, ...]
 
-    return register
+    def view(self) -> Callable[..., Response]:
+        def post(body: dict[str, Any], issue_id: UUID) -> Response:
+            require_issue_scope(issue_id)
+            version = expected_version()
+            return handle(self.command(issue_id=issue_id, expected_version=version, **body))
 
+        post.__doc__ = self.command.__doc__
+        answered = blp.response(200, CommandResultSchema)(post)
+        return require(*self.roles)(blp.arguments(self.body)(answered))
 
-@_command("accept", AcceptIssue, OFFICERS + ("company_manager",), "Accept (受理) and route.")
-def _accept(app: Any, issue_id: UUID, body: dict, v: int | None) -> CommandResult:
-    return app.accept_issue(issue_id, **body, expected_version=v)
-
-
-@_command("refer-out", Reason, OFFICERS, "Refer out: not a property matter.")
-def _refer(app: Any, issue_id: UUID, body: dict, v: int | None) -> CommandResult:
-    return app.refer_issue_out(issue_id, body["reason"], expected_version=v)
-
-
-@_command("link-duplicate", LinkDuplicate, OFFICERS, "Link as a duplicate of an original.")
-def _dup(app: Any, issue_id: UUID, body: dict, v: int | None) -> CommandResult:
-    return app.link_duplicate_issue(issue_id, body["original_id"], expected_version=v)
+    def register(self) -> None:
+        rule = f"/<uuid:issue_id>/{self.path}"
+        blp.route(rule, endpoint=self.path.replace("-", "_"), methods=["POST"])(self.view())
 
 
-@_command("start-handling", Empty, HANDLERS, "Start handling (处置).")
-def _start(app: Any, issue_id: UUID, body: dict, v: int | None) -> CommandResult:
-    return app.start_handling_issue(issue_id, expected_version=v)
-
-
-@_command("handled", Resolution, HANDLERS, "Mark handled with a resolution note.")
-def _handled(app: Any, issue_id: UUID, body: dict, v: int | None) -> CommandResult:
-    return app.mark_issue_handled(issue_id, body["resolution"], expected_version=v)
-
-
-@_command("feedback", Feedback, (*REPORTERS,), "Resident feedback (反馈); dissatisfied reopens.")
-def _feedback(app: Any, issue_id: UUID, body: dict, v: int | None) -> CommandResult:
-    return app.give_issue_feedback(issue_id, body["rating"], body["comment"], expected_version=v)
-
-
-@_command("reopen", Reason, OFFICERS, "Reopen a handled issue.")
-def _reopen(app: Any, issue_id: UUID, body: dict, v: int | None) -> CommandResult:
-    return app.reopen_issue(issue_id, body["reason"], expected_version=v)
-
-
-@_command("close", CloseIssue, OFFICERS, "Close after assessment (考核办结).")
-def _close(app: Any, issue_id: UUID, body: dict, v: int | None) -> CommandResult:
-    return app.close_issue(issue_id, body["note"], expected_version=v)
+STEPS = (
+    Step("accept", AcceptIssue, issues.AcceptIssue, ISSUE_ACCEPTORS),
+    Step("refer-out", Reason, issues.ReferIssueOut, OFFICERS),
+    Step("link-duplicate", LinkDuplicate, issues.LinkDuplicateIssue, OFFICERS),
+    Step("start-handling", Empty, issues.StartHandlingIssue, ISSUE_HANDLERS),
+    Step("handled", Resolution, issues.MarkIssueHandled, ISSUE_HANDLERS),
+    Step("feedback", Feedback, issues.GiveIssueFeedback, ISSUE_REPORTERS),
+    Step("reopen", Reason, issues.ReopenIssue, OFFICERS),
+    Step("close", CloseIssue, issues.CloseIssue, OFFICERS),
+)
+for issue_step in STEPS:
+    issue_step.register()

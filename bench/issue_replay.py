@@ -23,6 +23,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.metadata import command_context
+from domain.service_issue_commands import DefineSlaPolicy
+from domain.service_issue_handlers import sla_policy
 from domain.service_issues import ServiceIssue
 from domain.sla import DEFAULT_RULES
 from infra.bootstrap import System, build_system
@@ -64,8 +66,8 @@ def generate(system: System, events: int, batch: int = 400) -> int:
             ).id
             for n in range(20)
         ]
-        app.define_sla_policy(DEFAULT_RULES)
-    policy = app.sla_policy()
+        app.handle(DefineSlaPolicy(rules=DEFAULT_RULES))
+    policy = sla_policy(app)
     assert policy is not None
     companies = [uuid.uuid4() for _ in range(10)]
     made, number = 0, 0

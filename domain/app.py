@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import TypeVar, cast
 
-from domain import assessment_handlers, subsidy_handlers
+from domain import assessment_handlers, grid_handlers, service_issue_handlers, subsidy_handlers
 from domain.branch_life_service import BranchLifeCommands
-from domain.grid_service import GridCommands
 from domain.handling import Command, UnknownCommand, merge_tables
 from domain.org_registry_service import OrgRegistryCommands
 from domain.party_activities_service import PartyActivityCommands
 from domain.party_building_service import PartyBuildingCommands
 from domain.party_coverage_service import PartyCoverageCommands
-from domain.service_issues_service import ServiceIssueCommands
 from domain.token_service import TokenCommands
 
 R = TypeVar("R")
@@ -25,8 +23,6 @@ R = TypeVar("R")
 
 class RedPropertyApp(
     OrgRegistryCommands,
-    ServiceIssueCommands,
-    GridCommands,
     PartyBuildingCommands,
     PartyCoverageCommands,
     BranchLifeCommands,
@@ -39,6 +35,8 @@ class RedPropertyApp(
         # one line per area: <area>_handlers.HANDLERS
         assessment_handlers.HANDLERS,
         subsidy_handlers.HANDLERS,
+        service_issue_handlers.HANDLERS,
+        grid_handlers.HANDLERS,
     )
 
     def handle(self, command: Command[R]) -> R:

@@ -10,6 +10,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 
 from domain.base import ExpectedVersion, LedgerAggregate
 from domain.errors import AlreadyExists, NotFound, RuleViolation
+from domain.personal_data import PersonalDataVault
 
 A = TypeVar("A", bound=LedgerAggregate)
 
@@ -38,6 +39,8 @@ class CommandApplication(Application[UUID]):
     """Base of the ledger application: what every command handler uses. It speaks only the
     library's public API; how events are encoded and saved is wired by infra (the
     application the system runs is `infra.storage.event_store.LedgerApp`)."""
+
+    personal_data: PersonalDataVault | None = None  # set by the composition root
 
     def load(
         self, cls: type[A], aggregate_id: UUID, *, expected_version: ExpectedVersion = None

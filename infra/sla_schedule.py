@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.metadata import command_context
+from domain.service_issue_commands import RecordMissedDeadlines
 from projections.issue_board import overdue_issue_ids
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def record_missed(system: System, moment: datetime, context: dict[str, str]) -> 
     with system.read_engine.connect() as conn:
         candidates = [UUID(i) for i in overdue_issue_ids(conn, moment)]
     with command_context(**context, occurred_at=moment.isoformat()):
-        missed = system.app.record_missed_deadlines(candidates, moment)
+        missed = system.app.handle(RecordMissedDeadlines(issue_ids=tuple(candidates), now=moment))
     return len(candidates), missed
 
 

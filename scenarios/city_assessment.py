@@ -23,6 +23,7 @@ from domain.assessment_commands import (
     ReviewAssessment,
     ReviseAssessmentScheme,
 )
+from domain.grid_commands import AssessGridWorkers, SendGridWorkerAssessment
 from domain.grid_workers import DIMENSIONS
 from scenarios.assessment import FactsReader, scheme_definition
 from scenarios.city_context import CityContext
@@ -98,14 +99,12 @@ class AssessmentStep:
                 for d in DIMENSIONS
             ]
             with ctx.at(ctx.moment(day, 8 * 60), actor=f"street:{street}", role="street_officer"):
-                done = ctx.do(
-                    ctx.app.assess_grid_workers,
-                    company_id=company,
-                    period=period,
-                    assessor_org_id=street,
-                    lines=lines,
+                assess = AssessGridWorkers(
+                    company_id=company, period=period, assessor_org_id=street, lines=lines
                 )
-                ctx.do(ctx.app.send_assessment_to_company, done.id, "用于季度评优和绩效")
+                done = ctx.do(ctx.app.handle, assess)
+                send = SendGridWorkerAssessment(assessment_id=done.id, note="用于季度评优和绩效")
+                ctx.do(ctx.app.handle, send)
 
     def finish(self, ctx: CityContext) -> None:
         self.reader.close()

@@ -6,7 +6,7 @@ season), then each is driven through its life in business-time order by a schedu
 accepted (or referred out, or linked as a duplicate), handling started, handled, feedback,
 closed. Some are dissatisfied once and reopened, some reopened by the community, some
 closed without feedback; some are accepted or handled late, and the hourly SLA tick
-(`record_missed_deadlines`, as `redprop sla tick`) records their missed deadlines and
+(`RecordMissedDeadlines`, as `redprop sla tick`) records their missed deadlines and
 escalations. Issues still open at the end of the run stay open.
 
 Timings follow the SLA in force: on time is a random share of the allowance, late is
@@ -23,7 +23,22 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from domain.grid_commands import OpenCollectionPoint, RegisterGridWorker
 from domain.issue_catalog import CATEGORIES
+from domain.service_issue_commands import (
+    AcceptIssue,
+    CloseIssue,
+    DefineSlaPolicy,
+    GiveIssueFeedback,
+    LinkDuplicateIssue,
+    MarkIssueHandled,
+    RecordMissedDeadlines,
+    ReferIssueOut,
+    ReopenIssue,
+    ReportIssue,
+    StartHandlingIssue,
+)
+from domain.service_issue_handlers import sla_policy
 from domain.sla import DEFAULT_RULES, SlaPolicy
 from scenarios import seed_terms as terms
 from scenarios.city_context import CityContext, Schedule, end_of, pick_share
@@ -85,13 +100,13 @@ class ServiceIssuesStep:
         app = ctx.app
         with ctx.at(ctx.moment(ctx.plan.start, 8 * 60 + 50)):
             since = ctx.moment(date(ctx.plan.start.year - 1, 1, 1), 0)  # in force before go-live
-            ctx.do(app.define_sla_policy, DEFAULT_RULES, effective_from=since)
+            ctx.do(app.handle, DefineSlaPolicy(rules=DEFAULT_RULES, effective_from=since))
             self.policy = self._policy(ctx)
             self._grid_workers(ctx)
 
     @staticmethod
     def _policy(ctx: CityContext) -> SlaPolicy:
-        policy = ctx.app.sla_policy()
+        policy = sla_policy(ctx.app)
         assert policy is not None
         return policy
 
@@ -102,18 +117,19 @@ class ServiceIssuesStep:
             company = company_of.get(compound)
             for grid in facts["grids_of"][compound]:
                 self.workers += 1
-                worker = ctx.do(
-                    ctx.app.register_grid_worker,
+                register = RegisterGridWorker(
                     staff_code=f"CGW{self.workers:05d}",
                     name=f"网格员{self.workers:05d}",
                     employment="part_time" if company else "full_time",
                     company_id=company,
                     grid_ids=[grid],
-                ).id
+                )
+                worker = ctx.do(ctx.app.handle, register).id
                 if company is not None:
                     facts["workers_of_company"].setdefault(company, []).append(worker)
                 if self.workers % 5 == 1:
-                    ctx.do(ctx.app.open_collection_point, grid_id=grid, name=terms.COLLECTION_POINT)
+                    point = OpenCollectionPoint(grid_id=grid, name=terms.COLLECTION_POINT)
+                    ctx.do(ctx.app.handle, point)
         self.seen_compounds = len(facts["compounds"])
 
     # -- every day ------------------------------------------------------------------------
@@ -124,7 +140,8 @@ class ServiceIssuesStep:
             if day.year > self.year:
                 self.year = day.year
                 start = ctx.moment(day, 0)
-                ctx.do(ctx.app.define_sla_policy, revised_rules(), effective_from=start)
+                revised = DefineSlaPolicy(rules=revised_rules(), effective_from=start)
+                ctx.do(ctx.app.handle, revised)
                 self.policy = self._policy(ctx)
         self._report_today(ctx, day)
         self.schedule.run_until(end_of(day), ctx)
@@ -180,8 +197,7 @@ class ServiceIssuesStep:
     def _report(self, at: datetime, issue: Issue) -> None:
         ctx, rng = self._ctx, self.rng
         with ctx.at(at, actor=f"grid-worker:{issue.compound.hex[:8]}", role="grid_worker"):
-            issue.id = ctx.do(
-                ctx.app.report_issue,
+            report = ReportIssue(
                 channel=rng.choice(CHANNELS),
                 category=issue.category,
                 priority=issue.priority,
@@ -190,7 +206,8 @@ class ServiceIssuesStep:
                 building=f"{rng.randint(1, 30)}号楼",
                 description=f"居民反映{CATEGORIES[issue.category]}问题",
                 source_ref=issue.ref,
-            ).id
+            )
+            issue.id = ctx.do(ctx.app.handle, report).id
         original = self.recent.get(issue.compound)
         if issue.outcome == "duplicate" and original is not None and original.id is not None:
             issue.extra["original"] = original.id
@@ -209,14 +226,16 @@ class ServiceIssuesStep:
 
     def _link(self, at: datetime, issue: Issue) -> None:
         with self._ctx.at(at, role=OFFICER):
-            self._ctx.do(self._ctx.app.link_duplicate_issue, issue.id, issue.extra["original"])
+            link = LinkDuplicateIssue(issue_id=issue.id, original_id=issue.extra["original"])
+            self._ctx.do(self._ctx.app.handle, link)
         issue.stage = None
 
     def _accept(self, at: datetime, issue: Issue) -> None:
         ctx = self._ctx
         with ctx.at(at, role=OFFICER):
             if issue.outcome == "referred":
-                ctx.do(ctx.app.refer_issue_out, issue.id, "不属于物业服务事项, 转相关部门")
+                refer = ReferIssueOut(issue_id=issue.id, reason="不属于物业服务事项, 转相关部门")
+                ctx.do(ctx.app.handle, refer)
                 issue.stage = None
                 return
             company = ctx.facts.get("company_of", {}).get(issue.compound)
@@ -225,7 +244,7 @@ class ServiceIssuesStep:
                 if company
                 else {"department": terms.PROPERTY_WORK_COMMITTEE}
             )
-            ctx.do(ctx.app.accept_issue, issue.id, **route)
+            ctx.do(ctx.app.handle, AcceptIssue(issue_id=issue.id, **route))
         issue.stage = "handle"
         if issue.outcome == "dissatisfied_once":
             issue.rounds = 2
@@ -240,13 +259,14 @@ class ServiceIssuesStep:
 
     def _start(self, at: datetime, issue: Issue, done: datetime) -> None:
         with self._ctx.at(at, role=COMPANY):
-            self._ctx.do(self._ctx.app.start_handling_issue, issue.id)
+            self._ctx.do(self._ctx.app.handle, StartHandlingIssue(issue_id=issue.id))
         self.schedule.at(max(done, at + timedelta(minutes=1)), self._handled, issue)
 
     def _handled(self, at: datetime, issue: Issue) -> None:
         ctx = self._ctx
         with ctx.at(at, role=COMPANY):
-            ctx.do(ctx.app.mark_issue_handled, issue.id, "已处置, 待居民评价")
+            handled = MarkIssueHandled(issue_id=issue.id, resolution="已处置, 待居民评价")
+            ctx.do(ctx.app.handle, handled)
         issue.stage = "feedback"
         issue.rounds -= 1
         due = self._due("feedback", at, issue)
@@ -264,7 +284,8 @@ class ServiceIssuesStep:
         ctx = self._ctx
         with ctx.at(at, role=RESIDENT):
             comment = "问题仍未解决" if rating == "dissatisfied" else None
-            ctx.do(ctx.app.give_issue_feedback, issue.id, rating, comment)
+            feedback = GiveIssueFeedback(issue_id=issue.id, rating=rating, comment=comment)
+            ctx.do(ctx.app.handle, feedback)
         if rating == "dissatisfied":  # reopened in the same command: a new handling round
             issue.cycle += 1
             issue.stage = "handle"
@@ -282,7 +303,7 @@ class ServiceIssuesStep:
     def _reopen(self, at: datetime, issue: Issue) -> None:
         ctx = self._ctx
         with ctx.at(at, role=OFFICER):
-            ctx.do(ctx.app.reopen_issue, issue.id, "回访发现问题复发")
+            ctx.do(ctx.app.handle, ReopenIssue(issue_id=issue.id, reason="回访发现问题复发"))
         issue.cycle += 1
         issue.stage = "handle"
         issue.rounds = 1
@@ -290,7 +311,7 @@ class ServiceIssuesStep:
 
     def _close(self, at: datetime, issue: Issue, note: str) -> None:
         with self._ctx.at(at, role=OFFICER):
-            self._ctx.do(self._ctx.app.close_issue, issue.id, note)
+            self._ctx.do(self._ctx.app.handle, CloseIssue(issue_id=issue.id, note=note))
         issue.stage = None
 
     def _tick(self, at: datetime) -> None:
@@ -304,7 +325,7 @@ class ServiceIssuesStep:
         ]
         if ids:
             with ctx.at(at, actor="sla-tick", role="system"):
-                ctx.app.record_missed_deadlines(ids, at)
+                ctx.app.handle(RecordMissedDeadlines(issue_ids=tuple(ids), now=at))
             ctx.resync()
 
     def finish(self, ctx: CityContext) -> None:

@@ -18,7 +18,24 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from domain.grid_commands import (
+    AssessGridWorkers,
+    OpenCollectionPoint,
+    RegisterGridWorker,
+    SendGridWorkerAssessment,
+)
 from domain.org_registry import OrgUnit
+from domain.service_issue_commands import (
+    AcceptIssue,
+    CloseIssue,
+    DefineSlaPolicy,
+    GiveIssueFeedback,
+    LinkDuplicateIssue,
+    MarkIssueHandled,
+    ReferIssueOut,
+    ReportIssue,
+    StartHandlingIssue,
+)
 from domain.sla import DEFAULT_RULES
 from scenarios import seed_terms as terms
 from scenarios.context import ScenarioContext
@@ -71,7 +88,7 @@ def load(ctx: ScenarioContext) -> None:
     companies = company_ids(ctx)
     grids = {c: _grid_of(app, c) for c in compounds}
     with ctx.at("2020-01-01T00:00:00"):
-        app.define_sla_policy(DEFAULT_RULES)
+        app.handle(DefineSlaPolicy(rules=DEFAULT_RULES))
     _grid_workers(ctx, compounds, grids, companies)
     assert sum(OUTCOMES.values()) == COLLECTED
     plan = [name for name, n in OUTCOMES.items() for _ in range(n)]
@@ -84,7 +101,7 @@ def load(ctx: ScenarioContext) -> None:
         start = datetime(year, month, rng.randint(1, 25), rng.randint(8, 18), rng.randrange(60))
         compound = compounds[rng.randrange(len(compounds))]
         with ctx.at(start, actor=f"grid-worker-{compound.hex[:6]}", role="grid_worker"):
-            issue = app.report_issue(
+            report = ReportIssue(
                 channel=rng.choice(CHANNELS),
                 category=categories[number],
                 compound_id=compound,
@@ -92,10 +109,11 @@ def load(ctx: ScenarioContext) -> None:
                 building=f"{rng.randint(1, 20)}号楼",
                 description=f"社情民意第{number + 1}条",
                 source_ref=f"TQ-GRID-{number + 1:04d}",
-            ).id
+            )
+            issue = app.handle(report).id
         if outcome == "duplicate" and reported:
             with ctx.at(start + timedelta(minutes=30)):
-                app.link_duplicate_issue(issue, reported[-1])
+                app.handle(LinkDuplicateIssue(issue_id=issue, original_id=reported[-1]))
             continue
         reported.append(issue)
         _drive(ctx, issue, outcome, start, compound)
@@ -112,43 +130,47 @@ def _drive(
     step = start + timedelta(minutes=rng.choice([3, 20, 60, 90, 150, 300]))
     if outcome == "referred":
         with ctx.at(step, role="community_officer"):
-            app.refer_issue_out(issue, "不属于物业服务事项, 转相关部门")
+            app.handle(ReferIssueOut(issue_id=issue, reason="不属于物业服务事项, 转相关部门"))
         return
     company = ctx.facts.get("company_of", {}).get(compound)
     route: dict[str, Any] = (
         {"company_id": company} if company else {"department": terms.PROPERTY_WORK_COMMITTEE}
     )
     with ctx.at(step, role="community_officer"):
-        app.accept_issue(issue, **route)
+        app.handle(AcceptIssue(issue_id=issue, **route))
     rounds = 2 if outcome in ("solved_after_reopen", "reopened_open") else 1
     for round_no in range(rounds):
         step += timedelta(hours=rng.randint(1, 30))
         with ctx.at(step, role="company_manager"):
-            app.start_handling_issue(issue)
+            app.handle(StartHandlingIssue(issue_id=issue))
             if outcome == "in_progress":
                 return
         step += timedelta(hours=rng.randint(2, 60))
         with ctx.at(step, role="company_manager"):
-            app.mark_issue_handled(issue, "已处置, 待居民评价")
+            app.handle(MarkIssueHandled(issue_id=issue, resolution="已处置, 待居民评价"))
         if outcome == "closed_without_feedback":
             with ctx.at(step + timedelta(days=4), role="community_officer"):
-                app.close_issue(issue, "逾期未评价, 按期办结")
+                app.handle(CloseIssue(issue_id=issue, note="逾期未评价, 按期办结"))
             return
         step += timedelta(hours=rng.randint(4, 48))
         last_round = round_no == rounds - 1
         if not last_round:
             with ctx.at(step, role="resident"):
-                app.give_issue_feedback(issue, "dissatisfied", "问题仍未解决")
+                app.handle(
+                    GiveIssueFeedback(issue_id=issue, rating="dissatisfied", comment="问题仍未解决")
+                )
             continue
         if outcome == "reopened_open":
             with ctx.at(step, role="resident"):
-                app.give_issue_feedback(issue, "dissatisfied", "仍不满意")
+                app.handle(
+                    GiveIssueFeedback(issue_id=issue, rating="dissatisfied", comment="仍不满意")
+                )
             return
         with ctx.at(step, role="resident"):
             rating = "satisfied" if rng.random() < 0.8 else "basically_satisfied"
-            app.give_issue_feedback(issue, rating)
+            app.handle(GiveIssueFeedback(issue_id=issue, rating=rating))
         with ctx.at(step + timedelta(hours=2), role="community_officer"):
-            app.close_issue(issue, "考核通过")
+            app.handle(CloseIssue(issue_id=issue, note="考核通过"))
 
 
 def _grid_of(app: Any, compound_id: UUID) -> UUID | None:
@@ -171,17 +193,17 @@ def _grid_workers(
             if grid is None:
                 continue
             company = companies[n % len(companies)] if companies else None
-            app.register_grid_worker(
+            worker = RegisterGridWorker(
                 staff_code=f"GW{n + 1:03d}",
                 name=f"网格员{n + 1:03d}",
                 employment="part_time" if company else "full_time",
                 company_id=company,
                 grid_ids=[grid],
             )
+            app.handle(worker)
             if n % 5 == 0:
-                app.open_collection_point(
-                    grid_id=grid, name=f"多功能网格工作室{terms.COLLECTION_POINT}"
-                )
+                point = f"多功能网格工作室{terms.COLLECTION_POINT}"
+                app.handle(OpenCollectionPoint(grid_id=grid, name=point))
     if not companies:
         return
     with ctx.at("2021-01-10T10:00:00", role="street_officer"):
@@ -197,13 +219,14 @@ def _grid_workers(
                 for w in workers[:5]
                 for d in ("deployment", "performance", "inspection", "evaluation")
             ]
-            done = app.assess_grid_workers(
+            assess = AssessGridWorkers(
                 company_id=company,
                 period="2020-Q4",
                 assessor_org_id=ctx.ids[street_key],
                 lines=lines,
             )
-            app.send_assessment_to_company(done.id, "用于年度评优和绩效")
+            done = app.handle(assess)
+            app.handle(SendGridWorkerAssessment(assessment_id=done.id, note="用于年度评优和绩效"))
 
 
 def _worker_ids(app: Any, compounds: list[UUID], grids: dict[UUID, UUID | None]) -> list[UUID]:

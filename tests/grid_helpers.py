@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.metadata import command_context
+from domain.service_issue_commands import DefineSlaPolicy, ReportIssue
 from domain.sla import DEFAULT_RULES
 
 
@@ -47,7 +48,7 @@ def small_district(
                 kind="grid", code=f"Q{n}G1", name=f"{n}号网格", parent_id=ids[f"compound{n}"]
             ).id
         if with_sla:
-            app.define_sla_policy(DEFAULT_RULES)
+            app.handle(DefineSlaPolicy(rules=DEFAULT_RULES))
         if not with_contracts:
             ids["company_a"], ids["company_b"] = uuid4(), uuid4()
             return ids
@@ -71,4 +72,4 @@ def report(app: Any, ids: dict[str, UUID], n: int = 1, **overrides: Any) -> UUID
         building="3号楼",
     )
     args.update(overrides)
-    return app.report_issue(**args).id
+    return app.handle(ReportIssue(**args)).id

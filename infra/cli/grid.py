@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from domain.metadata import command_context
+from domain.service_issue_commands import DefineSlaPolicy
 from domain.sla import DEFAULT_RULES
 from infra.cli.params import MOMENT, MONTH, check_month_range
 from infra.cli.system import open_system
@@ -58,7 +59,8 @@ def define_default(start: datetime | None) -> None:
 
     moment = _moment(start)
     with open_system() as system, _cli_context(moment):
-        result = system.app.define_sla_policy(DEFAULT_RULES, effective_from=moment)
+        command = DefineSlaPolicy(rules=DEFAULT_RULES, effective_from=moment)
+        result = system.app.handle(command)
     click.echo(f"SLA policy version {result.version} at position {result.position}")
 
 

@@ -19,6 +19,13 @@ from domain.assessment_commands import (
 )
 from domain.assessment_handlers import what_if_assessment
 from domain.assessment_period import PublishedScorecardImmutable, period_months
+from domain.service_issue_commands import (
+    AcceptIssue,
+    CloseIssue,
+    GiveIssueFeedback,
+    MarkIssueHandled,
+    StartHandlingIssue,
+)
 from projections import assessment_queries as q
 from projections.assessment_facts import read_period_facts
 from tests.assessment_oracle import expected_lines, raw_counts
@@ -65,14 +72,14 @@ def definition(specs: list[dict] = SPECS) -> dict[str, Any]:
 
 def lifecycle(app: Any, issue: Any, company: Any, day: str, rating: str | None) -> None:
     with at(f"{day}T10:30:00"):
-        app.accept_issue(issue, company_id=company)
-        app.start_handling_issue(issue)
+        app.handle(AcceptIssue(issue_id=issue, company_id=company))
+        app.handle(StartHandlingIssue(issue_id=issue))
     with at(f"{day}T15:00:00"):
-        app.mark_issue_handled(issue, "已处理")
+        app.handle(MarkIssueHandled(issue_id=issue, resolution="已处理"))
         if rating:
-            app.give_issue_feedback(issue, rating)
+            app.handle(GiveIssueFeedback(issue_id=issue, rating=rating))
             if rating != "dissatisfied":
-                app.close_issue(issue)
+                app.handle(CloseIssue(issue_id=issue))
 
 
 def world(app: Any) -> dict[str, Any]:

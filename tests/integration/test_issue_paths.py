@@ -9,6 +9,16 @@ from typing import Any
 import pytest
 
 from domain.errors import InvalidTransition
+from domain.service_issue_commands import (
+    AcceptIssue,
+    CloseIssue,
+    GiveIssueFeedback,
+    LinkDuplicateIssue,
+    MarkIssueHandled,
+    ReferIssueOut,
+    ReopenIssue,
+    StartHandlingIssue,
+)
 from projections import issue_board
 from tests.grid_helpers import at, report, small_district
 
@@ -46,13 +56,15 @@ ILLEGAL: dict[str, tuple[list[str], str]] = {
 
 def commands(app: Any, issue: Any, company: Any) -> dict[str, Callable[..., Any]]:
     return {
-        "accept": lambda: app.accept_issue(issue, company_id=company),
-        "refer": lambda: app.refer_issue_out(issue, "非物业事项"),
-        "start": lambda: app.start_handling_issue(issue),
-        "handled": lambda: app.mark_issue_handled(issue, "已处理"),
-        "feedback": lambda rating="satisfied": app.give_issue_feedback(issue, rating),
-        "reopen": lambda reason="again": app.reopen_issue(issue, reason),
-        "close": lambda: app.close_issue(issue),
+        "accept": lambda: app.handle(AcceptIssue(issue_id=issue, company_id=company)),
+        "refer": lambda: app.handle(ReferIssueOut(issue_id=issue, reason="非物业事项")),
+        "start": lambda: app.handle(StartHandlingIssue(issue_id=issue)),
+        "handled": lambda: app.handle(MarkIssueHandled(issue_id=issue, resolution="已处理")),
+        "feedback": lambda rating="satisfied": app.handle(
+            GiveIssueFeedback(issue_id=issue, rating=rating)
+        ),
+        "reopen": lambda reason="again": app.handle(ReopenIssue(issue_id=issue, reason=reason)),
+        "close": lambda: app.handle(CloseIssue(issue_id=issue)),
     }
 
 
@@ -68,7 +80,7 @@ def test_every_path_and_every_illegal_transition(system: Any) -> None:
                 do[step](*args)
         original = report(app, ids, 1)
         duplicate = report(app, ids, 1)
-        app.link_duplicate_issue(duplicate, original)
+        app.handle(LinkDuplicateIssue(issue_id=duplicate, original_id=original))
         for name, (steps, action) in ILLEGAL.items():
             issue = report(app, ids, 2)
             do = commands(app, issue, ids["company_b"])

@@ -9,6 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.errors import InvalidTransition, RuleViolation
+from domain.service_issue_commands import (
+    AcceptIssue,
+    CloseIssue,
+    EraseReporter,
+    GiveIssueFeedback,
+    MarkIssueHandled,
+    RecordMissedDeadlines,
+    ReferIssueOut,
+    StartHandlingIssue,
+)
+from domain.service_issue_handlers import reporter_contact
 from projections import issue_board, issue_metrics
 from tests.grid_helpers import at, report, small_district
 
@@ -19,12 +30,12 @@ def close_satisfied(
     app: Any, issue: Any, company: Any, when: str, rating: str = "satisfied"
 ) -> None:
     with at(when):
-        app.accept_issue(issue, company_id=company)
-        app.start_handling_issue(issue)
-        app.mark_issue_handled(issue, "已处理")
-        app.give_issue_feedback(issue, rating)
+        app.handle(AcceptIssue(issue_id=issue, company_id=company))
+        app.handle(StartHandlingIssue(issue_id=issue))
+        app.handle(MarkIssueHandled(issue_id=issue, resolution="已处理"))
+        app.handle(GiveIssueFeedback(issue_id=issue, rating=rating))
         if rating != "dissatisfied":
-            app.close_issue(issue)
+            app.handle(CloseIssue(issue_id=issue))
 
 
 def test_rates_and_funnel_hand_checked(system: Any) -> None:
@@ -39,7 +50,9 @@ def test_rates_and_funnel_hand_checked(system: Any) -> None:
     close_satisfied(app, i2, a, "2020-03-01T13:00:00", "basically_satisfied")  # late, 3 h
     close_satisfied(app, i3, a, "2020-03-01T11:30:00", "dissatisfied")  # reopened
     with at("2020-03-01T10:10:00"):
-        app.refer_issue_out(i4, "属于交警管理")  # parking accept deadline (5 min) missed
+        app.handle(
+            ReferIssueOut(issue_id=i4, reason="属于交警管理")
+        )  # parking accept deadline (5 min) missed
     system.catch_up()
     with system.read_engine.connect() as conn:
         (total,) = issue_metrics.funnel(conn, month_from="2020-03", month_to="2020-03")
@@ -75,7 +88,7 @@ def test_board_filters_and_sla_tick_is_idempotent(system: Any) -> None:
         noisy = report(app, ids, 2, category="noise")
         heat = report(app, ids, 1)
     with at("2020-03-01T10:01:00"):
-        app.accept_issue(heat, department="街道物业办")
+        app.handle(AcceptIssue(issue_id=heat, department="街道物业办"))
     system.catch_up()
     now = datetime(2020, 3, 1, 10, 30, tzinfo=SH)
     with system.read_engine.connect() as conn:
@@ -83,8 +96,9 @@ def test_board_filters_and_sla_tick_is_idempotent(system: Any) -> None:
         assert candidates == [str(noisy)]  # 5-minute accept deadline of the 5651 profile
     head = system.app.recorder.max_notification_id()
     with at("2020-03-01T10:30:00", role="system"):
-        assert app.record_missed_deadlines([noisy, heat], now) == 1
-        assert app.record_missed_deadlines([noisy, heat], now) == 0
+        tick = RecordMissedDeadlines(issue_ids=(noisy, heat), now=now)
+        assert app.handle(tick) == 1
+        assert app.handle(tick) == 0
     assert system.app.recorder.max_notification_id() == head + 2  # missed + escalated
     system.catch_up()
     with system.read_engine.connect() as conn:
@@ -113,11 +127,11 @@ def test_refused_commands_store_nothing(system: Any) -> None:
         with pytest.raises(
             InvalidTransition, match=r"cannot give feedback an issue that is .* \(reported\)"
         ):
-            app.give_issue_feedback(issue, "satisfied")
+            app.handle(GiveIssueFeedback(issue_id=issue, rating="satisfied"))
         with pytest.raises(
             InvalidTransition, match=r"cannot start handling an issue that is .* \(reported\)"
         ):
-            app.start_handling_issue(issue)
+            app.handle(StartHandlingIssue(issue_id=issue))
     assert app.recorder.max_notification_id() == head
 
 
@@ -126,12 +140,12 @@ def test_reporter_contact_is_sealed_and_erasable(system: Any) -> None:
     ids = small_district(app, with_sla=False)
     with at("2020-03-01T10:00:00"):
         issue = report(app, ids, 1, reporter_contact="13812341234", reporter_ref="resident-7")
-    assert app.reporter_contact(issue) == "13812341234"
+    assert reporter_contact(app, issue) == "13812341234"
     system.catch_up()
     with system.read_engine.connect() as conn:
         row = issue_board.get_issue(conn, str(issue))
     assert row is not None and row["reporter_contact_masked"] == "138****1234"
     raw = b"".join(n.state for n in app.recorder.select_notifications(start=1, limit=1000))
     assert b"13812341234" not in raw
-    assert app.erase_reporter("resident-7") is True
-    assert app.reporter_contact(issue) is None
+    assert app.handle(EraseReporter(reporter_ref="resident-7")) is True
+    assert reporter_contact(app, issue) is None
