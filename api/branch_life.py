@@ -11,11 +11,12 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.auth import principal, require, require_scope
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
 from api.party_scope import require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, ReadArgs
+from domain import branch_life_commands as cmd
 from domain.branch_life import DEFAULT_RULES, MEETING_KINDS, PLATFORMS, BranchLifeRules
 from domain.party_orgs import PartyOrg
 from projections import branch_life
@@ -96,8 +97,7 @@ class Meetings(MethodView):
             require_scope(org.company_ids)
         else:
             require_unit_scope(org.community_id, org.street_id)
-        org_id = body.pop("org_id")
-        return run(lambda: services().app.hold_branch_meeting(org_id, **body), status=201)
+        return handle(cmd.HoldBranchMeeting(**body), status=201)
 
 
 @blp.route("/report")

@@ -12,11 +12,13 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.auth import require
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
 from api.party_scope import AsOfArgs, require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, Paging, ReadArgs, page_of, take_paging
+from domain import party_activities_commands as cmd
+from domain.app import RedPropertyApp
 from domain.party_activities import (
     APPOINTMENT_ROLES,
     CO_HOST_KINDS,
@@ -24,7 +26,7 @@ from domain.party_activities import (
     PLACE_KINDS,
     POST_KINDS,
 )
-from domain.party_activities_service import PERIOD_FACTS
+from domain.party_activities_handlers import PERIOD_FACTS
 from domain.party_orgs import PartyOrg
 from projections import party_activities as view
 
@@ -105,12 +107,8 @@ class EventArgs(Paging, ReadArgs):
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
 
 
-def _app() -> Any:
+def _app() -> RedPropertyApp:
     return services().app
-
-
-def _created(command: Any) -> Any:
-    return run(command, status=201)
 
 
 @blp.route("/cross-appointments")
@@ -122,7 +120,7 @@ class CrossAppointments(MethodView):
         """Appoint a two-committees member as company supervisor, or a company party leader to
         the community party committee."""
         require_unit_scope(body["community_id"])
-        return _created(lambda: _app().appoint_cross(**body))
+        return handle(cmd.AppointCross(**body), status=201)
 
 
 @blp.route("/member-posts")
@@ -134,8 +132,7 @@ class MemberPosts(MethodView):
         """Designate a party member's model post (at a service window) or responsibility area."""
         org = _app().load(PartyOrg, body["org_id"])
         require_unit_scope(org.community_id, org.street_id)
-        org_id = body.pop("org_id")
-        return _created(lambda: _app().designate_member_post(org_id, **body))
+        return handle(cmd.DesignateMemberPost(**body), status=201)
 
 
 @blp.route("/places")
@@ -146,7 +143,7 @@ class Places(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Open a deliberation hall (in a compound) or a service window (in a community)."""
         require_unit_scope(body["unit_id"])
-        return _created(lambda: _app().open_place(**body))
+        return handle(cmd.OpenPlace(**body), status=201)
 
 
 @blp.route("/<string:what>/<uuid:fact_id>/end")
@@ -164,7 +161,7 @@ class EndPeriod(MethodView):
             require_unit_scope(org.community_id, org.street_id)
         else:
             require_unit_scope(getattr(fact, "community_id", None) or fact.unit_id)
-        return run(lambda: _app().end_period_fact(what, fact_id, **body))
+        return handle(cmd.EndPeriodFact(what=what, fact_id=fact_id, **body))
 
 
 @blp.route("/secretary-trainings")
@@ -175,7 +172,7 @@ class Trainings(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Record a secretary training session with its attendance."""
         require_unit_scope()
-        return _created(lambda: _app().hold_secretary_training(**body))
+        return handle(cmd.HoldSecretaryTraining(**body), status=201)
 
 
 @blp.route("/joint-events")
@@ -186,7 +183,7 @@ class JointEvents(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Record an event co-hosted by residents' committee, owners' committee and company."""
         require_unit_scope(body["community_id"])
-        return _created(lambda: _app().hold_joint_event(**body))
+        return handle(cmd.HoldJointEvent(**body), status=201)
 
 
 @blp.route("/periods")

@@ -12,11 +12,13 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.auth import require
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
 from api.party_scope import AsOfArgs, require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, Paging, ReadArgs, page_of, take_paging
+from domain import party_coverage_commands as cmd
+from domain.app import RedPropertyApp
 from domain.instructors import TARGET_KINDS, Instructor
 from domain.owners_committees import OwnersCommittee
 from domain.property_companies import PropertyCompany
@@ -97,7 +99,7 @@ class BrandArgs(Paging, AsOfArgs):
     pass
 
 
-def _app() -> Any:
+def _app() -> RedPropertyApp:
     return services().app
 
 
@@ -120,7 +122,7 @@ class Instructors(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Register a party-building instructor."""
         require_unit_scope(body["home_unit_id"])
-        return run(lambda: _app().register_instructor(**body), status=201)
+        return handle(cmd.RegisterInstructor(**body), status=201)
 
 
 @blp.route("/instructors/<uuid:instructor_id>")
@@ -147,7 +149,7 @@ class DispatchResource(MethodView):
     def post(self, body: dict[str, Any], instructor_id: UUID) -> Any:
         """Dispatch to a company or owners' committee; already dispatched is 409."""
         require_unit_scope(_target_unit(body["target_kind"], body["target_id"]))
-        return run(lambda: _app().dispatch_instructor(instructor_id, **body))
+        return handle(cmd.DispatchInstructor(instructor_id=instructor_id, **body))
 
 
 @blp.route("/instructors/<uuid:instructor_id>/recall")
@@ -160,7 +162,7 @@ class RecallResource(MethodView):
         post = _app().load(Instructor, instructor_id).post
         if post is not None:
             require_unit_scope(_target_unit(post["target_kind"], post["target_id"]))
-        return run(lambda: _app().recall_instructor(instructor_id, **body))
+        return handle(cmd.RecallInstructor(instructor_id=instructor_id, **body))
 
 
 def _target_unit(kind: str, target_id: UUID) -> UUID | None:
@@ -191,7 +193,7 @@ class IndustryCommittee(MethodView):
     @blp.response(201, CommandResultSchema)
     def post(self, body: dict[str, Any]) -> Any:
         """Establish the district property-industry party committee (区物业服务行业党委)."""
-        return run(lambda: _app().establish_industry_committee(**body), status=201)
+        return handle(cmd.EstablishIndustryCommittee(**body), status=201)
 
 
 @blp.route("/industry-committee/<uuid:committee_id>/members")
@@ -201,7 +203,7 @@ class IndustryCommitteeMembers(MethodView):
     @blp.response(201, CommandResultSchema)
     def post(self, body: dict[str, Any], committee_id: UUID) -> Any:
         """Appoint a member (secretary or committee member) of the industry party committee."""
-        return run(lambda: _app().appoint_committee_member(committee_id, **body), status=201)
+        return handle(cmd.AppointCommitteeMember(committee_id=committee_id, **body), status=201)
 
 
 @blp.route("/owners-committees")
@@ -226,7 +228,7 @@ class OwnersCommittees(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Record an owners' committee election (term, members, party members)."""
         require_unit_scope(body["compound_id"])
-        return run(lambda: _app().elect_owners_committee(**body), status=201)
+        return handle(cmd.ElectOwnersCommittee(**body), status=201)
 
 
 @blp.route("/owners-committees/<uuid:committee_id>")
@@ -264,7 +266,7 @@ class DemonstrationProjects(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Designate a community or compound as a demonstration project for a year."""
         require_unit_scope(body["unit_id"])
-        return run(lambda: _app().designate_demonstration_project(**body), status=201)
+        return handle(cmd.DesignateDemonstrationProject(**body), status=201)
 
 
 @blp.route("/brands")

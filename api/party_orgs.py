@@ -12,12 +12,13 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.auth import require
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
 from api.party_scope import AsOfArgs, require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_of, take_paging
-from domain.party_building_service import MEMBERSHIP_CHANGES
+from domain import party_building_commands as cmd
+from domain.party_building_commands import MEMBERSHIP_CHANGES
 from domain.party_orgs import HOST_KINDS, METHODS, ORG_KINDS, PartyOrg
 from projections import party_orgs as view
 
@@ -128,11 +129,7 @@ class Orgs(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Found a party org. A company that already has an active org is refused (409)."""
         require_unit_scope(body["community_id"], body["street_id"])
-        return run(
-            lambda: services().app.found_party_org(**body),
-            status=201,
-            location="/api/v1/party-orgs/{id}",
-        )
+        return handle(cmd.FoundPartyOrg(**body), status=201, location="/api/v1/party-orgs/{id}")
 
 
 @blp.route("/<uuid:org_id>")
@@ -158,7 +155,7 @@ class DissolveResource(MethodView):
     def post(self, body: dict[str, Any], org_id: UUID) -> Any:
         """Dissolve the org; its companies are no longer covered from that date."""
         _org(org_id)
-        return run(lambda: services().app.dissolve_party_org(org_id, **body))
+        return handle(cmd.DissolvePartyOrg(org_id=org_id, **body))
 
 
 @blp.route("/<uuid:org_id>/merge")
@@ -169,7 +166,7 @@ class MergeResource(MethodView):
     def post(self, body: dict[str, Any], org_id: UUID) -> Any:
         """Merge the org into another; companies and members move with it."""
         _org(org_id)
-        return run(lambda: services().app.merge_party_org(org_id, **body))
+        return handle(cmd.MergePartyOrg(org_id=org_id, **body))
 
 
 @blp.route("/<uuid:org_id>/membership")
@@ -180,7 +177,7 @@ class MembershipResource(MethodView):
     def post(self, body: dict[str, Any], org_id: UUID) -> Any:
         """Record a member joining, transferring in/out or leaving, on a date."""
         _org(org_id)
-        return run(lambda: services().app.record_membership(org_id, **body), status=201)
+        return handle(cmd.RecordMembership(org_id=org_id, **body), status=201)
 
 
 @blp.route("/<uuid:org_id>/members")

@@ -11,12 +11,13 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.auth import require
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.conditional import expected_version
 from api.fields import BusinessDate, Text
 from api.party_scope import require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_of, take_paging
+from domain import party_building_commands as cmd
 from domain.property_companies import PropertyCompany
 from projections import dual_coverage
 
@@ -42,8 +43,14 @@ class RenameCompany(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=100))
 
 
+BRAND_ACTIONS: dict[str, type[cmd.AwardCompanyBrand | cmd.RevokeCompanyBrand]] = {
+    "award": cmd.AwardCompanyBrand,
+    "revoke": cmd.RevokeCompanyBrand,
+}
+
+
 class BrandChange(Schema):
-    action = Text(required=True, validate=validate.OneOf(["award", "revoke"]))
+    action = Text(required=True, validate=validate.OneOf(list(BRAND_ACTIONS)))
     on = BusinessDate(required=True)
     decision = Text(required=True, validate=validate.Length(min=1, max=200))
 
@@ -106,8 +113,8 @@ class Companies(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Register a company; a second registration of the credit code is 409."""
         require_unit_scope(body["street_id"])
-        return run(
-            lambda: services().app.register_property_company(**body),
+        return handle(
+            cmd.RegisterPropertyCompany(**body),
             status=201,
             location="/api/v1/property-companies/{id}",
         )
@@ -135,10 +142,9 @@ class CompanyResource(MethodView):
     def patch(self, body: dict[str, Any], company_id: UUID) -> Any:
         """Rename a company (If-Match refuses stale edits)."""
         _company(company_id)
-        version = expected_version()
-        return run(
-            lambda: services().app.rename_property_company(
-                company_id, body["name"], expected_version=version
+        return handle(
+            cmd.RenamePropertyCompany(
+                company_id=company_id, expected_version=expected_version(), **body
             )
         )
 
@@ -151,9 +157,8 @@ class BrandResource(MethodView):
     def post(self, body: dict[str, Any], company_id: UUID) -> Any:
         """Award or revoke the company brand (R8), with the date and the decision."""
         _company(company_id)
-        app = services().app
-        command = app.award_company_brand if body["action"] == "award" else app.revoke_company_brand
-        return run(lambda: command(company_id, body["on"], body["decision"]))
+        command = BRAND_ACTIONS[body.pop("action")]
+        return handle(command(company_id=company_id, **body))
 
 
 @blp.route("/<uuid:company_id>/contracts")
@@ -169,8 +174,8 @@ class ContractsResource(MethodView):
         contract = PropertyCompany.contract_id_for(
             company_id, body["compound_id"], body["starts_on"]
         )
-        return run(
-            lambda: services().app.sign_service_contract(company_id, **body),
+        return handle(
+            cmd.SignServiceContract(company_id=company_id, **body),
             status=201,
             location=f"/api/v1/property-companies/{company_id}/contracts/{contract}",
         )
@@ -184,4 +189,6 @@ class EndContractResource(MethodView):
     def post(self, body: dict[str, Any], company_id: UUID, contract_id: UUID) -> Any:
         """End a contract (with a reason: terminate it early)."""
         _company(company_id)
-        return run(lambda: services().app.end_service_contract(company_id, contract_id, **body))
+        return handle(
+            cmd.EndServiceContract(company_id=company_id, contract_id=contract_id, **body)
+        )

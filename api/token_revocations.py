@@ -10,10 +10,11 @@ from marshmallow import Schema, validate
 from werkzeug.exceptions import Forbidden
 
 from api.auth import principal, require
-from api.commands import run, services
+from api.commands import handle
 from api.fields import Text
 from api.roles import ALL_ROLES
 from api.schemas import CommandResultSchema
+from domain import token_commands as cmd
 from domain.token_revocations import MAX_JTI
 
 blp = Blueprint(
@@ -40,4 +41,4 @@ class Revocations(MethodView):
         who = principal()
         if who.role != "district_admin" and body["jti"] != who.jti:
             raise Forbidden("only a district admin may revoke another holder's token")
-        return run(lambda: services().app.revoke_token(**body), status=201)
+        return handle(cmd.RevokeToken(**body), status=201)

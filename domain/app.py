@@ -9,37 +9,39 @@ from __future__ import annotations
 
 from typing import TypeVar, cast
 
+from domain import (
+    branch_life_handlers,
+    org_registry_handlers,
+    party_activities_handlers,
+    party_building_handlers,
+    party_coverage_handlers,
+    token_handlers,
+)
 from domain.assessment_service import AssessmentCommands
-from domain.branch_life_service import BranchLifeCommands
 from domain.grid_service import GridCommands
 from domain.handling import Command, UnknownCommand, merge_tables
-from domain.org_registry_service import OrgRegistryCommands
-from domain.party_activities_service import PartyActivityCommands
-from domain.party_building_service import PartyBuildingCommands
-from domain.party_coverage_service import PartyCoverageCommands
 from domain.service_issues_service import ServiceIssueCommands
 from domain.subsidy_service import SubsidyCommands
-from domain.token_service import TokenCommands
 
 R = TypeVar("R")
 
 
 class RedPropertyApp(
-    OrgRegistryCommands,
     ServiceIssueCommands,
     GridCommands,
-    PartyBuildingCommands,
-    PartyCoverageCommands,
-    BranchLifeCommands,
-    PartyActivityCommands,
     AssessmentCommands,
     SubsidyCommands,
-    TokenCommands,
 ):
     name = "RedProperty"
 
     handlers = merge_tables(
         # one line per area: <area>_handlers.HANDLERS
+        org_registry_handlers.HANDLERS,
+        party_building_handlers.HANDLERS,
+        party_coverage_handlers.HANDLERS,
+        branch_life_handlers.HANDLERS,
+        party_activities_handlers.HANDLERS,
+        token_handlers.HANDLERS,
     )
 
     def handle(self, command: Command[R]) -> R:
