@@ -1,25 +1,37 @@
 """Whether the caller's org scope covers a unit: the one place routes ask it, answered from
 the org-ancestry closure read model (projections/org_closure.py).
 
-The closure trails the log by the projection lag. A unit it does not know yet, or a unit it
-places outside the caller's scope, is asked again once the closure has reached the head of
-the log (bounded by the read wait; 409 if it does not get there): a unit registered or moved
-a moment ago is found where the registry has it."""
+The closure trails the log by the projection lag, and only two kinds of event change it: a
+unit's registration (a unit it does not know yet) and a compound's move. So the answer is
+read again once the closure has reached the head of the log (bounded by the read wait; 409
+if it does not get there) when the unit is unknown to it or a move lies beyond its
+position: a unit registered or moved a moment ago is found where the registry has it."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from api.auth import principal, require_scope
+from eventsourcing.utils import get_topic
+
+from api.auth import require_scope
 from api.commands import ensure_fresh, services
 from domain.errors import NotFound, RuleViolation
+from domain.org_registry import OrgUnit
 from projections import org_closure
+
+CLOSURE = org_closure.OrgClosureProjection.name
+MOVED = get_topic(OrgUnit.Moved)  # type: ignore[attr-defined]
 
 
 def org_ancestry(unit_id: UUID, field: str | None = None) -> list[UUID]:
     """The unit and every unit above it, nearest first. An unknown unit is a 422 on `field`
     (a 404 without one)."""
-    chain = _read(unit_id) or _read(unit_id, at_head=True)
+    svc = services()
+    position = svc.freshness.positions([CLOSURE])[CLOSURE]
+    chain = _read(unit_id)
+    if not chain or _move_beyond(position):
+        ensure_fresh(CLOSURE, min_position=svc.app.recorder.max_notification_id() or 0)
+        chain = _read(unit_id)
     if not chain:
         message = f"no OrgUnit with id {unit_id}"
         if field:
@@ -31,16 +43,14 @@ def org_ancestry(unit_id: UUID, field: str | None = None) -> list[UUID]:
 def require_org_scope(unit_id: UUID, field: str | None = None) -> None:
     """403 unless the caller's scope covers the unit or one above it; an unknown unit is a
     422 on `field`."""
-    chain = org_ancestry(unit_id, field)
-    if not principal().covers(chain):
-        chain = _read(unit_id, at_head=True) or chain
-    require_scope(chain)
+    require_scope(org_ancestry(unit_id, field))
 
 
-def _read(unit_id: UUID, *, at_head: bool = False) -> list[UUID]:
-    svc = services()
-    if at_head:
-        head = svc.app.recorder.max_notification_id() or 0
-        ensure_fresh(org_closure.OrgClosureProjection.name, min_position=head)
-    with svc.read_engine.connect() as conn:
+def _read(unit_id: UUID) -> list[UUID]:
+    with services().read_engine.connect() as conn:
         return org_closure.ancestry(conn, unit_id)
+
+
+def _move_beyond(position: int) -> bool:
+    recorder = services().app.recorder
+    return bool(recorder.select_notifications(position + 1, 1, topics=[MOVED]))
