@@ -78,6 +78,28 @@ class ReportArgs(ReadArgs):
             raise ValidationError(message, field_name="to")
 
 
+class KindReport(Schema):
+    kind = Text()
+    minimum = fields.Integer()
+    per = Text()
+    held = fields.Integer()
+    periods = fields.Integer()
+    periods_met = fields.Integer()
+    met = fields.Boolean()
+
+
+class ReportSchema(Schema):
+    org_id = Text()
+    date_from = Text(attribute="from", data_key="from")
+    date_to = Text(attribute="to", data_key="to")
+    meetings = fields.Integer()
+    by_kind = fields.List(fields.Nested(KindReport))
+    other_kinds = fields.Dict(keys=Text(), values=fields.Integer())
+    members = fields.Integer()
+    members_who_studied = fields.Integer()
+    study_coverage_pct = fields.Float()
+
+
 def _years_after(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -104,6 +126,7 @@ class Meetings(MethodView):
 class Report(MethodView):
     @require(*READERS)
     @blp.arguments(ReportArgs, location="query")
+    @blp.response(200, ReportSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Per branch and period: meetings held vs the minimum (assembly and party lesson
         quarterly, committee and party group monthly) and the study coverage share."""

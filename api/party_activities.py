@@ -16,7 +16,7 @@ from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
 from api.party_scope import AsOfArgs, require_unit_scope
 from api.roles import OFFICERS, READERS
-from api.schemas import CommandResultSchema, Paging, ReadArgs, page_of, take_paging
+from api.schemas import CommandResultSchema, PageSchema, Paging, ReadArgs, page_of, take_paging
 from domain import party_activities_commands as cmd
 from domain.app import RedPropertyApp
 from domain.party_activities import (
@@ -107,6 +107,41 @@ class EventArgs(Paging, ReadArgs):
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
 
 
+class PeriodSchema(Schema):
+    id = Text()
+    what = Text()
+    kind = Text()
+    subject = Text()
+    unit_id = Text(allow_none=True)
+    company_id = Text(allow_none=True)
+    org_id = Text(allow_none=True)
+    from_on = Text()
+    to_on = Text(allow_none=True)
+
+
+class PeriodPage(PageSchema):
+    as_of = Text()
+    count = fields.Integer()
+    items = fields.List(fields.Nested(PeriodSchema))
+
+
+class EventSchema(Schema):
+    id = Text()
+    what = Text()
+    kind = Text()
+    name = Text()
+    held_on = Text()
+    community_id = Text(allow_none=True)
+    attendees = fields.Integer()
+    co_host_kinds = Text(allow_none=True)
+
+
+class EventPage(PageSchema):
+    year = fields.Integer()
+    count = fields.Integer()
+    items = fields.List(fields.Nested(EventSchema))
+
+
 def _app() -> RedPropertyApp:
     return services().app
 
@@ -190,6 +225,7 @@ class JointEvents(MethodView):
 class Periods(MethodView):
     @require(*READERS)
     @blp.arguments(PeriodArgs, location="query")
+    @blp.response(200, PeriodPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Cross-appointments, member posts or places in force on date D."""
         ensure_fresh(view.PartyActivitiesProjection.name, min_position=args.get("min_position"))
@@ -202,6 +238,7 @@ class Periods(MethodView):
 class Events(MethodView):
     @require(*READERS)
     @blp.arguments(EventArgs, location="query")
+    @blp.response(200, EventPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Secretary trainings or joint events held in a year, with attendance."""
         ensure_fresh(view.PartyActivitiesProjection.name, min_position=args.get("min_position"))

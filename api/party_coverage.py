@@ -14,6 +14,15 @@ from werkzeug.exceptions import NotFound
 from api.auth import require
 from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
+from api.party_coverage_schemas import (
+    BrandPage,
+    CoverageSchema,
+    DemonstrationProjectPage,
+    InstructorPage,
+    InstructorSchema,
+    OwnersCommitteePage,
+    OwnersCommitteeSchema,
+)
 from api.party_scope import AsOfArgs, require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, Paging, ReadArgs, page_of, take_paging
@@ -107,6 +116,7 @@ def _app() -> RedPropertyApp:
 class Instructors(MethodView):
     @require(*READERS)
     @blp.arguments(PageArgs, location="query")
+    @blp.response(200, InstructorPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Registered instructors (open_post is set while dispatched)."""
         ensure_fresh(
@@ -129,6 +139,7 @@ class Instructors(MethodView):
 class InstructorResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
+    @blp.response(200, InstructorSchema)
     def get(self, args: dict[str, Any], instructor_id: UUID) -> dict[str, Any]:
         """One instructor (open_post is set while dispatched)."""
         ensure_fresh(
@@ -175,6 +186,7 @@ def _target_unit(kind: str, target_id: UUID) -> UUID | None:
 class Coverage(MethodView):
     @require(*READERS)
     @blp.arguments(AsOfArgs, location="query")
+    @blp.response(200, CoverageSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Dual coverage (双覆盖) on date D: district and per street — companies, with a party
         org (organisational coverage %), with an org or instructor (work coverage %),
@@ -210,6 +222,7 @@ class IndustryCommitteeMembers(MethodView):
 class OwnersCommittees(MethodView):
     @require(*READERS)
     @blp.arguments(CommunityArgs, location="query")
+    @blp.response(200, OwnersCommitteePage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Owners' committees with their party-member share (R4)."""
         ensure_fresh(
@@ -235,6 +248,7 @@ class OwnersCommittees(MethodView):
 class OwnersCommitteeResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
+    @blp.response(200, OwnersCommitteeSchema)
     def get(self, args: dict[str, Any], committee_id: UUID) -> dict[str, Any]:
         """One owners' committee with its party-member share (R4)."""
         ensure_fresh(
@@ -251,6 +265,7 @@ class OwnersCommitteeResource(MethodView):
 class DemonstrationProjects(MethodView):
     @require(*READERS)
     @blp.arguments(YearArgs, location="query")
+    @blp.response(200, DemonstrationProjectPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Demonstration projects designated in a year."""
         ensure_fresh(
@@ -273,6 +288,7 @@ class DemonstrationProjects(MethodView):
 class Brands(MethodView):
     @require(*READERS)
     @blp.arguments(BrandArgs, location="query")
+    @blp.response(200, BrandPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Company brands held on date D."""
         ensure_fresh(
