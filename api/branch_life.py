@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -112,7 +113,7 @@ class Meetings(MethodView):
     @require(*OFFICERS, "company_manager")
     @blp.arguments(HoldMeeting)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Record a meeting held by a branch (officers in scope, or the company's manager)."""
         org = services().app.load(PartyOrg, body["org_id"])
         if principal().role == "company_manager":

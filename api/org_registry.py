@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -131,7 +132,7 @@ class OrgUnits(MethodView):
     @require(*OFFICERS)
     @blp.arguments(RegisterOrgUnit)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Register a district, street, community, compound or grid."""
         _may_write(body["kind"], body["parent_id"], "parent_id")
         return handle(cmd.RegisterOrgUnit(**body), status=201, location="/api/v1/org-units/{id}")
@@ -154,7 +155,7 @@ class OrgUnitResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(RenameOrgUnit)
     @blp.response(200, CommandResultSchema)
-    def patch(self, body: dict[str, Any], unit_id: UUID) -> Any:
+    def patch(self, body: dict[str, Any], unit_id: UUID) -> Response:
         """Rename an org unit. Send If-Match with its ETag to refuse stale edits."""
         _may_write(_unit(unit_id).kind, unit_id)
         return handle(
@@ -167,7 +168,7 @@ class MoveCompoundResource(MethodView):
     @require("district_admin", "street_officer")
     @blp.arguments(MoveCompound)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], unit_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], unit_id: UUID) -> Response:
         """Move a compound to another community (both must be in the caller's scope)."""
         require_org_scope(unit_id)
         require_org_scope(body["community_id"], "community_id")
@@ -181,7 +182,7 @@ class CloseOrgUnitResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(CloseOrgUnit)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], unit_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], unit_id: UUID) -> Response:
         """Close an org unit (refused while open units remain under it)."""
         _may_write(_unit(unit_id).kind, unit_id)
         return handle(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -151,7 +152,7 @@ class CrossAppointments(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Appoint)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Appoint a two-committees member as company supervisor, or a company party leader to
         the community party committee."""
         require_unit_scope(body["community_id"])
@@ -163,7 +164,7 @@ class MemberPosts(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Post)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Designate a party member's model post (at a service window) or responsibility area."""
         org = _app().load(PartyOrg, body["org_id"])
         require_unit_scope(org.community_id, org.street_id)
@@ -175,7 +176,7 @@ class Places(MethodView):
     @require(*OFFICERS)
     @blp.arguments(OpenPlace)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Open a deliberation hall (in a compound) or a service window (in a community)."""
         require_unit_scope(body["unit_id"])
         return handle(cmd.OpenPlace(**body), status=201)
@@ -186,7 +187,7 @@ class EndPeriod(MethodView):
     @require(*OFFICERS)
     @blp.arguments(End)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], what: str, fact_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], what: str, fact_id: UUID) -> Response:
         """End a cross_appointment or member_post, or close a place."""
         if what not in PERIOD_FACTS:
             raise NotFound(f"unknown kind {what}")
@@ -204,7 +205,7 @@ class Trainings(MethodView):
     @require("district_admin", "street_officer")
     @blp.arguments(Training)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Record a secretary training session with its attendance."""
         require_unit_scope()
         return handle(cmd.HoldSecretaryTraining(**body), status=201)
@@ -215,7 +216,7 @@ class JointEvents(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Joint)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Record an event co-hosted by residents' committee, owners' committee and company."""
         require_unit_scope(body["community_id"])
         return handle(cmd.HoldJointEvent(**body), status=201)

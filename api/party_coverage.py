@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -129,7 +130,7 @@ class Instructors(MethodView):
     @require(*OFFICERS)
     @blp.arguments(RegisterInstructor)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Register a party-building instructor."""
         require_unit_scope(body["home_unit_id"])
         return handle(cmd.RegisterInstructor(**body), status=201)
@@ -157,7 +158,7 @@ class DispatchResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Dispatch)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], instructor_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], instructor_id: UUID) -> Response:
         """Dispatch to a company or owners' committee; already dispatched is 409."""
         require_unit_scope(_target_unit(body["target_kind"], body["target_id"]))
         return handle(cmd.DispatchInstructor(instructor_id=instructor_id, **body))
@@ -168,7 +169,7 @@ class RecallResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Recall)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], instructor_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], instructor_id: UUID) -> Response:
         """Recall an instructor from their post."""
         post = _app().load(Instructor, instructor_id).post
         if post is not None:
@@ -203,7 +204,7 @@ class IndustryCommittee(MethodView):
     @require("district_admin")
     @blp.arguments(EstablishCommittee)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Establish the district property-industry party committee (区物业服务行业党委)."""
         return handle(cmd.EstablishIndustryCommittee(**body), status=201)
 
@@ -213,7 +214,7 @@ class IndustryCommitteeMembers(MethodView):
     @require("district_admin")
     @blp.arguments(AppointMember)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any], committee_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], committee_id: UUID) -> Response:
         """Appoint a member (secretary or committee member) of the industry party committee."""
         return handle(cmd.AppointCommitteeMember(committee_id=committee_id, **body), status=201)
 
@@ -238,7 +239,7 @@ class OwnersCommittees(MethodView):
     @require(*OFFICERS)
     @blp.arguments(ElectOwnersCommittee)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Record an owners' committee election (term, members, party members)."""
         require_unit_scope(body["compound_id"])
         return handle(cmd.ElectOwnersCommittee(**body), status=201)
@@ -278,7 +279,7 @@ class DemonstrationProjects(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Designate)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Designate a community or compound as a demonstration project for a year."""
         require_unit_scope(body["unit_id"])
         return handle(cmd.DesignateDemonstrationProject(**body), status=201)

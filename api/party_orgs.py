@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -126,7 +127,7 @@ class Orgs(MethodView):
     @require(*OFFICERS)
     @blp.arguments(FoundOrg)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Found a party org. A company that already has an active org is refused (409)."""
         require_unit_scope(body["community_id"], body["street_id"])
         return handle(cmd.FoundPartyOrg(**body), status=201, location="/api/v1/party-orgs/{id}")
@@ -152,7 +153,7 @@ class DissolveResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(DissolveOrg)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], org_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], org_id: UUID) -> Response:
         """Dissolve the org; its companies are no longer covered from that date."""
         _org(org_id)
         return handle(cmd.DissolvePartyOrg(org_id=org_id, **body))
@@ -163,7 +164,7 @@ class MergeResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(MergeOrg)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], org_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], org_id: UUID) -> Response:
         """Merge the org into another; companies and members move with it."""
         _org(org_id)
         return handle(cmd.MergePartyOrg(org_id=org_id, **body))
@@ -174,7 +175,7 @@ class MembershipResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Membership)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any], org_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], org_id: UUID) -> Response:
         """Record a member joining, transferring in/out or leaving, on a date."""
         _org(org_id)
         return handle(cmd.RecordMembership(org_id=org_id, **body), status=201)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -110,7 +111,7 @@ class Companies(MethodView):
     @require(*OFFICERS)
     @blp.arguments(RegisterCompany)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Register a company; a second registration of the credit code is 409."""
         require_unit_scope(body["street_id"])
         return handle(
@@ -139,7 +140,7 @@ class CompanyResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(RenameCompany)
     @blp.response(200, CommandResultSchema)
-    def patch(self, body: dict[str, Any], company_id: UUID) -> Any:
+    def patch(self, body: dict[str, Any], company_id: UUID) -> Response:
         """Rename a company (If-Match refuses stale edits)."""
         _company(company_id)
         return handle(
@@ -154,7 +155,7 @@ class BrandResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(BrandChange)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], company_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], company_id: UUID) -> Response:
         """Award or revoke the company brand (R8), with the date and the decision."""
         _company(company_id)
         command = BRAND_ACTIONS[body.pop("action")]
@@ -166,7 +167,7 @@ class ContractsResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(SignContract)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any], company_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], company_id: UUID) -> Response:
         """Sign a service contract with a compound; overlapping another company's contract
         on that compound is refused (422). `Location` names the new contract's id."""
         _company(company_id)
@@ -186,7 +187,7 @@ class EndContractResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(EndContract)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], company_id: UUID, contract_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], company_id: UUID, contract_id: UUID) -> Response:
         """End a contract (with a reason: terminate it early)."""
         _company(company_id)
         return handle(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, validate
@@ -35,7 +36,7 @@ class Revocations(MethodView):
     @require(*ALL_ROLES)
     @blp.arguments(RevokeToken)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Revoke a token: refused from the next request once the read model has it
         (within a second while projections keep up). 409 if it is already revoked."""
         who = principal()
