@@ -17,9 +17,9 @@ from api.conditional import expected_version, with_etag
 from api.fields import Text
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
-from api.scope import org_ancestry, require_org_scope
+from api.scope import org_ancestry, org_unit_kind, require_org_scope
 from domain import org_registry_commands as cmd
-from domain.org_registry import CompoundType, OrgKind, OrgUnit
+from domain.org_registry import CompoundType, OrgKind
 from projections import org_registry as registry
 
 blp = Blueprint(
@@ -111,10 +111,6 @@ def _may_write(kind: str, unit_id: UUID | None, field: str | None = None) -> Non
         require_org_scope(unit_id, field)
 
 
-def _unit(unit_id: UUID) -> OrgUnit:
-    return services().app.load(OrgUnit, unit_id)
-
-
 @blp.route("")
 class OrgUnits(MethodView):
     @require(*READERS)
@@ -157,7 +153,7 @@ class OrgUnitResource(MethodView):
     @blp.response(200, CommandResultSchema)
     def patch(self, body: dict[str, Any], unit_id: UUID) -> Response:
         """Rename an org unit. Send If-Match with its ETag to refuse stale edits."""
-        _may_write(_unit(unit_id).kind, unit_id)
+        _may_write(org_unit_kind(unit_id), unit_id)
         return handle(
             cmd.RenameOrgUnit(unit_id=unit_id, expected_version=expected_version(), **body)
         )
@@ -184,7 +180,7 @@ class CloseOrgUnitResource(MethodView):
     @blp.response(200, CommandResultSchema)
     def post(self, body: dict[str, Any], unit_id: UUID) -> Response:
         """Close an org unit (refused while open units remain under it)."""
-        _may_write(_unit(unit_id).kind, unit_id)
+        _may_write(org_unit_kind(unit_id), unit_id)
         return handle(
             cmd.CloseOrgUnit(unit_id=unit_id, expected_version=expected_version(), **body)
         )

@@ -30,7 +30,7 @@ def org_ancestry(unit_id: UUID, field: str | None = None) -> list[UUID]:
     position = svc.freshness.positions([CLOSURE])[CLOSURE]
     chain = _read(unit_id)
     if not chain or _move_beyond(position):
-        ensure_fresh(CLOSURE, min_position=svc.app.recorder.max_notification_id() or 0)
+        _wait_for_head()
         chain = _read(unit_id)
     if not chain:
         message = f"no OrgUnit with id {unit_id}"
@@ -38,6 +38,17 @@ def org_ancestry(unit_id: UUID, field: str | None = None) -> list[UUID]:
             raise RuleViolation(message, field=field)
         raise NotFound(message)
     return chain
+
+
+def org_unit_kind(unit_id: UUID) -> str:
+    """The unit's kind (it never changes); an unknown unit is a 404."""
+    kind = _kind(unit_id)
+    if kind is None:
+        _wait_for_head()
+        kind = _kind(unit_id)
+    if kind is None:
+        raise NotFound(f"no OrgUnit with id {unit_id}")
+    return kind
 
 
 def require_org_scope(unit_id: UUID, field: str | None = None) -> None:
@@ -49,6 +60,15 @@ def require_org_scope(unit_id: UUID, field: str | None = None) -> None:
 def _read(unit_id: UUID) -> list[UUID]:
     with services().read_engine.connect() as conn:
         return org_closure.ancestry(conn, unit_id)
+
+
+def _kind(unit_id: UUID) -> str | None:
+    with services().read_engine.connect() as conn:
+        return org_closure.unit_kind(conn, unit_id)
+
+
+def _wait_for_head() -> None:
+    ensure_fresh(CLOSURE, min_position=services().app.recorder.max_notification_id() or 0)
 
 
 def _move_beyond(position: int) -> bool:

@@ -30,6 +30,7 @@ org_chains = Table(
     "org_chains",
     metadata,
     Column("unit_id", String(36), primary_key=True),
+    Column("kind", String(16), nullable=False),
     Column("ancestor_ids", Text, nullable=False),  # space-separated, nearest first
     Column("child_ids", Text, nullable=False),  # space-separated
 )
@@ -48,9 +49,8 @@ class OrgClosureProjection(Projection):
             parent = _chain(view, parent_id)
             ancestors = [parent_id, *parent["ancestor_ids"].split()]
             view.update("org_chains", parent_id, child_ids=f"{parent['child_ids']} {unit_id}")
-        view.insert(
-            "org_chains", {"unit_id": unit_id, "ancestor_ids": " ".join(ancestors), "child_ids": ""}
-        )
+        chain = {"unit_id": unit_id, "kind": event.kind, "ancestor_ids": " ".join(ancestors)}
+        view.insert("org_chains", {**chain, "child_ids": ""})
         _link(view, unit_id, [unit_id, *ancestors])
 
     @handles(OrgUnit.Moved)
@@ -111,3 +111,9 @@ def ancestry(conn: Connection, unit_id: UUID) -> list[UUID]:
         .order_by(org_closure.c.depth)
     )
     return [UUID(r[0]) for r in rows]
+
+
+def unit_kind(conn: Connection, unit_id: UUID) -> str | None:
+    """The unit's kind (district, street, community, compound, grid); None if unknown."""
+    found = conn.execute(select(org_chains.c.kind).where(org_chains.c.unit_id == str(unit_id)))
+    return found.scalar_one_or_none()

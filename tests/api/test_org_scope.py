@@ -9,7 +9,7 @@ from uuid import UUID
 
 import pytest
 
-from api.scope import org_ancestry
+from api.scope import org_ancestry, org_unit_kind
 from tests.api.conftest import register
 
 
@@ -105,4 +105,5 @@ def test_scope_checks_do_not_replay_aggregates(
     monkeypatch.setattr(system.app.repository, "get", no_replay)
     with system.wsgi().test_request_context():
         chain = org_ancestry(UUID(tree["community"]), "community_id")
+        assert org_unit_kind(UUID(tree["community"])) == "community"
     assert chain == [UUID(tree[k]) for k in ("community", "street", "district")]
