@@ -6,16 +6,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.auth import principal, require, require_scope
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
 from api.party_scope import require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, ReadArgs
+from domain import branch_life_commands as cmd
 from domain.branch_life import DEFAULT_RULES, MEETING_KINDS, PLATFORMS, BranchLifeRules
 from domain.party_orgs import PartyOrg
 from projections import branch_life
@@ -77,6 +79,28 @@ class ReportArgs(ReadArgs):
             raise ValidationError(message, field_name="to")
 
 
+class KindReport(Schema):
+    kind = Text()
+    minimum = fields.Integer()
+    per = Text()
+    held = fields.Integer()
+    periods = fields.Integer()
+    periods_met = fields.Integer()
+    met = fields.Boolean()
+
+
+class ReportSchema(Schema):
+    org_id = Text()
+    date_from = Text(attribute="from", data_key="from")
+    date_to = Text(attribute="to", data_key="to")
+    meetings = fields.Integer()
+    by_kind = fields.List(fields.Nested(KindReport))
+    other_kinds = fields.Dict(keys=Text(), values=fields.Integer())
+    members = fields.Integer()
+    members_who_studied = fields.Integer()
+    study_coverage_pct = fields.Float()
+
+
 def _years_after(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -89,21 +113,21 @@ class Meetings(MethodView):
     @require(*OFFICERS, "company_manager")
     @blp.arguments(HoldMeeting)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Record a meeting held by a branch (officers in scope, or the company's manager)."""
         org = services().app.load(PartyOrg, body["org_id"])
         if principal().role == "company_manager":
             require_scope(org.company_ids)
         else:
             require_unit_scope(org.community_id, org.street_id)
-        org_id = body.pop("org_id")
-        return run(lambda: services().app.hold_branch_meeting(org_id, **body), status=201)
+        return handle(cmd.HoldBranchMeeting(**body), status=201)
 
 
 @blp.route("/report")
 class Report(MethodView):
     @require(*READERS)
     @blp.arguments(ReportArgs, location="query")
+    @blp.response(200, ReportSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Per branch and period: meetings held vs the minimum (assembly and party lesson
         quarterly, committee and party group monthly) and the study coverage share."""

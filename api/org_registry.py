@@ -5,19 +5,21 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Forbidden, NotFound
 
 from api.auth import principal, require, require_scope
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.conditional import expected_version, with_etag
 from api.fields import Text
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
-from api.scope import org_ancestry, require_org_scope
-from domain.org_registry import CompoundType, OrgKind, OrgUnit
+from api.scope import org_ancestry, org_unit_kind, require_org_scope
+from domain import org_registry_commands as cmd
+from domain.org_registry import CompoundType, OrgKind
 from projections import org_registry as registry
 
 blp = Blueprint(
@@ -95,15 +97,18 @@ class OrgUnitPage(PageSchema):
     items = fields.List(fields.Nested(OrgUnitSchema))
 
 
-def _may_write(kind: str, scope_ids: list[UUID]) -> None:
+def _may_write(kind: str, unit_id: UUID | None, field: str | None = None) -> None:
+    """The caller's role may change a unit of this kind, under `unit_id` (the unit itself or
+    the parent of a new one; a new district has none)."""
+    if unit_id is not None:
+        org_ancestry(unit_id, field)  # an unknown unit is bad input before any 403
     who = principal()
     if who.role not in WRITERS[kind]:
         raise Forbidden(f"role {who.role} may not change a {kind}")
-    require_scope(scope_ids)
-
-
-def _unit(unit_id: UUID) -> OrgUnit:
-    return services().app.load(OrgUnit, unit_id)
+    if unit_id is None:
+        require_scope([])
+    else:
+        require_org_scope(unit_id, field)
 
 
 @blp.route("")
@@ -123,16 +128,10 @@ class OrgUnits(MethodView):
     @require(*OFFICERS)
     @blp.arguments(RegisterOrgUnit)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Register a district, street, community, compound or grid."""
-        parent_id = body.get("parent_id")
-        ancestry = org_ancestry(parent_id, "parent_id") if parent_id else []
-        _may_write(body["kind"], ancestry)
-        return run(
-            lambda: services().app.register_org_unit(**body),
-            status=201,
-            location="/api/v1/org-units/{id}",
-        )
+        _may_write(body["kind"], body["parent_id"], "parent_id")
+        return handle(cmd.RegisterOrgUnit(**body), status=201, location="/api/v1/org-units/{id}")
 
 
 @blp.route("/<uuid:unit_id>")
@@ -152,13 +151,11 @@ class OrgUnitResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(RenameOrgUnit)
     @blp.response(200, CommandResultSchema)
-    def patch(self, body: dict[str, Any], unit_id: UUID) -> Any:
+    def patch(self, body: dict[str, Any], unit_id: UUID) -> Response:
         """Rename an org unit. Send If-Match with its ETag to refuse stale edits."""
-        unit = _unit(unit_id)
-        _may_write(unit.kind, org_ancestry(unit_id))
-        version = expected_version()
-        return run(
-            lambda: services().app.rename_org_unit(unit_id, body["name"], expected_version=version)
+        _may_write(org_unit_kind(unit_id), unit_id)
+        return handle(
+            cmd.RenameOrgUnit(unit_id=unit_id, expected_version=expected_version(), **body)
         )
 
 
@@ -167,14 +164,12 @@ class MoveCompoundResource(MethodView):
     @require("district_admin", "street_officer")
     @blp.arguments(MoveCompound)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], unit_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], unit_id: UUID) -> Response:
         """Move a compound to another community (both must be in the caller's scope)."""
-        app = services().app
         require_org_scope(unit_id)
         require_org_scope(body["community_id"], "community_id")
-        version = expected_version()
-        return run(
-            lambda: app.move_compound(unit_id, body["community_id"], expected_version=version)
+        return handle(
+            cmd.MoveCompound(compound_id=unit_id, expected_version=expected_version(), **body)
         )
 
 
@@ -183,11 +178,9 @@ class CloseOrgUnitResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(CloseOrgUnit)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], unit_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], unit_id: UUID) -> Response:
         """Close an org unit (refused while open units remain under it)."""
-        unit = _unit(unit_id)
-        _may_write(unit.kind, org_ancestry(unit_id))
-        version = expected_version()
-        return run(
-            lambda: services().app.close_org_unit(unit_id, body["reason"], expected_version=version)
+        _may_write(org_unit_kind(unit_id), unit_id)
+        return handle(
+            cmd.CloseOrgUnit(unit_id=unit_id, expected_version=expected_version(), **body)
         )

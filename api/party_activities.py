@@ -6,17 +6,20 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.auth import require
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
 from api.party_scope import AsOfArgs, require_unit_scope
 from api.roles import OFFICERS, READERS
-from api.schemas import CommandResultSchema, Paging, ReadArgs, page_of, take_paging
+from api.schemas import CommandResultSchema, PageSchema, Paging, ReadArgs, page_of, take_paging
+from domain import party_activities_commands as cmd
+from domain.app import RedPropertyApp
 from domain.party_activities import (
     APPOINTMENT_ROLES,
     CO_HOST_KINDS,
@@ -24,7 +27,7 @@ from domain.party_activities import (
     PLACE_KINDS,
     POST_KINDS,
 )
-from domain.party_activities_service import PERIOD_FACTS
+from domain.party_activities_handlers import PERIOD_FACTS
 from domain.party_orgs import PartyOrg
 from projections import party_activities as view
 
@@ -105,12 +108,43 @@ class EventArgs(Paging, ReadArgs):
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
 
 
-def _app() -> Any:
+class PeriodSchema(Schema):
+    id = Text()
+    what = Text()
+    kind = Text()
+    subject = Text()
+    unit_id = Text(allow_none=True)
+    company_id = Text(allow_none=True)
+    org_id = Text(allow_none=True)
+    from_on = Text()
+    to_on = Text(allow_none=True)
+
+
+class PeriodPage(PageSchema):
+    as_of = Text()
+    count = fields.Integer()
+    items = fields.List(fields.Nested(PeriodSchema))
+
+
+class EventSchema(Schema):
+    id = Text()
+    what = Text()
+    kind = Text()
+    name = Text()
+    held_on = Text()
+    community_id = Text(allow_none=True)
+    attendees = fields.Integer()
+    co_host_kinds = Text(allow_none=True)
+
+
+class EventPage(PageSchema):
+    year = fields.Integer()
+    count = fields.Integer()
+    items = fields.List(fields.Nested(EventSchema))
+
+
+def _app() -> RedPropertyApp:
     return services().app
-
-
-def _created(command: Any) -> Any:
-    return run(command, status=201)
 
 
 @blp.route("/cross-appointments")
@@ -118,11 +152,11 @@ class CrossAppointments(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Appoint)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Appoint a two-committees member as company supervisor, or a company party leader to
         the community party committee."""
         require_unit_scope(body["community_id"])
-        return _created(lambda: _app().appoint_cross(**body))
+        return handle(cmd.AppointCross(**body), status=201)
 
 
 @blp.route("/member-posts")
@@ -130,12 +164,11 @@ class MemberPosts(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Post)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Designate a party member's model post (at a service window) or responsibility area."""
         org = _app().load(PartyOrg, body["org_id"])
         require_unit_scope(org.community_id, org.street_id)
-        org_id = body.pop("org_id")
-        return _created(lambda: _app().designate_member_post(org_id, **body))
+        return handle(cmd.DesignateMemberPost(**body), status=201)
 
 
 @blp.route("/places")
@@ -143,10 +176,10 @@ class Places(MethodView):
     @require(*OFFICERS)
     @blp.arguments(OpenPlace)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Open a deliberation hall (in a compound) or a service window (in a community)."""
         require_unit_scope(body["unit_id"])
-        return _created(lambda: _app().open_place(**body))
+        return handle(cmd.OpenPlace(**body), status=201)
 
 
 @blp.route("/<string:what>/<uuid:fact_id>/end")
@@ -154,7 +187,7 @@ class EndPeriod(MethodView):
     @require(*OFFICERS)
     @blp.arguments(End)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], what: str, fact_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], what: str, fact_id: UUID) -> Response:
         """End a cross_appointment or member_post, or close a place."""
         if what not in PERIOD_FACTS:
             raise NotFound(f"unknown kind {what}")
@@ -164,7 +197,7 @@ class EndPeriod(MethodView):
             require_unit_scope(org.community_id, org.street_id)
         else:
             require_unit_scope(getattr(fact, "community_id", None) or fact.unit_id)
-        return run(lambda: _app().end_period_fact(what, fact_id, **body))
+        return handle(cmd.EndPeriodFact(what=what, fact_id=fact_id, **body))
 
 
 @blp.route("/secretary-trainings")
@@ -172,10 +205,10 @@ class Trainings(MethodView):
     @require("district_admin", "street_officer")
     @blp.arguments(Training)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Record a secretary training session with its attendance."""
         require_unit_scope()
-        return _created(lambda: _app().hold_secretary_training(**body))
+        return handle(cmd.HoldSecretaryTraining(**body), status=201)
 
 
 @blp.route("/joint-events")
@@ -183,16 +216,17 @@ class JointEvents(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Joint)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Record an event co-hosted by residents' committee, owners' committee and company."""
         require_unit_scope(body["community_id"])
-        return _created(lambda: _app().hold_joint_event(**body))
+        return handle(cmd.HoldJointEvent(**body), status=201)
 
 
 @blp.route("/periods")
 class Periods(MethodView):
     @require(*READERS)
     @blp.arguments(PeriodArgs, location="query")
+    @blp.response(200, PeriodPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Cross-appointments, member posts or places in force on date D."""
         ensure_fresh(view.PartyActivitiesProjection.name, min_position=args.get("min_position"))
@@ -205,6 +239,7 @@ class Periods(MethodView):
 class Events(MethodView):
     @require(*READERS)
     @blp.arguments(EventArgs, location="query")
+    @blp.response(200, EventPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Secretary trainings or joint events held in a year, with attendance."""
         ensure_fresh(view.PartyActivitiesProjection.name, min_position=args.get("min_position"))

@@ -6,17 +6,29 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.auth import require
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
+from api.party_coverage_schemas import (
+    BrandPage,
+    CoverageSchema,
+    DemonstrationProjectPage,
+    InstructorPage,
+    InstructorSchema,
+    OwnersCommitteePage,
+    OwnersCommitteeSchema,
+)
 from api.party_scope import AsOfArgs, require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, Paging, ReadArgs, page_of, take_paging
+from domain import party_coverage_commands as cmd
+from domain.app import RedPropertyApp
 from domain.instructors import TARGET_KINDS, Instructor
 from domain.owners_committees import OwnersCommittee
 from domain.property_companies import PropertyCompany
@@ -97,7 +109,7 @@ class BrandArgs(Paging, AsOfArgs):
     pass
 
 
-def _app() -> Any:
+def _app() -> RedPropertyApp:
     return services().app
 
 
@@ -105,6 +117,7 @@ def _app() -> Any:
 class Instructors(MethodView):
     @require(*READERS)
     @blp.arguments(PageArgs, location="query")
+    @blp.response(200, InstructorPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Registered instructors (open_post is set while dispatched)."""
         ensure_fresh(
@@ -117,16 +130,17 @@ class Instructors(MethodView):
     @require(*OFFICERS)
     @blp.arguments(RegisterInstructor)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Register a party-building instructor."""
         require_unit_scope(body["home_unit_id"])
-        return run(lambda: _app().register_instructor(**body), status=201)
+        return handle(cmd.RegisterInstructor(**body), status=201)
 
 
 @blp.route("/instructors/<uuid:instructor_id>")
 class InstructorResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
+    @blp.response(200, InstructorSchema)
     def get(self, args: dict[str, Any], instructor_id: UUID) -> dict[str, Any]:
         """One instructor (open_post is set while dispatched)."""
         ensure_fresh(
@@ -144,10 +158,10 @@ class DispatchResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Dispatch)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], instructor_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], instructor_id: UUID) -> Response:
         """Dispatch to a company or owners' committee; already dispatched is 409."""
         require_unit_scope(_target_unit(body["target_kind"], body["target_id"]))
-        return run(lambda: _app().dispatch_instructor(instructor_id, **body))
+        return handle(cmd.DispatchInstructor(instructor_id=instructor_id, **body))
 
 
 @blp.route("/instructors/<uuid:instructor_id>/recall")
@@ -155,12 +169,12 @@ class RecallResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Recall)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], instructor_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], instructor_id: UUID) -> Response:
         """Recall an instructor from their post."""
         post = _app().load(Instructor, instructor_id).post
         if post is not None:
             require_unit_scope(_target_unit(post["target_kind"], post["target_id"]))
-        return run(lambda: _app().recall_instructor(instructor_id, **body))
+        return handle(cmd.RecallInstructor(instructor_id=instructor_id, **body))
 
 
 def _target_unit(kind: str, target_id: UUID) -> UUID | None:
@@ -173,6 +187,7 @@ def _target_unit(kind: str, target_id: UUID) -> UUID | None:
 class Coverage(MethodView):
     @require(*READERS)
     @blp.arguments(AsOfArgs, location="query")
+    @blp.response(200, CoverageSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Dual coverage (双覆盖) on date D: district and per street — companies, with a party
         org (organisational coverage %), with an org or instructor (work coverage %),
@@ -189,9 +204,9 @@ class IndustryCommittee(MethodView):
     @require("district_admin")
     @blp.arguments(EstablishCommittee)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Establish the district property-industry party committee (区物业服务行业党委)."""
-        return run(lambda: _app().establish_industry_committee(**body), status=201)
+        return handle(cmd.EstablishIndustryCommittee(**body), status=201)
 
 
 @blp.route("/industry-committee/<uuid:committee_id>/members")
@@ -199,15 +214,16 @@ class IndustryCommitteeMembers(MethodView):
     @require("district_admin")
     @blp.arguments(AppointMember)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any], committee_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], committee_id: UUID) -> Response:
         """Appoint a member (secretary or committee member) of the industry party committee."""
-        return run(lambda: _app().appoint_committee_member(committee_id, **body), status=201)
+        return handle(cmd.AppointCommitteeMember(committee_id=committee_id, **body), status=201)
 
 
 @blp.route("/owners-committees")
 class OwnersCommittees(MethodView):
     @require(*READERS)
     @blp.arguments(CommunityArgs, location="query")
+    @blp.response(200, OwnersCommitteePage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Owners' committees with their party-member share (R4)."""
         ensure_fresh(
@@ -223,16 +239,17 @@ class OwnersCommittees(MethodView):
     @require(*OFFICERS)
     @blp.arguments(ElectOwnersCommittee)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Record an owners' committee election (term, members, party members)."""
         require_unit_scope(body["compound_id"])
-        return run(lambda: _app().elect_owners_committee(**body), status=201)
+        return handle(cmd.ElectOwnersCommittee(**body), status=201)
 
 
 @blp.route("/owners-committees/<uuid:committee_id>")
 class OwnersCommitteeResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
+    @blp.response(200, OwnersCommitteeSchema)
     def get(self, args: dict[str, Any], committee_id: UUID) -> dict[str, Any]:
         """One owners' committee with its party-member share (R4)."""
         ensure_fresh(
@@ -249,6 +266,7 @@ class OwnersCommitteeResource(MethodView):
 class DemonstrationProjects(MethodView):
     @require(*READERS)
     @blp.arguments(YearArgs, location="query")
+    @blp.response(200, DemonstrationProjectPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Demonstration projects designated in a year."""
         ensure_fresh(
@@ -261,16 +279,17 @@ class DemonstrationProjects(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Designate)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Designate a community or compound as a demonstration project for a year."""
         require_unit_scope(body["unit_id"])
-        return run(lambda: _app().designate_demonstration_project(**body), status=201)
+        return handle(cmd.DesignateDemonstrationProject(**body), status=201)
 
 
 @blp.route("/brands")
 class Brands(MethodView):
     @require(*READERS)
     @blp.arguments(BrandArgs, location="query")
+    @blp.response(200, BrandPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Company brands held on date D."""
         ensure_fresh(

@@ -6,18 +6,20 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.auth import require
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
 from api.party_scope import AsOfArgs, require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_of, take_paging
-from domain.party_building_service import MEMBERSHIP_CHANGES
+from domain import party_building_commands as cmd
+from domain.party_building_commands import MEMBERSHIP_CHANGES
 from domain.party_orgs import HOST_KINDS, METHODS, ORG_KINDS, PartyOrg
 from projections import party_orgs as view
 
@@ -125,14 +127,10 @@ class Orgs(MethodView):
     @require(*OFFICERS)
     @blp.arguments(FoundOrg)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Found a party org. A company that already has an active org is refused (409)."""
         require_unit_scope(body["community_id"], body["street_id"])
-        return run(
-            lambda: services().app.found_party_org(**body),
-            status=201,
-            location="/api/v1/party-orgs/{id}",
-        )
+        return handle(cmd.FoundPartyOrg(**body), status=201, location="/api/v1/party-orgs/{id}")
 
 
 @blp.route("/<uuid:org_id>")
@@ -155,10 +153,10 @@ class DissolveResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(DissolveOrg)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], org_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], org_id: UUID) -> Response:
         """Dissolve the org; its companies are no longer covered from that date."""
         _org(org_id)
-        return run(lambda: services().app.dissolve_party_org(org_id, **body))
+        return handle(cmd.DissolvePartyOrg(org_id=org_id, **body))
 
 
 @blp.route("/<uuid:org_id>/merge")
@@ -166,10 +164,10 @@ class MergeResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(MergeOrg)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], org_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], org_id: UUID) -> Response:
         """Merge the org into another; companies and members move with it."""
         _org(org_id)
-        return run(lambda: services().app.merge_party_org(org_id, **body))
+        return handle(cmd.MergePartyOrg(org_id=org_id, **body))
 
 
 @blp.route("/<uuid:org_id>/membership")
@@ -177,10 +175,10 @@ class MembershipResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(Membership)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any], org_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], org_id: UUID) -> Response:
         """Record a member joining, transferring in/out or leaving, on a date."""
         _org(org_id)
-        return run(lambda: services().app.record_membership(org_id, **body), status=201)
+        return handle(cmd.RecordMembership(org_id=org_id, **body), status=201)
 
 
 @blp.route("/<uuid:org_id>/members")

@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
 from api.auth import require
-from api.commands import ensure_fresh, run, services
+from api.commands import ensure_fresh, handle, services
 from api.conditional import expected_version
 from api.fields import BusinessDate, Text
 from api.party_scope import require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_of, take_paging
+from domain import party_building_commands as cmd
 from domain.property_companies import PropertyCompany
 from projections import dual_coverage
 
@@ -42,8 +44,14 @@ class RenameCompany(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=100))
 
 
+BRAND_ACTIONS: dict[str, type[cmd.AwardCompanyBrand | cmd.RevokeCompanyBrand]] = {
+    "award": cmd.AwardCompanyBrand,
+    "revoke": cmd.RevokeCompanyBrand,
+}
+
+
 class BrandChange(Schema):
-    action = Text(required=True, validate=validate.OneOf(["award", "revoke"]))
+    action = Text(required=True, validate=validate.OneOf(list(BRAND_ACTIONS)))
     on = BusinessDate(required=True)
     decision = Text(required=True, validate=validate.Length(min=1, max=200))
 
@@ -103,11 +111,11 @@ class Companies(MethodView):
     @require(*OFFICERS)
     @blp.arguments(RegisterCompany)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any]) -> Any:
+    def post(self, body: dict[str, Any]) -> Response:
         """Register a company; a second registration of the credit code is 409."""
         require_unit_scope(body["street_id"])
-        return run(
-            lambda: services().app.register_property_company(**body),
+        return handle(
+            cmd.RegisterPropertyCompany(**body),
             status=201,
             location="/api/v1/property-companies/{id}",
         )
@@ -132,13 +140,12 @@ class CompanyResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(RenameCompany)
     @blp.response(200, CommandResultSchema)
-    def patch(self, body: dict[str, Any], company_id: UUID) -> Any:
+    def patch(self, body: dict[str, Any], company_id: UUID) -> Response:
         """Rename a company (If-Match refuses stale edits)."""
         _company(company_id)
-        version = expected_version()
-        return run(
-            lambda: services().app.rename_property_company(
-                company_id, body["name"], expected_version=version
+        return handle(
+            cmd.RenamePropertyCompany(
+                company_id=company_id, expected_version=expected_version(), **body
             )
         )
 
@@ -148,12 +155,11 @@ class BrandResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(BrandChange)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], company_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], company_id: UUID) -> Response:
         """Award or revoke the company brand (R8), with the date and the decision."""
         _company(company_id)
-        app = services().app
-        command = app.award_company_brand if body["action"] == "award" else app.revoke_company_brand
-        return run(lambda: command(company_id, body["on"], body["decision"]))
+        command = BRAND_ACTIONS[body.pop("action")]
+        return handle(command(company_id=company_id, **body))
 
 
 @blp.route("/<uuid:company_id>/contracts")
@@ -161,7 +167,7 @@ class ContractsResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(SignContract)
     @blp.response(201, CommandResultSchema)
-    def post(self, body: dict[str, Any], company_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], company_id: UUID) -> Response:
         """Sign a service contract with a compound; overlapping another company's contract
         on that compound is refused (422). `Location` names the new contract's id."""
         _company(company_id)
@@ -169,8 +175,8 @@ class ContractsResource(MethodView):
         contract = PropertyCompany.contract_id_for(
             company_id, body["compound_id"], body["starts_on"]
         )
-        return run(
-            lambda: services().app.sign_service_contract(company_id, **body),
+        return handle(
+            cmd.SignServiceContract(company_id=company_id, **body),
             status=201,
             location=f"/api/v1/property-companies/{company_id}/contracts/{contract}",
         )
@@ -181,7 +187,9 @@ class EndContractResource(MethodView):
     @require(*OFFICERS)
     @blp.arguments(EndContract)
     @blp.response(200, CommandResultSchema)
-    def post(self, body: dict[str, Any], company_id: UUID, contract_id: UUID) -> Any:
+    def post(self, body: dict[str, Any], company_id: UUID, contract_id: UUID) -> Response:
         """End a contract (with a reason: terminate it early)."""
         _company(company_id)
-        return run(lambda: services().app.end_service_contract(company_id, contract_id, **body))
+        return handle(
+            cmd.EndServiceContract(company_id=company_id, contract_id=contract_id, **body)
+        )

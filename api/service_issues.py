@@ -29,7 +29,7 @@ from api.roles import (
     UNSCOPED_REPORTERS,
 )
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
-from api.scope import covers_issue, require_issue_scope, require_org_scope
+from api.scope import issue_units, require_issue_scope, require_org_scope
 from domain import service_issue_commands as issues
 from domain.commands import CommandResult
 from domain.handling import Command
@@ -176,7 +176,7 @@ class ServiceIssueResource(MethodView):
         if row is None:
             raise NotFound(f"no service issue {issue_id}")
         handler = principal().role in ISSUE_HANDLERS
-        if handler and row["reporter_contact_masked"] and covers_issue(issue_id):
+        if handler and row["reporter_contact_masked"] and principal().covers(issue_units(row)):
             row["reporter_contact"] = reporter_contact(services().app, issue_id)
         return with_etag(row)
 

@@ -28,6 +28,7 @@ from domain.assessment_commands import (
 )
 from domain.assessment_period import AssessmentPeriod
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit
 from domain.service_issues import ServiceIssue
 from infra.bootstrap import System, build_system
 from infra.settings import Settings
@@ -48,21 +49,27 @@ def build_world(system: System, events: int, rng: random.Random) -> int:
     app = system.app
     compounds: list[uuid.UUID] = []
     with _at(START - timedelta(days=30)):
-        district = app.register_org_unit(kind="district", code="D", name="天桥区").id
-        street = app.register_org_unit(kind="street", code="S", name="街道", parent_id=district).id
+        district = app.handle(RegisterOrgUnit(kind="district", code="D", name="天桥区")).id
+        street = app.handle(
+            RegisterOrgUnit(kind="street", code="S", name="街道", parent_id=district)
+        ).id
         for c in range(COMMUNITIES):
-            community = app.register_org_unit(
-                kind="community", code=f"C{c}", name=f"社区{c:03d}", parent_id=street
+            community = app.handle(
+                RegisterOrgUnit(
+                    kind="community", code=f"C{c}", name=f"社区{c:03d}", parent_id=street
+                )
             ).id
             for k in range(COMPOUNDS_PER_COMMUNITY):
                 compounds.append(
-                    app.register_org_unit(
-                        kind="compound",
-                        code=f"C{c}Q{k}",
-                        name=f"小区{c}-{k}",
-                        parent_id=community,
-                        compound_type="open",
-                        households=rng.randrange(200, 1600),
+                    app.handle(
+                        RegisterOrgUnit(
+                            kind="compound",
+                            code=f"C{c}Q{k}",
+                            name=f"小区{c}-{k}",
+                            parent_id=community,
+                            compound_type="open",
+                            households=rng.randrange(200, 1600),
+                        )
                     ).id
                 )
         scheme = app.handle(

@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate, event
 from bench.harness import Row, Sizes, Target, bare_env, for_backends, side_by_side, temp_database
 from domain.base import LedgerAggregate
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit, RenameOrgUnit
 from infra.bootstrap import System, build_system
 
 META = {"actor_id": "bench", "role": "district_admin", "scope": "*", "channel": "bench"}
@@ -60,7 +61,9 @@ def run_renames(system: System, units: list[UUID], count: int, tag: str) -> int:
         unit_id = units[i % len(units)]
         with command_context(**META, idempotency_key=key):
             gateway.run(
-                lambda i=i, unit_id=unit_id: app.rename_org_unit(unit_id, f"{tag} 区 {i}"),
+                lambda i=i, unit_id=unit_id: app.handle(
+                    RenameOrgUnit(unit_id=unit_id, name=f"{tag} 区 {i}")
+                ),
                 idempotency_key=key,
                 fingerprint=key,
             )
@@ -70,7 +73,7 @@ def run_renames(system: System, units: list[UUID], count: int, tag: str) -> int:
 def register_districts(system: System, count: int) -> list[UUID]:
     with command_context(**META):
         return [
-            system.app.register_org_unit(kind="district", code=f"B{i}", name=f"基准区{i}").id
+            system.app.handle(RegisterOrgUnit(kind="district", code=f"B{i}", name=f"基准区{i}")).id
             for i in range(count)
         ]
 

@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit
 from domain.service_issue_commands import DefineSlaPolicy
 from domain.service_issue_handlers import sla_policy
 from domain.service_issues import ServiceIssue
@@ -50,19 +51,23 @@ def generate(system: System, events: int, batch: int = 400) -> int:
     app = system.app
     start = datetime(2020, 1, 1, 8, 0, tzinfo=SH)
     with at(start):
-        district = app.register_org_unit(kind="district", code="D", name="区").id
-        street = app.register_org_unit(kind="street", code="S", name="街道", parent_id=district).id
-        community = app.register_org_unit(
-            kind="community", code="C", name="社区", parent_id=street
+        district = app.handle(RegisterOrgUnit(kind="district", code="D", name="区")).id
+        street = app.handle(
+            RegisterOrgUnit(kind="street", code="S", name="街道", parent_id=district)
+        ).id
+        community = app.handle(
+            RegisterOrgUnit(kind="community", code="C", name="社区", parent_id=street)
         ).id
         compounds = [
-            app.register_org_unit(
-                kind="compound",
-                code=f"Q{n}",
-                name=f"{n}号小区",
-                parent_id=community,
-                compound_type="open",
-                households=500,
+            app.handle(
+                RegisterOrgUnit(
+                    kind="compound",
+                    code=f"Q{n}",
+                    name=f"{n}号小区",
+                    parent_id=community,
+                    compound_type="open",
+                    households=500,
+                )
             ).id
             for n in range(20)
         ]

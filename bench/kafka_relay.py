@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import Any
 
 from bench.harness import Row, Sizes, Target, for_backends, percentile, temp_database
+from domain.org_registry_commands import RegisterOrgUnit, RenameOrgUnit
 from infra.bootstrap import build_system
 from infra.kafka.clients import ensure_topic, make_producer
 from infra.kafka.integration_event import Message
@@ -41,26 +42,30 @@ RATIO = Target("ratio", ">=", 0.7)
 
 
 def load_registry_events(app: Any, count: int) -> list[Any]:
-    district = app.register_org_unit(kind="district", code="370105", name="天桥区").id
-    street = app.register_org_unit(
-        kind="street", code="S01", name="北坦街道", parent_id=district
+    district = app.handle(RegisterOrgUnit(kind="district", code="370105", name="天桥区")).id
+    street = app.handle(
+        RegisterOrgUnit(kind="street", code="S01", name="北坦街道", parent_id=district)
     ).id
     compounds: list[Any] = []
     while (app.recorder.max_notification_id() or 0) < count:
         if len(compounds) % 200 == 0:  # a community does not grow long: 200 compounds each
-            community = app.register_org_unit(
-                kind="community",
-                code=f"C{len(compounds) // 200}",
-                name=f"华黎社区{len(compounds) // 200}",
-                parent_id=street,
+            community = app.handle(
+                RegisterOrgUnit(
+                    kind="community",
+                    code=f"C{len(compounds) // 200}",
+                    name=f"华黎社区{len(compounds) // 200}",
+                    parent_id=street,
+                )
             ).id
         compounds.append(
-            app.register_org_unit(
-                kind="compound",
-                code=f"Q{len(compounds)}",
-                name=f"小区{len(compounds)}",
-                parent_id=community,
-                compound_type="open",
+            app.handle(
+                RegisterOrgUnit(
+                    kind="compound",
+                    code=f"Q{len(compounds)}",
+                    name=f"小区{len(compounds)}",
+                    parent_id=community,
+                    compound_type="open",
+                )
             ).id
         )
     return compounds
@@ -122,7 +127,9 @@ def end_to_end_lags(system: Any, settings: Settings, compounds: list[Any], count
     try:
         for k in range(count):
             start = time.perf_counter()
-            position = app.rename_org_unit(compounds[k % len(compounds)], name=f"改名{k}").position
+            position = app.handle(
+                RenameOrgUnit(unit_id=compounds[k % len(compounds)], name=f"改名{k}")
+            ).position
             while worker.position < position:
                 time.sleep(0.0005)
             lags.append(time.perf_counter() - start)

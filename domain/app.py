@@ -1,42 +1,46 @@
 """The ledger application: one eventsourcing Application, one notification log.
 
 Each area contributes a handler module (`<area>_handlers.py`) whose `HANDLERS` map its
-frozen command dataclasses to functions; `handle(command)` is the one typed seam. Areas not
-yet moved to handler modules still contribute a mixin of commands (`<area>_service.py`).
+frozen command dataclasses (`<area>_commands.py`) to functions; `handle(command)` is the one
+typed seam.
 """
 
 from __future__ import annotations
 
 from typing import TypeVar, cast
 
-from domain import assessment_handlers, grid_handlers, service_issue_handlers, subsidy_handlers
-from domain.branch_life_service import BranchLifeCommands
+from domain import (
+    assessment_handlers,
+    branch_life_handlers,
+    grid_handlers,
+    org_registry_handlers,
+    party_activities_handlers,
+    party_building_handlers,
+    party_coverage_handlers,
+    service_issue_handlers,
+    subsidy_handlers,
+    token_handlers,
+)
+from domain.commands import CommandApplication
 from domain.handling import Command, UnknownCommand, merge_tables
-from domain.org_registry_service import OrgRegistryCommands
-from domain.party_activities_service import PartyActivityCommands
-from domain.party_building_service import PartyBuildingCommands
-from domain.party_coverage_service import PartyCoverageCommands
-from domain.token_service import TokenCommands
 
 R = TypeVar("R")
 
 
-class RedPropertyApp(
-    OrgRegistryCommands,
-    PartyBuildingCommands,
-    PartyCoverageCommands,
-    BranchLifeCommands,
-    PartyActivityCommands,
-    TokenCommands,
-):
+class RedPropertyApp(CommandApplication):
     name = "RedProperty"
 
     handlers = merge_tables(
-        # one line per area: <area>_handlers.HANDLERS
         assessment_handlers.HANDLERS,
         subsidy_handlers.HANDLERS,
         service_issue_handlers.HANDLERS,
         grid_handlers.HANDLERS,
+        org_registry_handlers.HANDLERS,
+        party_building_handlers.HANDLERS,
+        party_coverage_handlers.HANDLERS,
+        branch_life_handlers.HANDLERS,
+        party_activities_handlers.HANDLERS,
+        token_handlers.HANDLERS,
     )
 
     def handle(self, command: Command[R]) -> R:

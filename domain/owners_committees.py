@@ -14,14 +14,16 @@ from eventsourcing.domain import event
 from domain.base import LedgerAggregate, natural_id, require_text
 from domain.dates import check_order, overlaps
 from domain.errors import (
-    AlreadyExists,
     InvalidTransition,
     OverlappingOwnersCommittee,
     RuleViolation,
 )
+from domain.party_org_holders import PartyOrgHolder
 
 
-class OwnersCommittee(LedgerAggregate):
+class OwnersCommittee(PartyOrgHolder, LedgerAggregate):
+    holder_label = "owners' committee"
+
     @staticmethod
     def create_id(compound_id: UUID, term_starts: date, **_: object) -> UUID:
         return natural_id("owners-committee", compound_id, term_starts.isoformat())
@@ -95,17 +97,7 @@ class OwnersCommittee(LedgerAggregate):
                 f"(term {self.term_starts} to {self.term_ends})",
                 field="founded_on",
             )
-        if self.party_org_id is not None and self.party_org_id != party_org_id:
-            raise AlreadyExists(
-                f"owners' committee {self.name} already has an active party organisation "
-                f"({self.party_org_id})"
-            )
-        if self.party_org_id is None:
-            self._party_org_linked(party_org_id=party_org_id, on=on)
-
-    def unlink_party_org(self, party_org_id: UUID, on: date) -> None:
-        if self.party_org_id == party_org_id:
-            self._party_org_unlinked(party_org_id=party_org_id, on=on)
+        super().link_party_org(party_org_id, on)
 
     @event("PartyOrgLinked")
     def _party_org_linked(self, party_org_id: UUID, on: date) -> None:

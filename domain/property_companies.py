@@ -18,9 +18,12 @@ from eventsourcing.domain import event
 from domain.base import LedgerAggregate, natural_id, require_text
 from domain.dates import check_order, overlaps
 from domain.errors import AlreadyExists, InvalidTransition, NotFound, RuleViolation
+from domain.party_org_holders import PartyOrgHolder
 
 
-class PropertyCompany(LedgerAggregate):
+class PropertyCompany(PartyOrgHolder, LedgerAggregate):
+    holder_label = "company"
+
     @staticmethod
     def create_id(credit_code: str, **_: object) -> UUID:
         return natural_id("property-company", credit_code)
@@ -151,18 +154,6 @@ class PropertyCompany(LedgerAggregate):
         self.contracts[str(contract_id)]["closed_on"] = on
 
     # -- R3 party organisation link ----------------------------------------------------------
-
-    def link_party_org(self, party_org_id: UUID, on: date) -> None:
-        if self.party_org_id is not None and self.party_org_id != party_org_id:
-            raise AlreadyExists(
-                f"company {self.name} already has an active party organisation ({self.party_org_id})"
-            )
-        if self.party_org_id is None:
-            self._party_org_linked(party_org_id=party_org_id, on=on)
-
-    def unlink_party_org(self, party_org_id: UUID, on: date) -> None:
-        if self.party_org_id == party_org_id:
-            self._party_org_unlinked(party_org_id=party_org_id, on=on)
 
     @event("PartyOrgLinked")
     def _party_org_linked(self, party_org_id: UUID, on: date) -> None:

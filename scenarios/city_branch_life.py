@@ -14,6 +14,16 @@ from typing import Any
 from uuid import UUID
 
 from domain.branch_life import PLATFORMS
+from domain.branch_life_commands import CancelBranchMeeting, HoldBranchMeeting
+from domain.party_activities_commands import (
+    AppointCross,
+    DesignateMemberPost,
+    HoldJointEvent,
+    HoldSecretaryTraining,
+    OpenPlace,
+)
+from domain.party_building_commands import AwardCompanyBrand, RevokeCompanyBrand
+from domain.party_coverage_commands import DesignateDemonstrationProject
 from scenarios import seed_terms as terms
 from scenarios.city_context import CityContext, pick_share
 
@@ -45,20 +55,24 @@ class BranchLifeStep:
         app = ctx.app
         for community in ctx.facts["communities"]:
             self.windows[community] = ctx.do(
-                app.open_place,
-                kind="service_window",
-                unit_id=community,
-                name=f"{terms.PARTY_SERVICE_CENTRE}物业{terms.SERVICE_WINDOW}",
-                opened_on=on,
+                app.handle,
+                OpenPlace(
+                    kind="service_window",
+                    unit_id=community,
+                    name=f"{terms.PARTY_SERVICE_CENTRE}物业{terms.SERVICE_WINDOW}",
+                    opened_on=on,
+                ),
             ).id
         for compound in ctx.facts["compounds"]:
             if self.rng.random() < HALLS:
                 ctx.do(
-                    app.open_place,
-                    kind="deliberation_hall",
-                    unit_id=compound,
-                    name=f"红色{terms.DELIBERATION_HALL}",
-                    opened_on=on,
+                    app.handle,
+                    OpenPlace(
+                        kind="deliberation_hall",
+                        unit_id=compound,
+                        name=f"红色{terms.DELIBERATION_HALL}",
+                        opened_on=on,
+                    ),
                 )
 
     def _serving(self, ctx: CityContext, community: UUID) -> UUID | None:
@@ -75,25 +89,29 @@ class BranchLifeStep:
             if company is None:
                 continue
             ctx.do(
-                ctx.app.appoint_cross,
-                person_ref=f"LW-{n:04d}",
-                name=f"{terms.COMMUNITY_TWO_COMMITTEES_MEMBER}{n:04d}",
-                role="company_supervisor",
-                company_id=company,
-                community_id=community,
-                starts_on=on,
+                ctx.app.handle,
+                AppointCross(
+                    person_ref=f"LW-{n:04d}",
+                    name=f"{terms.COMMUNITY_TWO_COMMITTEES_MEMBER}{n:04d}",
+                    role="company_supervisor",
+                    company_id=company,
+                    community_id=community,
+                    starts_on=on,
+                ),
             )
             org = facts["org_of_company"].get(company)
             if org is not None and org["active"] and org["id"] not in seated:
                 seated.add(org["id"])  # on the committee of the first community it serves
                 ctx.do(
-                    ctx.app.appoint_cross,
-                    person_ref=f"{org['code']}-SJ",
-                    name=f"{org['code']}书记",
-                    role="community_party_committee",
-                    company_id=company,
-                    community_id=community,
-                    starts_on=on,
+                    ctx.app.handle,
+                    AppointCross(
+                        person_ref=f"{org['code']}-SJ",
+                        name=f"{org['code']}书记",
+                        role="community_party_committee",
+                        company_id=company,
+                        community_id=community,
+                        starts_on=on,
+                    ),
                 )
 
     def _posts(self, ctx: CityContext, org: dict[str, Any], on: date) -> None:
@@ -107,22 +125,26 @@ class BranchLifeStep:
             return
         compound = self.rng.choice(served)
         ctx.do(
-            ctx.app.designate_member_post,
-            org["id"],
-            member_ref=org["members"][0],
-            kind="responsibility_area",
-            starts_on=on,
-            unit_ids=[compound],
+            ctx.app.handle,
+            DesignateMemberPost(
+                org_id=org["id"],
+                member_ref=org["members"][0],
+                kind="responsibility_area",
+                starts_on=on,
+                unit_ids=[compound],
+            ),
         )
         window = self.windows.get(facts["community_of"][compound])
         if window is not None and len(org["members"]) > 1 and self.rng.random() < 0.4:
             ctx.do(
-                ctx.app.designate_member_post,
-                org["id"],
-                member_ref=org["members"][1],
-                kind="model_post",
-                starts_on=on,
-                window_id=window,
+                ctx.app.handle,
+                DesignateMemberPost(
+                    org_id=org["id"],
+                    member_ref=org["members"][1],
+                    kind="model_post",
+                    starts_on=on,
+                    window_id=window,
+                ),
             )
 
     # -- every day ------------------------------------------------------------------------
@@ -163,16 +185,20 @@ class BranchLifeStep:
         with ctx.at(ctx.moment(day, 19 * 60 + 30), actor=f"secretary:{org['code']}"):
             for kind, platform, title, attendees in plan:
                 meeting = ctx.do(
-                    ctx.app.hold_branch_meeting,
-                    org["id"],
-                    kind=kind,
-                    held_on=day,
-                    platform=platform,
-                    title=title,
-                    attendees=attendees,
+                    ctx.app.handle,
+                    HoldBranchMeeting(
+                        org_id=org["id"],
+                        kind=kind,
+                        held_on=day,
+                        platform=platform,
+                        title=title,
+                        attendees=attendees,
+                    ),
                 ).id
                 if self.rng.random() < CANCELLED:
-                    ctx.do(ctx.app.cancel_branch_meeting, meeting, "重复录入")
+                    ctx.do(
+                        ctx.app.handle, CancelBranchMeeting(meeting_id=meeting, reason="重复录入")
+                    )
 
     def _some(self, members: list[str], share: float) -> list[str]:
         return [m for m in members if self.rng.random() < share] or members[:1]
@@ -198,13 +224,15 @@ class BranchLifeStep:
                     hosts.append({"kind": "owners_committee", "id": self.rng.choice(mine)})
             with ctx.at(ctx.moment(day, 14 * 60 + n % 240), actor="community-office"):
                 ctx.do(
-                    ctx.app.hold_joint_event,
-                    name=f"{kind}-{community.hex[:8]}-{day:%Y%m%d}",
-                    kind=kind,
-                    held_on=day,
-                    community_id=community,
-                    co_hosts=hosts,
-                    participants=self.rng.randint(10, 300),
+                    ctx.app.handle,
+                    HoldJointEvent(
+                        name=f"{kind}-{community.hex[:8]}-{day:%Y%m%d}",
+                        kind=kind,
+                        held_on=day,
+                        community_id=community,
+                        co_hosts=hosts,
+                        participants=self.rng.randint(10, 300),
+                    ),
                 )
 
     def _training(self, ctx: CityContext, day: date) -> None:
@@ -213,14 +241,16 @@ class BranchLifeStep:
             return
         with ctx.at(ctx.moment(day, 9 * 60)):
             ctx.do(
-                ctx.app.hold_secretary_training,
-                title=f"{day.year}年物业服务企业{terms.SECRETARY_TRAINING}班",
-                held_on=day,
-                attendees=[
-                    {"secretary_ref": f"{o['code']}-SJ", "org_id": o["id"]}
-                    for o in orgs
-                    if self.rng.random() < 0.9
-                ],
+                ctx.app.handle,
+                HoldSecretaryTraining(
+                    title=f"{day.year}年物业服务企业{terms.SECRETARY_TRAINING}班",
+                    held_on=day,
+                    attendees=[
+                        {"secretary_ref": f"{o['code']}-SJ", "org_id": o["id"]}
+                        for o in orgs
+                        if self.rng.random() < 0.9
+                    ],
+                ),
             )
 
     def _demonstration_projects(self, ctx: CityContext, day: date) -> None:
@@ -229,11 +259,13 @@ class BranchLifeStep:
         with ctx.at(ctx.moment(day, 10 * 60)):
             for community in chosen:
                 ctx.do(
-                    ctx.app.designate_demonstration_project,
-                    year=day.year,
-                    unit_id=community,
-                    name=f"{day.year}年{terms.DEMONSTRATION_PROJECT}",
-                    designated_on=day,
+                    ctx.app.handle,
+                    DesignateDemonstrationProject(
+                        year=day.year,
+                        unit_id=community,
+                        name=f"{day.year}年{terms.DEMONSTRATION_PROJECT}",
+                        designated_on=day,
+                    ),
                 )
 
     def _brands(self, ctx: CityContext, day: date) -> None:
@@ -242,11 +274,16 @@ class BranchLifeStep:
         with ctx.at(ctx.moment(day, 10 * 60)):
             if held and self.rng.random() < 0.5:
                 company = held.pop(self.rng.randrange(len(held)))
-                ctx.do(ctx.app.revoke_company_brand, company, day, "年度复核未通过")
+                ctx.do(
+                    ctx.app.handle,
+                    RevokeCompanyBrand(company_id=company, on=day, decision="年度复核未通过"),
+                )
             candidates = [c for c in companies if c not in held]
             for company in self.rng.sample(candidates, max(1, round(BRANDS * len(companies)))):
                 decision = f"红色物业服务企业品牌（{day.year}）"
-                ctx.do(ctx.app.award_company_brand, company, day, decision)
+                ctx.do(
+                    ctx.app.handle, AwardCompanyBrand(company_id=company, on=day, decision=decision)
+                )
                 held.append(company)
 
     def finish(self, ctx: CityContext) -> None:

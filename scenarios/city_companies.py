@@ -23,6 +23,23 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from domain.party_building_commands import (
+    DissolvePartyOrg,
+    EndServiceContract,
+    FoundPartyOrg,
+    MergePartyOrg,
+    RecordMembership,
+    RegisterPropertyCompany,
+    SignServiceContract,
+)
+from domain.party_coverage_commands import (
+    AppointCommitteeMember,
+    DispatchInstructor,
+    ElectOwnersCommittee,
+    EstablishIndustryCommittee,
+    RecallInstructor,
+    RegisterInstructor,
+)
 from domain.property_companies import PropertyCompany
 from scenarios import seed_terms as terms
 from scenarios.city_context import CityContext
@@ -77,10 +94,12 @@ class CompaniesStep:
         for n in range(ctx.plan.companies):
             street = streets[n % len(streets)]
             company = ctx.do(
-                ctx.app.register_property_company,
-                credit_code=f"91370100MA{n + 1:08d}",
-                name=f"城市{n + 1:03d}号物业服务有限公司",
-                street_id=street,
+                ctx.app.handle,
+                RegisterPropertyCompany(
+                    credit_code=f"91370100MA{n + 1:08d}",
+                    name=f"城市{n + 1:03d}号物业服务有限公司",
+                    street_id=street,
+                ),
             ).id
             facts["companies"].append(company)
             facts["company_street"][company] = street
@@ -101,11 +120,10 @@ class CompaniesStep:
     def _sign(self, ctx: CityContext, company: UUID, compound: UUID, starts_on: date) -> None:
         ends_on = date(starts_on.year + CONTRACT_YEARS, starts_on.month, 1) - timedelta(days=1)
         ctx.do(
-            ctx.app.sign_service_contract,
-            company,
-            compound_id=compound,
-            starts_on=starts_on,
-            ends_on=ends_on,
+            ctx.app.handle,
+            SignServiceContract(
+                company_id=company, compound_id=compound, starts_on=starts_on, ends_on=ends_on
+            ),
         )
         ctx.facts["company_of"][compound] = company
         self.contracts[compound] = (company, starts_on)
@@ -143,17 +161,19 @@ class CompaniesStep:
         street = ctx.facts["company_street"][companies[0]]
         founders = [f"{code}-M{n:03d}" for n in range(1, self.rng.randint(3, 8) + 1)]
         org = ctx.do(
-            ctx.app.found_party_org,
-            code=code,
-            name=f"城市物业党组织{self.org_count:05d}",
-            host_kind="property_company",
-            company_ids=companies,
-            method=method,
-            kind="general_branch" if method == "joint" else "branch",
-            founded_on=founded_on,
-            street_id=street,
-            affiliated_to=parent["id"] if parent else None,
-            full_members=founders,
+            ctx.app.handle,
+            FoundPartyOrg(
+                code=code,
+                name=f"城市物业党组织{self.org_count:05d}",
+                host_kind="property_company",
+                company_ids=companies,
+                method=method,
+                kind="general_branch" if method == "joint" else "branch",
+                founded_on=founded_on,
+                street_id=street,
+                affiliated_to=parent["id"] if parent else None,
+                full_members=founders,
+            ),
         ).id
         fact: dict[str, Any] = {
             "id": org,
@@ -174,34 +194,38 @@ class CompaniesStep:
         self.instructor_count += 1
         code = f"CZDY{self.instructor_count:05d}"
         instructor = ctx.do(
-            ctx.app.register_instructor, code=code, name=f"党建指导员{self.instructor_count:05d}"
+            ctx.app.handle,
+            RegisterInstructor(code=code, name=f"党建指导员{self.instructor_count:05d}"),
         ).id
         ctx.do(
-            ctx.app.dispatch_instructor,
-            instructor,
-            target_kind="property_company",
-            target_id=company,
-            on=on,
+            ctx.app.handle,
+            DispatchInstructor(
+                instructor_id=instructor, target_kind="property_company", target_id=company, on=on
+            ),
         )
         self.instructors[company] = instructor
 
     def _industry_committee(self, ctx: CityContext) -> None:
         on = date(ctx.plan.start.year - 2, 1, 8)
         committee = ctx.do(
-            ctx.app.establish_industry_committee,
-            district_id=ctx.ids["district"],
-            name="市" + terms.INDUSTRY_COMMITTEE.removeprefix("区"),
-            established_on=on,
+            ctx.app.handle,
+            EstablishIndustryCommittee(
+                district_id=ctx.ids["district"],
+                name="市" + terms.INDUSTRY_COMMITTEE.removeprefix("区"),
+                established_on=on,
+            ),
         ).id
         posts = ["书记", "副书记", "委员", "委员", "委员", "委员", "委员"]
         for n, post in enumerate(posts, start=1):
             ctx.do(
-                ctx.app.appoint_committee_member,
-                committee,
-                member_ref=f"CHYDW-{n:02d}",
-                name=f"行业党委成员{n}",
-                post=post,
-                on=on,
+                ctx.app.handle,
+                AppointCommitteeMember(
+                    committee_id=committee,
+                    member_ref=f"CHYDW-{n:02d}",
+                    name=f"行业党委成员{n}",
+                    post=post,
+                    on=on,
+                ),
             )
         ctx.ids["industry_committee"] = committee
 
@@ -223,12 +247,14 @@ class CompaniesStep:
                 for m in range(1, size + 1)
             ]
             committee = ctx.do(
-                ctx.app.elect_owners_committee,
-                compound_id=compound,
-                name=f"{key}小区业主委员会",
-                term_starts=starts,
-                term_ends=date(starts.year + 5, starts.month, 1),
-                members=members,
+                ctx.app.handle,
+                ElectOwnersCommittee(
+                    compound_id=compound,
+                    name=f"{key}小区业主委员会",
+                    term_starts=starts,
+                    term_ends=date(starts.year + 5, starts.month, 1),
+                    members=members,
+                ),
             ).id
             ctx.facts["owners_committees"][compound] = committee
 
@@ -269,7 +295,9 @@ class CompaniesStep:
         if ref is None:
             ref = f"{org['code']}-M{org['next_member']:03d}"
             org["next_member"] += 1
-        ctx.do(ctx.app.record_membership, org["id"], change=change, member_ref=ref, on=on)
+        ctx.do(
+            ctx.app.handle, RecordMembership(org_id=org["id"], change=change, member_ref=ref, on=on)
+        )
         if change in ("joined", "transferred_in"):
             org["members"].append(ref)
         else:
@@ -286,7 +314,10 @@ class CompaniesStep:
         for org in orgs:
             roll = self.rng.random()
             if roll < DISSOLUTION:
-                ctx.do(ctx.app.dissolve_party_org, org["id"], on=day, reason="企业退出本市经营")
+                ctx.do(
+                    ctx.app.handle,
+                    DissolvePartyOrg(org_id=org["id"], on=day, reason="企业退出本市经营"),
+                )
                 org["active"] = False
             elif roll < DISSOLUTION + MERGER:
                 peers = [
@@ -295,7 +326,7 @@ class CompaniesStep:
                 if not peers:
                     continue
                 into = self.rng.choice(peers)
-                ctx.do(ctx.app.merge_party_org, org["id"], into_id=into["id"], on=day)
+                ctx.do(ctx.app.handle, MergePartyOrg(org_id=org["id"], into_id=into["id"], on=day))
                 org["active"] = False
                 into["members"] += [m for m in org["members"] if m not in into["members"]]
                 into["company_ids"] += org["company_ids"]
@@ -317,7 +348,10 @@ class CompaniesStep:
                 continue
             contract = PropertyCompany.contract_id_for(company, compound, starts_on)
             reason = "业主大会决定解聘" if self.rng.random() < 1 / 3 else None
-            ctx.do(ctx.app.end_service_contract, company, contract, on=day, reason=reason)
+            ctx.do(
+                ctx.app.handle,
+                EndServiceContract(company_id=company, contract_id=contract, on=day, reason=reason),
+            )
             self._sign(ctx, self.rng.choice(others), compound, day + timedelta(days=1))
 
     def _renew(self, ctx: CityContext, compound: UUID, day: date) -> None:
@@ -329,7 +363,10 @@ class CompaniesStep:
     def _rotations(self, ctx: CityContext, day: date) -> None:
         for company, instructor in list(self.instructors.items()):
             if self.rng.random() < ROTATION:
-                ctx.do(ctx.app.recall_instructor, instructor, on=day, reason="任期届满轮换")
+                ctx.do(
+                    ctx.app.handle,
+                    RecallInstructor(instructor_id=instructor, on=day, reason="任期届满轮换"),
+                )
                 self._instructor(ctx, company, day)
 
     def finish(self, ctx: CityContext) -> None:

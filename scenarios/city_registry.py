@@ -13,6 +13,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.org_registry import CompoundType
+from domain.org_registry_commands import CloseOrgUnit, MoveCompound, RegisterOrgUnit, RenameOrgUnit
 from scenarios.city_context import CityContext, pick_share
 
 COMPOUND_TYPES = [t.value for t in CompoundType]
@@ -30,25 +31,28 @@ class OrgRegistryStep:
         for key in ("street_of", "community_of", "grids_of", "compound_of_grid"):
             facts.setdefault(key, {})
         with ctx.at(ctx.moment(plan.start, 8 * 60)):
-            district = ctx.do(app.register_org_unit, kind="district", code="C", name="市区").id
+            district = ctx.do(
+                app.handle, RegisterOrgUnit(kind="district", code="C", name="市区")
+            ).id
             ctx.ids["district"] = district
             for s in range(plan.streets):
                 street = ctx.do(
-                    app.register_org_unit,
-                    kind="street",
-                    code=f"C{s:03d}",
-                    name=f"第{s + 1}街道",
-                    parent_id=district,
+                    app.handle,
+                    RegisterOrgUnit(
+                        kind="street", code=f"C{s:03d}", name=f"第{s + 1}街道", parent_id=district
+                    ),
                 ).id
                 facts["streets"].append(street)
                 for c in range(plan.communities_per_street):
                     code = f"C{s:03d}{c:03d}"
                     community = ctx.do(
-                        app.register_org_unit,
-                        kind="community",
-                        code=code,
-                        name=f"第{s + 1}街道第{c + 1}社区",
-                        parent_id=street,
+                        app.handle,
+                        RegisterOrgUnit(
+                            kind="community",
+                            code=code,
+                            name=f"第{s + 1}街道第{c + 1}社区",
+                            parent_id=street,
+                        ),
                     ).id
                     facts["communities"].append(community)
                     facts["street_of"][community] = street
@@ -60,24 +64,25 @@ class OrgRegistryStep:
     def new_compound(self, ctx: CityContext, community: UUID, code: str) -> None:
         app, facts = ctx.app, ctx.facts
         compound = ctx.do(
-            app.register_org_unit,
-            kind="compound",
-            code=code,
-            name=f"{code}小区",
-            parent_id=community,
-            compound_type=self.rng.choice(COMPOUND_TYPES),
-            households=self.rng.randrange(150, 2500),
+            app.handle,
+            RegisterOrgUnit(
+                kind="compound",
+                code=code,
+                name=f"{code}小区",
+                parent_id=community,
+                compound_type=self.rng.choice(COMPOUND_TYPES),
+                households=self.rng.randrange(150, 2500),
+            ),
         ).id
         facts["compounds"].append(compound)
         facts["community_of"][compound] = community
         facts["grids_of"][compound] = []
         for g in range(ctx.plan.grids_per_compound):
             grid = ctx.do(
-                app.register_org_unit,
-                kind="grid",
-                code=f"{code}G{g}",
-                name=f"{code}第{g + 1}网格",
-                parent_id=compound,
+                app.handle,
+                RegisterOrgUnit(
+                    kind="grid", code=f"{code}G{g}", name=f"{code}第{g + 1}网格", parent_id=compound
+                ),
             ).id
             facts["grids"].append(grid)
             facts["grids_of"][compound].append(grid)
@@ -103,14 +108,14 @@ class OrgRegistryStep:
             pass
         else:
             unit = rng.choice(facts["compounds"] if rng.random() < 0.5 else facts["grids"])
-            ctx.do(app.rename_org_unit, unit, f"更名{day:%y%m%d}-{n}")
+            ctx.do(app.handle, RenameOrgUnit(unit_id=unit, name=f"更名{day:%y%m%d}-{n}"))
 
     def move(self, ctx: CityContext) -> None:
         facts = ctx.facts
         compound = self.rng.choice(facts["compounds"])
         here = facts["community_of"][compound]
         there = self.rng.choice([c for c in facts["communities"] if c != here])
-        ctx.do(ctx.app.move_compound, compound, there)
+        ctx.do(ctx.app.handle, MoveCompound(compound_id=compound, community_id=there))
         facts["community_of"][compound] = there
 
     def close_grid(self, ctx: CityContext) -> bool:
@@ -120,7 +125,7 @@ class OrgRegistryStep:
         siblings = facts["grids_of"][facts["compound_of_grid"][grid]]
         if len(siblings) < 2:
             return False
-        ctx.do(ctx.app.close_org_unit, grid, "网格调整")
+        ctx.do(ctx.app.handle, CloseOrgUnit(unit_id=grid, reason="网格调整"))
         siblings.remove(grid)
         facts["grids"].remove(grid)
         return True

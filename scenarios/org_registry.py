@@ -7,6 +7,7 @@ Other names are invented; Tianqiao has nine streets in reality, the demo keeps f
 from __future__ import annotations
 
 from domain.org_registry import CompoundType
+from domain.org_registry_commands import RegisterOrgUnit
 from scenarios import seed_terms as terms
 from scenarios.context import ScenarioContext
 
@@ -23,35 +24,43 @@ COMPOUND_TYPES = list(CompoundType)
 def load(ctx: ScenarioContext) -> None:
     app = ctx.app
     with ctx.at("2020-01-02T09:00:00"):
-        district = app.register_org_unit(kind="district", code="370105", name=terms.DISTRICT).id
+        district = app.handle(
+            RegisterOrgUnit(kind="district", code="370105", name=terms.DISTRICT)
+        ).id
         ctx.ids["district"] = district
         compounds: list = []
         for s_no, (street, communities) in enumerate(STREETS.items(), start=1):
-            street_id = app.register_org_unit(
-                kind="street", code=f"S{s_no:02d}", name=street, parent_id=district
+            street_id = app.handle(
+                RegisterOrgUnit(kind="street", code=f"S{s_no:02d}", name=street, parent_id=district)
             ).id
             ctx.ids[f"street:{street}"] = street_id
             for c_no, community in enumerate(communities, start=1):
                 code = f"S{s_no:02d}C{c_no:02d}"
-                community_id = app.register_org_unit(
-                    kind="community", code=code, name=community, parent_id=street_id
+                community_id = app.handle(
+                    RegisterOrgUnit(
+                        kind="community", code=code, name=community, parent_id=street_id
+                    )
                 ).id
                 ctx.ids[f"community:{community}"] = community_id
                 for k in range(1, 6):
                     compound_type = COMPOUND_TYPES[(s_no + c_no + k) % len(COMPOUND_TYPES)]
-                    compound_id = app.register_org_unit(
-                        kind="compound",
-                        code=f"{code}Q{k}",
-                        name=f"{community.removesuffix('社区')}{k}号小区",
-                        parent_id=community_id,
-                        compound_type=compound_type.value,
-                        households=ctx.rng.randrange(200, 1600),
+                    compound_id = app.handle(
+                        RegisterOrgUnit(
+                            kind="compound",
+                            code=f"{code}Q{k}",
+                            name=f"{community.removesuffix('社区')}{k}号小区",
+                            parent_id=community_id,
+                            compound_type=compound_type.value,
+                            households=ctx.rng.randrange(200, 1600),
+                        )
                     ).id
-                    app.register_org_unit(
-                        kind="grid",
-                        code=f"{code}Q{k}G1",
-                        name=f"{community}第{k}网格",
-                        parent_id=compound_id,
+                    app.handle(
+                        RegisterOrgUnit(
+                            kind="grid",
+                            code=f"{code}Q{k}G1",
+                            name=f"{community}第{k}网格",
+                            parent_id=compound_id,
+                        )
                     )
                     compounds.append(compound_id)
         ctx.facts["compounds"] = compounds

@@ -14,6 +14,21 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from domain.party_building_commands import (
+    AwardCompanyBrand,
+    FoundPartyOrg,
+    RecordMembership,
+    RegisterPropertyCompany,
+    SignServiceContract,
+)
+from domain.party_coverage_commands import (
+    AppointCommitteeMember,
+    DesignateDemonstrationProject,
+    DispatchInstructor,
+    ElectOwnersCommittee,
+    EstablishIndustryCommittee,
+    RegisterInstructor,
+)
 from scenarios import seed_terms as terms
 from scenarios.context import ScenarioContext
 from scenarios.org_registry import STREETS
@@ -58,19 +73,23 @@ def _companies(ctx: ScenarioContext, compounds: list[UUID], streets: list[str]) 
         for n in range(COMPANIES):
             name = KANGDU_NAME if n == KANGDU else f"济南天桥{n + 1:02d}号物业服务有限公司"
             ids.append(
-                app.register_property_company(
-                    credit_code=f"91370105MA3C{n + 1:06d}",
-                    name=name,
-                    street_id=ctx.ids[f"street:{streets[n]}"],
+                app.handle(
+                    RegisterPropertyCompany(
+                        credit_code=f"91370105MA3C{n + 1:06d}",
+                        name=name,
+                        street_id=ctx.ids[f"street:{streets[n]}"],
+                    )
                 ).id
             )
         for k, compound in enumerate(compounds):
             ctx.facts.setdefault("company_of", {})[compound] = ids[k % COMPANIES]
-            app.sign_service_contract(
-                ids[k % COMPANIES],
-                compound_id=compound,
-                starts_on=date(2020, 1, 1),
-                ends_on=date(2022, 12, 31),
+            app.handle(
+                SignServiceContract(
+                    company_id=ids[k % COMPANIES],
+                    compound_id=compound,
+                    starts_on=date(2020, 1, 1),
+                    ends_on=date(2022, 12, 31),
+                )
             )
     return ids
 
@@ -102,17 +121,19 @@ def _party_orgs(
         street = ctx.ids[f"street:{streets[members[0]]}"]
         size = 5 if members[0] == KANGDU else rng.randint(3, 6)
         with ctx.at(_day(founded_on)):
-            org_id = ctx.app.found_party_org(
-                code=f"DZB{seq:03d}",
-                name=(terms.KANGDU_BRANCH if members[0] == KANGDU else f"物业党组织{seq:03d}"),
-                host_kind="property_company",
-                company_ids=[companies[n] for n in members],
-                method=method,
-                kind=kind,
-                founded_on=founded_on,
-                street_id=street,
-                affiliated_to=joint_org if method == "affiliated" else None,
-                full_members=[f"DZB{seq:03d}-M{m:02d}" for m in range(1, size + 1)],
+            org_id = ctx.app.handle(
+                FoundPartyOrg(
+                    code=f"DZB{seq:03d}",
+                    name=terms.KANGDU_BRANCH if members[0] == KANGDU else f"物业党组织{seq:03d}",
+                    host_kind="property_company",
+                    company_ids=[companies[n] for n in members],
+                    method=method,
+                    kind=kind,
+                    founded_on=founded_on,
+                    street_id=street,
+                    affiliated_to=joint_org if method == "affiliated" else None,
+                    full_members=[f"DZB{seq:03d}-M{m:02d}" for m in range(1, size + 1)],
+                )
             ).id
             if method == "joint" and joint_org is None:
                 joint_org = org_id
@@ -132,20 +153,29 @@ def _instructors(ctx: ScenarioContext, rng: random.Random, companies: list[UUID]
     for n, company in enumerate(companies, start=1):
         on = date(2020, 2, 1) + timedelta(days=rng.randrange(0, 120))
         with ctx.at("2020-01-20T09:00:00"):
-            instructor = app.register_instructor(code=f"ZDY{n:03d}", name=f"党建指导员{n:03d}").id
+            instructor = app.handle(
+                RegisterInstructor(code=f"ZDY{n:03d}", name=f"党建指导员{n:03d}")
+            ).id
         with ctx.at(_day(on)):
-            app.dispatch_instructor(
-                instructor, target_kind="property_company", target_id=company, on=on
+            app.handle(
+                DispatchInstructor(
+                    instructor_id=instructor,
+                    target_kind="property_company",
+                    target_id=company,
+                    on=on,
+                )
             )
 
 
 def _industry_committee(ctx: ScenarioContext) -> None:
     on = date(2020, 1, 8)
     with ctx.at(_day(on)):
-        committee = ctx.app.establish_industry_committee(
-            district_id=ctx.ids["district"],
-            name=terms.DISTRICT.removesuffix("区") + terms.INDUSTRY_COMMITTEE,
-            established_on=on,
+        committee = ctx.app.handle(
+            EstablishIndustryCommittee(
+                district_id=ctx.ids["district"],
+                name=terms.DISTRICT.removesuffix("区") + terms.INDUSTRY_COMMITTEE,
+                established_on=on,
+            )
         ).id
         posts = [
             ("书记", terms.INDUSTRY_COMMITTEE_SECRETARY),
@@ -154,8 +184,10 @@ def _industry_committee(ctx: ScenarioContext) -> None:
         ]
         posts += [("委员", terms.KANGDU_BRANCH), ("委员", "制锦市街道")]
         for n, (post, name) in enumerate(posts, start=1):
-            ctx.app.appoint_committee_member(
-                committee, member_ref=f"HYDW-{n:02d}", name=name, post=post, on=on
+            ctx.app.handle(
+                AppointCommitteeMember(
+                    committee_id=committee, member_ref=f"HYDW-{n:02d}", name=name, post=post, on=on
+                )
             )
     ctx.ids["industry_committee"] = committee
 
@@ -167,10 +199,14 @@ def _kangdu_growth(ctx: ScenarioContext, rng: random.Random, org: dict[str, Any]
     for k, change in enumerate(changes, start=6):
         on = date(2020, 2, 1) + timedelta(days=17 * (k - 6))
         with ctx.at(_day(on)):
-            ctx.app.record_membership(org_id, change=change, member_ref=f"KD-M{k:02d}", on=on)
+            ctx.app.handle(
+                RecordMembership(org_id=org_id, change=change, member_ref=f"KD-M{k:02d}", on=on)
+            )
     on = date(2020, 11, 20)
     with ctx.at(_day(on)):
-        ctx.app.record_membership(org_id, change="transferred_out", member_ref="KD-M07", on=on)
+        ctx.app.handle(
+            RecordMembership(org_id=org_id, change="transferred_out", member_ref="KD-M07", on=on)
+        )
     ctx.ids["party_org:康都"] = org_id
 
 
@@ -187,12 +223,14 @@ def _huali_owners_committee(ctx: ScenarioContext, compounds: list[UUID]) -> None
     ]
     on = date(2020, 6, 18)
     with ctx.at(_day(on)):
-        committee = ctx.app.elect_owners_committee(
-            compound_id=compounds[0],
-            name="华黎1号小区业主委员会",
-            term_starts=on,
-            term_ends=date(2025, 6, 17),
-            members=members,
+        committee = ctx.app.handle(
+            ElectOwnersCommittee(
+                compound_id=compounds[0],
+                name="华黎1号小区业主委员会",
+                term_starts=on,
+                term_ends=date(2025, 6, 17),
+                members=members,
+            )
         ).id
     ctx.ids["owners_committee:华黎"] = committee
 
@@ -202,14 +240,20 @@ def _recognitions(ctx: ScenarioContext, rng: random.Random, companies: list[UUID
     for k, community in enumerate(communities[:DEMONSTRATION_PROJECTS]):
         on = date(2020, 7, 1) + timedelta(days=3 * k)
         with ctx.at(_day(on)):
-            ctx.app.designate_demonstration_project(
-                year=2020,
-                unit_id=ctx.ids[f"community:{community}"],
-                name=f"{community}{terms.DEMONSTRATION_PROJECT}",
-                designated_on=on,
+            ctx.app.handle(
+                DesignateDemonstrationProject(
+                    year=2020,
+                    unit_id=ctx.ids[f"community:{community}"],
+                    name=f"{community}{terms.DEMONSTRATION_PROJECT}",
+                    designated_on=on,
+                )
             )
     branded = [KANGDU, *rng.sample([n for n in range(COMPANIES) if n != KANGDU], BRANDS - 1)]
     on = date(2020, 12, 10)
     with ctx.at(_day(on)):
         for n in branded:
-            ctx.app.award_company_brand(companies[n], on, "天桥区红色物业服务企业品牌（2020）")
+            ctx.app.handle(
+                AwardCompanyBrand(
+                    company_id=companies[n], on=on, decision="天桥区红色物业服务企业品牌（2020）"
+                )
+            )

@@ -8,6 +8,14 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from domain.branch_life_commands import HoldBranchMeeting
+from domain.party_activities_commands import (
+    AppointCross,
+    DesignateMemberPost,
+    HoldJointEvent,
+    HoldSecretaryTraining,
+    OpenPlace,
+)
 from domain.party_orgs import PartyOrg
 from scenarios import seed_terms as terms
 from scenarios.context import ScenarioContext
@@ -29,49 +37,59 @@ def load(ctx: ScenarioContext) -> None:
         on = date(2020, month, 12)
         with ctx.at(_at(on)):
             members = sorted(app.load(PartyOrg, kangdu).members_on(on))
-            app.hold_branch_meeting(
-                kangdu,
-                kind="branch_committee",
-                held_on=on,
-                platform="on_site",
-                title=f"{month}月支委会",
-                attendees=members[:3],
+            app.handle(
+                HoldBranchMeeting(
+                    org_id=kangdu,
+                    kind="branch_committee",
+                    held_on=on,
+                    platform="on_site",
+                    title=f"{month}月支委会",
+                    attendees=members[:3],
+                )
             )
-            app.hold_branch_meeting(
-                kangdu,
-                kind="party_group",
-                held_on=on,
-                platform="door_to_door",
-                title=f"{month}月党小组会",
-                attendees=members[3:8],
+            app.handle(
+                HoldBranchMeeting(
+                    org_id=kangdu,
+                    kind="party_group",
+                    held_on=on,
+                    platform="door_to_door",
+                    title=f"{month}月党小组会",
+                    attendees=members[3:8],
+                )
             )
             if month % 3 == 0:
-                app.hold_branch_meeting(
-                    kangdu,
-                    kind="branch_assembly",
-                    held_on=on,
-                    platform="class_19",
-                    title=f"第{month // 3}季度党员大会",
-                    attendees=members,
+                app.handle(
+                    HoldBranchMeeting(
+                        org_id=kangdu,
+                        kind="branch_assembly",
+                        held_on=on,
+                        platform="class_19",
+                        title=f"第{month // 3}季度党员大会",
+                        attendees=members,
+                    )
                 )
-                app.hold_branch_meeting(
-                    kangdu,
-                    kind="party_lesson",
-                    held_on=on,
-                    platform=PLATFORMS[month // 3 % len(PLATFORMS)],
-                    title=f"第{month // 3}季度党课",
-                    attendees=members[: len(members) - 2],
+                app.handle(
+                    HoldBranchMeeting(
+                        org_id=kangdu,
+                        kind="party_lesson",
+                        held_on=on,
+                        platform=PLATFORMS[month // 3 % len(PLATFORMS)],
+                        title=f"第{month // 3}季度党课",
+                        attendees=members[: len(members) - 2],
+                    )
                 )
     orgs = ctx.facts["party_orgs"]
     for held_on in TRAININGS:  # 每年定期组织党支部书记培训
         with ctx.at(_at(held_on)):
-            app.hold_secretary_training(
-                title=f"{held_on.year}年物业服务企业{terms.SECRETARY_TRAINING}班",
-                held_on=held_on,
-                attendees=[
-                    {"secretary_ref": f"SJ-{n:03d}", "org_id": org["id"]}
-                    for n, org in enumerate(orgs, 1)
-                ],
+            app.handle(
+                HoldSecretaryTraining(
+                    title=f"{held_on.year}年物业服务企业{terms.SECRETARY_TRAINING}班",
+                    held_on=held_on,
+                    attendees=[
+                        {"secretary_ref": f"SJ-{n:03d}", "org_id": org["id"]}
+                        for n, org in enumerate(orgs, 1)
+                    ],
+                )
             )
     company = ctx.facts["companies"][0]
     residents = {"kind": "residents_committee", "id": huali}
@@ -95,55 +113,69 @@ def load(ctx: ScenarioContext) -> None:
     ]
     for on, name, kind, hosts, people in joint:
         with ctx.at(_at(on)):
-            app.hold_joint_event(
-                name=name,
-                kind=kind,
-                held_on=on,
-                community_id=huali,
-                co_hosts=hosts,
-                participants=people,
+            app.handle(
+                HoldJointEvent(
+                    name=name,
+                    kind=kind,
+                    held_on=on,
+                    community_id=huali,
+                    co_hosts=hosts,
+                    participants=people,
+                )
             )
     with ctx.at(_at(date(2020, 4, 1))):
-        app.appoint_cross(
-            person_ref="HL-LW01",
-            name=f"华黎{terms.COMMUNITY_TWO_COMMITTEES_MEMBER}",
-            role="company_supervisor",
-            company_id=company,
-            community_id=huali,
-            starts_on=date(2020, 4, 1),
+        app.handle(
+            AppointCross(
+                person_ref="HL-LW01",
+                name=f"华黎{terms.COMMUNITY_TWO_COMMITTEES_MEMBER}",
+                role="company_supervisor",
+                company_id=company,
+                community_id=huali,
+                starts_on=date(2020, 4, 1),
+            )
         )
-        app.appoint_cross(
-            person_ref="KD-SJ",
-            name="康都物业党支部书记",
-            role="community_party_committee",
-            company_id=ctx.facts["companies"][10],
-            community_id=ctx.ids["community:康都社区"],
-            starts_on=date(2020, 4, 1),
+        app.handle(
+            AppointCross(
+                person_ref="KD-SJ",
+                name="康都物业党支部书记",
+                role="community_party_committee",
+                company_id=ctx.facts["companies"][10],
+                community_id=ctx.ids["community:康都社区"],
+                starts_on=date(2020, 4, 1),
+            )
         )
-        app.open_place(
-            kind="deliberation_hall",
-            unit_id=compound,
-            name=f"华黎红色{terms.DELIBERATION_HALL}",
-            opened_on=date(2020, 4, 1),
+        app.handle(
+            OpenPlace(
+                kind="deliberation_hall",
+                unit_id=compound,
+                name=f"华黎红色{terms.DELIBERATION_HALL}",
+                opened_on=date(2020, 4, 1),
+            )
         )
-        window = app.open_place(
-            kind="service_window",
-            unit_id=huali,
-            name=f"{terms.PARTY_SERVICE_CENTRE}物业{terms.SERVICE_WINDOW}",
-            opened_on=date(2020, 4, 1),
+        window = app.handle(
+            OpenPlace(
+                kind="service_window",
+                unit_id=huali,
+                name=f"{terms.PARTY_SERVICE_CENTRE}物业{terms.SERVICE_WINDOW}",
+                opened_on=date(2020, 4, 1),
+            )
         ).id
         members = sorted(app.load(PartyOrg, kangdu).members)
-        app.designate_member_post(
-            kangdu,
-            member_ref=members[0],
-            kind="model_post",
-            starts_on=date(2020, 4, 1),
-            window_id=window,
+        app.handle(
+            DesignateMemberPost(
+                org_id=kangdu,
+                member_ref=members[0],
+                kind="model_post",
+                starts_on=date(2020, 4, 1),
+                window_id=window,
+            )
         )
-        app.designate_member_post(
-            kangdu,
-            member_ref=members[1],
-            kind="responsibility_area",
-            starts_on=date(2020, 4, 1),
-            unit_ids=[ctx.facts["compounds"][10]],
+        app.handle(
+            DesignateMemberPost(
+                org_id=kangdu,
+                member_ref=members[1],
+                kind="responsibility_area",
+                starts_on=date(2020, 4, 1),
+                unit_ids=[ctx.facts["compounds"][10]],
+            )
         )

@@ -7,6 +7,8 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit
+from domain.party_building_commands import RegisterPropertyCompany, SignServiceContract
 from domain.service_issue_commands import DefineSlaPolicy, ReportIssue
 from domain.sla import DEFAULT_RULES
 
@@ -25,27 +27,31 @@ def small_district(
     from 2020-01-01 (an issue is accepted only for the company serving its compound)."""
     ids: dict[str, UUID] = {}
     with at("2020-01-01T09:00:00"):
-        ids["district"] = app.register_org_unit(kind="district", code="D", name="天桥区").id
-        ids["street"] = app.register_org_unit(
-            kind="street", code="S1", name="堤口路街道", parent_id=ids["district"]
+        ids["district"] = app.handle(RegisterOrgUnit(kind="district", code="D", name="天桥区")).id
+        ids["street"] = app.handle(
+            RegisterOrgUnit(kind="street", code="S1", name="堤口路街道", parent_id=ids["district"])
         ).id
-        ids["community"] = app.register_org_unit(
-            kind="community", code="C1", name="明星社区", parent_id=ids["street"]
+        ids["community"] = app.handle(
+            RegisterOrgUnit(kind="community", code="C1", name="明星社区", parent_id=ids["street"])
         ).id
-        ids["community2"] = app.register_org_unit(
-            kind="community", code="C2", name="无影山社区", parent_id=ids["street"]
+        ids["community2"] = app.handle(
+            RegisterOrgUnit(kind="community", code="C2", name="无影山社区", parent_id=ids["street"])
         ).id
         for n, (community, homes) in enumerate([("community", 200), ("community2", 300)], start=1):
-            ids[f"compound{n}"] = app.register_org_unit(
-                kind="compound",
-                code=f"Q{n}",
-                name=f"{n}号小区",
-                parent_id=ids[community],
-                compound_type="open",
-                households=homes,
+            ids[f"compound{n}"] = app.handle(
+                RegisterOrgUnit(
+                    kind="compound",
+                    code=f"Q{n}",
+                    name=f"{n}号小区",
+                    parent_id=ids[community],
+                    compound_type="open",
+                    households=homes,
+                )
             ).id
-            ids[f"grid{n}"] = app.register_org_unit(
-                kind="grid", code=f"Q{n}G1", name=f"{n}号网格", parent_id=ids[f"compound{n}"]
+            ids[f"grid{n}"] = app.handle(
+                RegisterOrgUnit(
+                    kind="grid", code=f"Q{n}G1", name=f"{n}号网格", parent_id=ids[f"compound{n}"]
+                )
             ).id
         if with_sla:
             app.handle(DefineSlaPolicy(rules=DEFAULT_RULES))
@@ -53,11 +59,13 @@ def small_district(
             ids["company_a"], ids["company_b"] = uuid4(), uuid4()
             return ids
         for n, key in enumerate(("company_a", "company_b"), start=1):
-            ids[key] = app.register_property_company(
-                credit_code=f"91370105GRID{n:06d}", name=f"{n}号物业"
+            ids[key] = app.handle(
+                RegisterPropertyCompany(credit_code=f"91370105GRID{n:06d}", name=f"{n}号物业")
             ).id
-            app.sign_service_contract(
-                ids[key], compound_id=ids[f"compound{n}"], starts_on=date(2020, 1, 1)
+            app.handle(
+                SignServiceContract(
+                    company_id=ids[key], compound_id=ids[f"compound{n}"], starts_on=date(2020, 1, 1)
+                )
             )
     return ids
 

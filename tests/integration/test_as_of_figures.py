@@ -12,7 +12,24 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from domain.branch_life_commands import HoldBranchMeeting
 from domain.errors import DomainError
+from domain.party_activities_commands import HoldSecretaryTraining
+from domain.party_building_commands import (
+    AwardCompanyBrand,
+    DissolvePartyOrg,
+    FoundPartyOrg,
+    RecordMembership,
+    RegisterPropertyCompany,
+    RevokeCompanyBrand,
+)
+from domain.party_coverage_commands import (
+    DesignateDemonstrationProject,
+    DispatchInstructor,
+    ElectOwnersCommittee,
+    RecallInstructor,
+    RegisterInstructor,
+)
 from projections import dual_coverage, party_orgs
 from projections.party_figures import party_figures
 from tests.grid_helpers import at, small_district
@@ -47,37 +64,49 @@ def _members(n: int) -> list[dict[str, Any]]:
 def _world(app: Any) -> dict[str, Any]:
     ids: dict[str, Any] = small_district(app)
     with _on(date(2020, 2, 1)):
-        ids["org"] = app.found_party_org(
-            code="P1",
-            name="一号物业党支部",
-            host_kind="property_company",
-            company_ids=[ids["company_a"]],
-            method="standalone",
-            kind="branch",
-            founded_on=date(2020, 2, 1),
-            street_id=ids["street"],
-            full_members=FOUNDERS,
+        ids["org"] = app.handle(
+            FoundPartyOrg(
+                code="P1",
+                name="一号物业党支部",
+                host_kind="property_company",
+                company_ids=[ids["company_a"]],
+                method="standalone",
+                kind="branch",
+                founded_on=date(2020, 2, 1),
+                street_id=ids["street"],
+                full_members=FOUNDERS,
+            )
         ).id
     with _on(date(2020, 3, 1)):
-        ids["instructor"] = app.register_instructor(code="ZDY1", name="指导员").id
-        app.dispatch_instructor(
-            ids["instructor"],
-            target_kind="property_company",
-            target_id=ids["company_a"],
-            on=date(2020, 3, 1),
+        ids["instructor"] = app.handle(RegisterInstructor(code="ZDY1", name="指导员")).id
+        app.handle(
+            DispatchInstructor(
+                instructor_id=ids["instructor"],
+                target_kind="property_company",
+                target_id=ids["company_a"],
+                on=date(2020, 3, 1),
+            )
         )
-        ids["committee"] = app.elect_owners_committee(
-            compound_id=ids["compound1"],
-            name="1号小区业主委员会",
-            term_starts=date(2020, 3, 1),
-            term_ends=date(2023, 2, 28),
-            members=_members(7),
+        ids["committee"] = app.handle(
+            ElectOwnersCommittee(
+                compound_id=ids["compound1"],
+                name="1号小区业主委员会",
+                term_starts=date(2020, 3, 1),
+                term_ends=date(2023, 2, 28),
+                members=_members(7),
+            )
         ).id
     with _on(date(2020, 4, 1)):
-        app.award_company_brand(ids["company_a"], date(2020, 4, 1), "品牌（2020）")
+        app.handle(
+            AwardCompanyBrand(
+                company_id=ids["company_a"], on=date(2020, 4, 1), decision="品牌（2020）"
+            )
+        )
     with _on(date(2020, 5, 1)):
-        app.designate_demonstration_project(
-            year=2020, unit_id=ids["community"], name="示范项目", designated_on=date(2020, 5, 1)
+        app.handle(
+            DesignateDemonstrationProject(
+                year=2020, unit_id=ids["community"], name="示范项目", designated_on=date(2020, 5, 1)
+            )
         )
     return ids
 
@@ -85,52 +114,66 @@ def _world(app: Any) -> dict[str, Any]:
 def _append(app: Any, ids: dict[str, Any], action: str, day: date, n: int) -> None:
     """One later-dated command; a refusal (the state no longer allows it) stores nothing."""
     commands = {
-        "join": lambda: app.record_membership(
-            ids["org"], change="joined", member_ref=f"L{n}", on=day
+        "join": lambda: app.handle(
+            RecordMembership(org_id=ids["org"], change="joined", member_ref=f"L{n}", on=day)
         ),
-        "leave": lambda: app.record_membership(
-            ids["org"], change="left", member_ref=FOUNDERS[n % 3], on=day
+        "leave": lambda: app.handle(
+            RecordMembership(org_id=ids["org"], change="left", member_ref=FOUNDERS[n % 3], on=day)
         ),
         "found": lambda: _found_new(app, ids, day, n),
         "dispatch": lambda: _dispatch_new(app, ids, day, n),
-        "recall": lambda: app.recall_instructor(ids["instructor"], on=day),
-        "brand": lambda: app.award_company_brand(ids["company_b"], day, f"品牌{n}"),
-        "revoke": lambda: app.revoke_company_brand(ids["company_a"], day, f"撤销{n}"),
-        "project": lambda: app.designate_demonstration_project(
-            year=day.year, unit_id=ids["community2"], name=f"示范{n}", designated_on=day
+        "recall": lambda: app.handle(RecallInstructor(instructor_id=ids["instructor"], on=day)),
+        "brand": lambda: app.handle(
+            AwardCompanyBrand(company_id=ids["company_b"], on=day, decision=f"品牌{n}")
         ),
-        "committee": lambda: app.elect_owners_committee(
-            compound_id=ids["compound2"],
-            name=f"2号小区业主委员会{n}",
-            term_starts=day,
-            term_ends=day + timedelta(days=3 * 365),
-            members=_members(5),
+        "revoke": lambda: app.handle(
+            RevokeCompanyBrand(company_id=ids["company_a"], on=day, decision=f"撤销{n}")
         ),
-        "dissolve": lambda: app.dissolve_party_org(ids["org"], on=day, reason="撤销"),
-        "meeting": lambda: app.hold_branch_meeting(
-            ids["org"],
-            kind="party_lesson",
-            held_on=day,
-            platform="class_19",
-            title=f"党课{n}",
-            attendees=[FOUNDERS[n % 3]],
+        "project": lambda: app.handle(
+            DesignateDemonstrationProject(
+                year=day.year, unit_id=ids["community2"], name=f"示范{n}", designated_on=day
+            )
         ),
-        "committee_org": lambda: app.found_party_org(
-            code=f"YW{n}",
-            name=f"业委会党支部{n}",
-            host_kind="owners_committee",
-            company_ids=[],
-            method="standalone",
-            kind="branch",
-            founded_on=day,
-            community_id=ids["community"],
-            full_members=[f"Y{n}-{k}" for k in range(3)],
-            owners_committee_id=ids["committee"],
+        "committee": lambda: app.handle(
+            ElectOwnersCommittee(
+                compound_id=ids["compound2"],
+                name=f"2号小区业主委员会{n}",
+                term_starts=day,
+                term_ends=day + timedelta(days=3 * 365),
+                members=_members(5),
+            )
         ),
-        "training": lambda: app.hold_secretary_training(
-            title=f"书记培训{n}",
-            held_on=day,
-            attendees=[{"secretary_ref": f"SJ{n}", "org_id": ids["org"]}],
+        "dissolve": lambda: app.handle(DissolvePartyOrg(org_id=ids["org"], on=day, reason="撤销")),
+        "meeting": lambda: app.handle(
+            HoldBranchMeeting(
+                org_id=ids["org"],
+                kind="party_lesson",
+                held_on=day,
+                platform="class_19",
+                title=f"党课{n}",
+                attendees=[FOUNDERS[n % 3]],
+            )
+        ),
+        "committee_org": lambda: app.handle(
+            FoundPartyOrg(
+                code=f"YW{n}",
+                name=f"业委会党支部{n}",
+                host_kind="owners_committee",
+                company_ids=[],
+                method="standalone",
+                kind="branch",
+                founded_on=day,
+                community_id=ids["community"],
+                full_members=[f"Y{n}-{k}" for k in range(3)],
+                owners_committee_id=ids["committee"],
+            )
+        ),
+        "training": lambda: app.handle(
+            HoldSecretaryTraining(
+                title=f"书记培训{n}",
+                held_on=day,
+                attendees=[{"secretary_ref": f"SJ{n}", "org_id": ids["org"]}],
+            )
         ),
     }
     with _on(day), suppress(DomainError):
@@ -138,26 +181,35 @@ def _append(app: Any, ids: dict[str, Any], action: str, day: date, n: int) -> No
 
 
 def _found_new(app: Any, ids: dict[str, Any], day: date, n: int) -> None:
-    company = app.register_property_company(
-        credit_code=f"91370105LATE{n:06d}", name=f"新物业{n}", street_id=ids["street"]
+    company = app.handle(
+        RegisterPropertyCompany(
+            credit_code=f"91370105LATE{n:06d}", name=f"新物业{n}", street_id=ids["street"]
+        )
     ).id
-    app.found_party_org(
-        code=f"LATE{n}",
-        name=f"新物业党支部{n}",
-        host_kind="property_company",
-        company_ids=[company],
-        method="standalone",
-        kind="branch",
-        founded_on=day,
-        street_id=ids["street"],
-        full_members=[f"N{n}-{k}" for k in range(3)],
+    app.handle(
+        FoundPartyOrg(
+            code=f"LATE{n}",
+            name=f"新物业党支部{n}",
+            host_kind="property_company",
+            company_ids=[company],
+            method="standalone",
+            kind="branch",
+            founded_on=day,
+            street_id=ids["street"],
+            full_members=[f"N{n}-{k}" for k in range(3)],
+        )
     )
 
 
 def _dispatch_new(app: Any, ids: dict[str, Any], day: date, n: int) -> None:
-    instructor = app.register_instructor(code=f"ZDY-L{n}", name=f"指导员{n}").id
-    app.dispatch_instructor(
-        instructor, target_kind="property_company", target_id=ids["company_b"], on=day
+    instructor = app.handle(RegisterInstructor(code=f"ZDY-L{n}", name=f"指导员{n}")).id
+    app.handle(
+        DispatchInstructor(
+            instructor_id=instructor,
+            target_kind="property_company",
+            target_id=ids["company_b"],
+            on=day,
+        )
     )
 
 

@@ -19,6 +19,11 @@ from domain.assessment_commands import (
 )
 from domain.assessment_handlers import what_if_assessment
 from domain.assessment_period import PublishedScorecardImmutable, period_months
+from domain.party_building_commands import (
+    FoundPartyOrg,
+    RegisterPropertyCompany,
+    SignServiceContract,
+)
 from domain.service_issue_commands import (
     AcceptIssue,
     CloseIssue,
@@ -231,21 +236,29 @@ def test_companies_are_scored_on_contracts_routed_issues_and_party_orgs(system: 
     app = system.app
     ids = small_district(app, with_contracts=False)
     with at("2020-01-05T09:00:00"):
-        company = app.register_property_company(
-            credit_code="91370105MA3C000001", name="康都物业"
+        company = app.handle(
+            RegisterPropertyCompany(credit_code="91370105MA3C000001", name="康都物业")
         ).id
-        app.sign_service_contract(company, compound_id=ids["compound1"], starts_on=date(2020, 1, 1))
-        other = app.register_property_company(credit_code="91370105MA3C000002", name="乙物业").id
+        app.handle(
+            SignServiceContract(
+                company_id=company, compound_id=ids["compound1"], starts_on=date(2020, 1, 1)
+            )
+        )
+        other = app.handle(
+            RegisterPropertyCompany(credit_code="91370105MA3C000002", name="乙物业")
+        ).id
     with at("2020-06-01T09:00:00"):
-        app.found_party_org(
-            code="P1",
-            name="康都物业党支部",
-            host_kind="property_company",
-            company_ids=[company],
-            method="standalone",
-            kind="branch",
-            founded_on=date(2020, 6, 1),
-            full_members=["M1", "M2", "M3"],
+        app.handle(
+            FoundPartyOrg(
+                code="P1",
+                name="康都物业党支部",
+                host_kind="property_company",
+                company_ids=[company],
+                method="standalone",
+                kind="branch",
+                founded_on=date(2020, 6, 1),
+                full_members=["M1", "M2", "M3"],
+            )
         )
     for day, rating in (("2020-10-05", "satisfied"), ("2020-11-11", "dissatisfied")):
         with at(f"{day}T10:00:00"):

@@ -8,34 +8,40 @@ from typing import Any
 import pytest
 
 from domain.branch_life import BranchLifeRules
+from domain.branch_life_commands import HoldBranchMeeting
 from domain.errors import RuleViolation
 from domain.metadata import command_context
+from domain.party_building_commands import FoundPartyOrg, RegisterPropertyCompany
 from projections import branch_life
 
 
 def test_report_against_rules_and_study_coverage(system: Any) -> None:
     app = system.app
     with command_context(actor_id="t", occurred_at="2020-12-31T10:00:00+08:00"):
-        company = app.register_property_company(credit_code="91370105MA3C000001", name="康都")
-        org = app.found_party_org(
-            code="P1",
-            name="支部",
-            host_kind="property_company",
-            company_ids=[company.id],
-            method="standalone",
-            kind="branch",
-            founded_on=date(2020, 1, 1),
-            full_members=["A", "B", "C", "D"],
+        company = app.handle(RegisterPropertyCompany(credit_code="91370105MA3C000001", name="康都"))
+        org = app.handle(
+            FoundPartyOrg(
+                code="P1",
+                name="支部",
+                host_kind="property_company",
+                company_ids=[company.id],
+                method="standalone",
+                kind="branch",
+                founded_on=date(2020, 1, 1),
+                full_members=["A", "B", "C", "D"],
+            )
         ).id
 
         def hold(kind: str, on: date, attendees: list[str], platform: str = "on_site") -> None:
-            app.hold_branch_meeting(
-                org,
-                kind=kind,
-                held_on=on,
-                platform=platform,
-                title=f"{kind} {on}",
-                attendees=attendees,
+            app.handle(
+                HoldBranchMeeting(
+                    org_id=org,
+                    kind=kind,
+                    held_on=on,
+                    platform=platform,
+                    title=f"{kind} {on}",
+                    attendees=attendees,
+                )
             )
 
         for month in (1, 2, 3):

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit
 from infra.bootstrap import System
 from infra.storage.chain import verify_chain
 from tests.conftest import PG_URL
@@ -16,10 +17,10 @@ from tests.conftest import PG_URL
 
 def _load(system: System, n: int = 6) -> None:
     with command_context(actor_id="t"):
-        district = system.app.register_org_unit(kind="district", code="D", name="天桥区").id
+        district = system.app.handle(RegisterOrgUnit(kind="district", code="D", name="天桥区")).id
         for i in range(n):
-            system.app.register_org_unit(
-                kind="street", code=f"S{i}", name=f"街道{i}", parent_id=district
+            system.app.handle(
+                RegisterOrgUnit(kind="street", code=f"S{i}", name=f"街道{i}", parent_id=district)
             )
 
 
@@ -125,13 +126,15 @@ def test_concurrent_writers_never_fork_the_chain(system: System, threads: int) -
     from concurrent.futures import ThreadPoolExecutor
 
     with command_context(actor_id="t"):
-        district = system.app.register_org_unit(kind="district", code="D", name="区").id
+        district = system.app.handle(RegisterOrgUnit(kind="district", code="D", name="区")).id
 
     def register(i: int) -> Any:
         with command_context(actor_id=f"w{i}"):
             return system.gateway.run(
-                lambda: system.app.register_org_unit(
-                    kind="street", code=f"S{i}", name=f"街道{i}", parent_id=district
+                lambda: system.app.handle(
+                    RegisterOrgUnit(
+                        kind="street", code=f"S{i}", name=f"街道{i}", parent_id=district
+                    )
                 )
             )
 

@@ -9,13 +9,14 @@ import pytest
 
 from domain.errors import IdempotencyKeyReused, VersionMismatch
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit, RenameOrgUnit
 from infra.bootstrap import build_system
 from infra.command_gateway import CommandGateway
 
 
 def test_two_writers_on_one_version_one_wins_no_lost_update(system: Any) -> None:
     with command_context(actor_id="t"):
-        unit = system.app.register_org_unit(kind="district", code="D", name="区")
+        unit = system.app.handle(RegisterOrgUnit(kind="district", code="D", name="区"))
     outcomes: list[Any] = []
     barrier = threading.Barrier(2)
 
@@ -25,7 +26,9 @@ def test_two_writers_on_one_version_one_wins_no_lost_update(system: Any) -> None
             with command_context(actor_id=name):
                 outcomes.append(
                     system.gateway.run(
-                        lambda: system.app.rename_org_unit(unit.id, name, expected_version=1)
+                        lambda: system.app.handle(
+                            RenameOrgUnit(unit_id=unit.id, name=name, expected_version=1)
+                        )
                     )[0]
                 )
         except VersionMismatch as refused:
@@ -46,7 +49,7 @@ def test_two_writers_on_one_version_one_wins_no_lost_update(system: Any) -> None
 
 def test_without_if_match_both_renames_apply_in_order(system: Any) -> None:
     with command_context(actor_id="t"):
-        unit = system.app.register_org_unit(kind="district", code="D", name="区")
+        unit = system.app.handle(RegisterOrgUnit(kind="district", code="D", name="区"))
     stale_a = system.app.repository.get(unit.id)
     stale_b = system.app.repository.get(unit.id)
     stale_a.rename("A")
@@ -56,7 +59,9 @@ def test_without_if_match_both_renames_apply_in_order(system: Any) -> None:
 
     with pytest.raises(IntegrityError):  # the library refuses the stale save outright
         system.app.save(stale_b)
-    result, _ = system.gateway.run(lambda: system.app.rename_org_unit(unit.id, "B"))
+    result, _ = system.gateway.run(
+        lambda: system.app.handle(RenameOrgUnit(unit_id=unit.id, name="B"))
+    )
     assert result.version == 3 and system.app.repository.get(unit.id).name == "B"
 
 
@@ -67,7 +72,9 @@ def test_idempotency_holds_across_two_app_instances(make_settings: Any) -> None:
         def register(system: Any) -> Any:
             with command_context(actor_id="t"):
                 return system.gateway.run(
-                    lambda: system.app.register_org_unit(kind="district", code="D", name="区"),
+                    lambda: system.app.handle(
+                        RegisterOrgUnit(kind="district", code="D", name="区")
+                    ),
                     idempotency_key="key-1",
                     fingerprint="fp-1",
                 )
@@ -83,7 +90,7 @@ def test_idempotency_holds_across_two_app_instances(make_settings: Any) -> None:
             match=r"this Idempotency-Key was already used for a different request",
         ):
             second.gateway.run(
-                lambda: second.app.register_org_unit(kind="district", code="E", name="别的"),
+                lambda: second.app.handle(RegisterOrgUnit(kind="district", code="E", name="别的")),
                 idempotency_key="key-1",
                 fingerprint="fp-2",
             )
@@ -102,7 +109,9 @@ def test_concurrent_requests_with_one_key_store_once(system: Any) -> None:
         with command_context(actor_id="t"):
             results.append(
                 gateway.run(
-                    lambda: system.app.register_org_unit(kind="district", code="D", name="区"),
+                    lambda: system.app.handle(
+                        RegisterOrgUnit(kind="district", code="D", name="区")
+                    ),
                     idempotency_key="same",
                     fingerprint="fp",
                 )
@@ -132,7 +141,7 @@ def test_sqlite_event_store_keeps_a_statement_cache_for_the_chained_insert(
         pool = system.app.recorder.datastore.pool  # type: ignore[attr-defined]
         assert isinstance(pool, StatementCachingPool)
         with command_context(actor_id="t"):
-            system.app.register_org_unit(kind="district", code="C", name="区")
+            system.app.handle(RegisterOrgUnit(kind="district", code="C", name="区"))
         assert system.app.recorder.max_notification_id() == 1
     finally:
         system.close()

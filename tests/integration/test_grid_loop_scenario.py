@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from domain.party_building_commands import RegisterPropertyCompany, SignServiceContract
 from projections import grid_workers, issue_metrics
 from scenarios import grid_loop, org_registry
 from scenarios.context import ScenarioContext
@@ -31,16 +32,18 @@ def test_routes_to_companies_when_the_party_step_named_them(system: Any, backend
     org_registry.load(ctx)
     with ctx.at("2020-01-01T09:00:00"):
         companies = [
-            system.app.register_property_company(
-                credit_code=f"91370105ROUTE{n:05d}", name=f"{n}号物业"
+            system.app.handle(
+                RegisterPropertyCompany(credit_code=f"91370105ROUTE{n:05d}", name=f"{n}号物业")
             ).id
             for n in range(3)
         ]
         ctx.facts["company_of"] = {}
         for k, compound in enumerate(ctx.facts["compounds"]):
             ctx.facts["company_of"][compound] = companies[k % 3]
-            system.app.sign_service_contract(
-                companies[k % 3], compound_id=compound, starts_on=date(2020, 1, 1)
+            system.app.handle(
+                SignServiceContract(
+                    company_id=companies[k % 3], compound_id=compound, starts_on=date(2020, 1, 1)
+                )
             )
     ctx.facts["companies"] = [{"id": str(companies[0])}, companies[1], str(companies[2])]
     grid_loop.load(ctx)

@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit, RenameOrgUnit
 from infra.storage.chain import verify_chain
 from tests.integration.test_write_path import META, in_threads
 
@@ -48,7 +49,9 @@ def test_concurrent_commands_are_committed_in_batches(system: Any) -> None:
 
     def register(n: int) -> None:
         results[n], _ = run(
-            system, f"k{n}", lambda: app.register_org_unit(kind="district", code=f"G{n}", name="区")
+            system,
+            f"k{n}",
+            lambda: app.handle(RegisterOrgUnit(kind="district", code=f"G{n}", name="区")),
         )
 
     assert in_threads(16, register) == []
@@ -71,7 +74,7 @@ def test_a_conflict_in_a_batch_does_not_fail_its_neighbours(system: Any) -> None
     arrive together with ten new registrations: every command gets its own outcome."""
     app = system.app
     unit, _ = run(
-        system, "setup", lambda: app.register_org_unit(kind="district", code="D", name="甲")
+        system, "setup", lambda: app.handle(RegisterOrgUnit(kind="district", code="D", name="甲"))
     )
     sizes = gather_first_batch(system, 14)
     recorder = app.recorder
@@ -84,12 +87,16 @@ def test_a_conflict_in_a_batch_does_not_fail_its_neighbours(system: Any) -> None
         if n < 10:
             key, code = f"new-{n}", f"N{n}"
         elif n < 12:
-            outcomes[n] = run(system, f"ren-{n}", lambda: app.rename_org_unit(unit.id, f"名{n}"))
+            outcomes[n] = run(
+                system,
+                f"ren-{n}",
+                lambda: app.handle(RenameOrgUnit(unit_id=unit.id, name=f"名{n}")),
+            )
             return
         else:  # n = 12, 13: the same request sent twice, with one key
             key, code = "twice", "T"
         outcomes[n] = run(
-            system, key, lambda: app.register_org_unit(kind="district", code=code, name="区")
+            system, key, lambda: app.handle(RegisterOrgUnit(kind="district", code=code, name="区"))
         )
 
     assert in_threads(14, command) == []
@@ -109,7 +116,7 @@ def test_a_failed_transaction_fails_every_command_in_it_and_stores_none(system: 
     """A command is acknowledged only once its transaction committed: when the batch's
     transaction fails, each of its callers gets the error and nothing of it is stored."""
     app = system.app
-    run(system, "setup", lambda: app.register_org_unit(kind="district", code="D", name="甲"))
+    run(system, "setup", lambda: app.handle(RegisterOrgUnit(kind="district", code="D", name="甲")))
     head = app.recorder.max_notification_id()
     sizes = gather_first_batch(system, 8)
     recorder = app.recorder
@@ -130,7 +137,7 @@ def test_a_failed_transaction_fails_every_command_in_it_and_stores_none(system: 
             run(
                 system,
                 f"k{n}",
-                lambda: app.register_org_unit(kind="district", code=f"F{n}", name="区"),
+                lambda: app.handle(RegisterOrgUnit(kind="district", code=f"F{n}", name="区")),
             )
             outcomes[n] = "stored"
         except RuntimeError:
@@ -142,7 +149,7 @@ def test_a_failed_transaction_fails_every_command_in_it_and_stores_none(system: 
     for n, outcome in outcomes.items():
         assert (app.recorder.select_command(f"k{n}") is None) == (outcome == "failed")
     again, _ = run(
-        system, "after", lambda: app.register_org_unit(kind="district", code="A", name="区")
+        system, "after", lambda: app.handle(RegisterOrgUnit(kind="district", code="A", name="区"))
     )
     assert again.position > head
     report = verify_chain(app.recorder)

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from domain.org_registry_commands import RegisterOrgUnit, RenameOrgUnit
+from domain.party_coverage_commands import ElectOwnersCommittee
 from infra.kafka import integration_event
 from infra.kafka.integration_event import MalformedEvent, Message, decode, parse
 from infra.kafka.projection import worker_mapper
@@ -18,20 +20,28 @@ from infra.kafka.relay_pages import ChildPageEncoder, MissingLink
 
 def small_log(system: Any) -> None:
     app = system.app
-    district = app.register_org_unit(kind="district", code="370105", name="天桥区").id
-    street = app.register_org_unit(kind="street", code="S1", name="街道", parent_id=district).id
-    community = app.register_org_unit(kind="community", code="C1", name="社区", parent_id=street).id
-    compound = app.register_org_unit(
-        kind="compound", code="Q1", name="小区", parent_id=community, compound_type="open"
+    district = app.handle(RegisterOrgUnit(kind="district", code="370105", name="天桥区")).id
+    street = app.handle(
+        RegisterOrgUnit(kind="street", code="S1", name="街道", parent_id=district)
     ).id
-    app.elect_owners_committee(
-        compound_id=compound,
-        name="业委会",
-        term_starts=date(2021, 3, 1),
-        term_ends=date(2026, 2, 28),
-        members=[{"member_ref": "m1", "name": "张三", "party_member": True}],
+    community = app.handle(
+        RegisterOrgUnit(kind="community", code="C1", name="社区", parent_id=street)
+    ).id
+    compound = app.handle(
+        RegisterOrgUnit(
+            kind="compound", code="Q1", name="小区", parent_id=community, compound_type="open"
+        )
+    ).id
+    app.handle(
+        ElectOwnersCommittee(
+            compound_id=compound,
+            name="业委会",
+            term_starts=date(2021, 3, 1),
+            term_ends=date(2026, 2, 28),
+            members=[{"member_ref": "m1", "name": "张三", "party_member": True}],
+        )
     )
-    app.rename_org_unit(compound, name="新小区")
+    app.handle(RenameOrgUnit(unit_id=compound, name="新小区"))
 
 
 def messages(system: Any) -> list[Message]:

@@ -10,6 +10,13 @@ import pytest
 
 from domain.errors import AlreadyExists, RuleViolation
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit
+from domain.party_building_commands import DissolvePartyOrg, FoundPartyOrg
+from domain.party_coverage_commands import (
+    DispatchInstructor,
+    ElectOwnersCommittee,
+    RegisterInstructor,
+)
 from projections.dual_coverage import coverage_as_of
 
 
@@ -22,51 +29,61 @@ def _at(day: str) -> Any:
 def _world(app: Any) -> dict[str, Any]:
     ids: dict[str, Any] = {}
     with _at("2020-01-02"):
-        district = app.register_org_unit(kind="district", code="D", name="天桥区").id
-        street = app.register_org_unit(kind="street", code="S", name="S", parent_id=district).id
-        community = app.register_org_unit(
-            kind="community", code="C", name="华黎社区", parent_id=street
+        district = app.handle(RegisterOrgUnit(kind="district", code="D", name="天桥区")).id
+        street = app.handle(
+            RegisterOrgUnit(kind="street", code="S", name="S", parent_id=district)
+        ).id
+        community = app.handle(
+            RegisterOrgUnit(kind="community", code="C", name="华黎社区", parent_id=street)
         ).id
         for n in (1, 2, 3):
-            compound = app.register_org_unit(
-                kind="compound",
-                code=f"Q{n}",
-                name=f"{n}号小区",
-                parent_id=community,
-                compound_type="commercial",
+            compound = app.handle(
+                RegisterOrgUnit(
+                    kind="compound",
+                    code=f"Q{n}",
+                    name=f"{n}号小区",
+                    parent_id=community,
+                    compound_type="commercial",
+                )
             ).id
-            ids[f"committee{n}"] = app.elect_owners_committee(
-                compound_id=compound,
-                name=f"{n}号小区业主委员会",
-                term_starts=date(2020, 1, 1),
-                term_ends=date(2020, 12, 31) if n == 3 else date(2022, 12, 31),
-                members=[{"member_ref": "Y1", "name": "委员", "party_member": True}],
+            ids[f"committee{n}"] = app.handle(
+                ElectOwnersCommittee(
+                    compound_id=compound,
+                    name=f"{n}号小区业主委员会",
+                    term_starts=date(2020, 1, 1),
+                    term_ends=date(2020, 12, 31) if n == 3 else date(2022, 12, 31),
+                    members=[{"member_ref": "Y1", "name": "委员", "party_member": True}],
+                )
             ).id
         ids["community"] = community
     with _at("2020-03-01"):
         ids["org"] = _found(app, ids, "YW1", ids["committee1"], "2020-03-01")
-        instructor = app.register_instructor(code="ZDY1", name="指导员").id
-        app.dispatch_instructor(
-            instructor,
-            target_kind="owners_committee",
-            target_id=ids["committee2"],
-            on=date(2020, 3, 1),
+        instructor = app.handle(RegisterInstructor(code="ZDY1", name="指导员")).id
+        app.handle(
+            DispatchInstructor(
+                instructor_id=instructor,
+                target_kind="owners_committee",
+                target_id=ids["committee2"],
+                on=date(2020, 3, 1),
+            )
         )
     return ids
 
 
 def _found(app: Any, ids: dict[str, Any], code: str, committee: Any, day: str) -> Any:
-    return app.found_party_org(
-        code=code,
-        name=f"{code}党支部",
-        host_kind="owners_committee",
-        company_ids=[],
-        method="standalone",
-        kind="branch",
-        founded_on=date.fromisoformat(day),
-        community_id=ids["community"],
-        full_members=["M1", "M2", "M3"],
-        owners_committee_id=committee,
+    return app.handle(
+        FoundPartyOrg(
+            code=code,
+            name=f"{code}党支部",
+            host_kind="owners_committee",
+            company_ids=[],
+            method="standalone",
+            kind="branch",
+            founded_on=date.fromisoformat(day),
+            community_id=ids["community"],
+            full_members=["M1", "M2", "M3"],
+            owners_committee_id=committee,
+        )
     ).id
 
 
@@ -91,7 +108,7 @@ def test_organisational_and_work_coverage_of_owners_committees(system: Any, auth
     next_year = _coverage(system, date(2021, 6, 30))  # committee 3's term has ended
     assert next_year["committees"] == 2 and next_year["organisational_coverage_pct"] == 50.0
     with _at("2021-09-01"):
-        system.app.dissolve_party_org(ids["org"], on=date(2021, 9, 1), reason="换届")
+        system.app.handle(DissolvePartyOrg(org_id=ids["org"], on=date(2021, 9, 1), reason="换届"))
     assert _coverage(system, date(2021, 6, 30)) == next_year
     assert _coverage(system, date(2021, 9, 1))["with_party_org"] == 0
     token = auth("auditor")

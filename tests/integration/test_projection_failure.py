@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit, RenameOrgUnit
 from infra.bootstrap import System
 from infra.cli.main import main
 from infra.rebuild import rebuild
@@ -24,15 +25,15 @@ def _renamed_topic() -> str:
 def _load(system: System) -> int:
     """Registers and renames org units; returns the position of the first rename."""
     with command_context(actor_id="t"):
-        district = system.app.register_org_unit(kind="district", code="D", name="区").id
+        district = system.app.handle(RegisterOrgUnit(kind="district", code="D", name="区")).id
         streets = [
-            system.app.register_org_unit(
-                kind="street", code=f"S{s}", name=f"街{s}", parent_id=district
+            system.app.handle(
+                RegisterOrgUnit(kind="street", code=f"S{s}", name=f"街{s}", parent_id=district)
             ).id
             for s in range(4)
         ]
-        first = system.app.rename_org_unit(streets[1], "新街1").position
-        system.app.rename_org_unit(streets[2], "新街2")
+        first = system.app.handle(RenameOrgUnit(unit_id=streets[1], name="新街1")).position
+        system.app.handle(RenameOrgUnit(unit_id=streets[2], name="新街2"))
     return first
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit, RenameOrgUnit
 from infra.bootstrap import System, build_system
 from infra.projection_runner import ProjectionFailed, ProjectionRunner
 from infra.rebuild import rebuild
@@ -18,16 +19,18 @@ from projections.positions import read_positions
 
 def _load(system: System, streets: int = 5, communities: int = 4) -> None:
     with command_context(actor_id="t"):
-        district = system.app.register_org_unit(kind="district", code="D", name="区").id
+        district = system.app.handle(RegisterOrgUnit(kind="district", code="D", name="区")).id
         for s in range(streets):
-            street = system.app.register_org_unit(
-                kind="street", code=f"S{s}", name=f"街{s}", parent_id=district
+            street = system.app.handle(
+                RegisterOrgUnit(kind="street", code=f"S{s}", name=f"街{s}", parent_id=district)
             ).id
             for c in range(communities):
-                community = system.app.register_org_unit(
-                    kind="community", code=f"S{s}C{c}", name=f"社区{s}{c}", parent_id=street
+                community = system.app.handle(
+                    RegisterOrgUnit(
+                        kind="community", code=f"S{s}C{c}", name=f"社区{s}{c}", parent_id=street
+                    )
                 ).id
-                system.app.rename_org_unit(community, f"新社区{s}{c}")
+                system.app.handle(RenameOrgUnit(unit_id=community, name=f"新社区{s}{c}"))
 
 
 def _rows(system: System) -> list[dict[str, Any]]:
@@ -178,7 +181,7 @@ def test_rebuild_beside_switches_and_the_live_runner_carries_on(system: System) 
     assert _rows(system) == before
     with command_context(actor_id="t"):
         street = next(r["id"] for r in before if r["kind"] == "street")
-        system.app.rename_org_unit(UUID(street), "改名后")
+        system.app.handle(RenameOrgUnit(unit_id=UUID(street), name="改名后"))
     system.catch_up()  # the live runner notices the switch (new generation) and reloads
     names = {r["id"]: r["name"] for r in _rows(system)}
     assert names[street] == "改名后"
@@ -203,7 +206,7 @@ def test_read_your_writes_across_processes_waits_for_the_worker(make_settings: A
     reader = build_system(make_settings(), start_worker=True)
     try:
         with command_context(actor_id="t"):
-            result = writer.app.register_org_unit(kind="district", code="D", name="区")
+            result = writer.app.handle(RegisterOrgUnit(kind="district", code="D", name="区"))
         reached, at = reader.freshness.wait(["org_registry"], result.position, timeout=10)
         assert reached and at >= result.position
     finally:

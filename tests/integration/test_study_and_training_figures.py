@@ -6,7 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.branch_life_commands import HoldBranchMeeting
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit
+from domain.party_activities_commands import HoldSecretaryTraining
+from domain.party_building_commands import FoundPartyOrg, RegisterPropertyCompany
 from projections.party_figures import party_figures
 
 
@@ -19,14 +23,16 @@ def _at(day: str) -> Any:
 def _world(app: Any) -> dict[str, Any]:
     ids: dict[str, Any] = {}
     with _at("2020-01-02"):
-        ids["district"] = app.register_org_unit(kind="district", code="D", name="天桥区").id
+        ids["district"] = app.handle(RegisterOrgUnit(kind="district", code="D", name="天桥区")).id
         for code in ("S1", "S2"):
-            ids[code] = app.register_org_unit(
-                kind="street", code=code, name=code, parent_id=ids["district"]
+            ids[code] = app.handle(
+                RegisterOrgUnit(kind="street", code=code, name=code, parent_id=ids["district"])
             ).id
         companies = [
-            app.register_property_company(
-                credit_code=f"91370105MA3C00000{n}", name=f"物业{n}", street_id=ids["S1"]
+            app.handle(
+                RegisterPropertyCompany(
+                    credit_code=f"91370105MA3C00000{n}", name=f"物业{n}", street_id=ids["S1"]
+                )
             ).id
             for n in range(1, 4)
         ]
@@ -34,32 +40,38 @@ def _world(app: Any) -> dict[str, Any]:
         (("S1", "2020-02-01", 3), ("S1", "2020-02-01", 4), ("S2", "2021-03-01", 3)), start=1
     ):
         with _at(founded):
-            ids[f"org{n}"] = app.found_party_org(
-                code=f"P{n}",
-                name=f"物业{n}党支部",
-                host_kind="property_company",
-                company_ids=[companies[n - 1]],
-                method="standalone",
-                kind="branch",
-                founded_on=date.fromisoformat(founded),
-                street_id=ids[street],
-                full_members=[f"P{n}-M{k}" for k in range(members)],
+            ids[f"org{n}"] = app.handle(
+                FoundPartyOrg(
+                    code=f"P{n}",
+                    name=f"物业{n}党支部",
+                    host_kind="property_company",
+                    company_ids=[companies[n - 1]],
+                    method="standalone",
+                    kind="branch",
+                    founded_on=date.fromisoformat(founded),
+                    street_id=ids[street],
+                    full_members=[f"P{n}-M{k}" for k in range(members)],
+                )
             ).id
     with _at("2020-04-01"):
         for n, attendees in ((1, ["P1-M0", "P1-M1", "P1-M2"]), (2, ["P2-M0"])):
-            app.hold_branch_meeting(
-                ids[f"org{n}"],
-                kind="party_lesson",
-                held_on=date(2020, 4, 1),
-                platform="class_19",
-                title="党课",
-                attendees=attendees,
+            app.handle(
+                HoldBranchMeeting(
+                    org_id=ids[f"org{n}"],
+                    kind="party_lesson",
+                    held_on=date(2020, 4, 1),
+                    platform="class_19",
+                    title="党课",
+                    attendees=attendees,
+                )
             )
     with _at("2020-09-20"):
-        app.hold_secretary_training(
-            title="2020年物业服务企业党支部书记培训班",
-            held_on=date(2020, 9, 20),
-            attendees=[{"secretary_ref": "SJ1", "org_id": ids["org1"]}],
+        app.handle(
+            HoldSecretaryTraining(
+                title="2020年物业服务企业党支部书记培训班",
+                held_on=date(2020, 9, 20),
+                attendees=[{"secretary_ref": "SJ1", "org_id": ids["org1"]}],
+            )
         )
     return ids
 

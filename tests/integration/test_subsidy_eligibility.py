@@ -12,6 +12,7 @@ import pytest
 
 from domain.errors import NotEligibleForSubsidy
 from domain.metadata import command_context
+from domain.party_building_commands import FoundPartyOrg, RegisterPropertyCompany
 from domain.subsidy_commands import OpenSubsidyYear, RaiseSubsidyEntitlement, SetSubsidyEligibility
 from domain.subsidy_policy import STARTUP, YEARLY
 from projections import subsidy_reports as reports
@@ -28,24 +29,28 @@ def _world(app: Any) -> dict[str, Any]:
     ids: dict[str, Any] = setup_district(app)
     with _at("2020-01-02"):
         companies = [
-            app.register_property_company(
-                credit_code=f"91370105MA3C00000{i}", name=f"物业{i}", street_id=ids["S01"]
+            app.handle(
+                RegisterPropertyCompany(
+                    credit_code=f"91370105MA3C00000{i}", name=f"物业{i}", street_id=ids["S01"]
+                )
             ).id
             for i in range(1, 6)
         ]
     with _at("2020-03-01"):
 
         def found(code: str, company_ids: list[Any], method: str, kind: str, **more: Any) -> Any:
-            return app.found_party_org(
-                code=code,
-                name=code,
-                host_kind="property_company",
-                company_ids=company_ids,
-                method=method,
-                kind=kind,
-                founded_on=date(2020, 3, 1),
-                street_id=ids["S01"],
-                **more,
+            return app.handle(
+                FoundPartyOrg(
+                    code=code,
+                    name=code,
+                    host_kind="property_company",
+                    company_ids=company_ids,
+                    method=method,
+                    kind=kind,
+                    founded_on=date(2020, 3, 1),
+                    street_id=ids["S01"],
+                    **more,
+                )
             ).id
 
         ids["standalone"] = found(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import update
 
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit
 from domain.subsidy_commands import (
     ApproveSubsidy,
     DisburseSubsidy,
@@ -157,8 +158,8 @@ def test_a_branch_naming_only_its_community_is_paid_from_its_street(system: Any)
     app = system.app
     ids = setup_district(app)
     with command_context(actor_id="admin"):
-        community = app.register_org_unit(
-            kind="community", code="C01", name="华黎社区", parent_id=ids["S01"]
+        community = app.handle(
+            RegisterOrgUnit(kind="community", code="C01", name="华黎社区", parent_id=ids["S01"])
         ).id
     branch = found_branch(app, "BC", date(2020, 3, 1), None, community_id=community)
     found = _entitlements(system)

@@ -23,6 +23,7 @@ from domain.errors import (
     RuleViolation,
 )
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit
 from domain.subsidy_budget import SubsidyBudget
 from domain.subsidy_commands import (
     AllocateSubsidyBudget,
@@ -181,8 +182,10 @@ def test_random_commands_keep_the_ledger_sound(system: Any) -> None:
     def check(budget: str, steps: list[tuple[str, int, str]]) -> None:
         n = next(_counter)
         with command_context(actor_id="admin", role="district_admin"):
-            street = app.register_org_unit(
-                kind="street", code=f"P{n}", name=f"街道{n}", parent_id=base["district"]
+            street = app.handle(
+                RegisterOrgUnit(
+                    kind="street", code=f"P{n}", name=f"街道{n}", parent_id=base["district"]
+                )
             ).id
             app.handle(AllocateSubsidyBudget(holder_id=street, year=2020, amount=budget))
         ids = {

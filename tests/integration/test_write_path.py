@@ -13,6 +13,7 @@ from eventsourcing.persistence import ConnectionUnavailableError
 from sqlalchemy import create_engine, event, text
 
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit
 from infra.storage.personal_data import SqlKeyVault
 
 META = {"actor_id": "tester", "role": "district_admin", "scope": "*"}
@@ -41,7 +42,9 @@ def in_threads(count: int, work: Callable[[int], None]) -> list[BaseException]:
 def register_district(system: Any, code: str) -> Any:
     with command_context(**META, idempotency_key=code):
         return system.gateway.run(
-            lambda: system.app.register_org_unit(kind="district", code=code, name=f"区 {code}"),
+            lambda: system.app.handle(
+                RegisterOrgUnit(kind="district", code=code, name=f"区 {code}")
+            ),
             idempotency_key=code,
             fingerprint=code,
         )[0]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.org_registry_commands import RenameOrgUnit
+from domain.party_coverage_commands import ElectOwnersCommittee
 from scenarios import org_registry
 from scenarios.context import ScenarioContext
 
@@ -25,16 +27,18 @@ def load_registry_with_large_events(app: Any, members: tuple[int, ...]) -> list[
     for k, count in enumerate(members):
         compound = ctx.facts["compounds"][k]
         with ctx.at(f"2021-03-{k + 1:02d}T09:00:00"):
-            elected = app.elect_owners_committee(
-                compound_id=compound,
-                name=f"第{k + 1}业主委员会",
-                term_starts=date(2021, 3, k + 1),
-                term_ends=date(2026, 3, k + 1),
-                members=[_member(k, m) for m in range(count)],
+            elected = app.handle(
+                ElectOwnersCommittee(
+                    compound_id=compound,
+                    name=f"第{k + 1}业主委员会",
+                    term_starts=date(2021, 3, k + 1),
+                    term_ends=date(2026, 3, k + 1),
+                    members=[_member(k, m) for m in range(count)],
+                )
             )
             positions.append(_position_of_election(app, elected.position))
             for n in range(20):
-                app.rename_org_unit(compound, name=f"小区{k}-{n}")
+                app.handle(RenameOrgUnit(unit_id=compound, name=f"小区{k}-{n}"))
     return positions
 
 

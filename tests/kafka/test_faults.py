@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from domain.org_registry_commands import RenameOrgUnit
 from tests.kafka.conftest import make_relay, make_worker, read_topic, rows
 from tests.kafka.registry_scenario import load_registry, load_registry_with_large_events
 
@@ -38,7 +39,7 @@ def test_broker_restarted_mid_relay_ends_with_a_complete_topic(kafka_system: Any
     thread.start()
     try:
         for k in range(10):  # the log keeps growing while the broker is down
-            system.app.rename_org_unit(compound, name=f"名{k}")
+            system.app.handle(RenameOrgUnit(unit_id=compound, name=f"名{k}"))
         system.extra["tansu"].start()
         head = system.app.recorder.max_notification_id()
         for _ in range(400):
@@ -60,7 +61,7 @@ def test_a_restarted_relay_resumes_where_it_stopped(kafka_system: Any) -> None:
     first = make_relay(system, page_size=100)
     head = first.run(once=True)
     first.disconnect()
-    system.app.rename_org_unit(ctx.facts["compounds"][0], name="重启之后")
+    system.app.handle(RenameOrgUnit(unit_id=ctx.facts["compounds"][0], name="重启之后"))
     second = make_relay(system, page_size=100)
     assert second.run(once=True) == head + 1
     assert second.stats.resets == 0 and second.stats.sent == 1

@@ -8,6 +8,7 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 from kafka import KafkaProducer
 
+from domain.org_registry_commands import RenameOrgUnit
 from infra.kafka.integration_event import SCHEMA, parse
 from tests.kafka.conftest import make_relay, make_worker, rows
 from tests.kafka.registry_scenario import load_registry
@@ -22,7 +23,7 @@ def test_kafka_fed_projection_equals_database_fed(
     system = kafka_system
     ctx = load_registry(system.app)
     compound = ctx.facts["compounds"][0]
-    system.app.rename_org_unit(compound, name="改名小区")
+    system.app.handle(RenameOrgUnit(unit_id=compound, name="改名小区"))
     head = system.app.recorder.max_notification_id()
     relay = make_relay(system, page_size=100, encode_in_child=encode_in_child)
     assert relay.run(once=True) == head

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit
 from domain.subsidy_commands import AllocateSubsidyBudget, SetSubsidyPolicy
 from tests.support.company_branches import company_branch
 
@@ -15,10 +16,12 @@ from tests.support.company_branches import company_branch
 def setup_district(app: Any, *, budget: int = 100_000) -> dict[str, UUID]:
     ids: dict[str, UUID] = {}
     with command_context(actor_id="admin", role="district_admin", scope="*"):
-        ids["district"] = app.register_org_unit(kind="district", code="370105", name="天桥区").id
+        ids["district"] = app.handle(
+            RegisterOrgUnit(kind="district", code="370105", name="天桥区")
+        ).id
         for code, name in (("S01", "北坦街道"), ("S02", "堤口路街道")):
-            ids[code] = app.register_org_unit(
-                kind="street", code=code, name=name, parent_id=ids["district"]
+            ids[code] = app.handle(
+                RegisterOrgUnit(kind="street", code=code, name=name, parent_id=ids["district"])
             ).id
         app.handle(
             SetSubsidyPolicy(

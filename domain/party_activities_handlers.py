@@ -1,0 +1,147 @@
+"""Handlers of cross-appointments, member posts, places, secretary training and joint events
+(R4, R5, R7, R12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.commands import CommandApplication, CommandResult
+from domain.errors import RuleViolation
+from domain.handling import HandlerTable
+from domain.org_registry import OrgUnit
+from domain.org_registry_handlers import unit_of_kind
+from domain.owners_committees import OwnersCommittee
+from domain.party_activities import (
+    CrossAppointment,
+    JointEvent,
+    MemberPost,
+    PeriodFact,
+    Place,
+    SecretaryTraining,
+)
+from domain.party_activities_commands import (
+    AppointCross,
+    DesignateMemberPost,
+    EndPeriodFact,
+    HoldJointEvent,
+    HoldSecretaryTraining,
+    OpenPlace,
+)
+from domain.party_orgs import PartyOrg
+from domain.property_companies import PropertyCompany
+
+PERIOD_FACTS: dict[str, type[PeriodFact]] = {
+    "cross_appointment": CrossAppointment,
+    "member_post": MemberPost,
+    "place": Place,
+}
+
+CO_HOST_TYPES: dict[str, Any] = {
+    "residents_committee": OrgUnit,
+    "owners_committee": OwnersCommittee,
+    "property_company": PropertyCompany,
+}
+
+
+def appoint_cross(app: CommandApplication, command: AppointCross) -> CommandResult:
+    app.load_reference(PropertyCompany, command.company_id, "company_id")
+    unit_of_kind(app, command.community_id, "community", "community_id")
+    key = CrossAppointment.create_id(
+        command.person_ref, command.role, command.company_id, command.starts_on
+    )
+    app.ensure_new(CrossAppointment, key, f"appointment of {command.person_ref}")
+    return app.commit(
+        CrossAppointment.appoint(
+            person_ref=command.person_ref,
+            name=command.name,
+            role=command.role,
+            company_id=command.company_id,
+            community_id=command.community_id,
+            starts_on=command.starts_on,
+        )
+    )
+
+
+def designate_member_post(app: CommandApplication, command: DesignateMemberPost) -> CommandResult:
+    org = app.load(PartyOrg, command.org_id)
+    units = [app.load_reference(OrgUnit, u, "unit_ids").id for u in command.unit_ids or []]
+    if command.window_id is not None:
+        window = app.load_reference(Place, command.window_id, "window_id")
+        if window.kind != "service_window" or window.ended_on is not None:
+            raise RuleViolation("not an open service window", field="window_id")
+    member_ref, kind = command.member_ref, command.kind
+    key = MemberPost.create_id(org.id, member_ref, kind, command.starts_on)
+    app.ensure_new(MemberPost, key, f"{kind} of {member_ref}")
+    return app.commit(
+        MemberPost.designate(
+            org_id=org.id,
+            org_members=org.members,
+            member_ref=member_ref,
+            kind=kind,
+            unit_ids=units,
+            window_id=command.window_id,
+            starts_on=command.starts_on,
+        )
+    )
+
+
+def open_place(app: CommandApplication, command: OpenPlace) -> CommandResult:
+    kind, name = command.kind, command.name.strip()
+    unit = app.load_reference(OrgUnit, command.unit_id, "unit_id")
+    expected = "compound" if kind == "deliberation_hall" else "community"
+    if unit.kind != expected:
+        raise RuleViolation(f"a {kind} is opened in a {expected}", field="unit_id")
+    app.ensure_new(Place, Place.create_id(kind, unit.id, name), f"{kind} {command.name}")
+    return app.commit(
+        Place.open(kind=kind, unit_id=unit.id, name=name, opened_on=command.opened_on)
+    )
+
+
+def end_period_fact(app: CommandApplication, command: EndPeriodFact) -> CommandResult:
+    fact = app.load(PERIOD_FACTS[command.what], command.fact_id)
+    fact.end(command.on, command.reason)
+    return app.commit(fact)
+
+
+def hold_secretary_training(
+    app: CommandApplication, command: HoldSecretaryTraining
+) -> CommandResult:
+    for attendee in command.attendees:
+        if attendee.get("org_id") is not None:
+            app.load_reference(PartyOrg, attendee["org_id"], "attendees")
+    title = command.title.strip()
+    key = SecretaryTraining.create_id(command.held_on, title)
+    app.ensure_new(SecretaryTraining, key, f"training {command.title}")
+    return app.commit(
+        SecretaryTraining.hold(title=title, held_on=command.held_on, attendees=command.attendees)
+    )
+
+
+def hold_joint_event(app: CommandApplication, command: HoldJointEvent) -> CommandResult:
+    community = app.load_reference(OrgUnit, command.community_id, "community_id")
+    for host in command.co_hosts:
+        if host.get("kind") in CO_HOST_TYPES:
+            app.load_reference(CO_HOST_TYPES[host["kind"]], host["id"], "co_hosts")
+    name = command.name.strip()
+    key = JointEvent.create_id(name, command.held_on)
+    app.ensure_new(JointEvent, key, f"joint event {command.name}")
+    return app.commit(
+        JointEvent.hold(
+            name=name,
+            kind=command.kind,
+            held_on=command.held_on,
+            community_id=community.id,
+            co_hosts=command.co_hosts,
+            participants=command.participants,
+        )
+    )
+
+
+HANDLERS: HandlerTable = {
+    AppointCross: appoint_cross,
+    DesignateMemberPost: designate_member_post,
+    OpenPlace: open_place,
+    EndPeriodFact: end_period_fact,
+    HoldSecretaryTraining: hold_secretary_training,
+    HoldJointEvent: hold_joint_event,
+}
