@@ -26,9 +26,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy domain
+	$(BIN)/mypy --strict domain api
 
-test: $(STAMP) lint typecheck   ## lint, type-check domain/, then the whole suite (SQLite + PostgreSQL + Kafka)
+test: $(STAMP) lint typecheck   ## lint, type-check domain/ and api/ (strict), then the whole suite (SQLite + PostgreSQL + Kafka)
 	$(BIN)/pytest -q
 
 unit: $(STAMP)

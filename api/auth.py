@@ -78,7 +78,8 @@ def authenticate(token: str) -> Principal:
 def principal() -> Principal:
     if g.get("principal") is None:
         raise Unauthorized("a bearer token is required")
-    return g.principal
+    who: Principal = g.principal
+    return who
 
 
 def require(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

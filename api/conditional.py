@@ -39,7 +39,7 @@ def expected_version() -> ExpectedVersion:
     """What If-Match asks of the aggregate's version: None (anything, `*` included) or the
     versions its strong tags name (an empty set, matched by nothing, when all are weak)."""
     tags = entity_tags("If-Match")
-    if tags is None or tags == ANY:
+    if tags is None or isinstance(tags, str):
         return None
     strong = frozenset(version for weak, version in tags if not weak)
     if len(strong) == 1:
@@ -52,7 +52,7 @@ def not_modified(version: int) -> bool:
     tags = entity_tags("If-None-Match")
     if tags is None:
         return False
-    return tags == ANY or any(tag == version for _, tag in tags)
+    return isinstance(tags, str) or any(tag == version for _, tag in tags)
 
 
 def with_etag(body: dict[str, Any]) -> Response:

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="untyped-decorator"
 """Grid workers, collection points and the R10 assessment of grid workers (用、考、察、评)."""
 
 from __future__ import annotations

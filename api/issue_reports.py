@@ -1,4 +1,3 @@
-# mypy: disable-error-code="untyped-decorator"
 """Grid loop figures and settings: funnel, 12345-style rates, overdue list, SLA policy,
 erasure of a reporter's personal data (R9, R13, R15)."""
 

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="untyped-decorator"
 """Open311 GeoReport v2 subset (http://wiki.open311.org/GeoReport_v2), so standard
 civic-issue clients work unchanged.
 

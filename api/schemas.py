@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 MAX_POSITION = 2**63 - 1  # a log position is a 64-bit integer
@@ -44,16 +46,16 @@ class PageSchema(Schema):
     total = fields.Integer()
 
 
-def page_body(items: list, total: int, args: dict) -> dict:
+def page_body(items: list[Any], total: int, args: dict[str, Any]) -> dict[str, Any]:
     return {"items": items, "page": args["page"], "per_page": args["per_page"], "total": total}
 
 
-def take_paging(args: dict) -> dict:
+def take_paging(args: dict[str, Any]) -> dict[str, Any]:
     """Remove `page` and `per_page` from the query arguments (the rest are filters)."""
     return {"page": args.pop("page"), "per_page": args.pop("per_page")}
 
 
-def page_of(items: list, paging: dict, **extra: object) -> dict:
+def page_of(items: list[Any], paging: dict[str, Any], **extra: object) -> dict[str, Any]:
     """One page of a read model's list, in the envelope every list answers."""
     start = (paging["page"] - 1) * paging["per_page"]
     return {**extra, **page_body(items[start : start + paging["per_page"]], len(items), paging)}

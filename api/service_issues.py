@@ -1,4 +1,3 @@
-# mypy: disable-error-code="untyped-decorator"
 """Service issue endpoints (R9/R15): report, accept or refer, handle, feedback, close;
 the issue board. Reporter phones are masked (138****1234) everywhere except in the
 single-issue view for the roles that handle the issue in their scope."""

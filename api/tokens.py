@@ -62,7 +62,7 @@ def sign(keys: TokenKeys, claims: dict[str, Any]) -> str:
 def verify(keys: TokenKeys, token: str) -> dict[str, Any]:
     try:
         kid = jwt.get_unverified_header(token).get("kid")
-        if kid not in keys.keys:
+        if not isinstance(kid, str) or kid not in keys.keys:
             raise TokenRefused("the bearer token names no key this server knows")
         return jwt.decode(
             token, keys.keys[kid], algorithms=[ALGORITHM], options={"require": REQUIRED_CLAIMS}

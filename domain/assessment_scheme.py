@@ -106,7 +106,8 @@ class AssessmentScheme(LedgerAggregate):
         """The latest version whose effective date is on or before `day`."""
         for version in reversed(self.versions):
             if version["effective_from"] <= day:
-                return version
+                found: dict[str, Any] = version
+                return found
         raise RuleViolation(
             f"scheme {self.code} is not in force on {day.isoformat()}", field="scheme_id"
         )

@@ -48,7 +48,7 @@ class PeriodFacts:
 def normalise(value: float | None, spec: Mapping[str, Any]) -> float:
     if value is None:
         return float(spec["no_data_score"])
-    lower, upper = spec["lower"], spec["upper"]
+    lower, upper = float(spec["lower"]), float(spec["upper"])
     share = (value - lower) / (upper - lower)
     if spec["direction"] == "lower":
         share = 1 - share

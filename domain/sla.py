@@ -130,7 +130,9 @@ class SlaPolicy(LedgerAggregate):
                 current = version
         return current
 
-    def allowance(self, at: datetime, category: str, priority: str) -> tuple[int, dict] | None:
+    def allowance(
+        self, at: datetime, category: str, priority: str
+    ) -> tuple[int, dict[str, Any]] | None:
         """(version number, the matching rule) in force at `at`, or None."""
         version = self.in_force(at)
         if version is None:
