@@ -108,7 +108,7 @@ class ScorecardWorker(Schema):
     overall = fields.Float()
 
 
-class ScorecardSchema(Schema):
+class GridScorecardSchema(Schema):
     company_id = Text()
     period = Text(allow_none=True)
     assessments = fields.Integer()
@@ -216,7 +216,7 @@ class SendAssessment(MethodView):
 class Scorecard(MethodView):
     @require(*READERS)
     @blp.arguments(ScorecardArgs, location="query")
-    @blp.response(200, ScorecardSchema)
+    @blp.response(200, GridScorecardSchema)
     def get(self, args: dict[str, Any], company_id: UUID) -> Any:
         """The company's grid-worker scorecard: mean score per worker and dimension."""
         ensure_fresh(VIEW, min_position=args.get("min_position"))

@@ -108,7 +108,7 @@ class EventArgs(Paging, ReadArgs):
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
 
 
-class PeriodSchema(Schema):
+class ActivityPeriodSchema(Schema):
     id = Text()
     what = Text()
     kind = Text()
@@ -120,10 +120,10 @@ class PeriodSchema(Schema):
     to_on = Text(allow_none=True)
 
 
-class PeriodPage(PageSchema):
+class ActivityPeriodPage(PageSchema):
     as_of = Text()
     count = fields.Integer()
-    items = fields.List(fields.Nested(PeriodSchema))
+    items = fields.List(fields.Nested(ActivityPeriodSchema))
 
 
 class EventSchema(Schema):
@@ -226,7 +226,7 @@ class JointEvents(MethodView):
 class Periods(MethodView):
     @require(*READERS)
     @blp.arguments(PeriodArgs, location="query")
-    @blp.response(200, PeriodPage)
+    @blp.response(200, ActivityPeriodPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Cross-appointments, member posts or places in force on date D."""
         ensure_fresh(view.PartyActivitiesProjection.name, min_position=args.get("min_position"))

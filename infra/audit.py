@@ -8,10 +8,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.app import RedPropertyApp
 from domain.metadata import occurred_at
 
 
-def iter_log(app: Any, after: int = 0, limit: int | None = None, page: int = 500) -> Iterator[Any]:
+def iter_log(
+    app: RedPropertyApp, after: int = 0, limit: int | None = None, page: int = 500
+) -> Iterator[Any]:
     """Notifications in log order after `after` (at most `limit`)."""
     sent = 0
     while limit is None or sent < limit:
@@ -24,7 +27,7 @@ def iter_log(app: Any, after: int = 0, limit: int | None = None, page: int = 500
         after = batch[-1].id
 
 
-def describe(app: Any, notification: Any) -> dict[str, Any]:
+def describe(app: RedPropertyApp, notification: Any) -> dict[str, Any]:
     """A readable, JSON-ready view of one log entry."""
     event = app.mapper.to_domain_event(notification)
     payload = {
@@ -44,7 +47,9 @@ def describe(app: Any, notification: Any) -> dict[str, Any]:
     }
 
 
-def version_as_of(app: Any, aggregate_id: UUID, as_of: datetime, *, business_time: bool) -> int:
+def version_as_of(
+    app: RedPropertyApp, aggregate_id: UUID, as_of: datetime, *, business_time: bool
+) -> int:
     """The aggregate's last version at `as_of` (record time, or business time if asked)."""
     version = 0
     for stored in app.recorder.select_events(aggregate_id):
@@ -56,7 +61,7 @@ def version_as_of(app: Any, aggregate_id: UUID, as_of: datetime, *, business_tim
 
 
 def state_as_of(
-    app: Any, aggregate_id: UUID, as_of: datetime, *, business_time: bool = False
+    app: RedPropertyApp, aggregate_id: UUID, as_of: datetime, *, business_time: bool = False
 ) -> dict[str, Any] | None:
     version = version_as_of(app, aggregate_id, as_of, business_time=business_time)
     if version == 0:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, select
 
+from domain.app import RedPropertyApp
 from infra.projection_runner import ProjectionRunner
 from infra.storage.database import make_engine
 from projections.subsidy_ledger import SubsidyLedgerProjection
@@ -64,7 +65,7 @@ def _key(row: dict[str, Any], pk: list[str]) -> str:
     return ", ".join(f"{c}={row[c]}" for c in pk)
 
 
-def check_ledger(app: Any, live_engine: Engine, *, attempts: int = 5) -> CheckReport:
+def check_ledger(app: RedPropertyApp, live_engine: Engine, *, attempts: int = 5) -> CheckReport:
     """Bring the live ledger to the head, rebuild a copy from position 0 in a scratch
     SQLite file up to the same position, and compare every table row by row."""
     projection = SubsidyLedgerProjection()

@@ -19,6 +19,7 @@ from eventsourcing.persistence import StoredEvent
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from domain.app import RedPropertyApp
 from infra.storage.transcoder import uuid_from_hex
 from infra.views.unit_of_work import RowCache, ViewBatch, apply_events, view_transaction
 from projections.base import Projection
@@ -43,7 +44,7 @@ class ProjectionFailed(Exception):
 class ProjectionRunner:
     def __init__(
         self,
-        app: Any,
+        app: RedPropertyApp,
         engine: Engine,
         projection: Projection,
         *,

@@ -10,10 +10,10 @@ serving the live tables until that commit.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import Engine, MetaData, Table, delete, select, text, update
 
+from domain.app import RedPropertyApp
 from infra.projection_runner import ProjectionRunner, read_state
 from projections.base import Projection
 from projections.positions import projection_positions
@@ -33,7 +33,7 @@ def beside_tables(projection: Projection) -> dict[str, Table]:
 
 
 def rebuild(
-    app: Any,
+    app: RedPropertyApp,
     engine: Engine,
     projection: Projection,
     *,

@@ -23,8 +23,10 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 from sqlalchemy import Engine, update
 
+from domain.app import RedPropertyApp
 from domain.errors import AlreadyExists, DomainError
 from domain.metadata import command_context, occurred_at
+from domain.moved_topics import former_topics
 from domain.subsidy_commands import RaiseSubsidyEntitlement
 from domain.subsidy_due import EVENT_TYPES, DueEntitlement, DueState, entitlements_due
 from infra.projection_runner import read_state
@@ -33,7 +35,11 @@ from projections.positions import projection_positions
 log = logging.getLogger(__name__)
 
 NAME = "subsidy_process"
-TOPICS = frozenset(get_topic(cls) for cls in EVENT_TYPES)
+TOPICS = frozenset(
+    stored_as
+    for topic in map(get_topic, EVENT_TYPES)
+    for stored_as in (topic, *former_topics(topic))
+)
 
 
 @dataclass
@@ -46,7 +52,9 @@ class ProcessStats:
 class SubsidyProcess:
     name = NAME
 
-    def __init__(self, app: Any, engine: Engine | None = None, *, page_size: int = 2000) -> None:
+    def __init__(
+        self, app: RedPropertyApp, engine: Engine | None = None, *, page_size: int = 2000
+    ) -> None:
         self.app = app
         self.engine = engine  # where the position is kept (None: in memory only)
         self.page_size = page_size

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from eventsourcing.utils import get_topic
 from sqlalchemy import MetaData, Table
 
+from domain.moved_topics import former_topics
 from projections.view import View
 
 Handler = Callable[[Any, Any, View], None]
@@ -47,7 +48,9 @@ class Projection:
         for klass in reversed(cls.__mro__):
             for attr in vars(klass).values():
                 for event_class in getattr(attr, "__handles__", ()):
-                    cls._handlers[get_topic(event_class)] = attr
+                    topic = get_topic(event_class)
+                    for stored_as in (topic, *former_topics(topic)):
+                        cls._handlers[stored_as] = attr
 
     @property
     def topics(self) -> frozenset[str]:

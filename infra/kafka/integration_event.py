@@ -53,6 +53,7 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
+from domain.app import RedPropertyApp
 from infra.kafka.public_fields import LogEntry, public_fields
 from infra.storage.chain import Link, canonical_id, link_hash
 
@@ -109,7 +110,9 @@ class IntegrationEvent:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def to_message(app: Any, notification: LogEntry, link: Link, prev_hash: bytes) -> Message:
+def to_message(
+    app: RedPropertyApp, notification: LogEntry, link: Link, prev_hash: bytes
+) -> Message:
     """Encode one log entry (and its chain link) as a Kafka message."""
     kind = notification.topic.rsplit(":", 1)[-1]
     personal = PERSONAL_FIELDS.get(kind, frozenset())

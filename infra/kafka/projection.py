@@ -31,9 +31,9 @@ from typing import Any
 from kafka import TopicPartition
 from sqlalchemy import BigInteger, Column, Engine, Integer, MetaData, String, Table, select, update
 
+from domain.moved_topics import register_moved_topics
 from infra.kafka.clients import make_consumer
 from infra.kafka.integration_event import IntegrationEvent, MalformedEvent, decode, parse
-from infra.moved_topics import register_moved_topics
 from infra.projection_runner import PositionMoved
 from infra.settings import Settings
 from infra.views.unit_of_work import RowCache, apply_events, view_transaction

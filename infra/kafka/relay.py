@@ -33,6 +33,7 @@ from typing import Any
 from kafka.errors import KafkaError, MessageSizeTooLargeError, RecordListTooLargeError
 from sqlalchemy import BigInteger, Column, Engine, MetaData, String, Table, Text, select, update
 
+from domain.app import RedPropertyApp
 from infra.kafka.clients import (
     end_offsets,
     ensure_topic,
@@ -80,7 +81,7 @@ class BrokerUnreachable(Exception):
 class KafkaRelay:
     def __init__(
         self,
-        app: Any,
+        app: RedPropertyApp,
         engine: Engine,
         settings: Settings,
         *,
@@ -345,7 +346,7 @@ class KafkaRelay:
         raise BrokerReset(why)
 
 
-def relay_status(engine: Engine, app: Any, topic: str) -> dict[str, Any]:
+def relay_status(engine: Engine, app: RedPropertyApp, topic: str) -> dict[str, Any]:
     """For /healthz: the published position and the lag behind the log head."""
     head = app.recorder.max_notification_id() or 0
     try:

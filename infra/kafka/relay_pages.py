@@ -13,6 +13,7 @@ from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from typing import Any
 
+from domain.app import RedPropertyApp
 from infra.kafka.integration_event import Message, to_message
 from infra.kafka.public_fields import LogEntry
 from infra.settings import Settings
@@ -36,7 +37,7 @@ PAGE_BYTES = 32 * 1024 * 1024  # a page ends after this many bytes of messages
 
 
 class PageEncoder:
-    def __init__(self, app: Any, settings: Settings, page_size: int) -> None:
+    def __init__(self, app: RedPropertyApp, settings: Settings, page_size: int) -> None:
         self.app = app
         self.limit = settings.kafka_max_message_bytes
         self.page_size = page_size

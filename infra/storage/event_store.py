@@ -8,7 +8,7 @@ from eventsourcing.persistence import JSONTranscoder
 from sqlalchemy.engine import make_url
 
 from domain.app import RedPropertyApp
-from infra.moved_topics import register_moved_topics
+from domain.moved_topics import register_moved_topics
 from infra.settings import Settings
 from infra.storage.database import sqlite_path
 from infra.storage.library_seams import CollectingSave

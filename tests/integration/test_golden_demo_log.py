@@ -2,7 +2,7 @@
 earlier version (tests/fixtures/golden_demo_log.jsonl.gz, see tests/support/golden_log.py)
 loads into a fresh database, replays, projects and verifies with today's code. Never
 regenerate the fixture to make these pass after a move: register the old topics in
-infra/moved_topics.py."""
+domain/moved_topics.py."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.base import LedgerAggregate
+from domain.moved_topics import MOVED_TOPICS, former_topics, register_moved_topics
 from infra.bootstrap import build_system
 from infra.cli.main import main
-from infra.moved_topics import MOVED_TOPICS, former_topics, register_moved_topics
 from infra.settings import Settings
 from infra.storage.chain import verify_chain
 from infra.storage.event_store import build_application
@@ -55,7 +55,7 @@ def test_every_topic_in_the_golden_log_resolves() -> None:
             assert issubclass(resolve_topic(topic), LedgerAggregate), topic
         except Exception as error:  # noqa: BLE001
             unresolved.append(f"{topic}: {error}")
-    assert unresolved == [], "register these in infra/moved_topics.py:\n" + "\n".join(unresolved)
+    assert unresolved == [], "register these in domain/moved_topics.py:\n" + "\n".join(unresolved)
 
 
 def test_projections_read_events_under_every_topic_they_were_stored_under() -> None:

@@ -4,7 +4,7 @@ position, originator id and version, topic, state bytes as UTF-8 text, and its c
 
 Never regenerate it because a module or an event class moved: the point of the file is
 that a log written before the move still loads, replays and verifies after it (register
-the old topics in infra/moved_topics.py instead). To record it afresh (only when the
+the old topics in domain/moved_topics.py instead). To record it afresh (only when the
 stored format itself changes on purpose, and with the reviewers' consent):
 
     .venv/bin/python -m tests.support.golden_log --write

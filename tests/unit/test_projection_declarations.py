@@ -8,6 +8,8 @@ import pytest
 from eventsourcing.utils import get_topic
 from sqlalchemy import MetaData
 
+from domain import moved_topics
+from domain.org_registry import OrgUnit
 from domain.party_activities import CrossAppointment, MemberPost, Place
 from domain.property_companies import PropertyCompany
 from projections.base import Projection, handles
@@ -49,3 +51,22 @@ def test_every_projection_handles_events_and_names_its_tables() -> None:
     for projection in all_projections():
         assert projection.topics, projection.name
         assert projection.tables, projection.name
+
+
+def test_a_projection_dispatches_events_stored_under_a_former_topic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(moved_topics.MOVED_TOPICS, "domain.retired_registry", "domain.org_registry")
+
+    class Units(Projection):
+        name = "units_under_moves"
+        metadata = MetaData()
+
+        @handles(OrgUnit, "Registered")
+        def org_unit_registered(self, event: Any, view: Any) -> None:
+            view.seen.append(event)
+
+    assert Units().topics == {
+        "domain.org_registry:OrgUnit.Registered",
+        "domain.retired_registry:OrgUnit.Registered",
+    }
