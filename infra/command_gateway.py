@@ -13,7 +13,9 @@ from domain.commands import CommandResult
 from domain.errors import Conflict, DomainError, IdempotencyKeyReused
 from infra.storage.command_log import CommandRecord, pending_command
 
-MAX_ATTEMPTS = 12
+# Writers racing on one aggregate (e.g. units registered under one parent) retry with
+# jittered back-off; 20 attempts wait about 1 s on average (2 s at most) before a 409.
+MAX_ATTEMPTS = 20
 
 
 class CommandGateway:
