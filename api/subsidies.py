@@ -3,6 +3,7 @@ the double-entry journal, balances, statements and the yearly report."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
+from api import scope
 from api.auth import principal, require_scope
 from api.commands import ensure_fresh, handle, services
 from api.conditional import with_etag
@@ -53,7 +55,6 @@ from api.subsidy_schemas import (
     YearListArgs,
     YearlyPage,
 )
-from domain.subsidy_budget import SubsidyBudget
 from domain.subsidy_commands import (
     AllocateSubsidyBudget,
     ApproveSubsidy,
@@ -68,7 +69,7 @@ from domain.subsidy_commands import (
     SubmitSubsidyApplication,
     TopUpSubsidyBudget,
 )
-from domain.subsidy_entitlement import STATUS_LABELS, SubsidyEntitlement
+from domain.subsidy_entitlement import STATUS_LABELS
 from domain.subsidy_policy import DEFAULT_ELIGIBLE_METHODS, SubsidyPolicy
 from projections import subsidy_reports as reports
 from projections.subsidy_ledger import SubsidyLedgerProjection
@@ -93,24 +94,38 @@ def _chain_table() -> str | None:
     return table
 
 
-def _entitlement(entitlement_id: UUID) -> SubsidyEntitlement:
-    return services().app.load(SubsidyEntitlement, entitlement_id)
+def _entitlement(
+    entitlement_id: UUID, covered: Callable[[dict[str, Any]], bool] | None = None
+) -> dict[str, Any]:
+    row = scope.fresh_row(
+        LEDGER, lambda conn: reports.get_entitlement(conn, str(entitlement_id)), covered=covered
+    )
+    return scope.found(row, "SubsidyEntitlement", entitlement_id)
 
 
 def _officer_in_scope(entitlement_id: UUID) -> None:
     """Street officers act within their street; the district admin anywhere."""
     entitlement = _entitlement(entitlement_id)
-    if entitlement.street_id is not None:
-        require_org_scope(entitlement.street_id)
+    if entitlement["street_id"] is not None:
+        require_org_scope(UUID(entitlement["street_id"]))
     else:
         require_scope([])
 
 
+def _applicant_units(entitlement: dict[str, Any]) -> list[str]:
+    companies = entitlement["company_ids"].split(",") if entitlement["company_ids"] else []
+    return [*companies, entitlement["branch_id"]]
+
+
 def _applicant_in_scope(entitlement_id: UUID) -> None:
     """Company managers apply for their own company's branch."""
-    entitlement = _entitlement(entitlement_id)
-    if principal().role == "company_manager":
-        require_scope([*entitlement.company_ids, entitlement.branch_id])
+    if principal().role != "company_manager":
+        _entitlement(entitlement_id)
+        return
+    entitlement = _entitlement(
+        entitlement_id, covered=lambda row: principal().covers(_applicant_units(row))
+    )
+    require_scope(_applicant_units(entitlement))
 
 
 # -- policy and budgets -------------------------------------------------------------------
@@ -198,8 +213,8 @@ class BudgetTopUps(MethodView):
     @command_route(blp, FUNDING_OFFICERS, TopUpBudget)
     def post(self, body: dict[str, Any], budget_id: UUID) -> Response:
         """Top up a budget."""
-        budget = services().app.load(SubsidyBudget, budget_id)
-        require_org_scope(budget.holder_id)
+        budget = scope.fresh_row(LEDGER, lambda conn: reports.get_budget(conn, str(budget_id)))
+        require_org_scope(UUID(scope.found(budget, "SubsidyBudget", budget_id)["holder_id"]))
         return handle(TopUpSubsidyBudget(budget_id, **body))
 
 
