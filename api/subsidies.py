@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -71,6 +72,7 @@ from domain.subsidy_commands import (
 )
 from domain.subsidy_entitlement import STATUS_LABELS
 from domain.subsidy_policy import DEFAULT_ELIGIBLE_METHODS, SubsidyPolicy
+from projections import subsidy_policy
 from projections import subsidy_reports as reports
 from projections.subsidy_ledger import SubsidyLedgerProjection
 
@@ -82,6 +84,11 @@ blp = Blueprint(
 )
 
 LEDGER = SubsidyLedgerProjection.name
+POLICY = subsidy_policy.SubsidyPolicyProjection.name
+POLICY_EVENTS = [
+    get_topic(getattr(SubsidyPolicy, name))
+    for name in ("Configured", "Changed", "EligibilitySet", "YearOpened")
+]
 LOCATION = "/api/v1/subsidies/entitlements/{id}"
 
 
@@ -136,23 +143,10 @@ class Policy(MethodView):
     @read_route(blp, ENTITLEMENT_READERS, PolicySchema)
     def get(self) -> Response:
         """The policy settings in force and their history, and the open years."""
-        policy = services().app.load(SubsidyPolicy, SubsidyPolicy.create_id())  # 404 if unset
-        history = [
-            {**vars(s), "effective_from": str(s.effective_from), "start_date": str(s.start_date)}
-            for s in policy.history
-        ]
-        eligibility = [
-            {"effective_from": str(e.effective_from), "methods": list(e.methods)}
-            for e in policy.eligibility
-        ]
+        policy = scope.fresh_row(POLICY, subsidy_policy.get_policy, changed_by=POLICY_EVENTS)
+        found = scope.found(policy, "SubsidyPolicy", SubsidyPolicy.create_id())
         return with_etag(
-            {
-                "version": policy.version,
-                "settings": history,
-                "open_years": policy.open_years,
-                "eligibility": eligibility,
-                "eligible_methods_before_any_setting": list(DEFAULT_ELIGIBLE_METHODS),
-            }
+            {**found, "eligible_methods_before_any_setting": list(DEFAULT_ELIGIBLE_METHODS)}
         )
 
     @command_route(blp, (DISTRICT_ADMIN,), SetPolicy)

@@ -229,3 +229,26 @@ def test_a_grid_worker_registered_a_moment_ago_is_found(
     assert client.post(url, json=grid, headers=officer).status_code == 200
     unknown = f"/api/v1/grid/workers/{UUID(int=6)}/assign"
     assert client.post(unknown, json=grid, headers=officer).status_code == 404
+
+
+# -- subsidy policy -------------------------------------------------------------------------
+
+
+def test_the_policy_set_a_moment_ago_is_read_back(client: Any, auth: Any) -> None:
+    url = "/api/v1/subsidies/policy"
+    admin = auth("district_admin")
+    assert client.get(url, headers=admin).status_code == 404
+    first = {"effective_from": "2019-01-01", "start_date": "2019-01-01", "startup_fund": 5000}
+    assert client.put(url, json={**first, "yearly_subsidy": 3000}, headers=admin).status_code == 200
+    assert len(client.get(url, headers=admin).json["settings"]) == 1
+    later = {**first, "effective_from": "2021-01-01", "yearly_subsidy": 3600}
+    changed = client.put(url, json=later, headers=admin)
+    assert changed.status_code == 200, changed.json
+    policy = client.get(url, headers=admin)
+    assert policy.headers["ETag"] == f'"{changed.json["version"]}"'
+    settings = policy.json["settings"]
+    assert [(s["version"], s["yearly_subsidy_fen"]) for s in settings] == [
+        (1, 300_000),
+        (2, 360_000),
+    ]
+    assert settings[1]["effective_from"] == "2021-01-01" and policy.json["open_years"] == []
