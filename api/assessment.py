@@ -19,6 +19,7 @@ from api.fields import BusinessDate, Text
 from api.roles import ASSESSORS, READERS
 from api.routes import command_route, read_route
 from api.schemas import PageArgs, page_of, take_paging
+from api.scope import found, fresh_row
 from domain.assessment_commands import (
     ComputeAssessment,
     DefineAssessmentScheme,
@@ -110,6 +111,13 @@ class ReassessReason(Schema):
 
 def period_id(key: str) -> UUID:
     return AssessmentPeriod.create_id(key)
+
+
+def require_period(key: str) -> None:
+    """404 unless the period exists (read from the ledger read model)."""
+    found(
+        fresh_row(LEDGER, lambda conn: q.get_period(conn, key)), "AssessmentPeriod", period_id(key)
+    )
 
 
 def current_facts(key: str) -> PeriodFacts:
@@ -204,7 +212,7 @@ class PeriodCompute(MethodView):
     def post(self, body: dict[str, Any], key: str) -> Response:
         """Compute the draft scorecards from the input facts."""
         version = expected_version()
-        services().app.load(AssessmentPeriod, period_id(key))  # 404 before reading facts
+        require_period(key)  # 404 before reading facts
         return handle(ComputeAssessment(period_id(key), current_facts(key), version))
 
 

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from werkzeug.exceptions import NotFound
 
-from api.assessment import LEDGER, current_facts, period_id
+from api.assessment import LEDGER, current_facts, period_id, require_period
 from api.assessment_schemas import (
     LineEventPage,
     PeriodDetailSchema,
@@ -26,7 +26,6 @@ from api.roles import READERS
 from api.routes import read_route
 from api.schemas import PageArgs, Paging, ReadArgs, page_of, take_paging
 from domain.assessment_handlers import what_if_assessment
-from domain.assessment_period import AssessmentPeriod
 from domain.indicators import INDICATORS, SUBJECT_KINDS
 from domain.metadata import occurred_at
 from projections import assessment_queries as q
@@ -192,6 +191,6 @@ class WhatIf(MethodView):
         """How the period would score under another version of its scheme, from the
         current facts. Stores nothing."""
         pid, app = period_id(key), services().app
-        app.load(AssessmentPeriod, pid)
+        require_period(key)
         facts = current_facts(key)
         return what_if_assessment(app, pid, facts, scheme_version=args["scheme_version"])

@@ -14,12 +14,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from api.auth import principal, require, require_scope
 from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
-from api.party_scope import require_unit_scope
+from api.party_scope import party_org, require_party_org_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, ReadArgs
 from domain import branch_life_commands as cmd
 from domain.branch_life import DEFAULT_RULES, MEETING_KINDS, PLATFORMS, BranchLifeRules
-from domain.party_orgs import PartyOrg
 from projections import branch_life
 
 blp = Blueprint(
@@ -115,11 +114,11 @@ class Meetings(MethodView):
     @blp.response(201, CommandResultSchema)
     def post(self, body: dict[str, Any]) -> Response:
         """Record a meeting held by a branch (officers in scope, or the company's manager)."""
-        org = services().app.load(PartyOrg, body["org_id"])
         if principal().role == "company_manager":
-            require_scope(org.company_ids)
+            org = party_org(body["org_id"], covering=lambda row: row["company_ids"])
+            require_scope(org["company_ids"])
         else:
-            require_unit_scope(org.community_id, org.street_id)
+            require_party_org_scope(body["org_id"])
         return handle(cmd.HoldBranchMeeting(**body), status=201)
 
 

@@ -16,9 +16,9 @@ from api.commands import ensure_fresh, handle, services
 from api.fields import Text
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
-from api.scope import require_org_scope
+from api.scope import found, fresh_row, require_org_scope
 from domain import grid_commands as grid
-from domain.grid_workers import DIMENSIONS, EMPLOYMENT, PERIOD, GridWorker
+from domain.grid_workers import DIMENSIONS, EMPLOYMENT, PERIOD
 from projections import grid_workers as read_model
 
 blp = Blueprint(
@@ -154,7 +154,8 @@ class WorkerResource(MethodView):
 
 
 def _worker_grid(worker_id: UUID, grid_id: UUID) -> None:
-    services().app.load(GridWorker, worker_id)
+    row = fresh_row(VIEW, lambda conn: read_model.get_grid_worker(conn, str(worker_id)))
+    found(row, "GridWorker", worker_id)
     require_org_scope(grid_id, "grid_id")
 
 

@@ -15,11 +15,11 @@ from werkzeug.exceptions import NotFound
 from api.auth import require
 from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
-from api.party_scope import AsOfArgs, require_unit_scope
+from api.party_scope import AsOfArgs, require_party_org_scope, require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageSchema, Paging, ReadArgs, page_of, take_paging
+from api.scope import found, fresh_row
 from domain import party_activities_commands as cmd
-from domain.app import RedPropertyApp
 from domain.party_activities import (
     APPOINTMENT_ROLES,
     CO_HOST_KINDS,
@@ -28,8 +28,9 @@ from domain.party_activities import (
     POST_KINDS,
 )
 from domain.party_activities_handlers import PERIOD_FACTS
-from domain.party_orgs import PartyOrg
 from projections import party_activities as view
+
+VIEW = view.PartyActivitiesProjection.name
 
 blp = Blueprint(
     "party_activities",
@@ -143,8 +144,9 @@ class EventPage(PageSchema):
     items = fields.List(fields.Nested(EventSchema))
 
 
-def _app() -> RedPropertyApp:
-    return services().app
+def _period_fact(what: str, fact_id: UUID) -> dict[str, Any]:
+    row = fresh_row(VIEW, lambda conn: view.get_period(conn, what, str(fact_id)))
+    return found(row, PERIOD_FACTS[what].__name__, fact_id)
 
 
 @blp.route("/cross-appointments")
@@ -166,8 +168,7 @@ class MemberPosts(MethodView):
     @blp.response(201, CommandResultSchema)
     def post(self, body: dict[str, Any]) -> Response:
         """Designate a party member's model post (at a service window) or responsibility area."""
-        org = _app().load(PartyOrg, body["org_id"])
-        require_unit_scope(org.community_id, org.street_id)
+        require_party_org_scope(body["org_id"])
         return handle(cmd.DesignateMemberPost(**body), status=201)
 
 
@@ -191,12 +192,11 @@ class EndPeriod(MethodView):
         """End a cross_appointment or member_post, or close a place."""
         if what not in PERIOD_FACTS:
             raise NotFound(f"unknown kind {what}")
-        fact: Any = _app().load(PERIOD_FACTS[what], fact_id)
+        fact = _period_fact(what, fact_id)
         if what == "member_post":
-            org = _app().load(PartyOrg, fact.org_id)
-            require_unit_scope(org.community_id, org.street_id)
+            require_party_org_scope(fact["org_id"])
         else:
-            require_unit_scope(getattr(fact, "community_id", None) or fact.unit_id)
+            require_unit_scope(fact["unit_id"])
         return handle(cmd.EndPeriodFact(what=what, fact_id=fact_id, **body))
 
 

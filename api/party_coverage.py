@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -27,12 +28,14 @@ from api.party_coverage_schemas import (
 from api.party_scope import AsOfArgs, require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, Paging, ReadArgs, page_of, take_paging
+from api.scope import found, fresh_row
 from domain import party_coverage_commands as cmd
-from domain.app import RedPropertyApp
 from domain.instructors import TARGET_KINDS, Instructor
-from domain.owners_committees import OwnersCommittee
-from domain.property_companies import PropertyCompany
 from projections import dual_coverage, owners_committees, recognitions
+
+COVERAGE = dual_coverage.DualCoverageProjection.name
+COMMITTEES = owners_committees.OwnersCommitteesProjection.name
+POST_CHANGES = [get_topic(Instructor.Dispatched), get_topic(Instructor.Recalled)]  # type: ignore[attr-defined]
 
 blp = Blueprint(
     "party_coverage",
@@ -109,10 +112,6 @@ class BrandArgs(Paging, AsOfArgs):
     pass
 
 
-def _app() -> RedPropertyApp:
-    return services().app
-
-
 @blp.route("/instructors")
 class Instructors(MethodView):
     @require(*READERS)
@@ -171,16 +170,27 @@ class RecallResource(MethodView):
     @blp.response(200, CommandResultSchema)
     def post(self, body: dict[str, Any], instructor_id: UUID) -> Response:
         """Recall an instructor from their post."""
-        post = _app().load(Instructor, instructor_id).post
-        if post is not None:
-            require_unit_scope(_target_unit(post["target_kind"], post["target_id"]))
+        post = fresh_row(
+            COVERAGE,
+            lambda conn: dual_coverage.instructor_post(conn, str(instructor_id)),
+            changed_by=POST_CHANGES,
+        )
+        post = found(post, "Instructor", instructor_id)
+        if post["target_kind"] is not None:
+            require_unit_scope(_target_unit(post["target_kind"], UUID(post["target_id"])))
         return handle(cmd.RecallInstructor(instructor_id=instructor_id, **body))
 
 
-def _target_unit(kind: str, target_id: UUID) -> UUID | None:
+def _target_unit(kind: str, target_id: UUID) -> str | None:
     if kind == "property_company":
-        return _app().load_reference(PropertyCompany, target_id, "target_id").street_id
-    return _app().load_reference(OwnersCommittee, target_id, "target_id").compound_id
+        company = fresh_row(COVERAGE, lambda conn: dual_coverage.get_company(conn, str(target_id)))
+        street: str | None = found(company, "PropertyCompany", target_id, "target_id")["street_id"]
+        return street
+    committee = fresh_row(
+        COMMITTEES, lambda conn: owners_committees.get_committee(conn, str(target_id))
+    )
+    compound: str = found(committee, "OwnersCommittee", target_id, "target_id")["compound_id"]
+    return compound
 
 
 @blp.route("/coverage")

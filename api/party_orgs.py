@@ -15,12 +15,12 @@ from werkzeug.exceptions import NotFound
 from api.auth import require
 from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
-from api.party_scope import AsOfArgs, require_unit_scope
+from api.party_scope import AsOfArgs, require_party_org_scope, require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_of, take_paging
 from domain import party_building_commands as cmd
 from domain.party_building_commands import MEMBERSHIP_CHANGES
-from domain.party_orgs import HOST_KINDS, METHODS, ORG_KINDS, PartyOrg
+from domain.party_orgs import HOST_KINDS, METHODS, ORG_KINDS
 from projections import party_orgs as view
 
 blp = Blueprint(
@@ -105,12 +105,6 @@ class MembersSchema(Schema):
     member_refs = fields.List(Text())
 
 
-def _org(org_id: UUID) -> PartyOrg:
-    org = services().app.load(PartyOrg, org_id)
-    require_unit_scope(org.community_id, org.street_id)
-    return org
-
-
 @blp.route("")
 class Orgs(MethodView):
     @require(*READERS)
@@ -155,7 +149,7 @@ class DissolveResource(MethodView):
     @blp.response(200, CommandResultSchema)
     def post(self, body: dict[str, Any], org_id: UUID) -> Response:
         """Dissolve the org; its companies are no longer covered from that date."""
-        _org(org_id)
+        require_party_org_scope(org_id)
         return handle(cmd.DissolvePartyOrg(org_id=org_id, **body))
 
 
@@ -166,7 +160,7 @@ class MergeResource(MethodView):
     @blp.response(200, CommandResultSchema)
     def post(self, body: dict[str, Any], org_id: UUID) -> Response:
         """Merge the org into another; companies and members move with it."""
-        _org(org_id)
+        require_party_org_scope(org_id)
         return handle(cmd.MergePartyOrg(org_id=org_id, **body))
 
 
@@ -177,7 +171,7 @@ class MembershipResource(MethodView):
     @blp.response(201, CommandResultSchema)
     def post(self, body: dict[str, Any], org_id: UUID) -> Response:
         """Record a member joining, transferring in/out or leaving, on a date."""
-        _org(org_id)
+        require_party_org_scope(org_id)
         return handle(cmd.RecordMembership(org_id=org_id, **body), status=201)
 
 

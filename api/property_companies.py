@@ -18,9 +18,12 @@ from api.fields import BusinessDate, Text
 from api.party_scope import require_unit_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_of, take_paging
+from api.scope import found, fresh_row
 from domain import party_building_commands as cmd
 from domain.property_companies import PropertyCompany
 from projections import dual_coverage
+
+COVERAGE = dual_coverage.DualCoverageProjection.name
 
 blp = Blueprint(
     "property_companies",
@@ -87,10 +90,10 @@ class CompanyList(PageSchema):
     items = fields.List(fields.Nested(CompanySchema))
 
 
-def _company(company_id: UUID) -> PropertyCompany:
-    company = services().app.load(PropertyCompany, company_id)
-    require_unit_scope(company.street_id)
-    return company
+def _company(company_id: UUID) -> None:
+    """404 unless the company is registered; 403 unless the caller's scope covers its street."""
+    company = fresh_row(COVERAGE, lambda conn: dual_coverage.get_company(conn, str(company_id)))
+    require_unit_scope(found(company, "PropertyCompany", company_id)["street_id"])
 
 
 @blp.route("")

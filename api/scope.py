@@ -1,19 +1,22 @@
-"""Whether the caller's org scope covers a unit: the one place routes ask it, answered from
-the org-ancestry closure read model (projections/org_closure.py).
+"""Whether the caller's org scope covers a unit, and the read-model rows routes check
+before a command: the one place routes ask either, never replaying an aggregate.
 
-The closure trails the log by the projection lag, and only two kinds of event change it: a
-unit's registration (a unit it does not know yet) and a compound's move. So the answer is
-read again once the closure has reached the head of the log (bounded by the read wait; 409
-if it does not get there) when the unit is unknown to it or a move lies beyond its
-position: a unit registered or moved a moment ago is found where the registry has it."""
+A read model trails the log by the projection lag. So `fresh_row` reads a row again once its
+projection has reached the head of the log (bounded by the read wait; 409 if it does not get
+there) when the row is missing, when an event that changes it lies beyond the projection's
+position, or when the caller's scope does not cover it: a resource created or changed a
+moment ago is judged by its current state. Org scope comes from the org-ancestry closure
+(projections/org_closure.py), which only a unit's registration or a compound's move changes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
+from sqlalchemy import Connection
 
 from api.auth import principal, require_scope
 from api.commands import ensure_fresh, services
@@ -25,33 +28,52 @@ CLOSURE = org_closure.OrgClosureProjection.name
 BOARD = issue_board.IssueBoardProjection.name
 MOVED = get_topic(OrgUnit.Moved)  # type: ignore[attr-defined]
 
+R = TypeVar("R")
+
+
+def fresh_row(
+    projection: str,
+    read: Callable[[Connection], R | None],
+    *,
+    covered: Callable[[R], bool] | None = None,
+    changed_by: Iterable[str] = (),
+) -> R | None:
+    """What `read` finds in the projection's tables (None: not there), read again at the
+    head of the log if it is missing, if an event of a `changed_by` topic lies beyond the
+    projection's position, or if `covered` says the caller's scope does not cover it."""
+    topics = list(changed_by)
+    position = services().freshness.positions([projection])[projection] if topics else 0
+    row = _read_with(read)
+    if row is None or (covered is not None and not covered(row)) or _beyond(position, topics):
+        _wait_for_head(projection)
+        row = _read_with(read)
+    return row
+
+
+def found(row: R | None, label: str, row_id: Any, field: str | None = None) -> R:
+    """The row; a missing one is a 404, or a 422 on `field` when the input named it."""
+    if row is not None:
+        return row
+    message = f"no {label} with id {row_id}"
+    if field:
+        raise RuleViolation(message, field=field)
+    raise NotFound(message)
+
 
 def org_ancestry(unit_id: UUID, field: str | None = None) -> list[UUID]:
     """The unit and every unit above it, nearest first. An unknown unit is a 422 on `field`
     (a 404 without one)."""
-    svc = services()
-    position = svc.freshness.positions([CLOSURE])[CLOSURE]
-    chain = _read(unit_id)
-    if not chain or _move_beyond(position):
-        _wait_for_head()
-        chain = _read(unit_id)
-    if not chain:
-        message = f"no OrgUnit with id {unit_id}"
-        if field:
-            raise RuleViolation(message, field=field)
-        raise NotFound(message)
-    return chain
+    chain = fresh_row(
+        CLOSURE, lambda conn: org_closure.ancestry(conn, unit_id) or None, changed_by=[MOVED]
+    )
+    return found(chain, "OrgUnit", unit_id, field)
 
 
 def org_unit_kind(unit_id: UUID) -> str:
     """The unit's kind (it never changes); an unknown unit is a 404."""
-    kind = _kind(unit_id)
-    if kind is None:
-        _wait_for_head()
-        kind = _kind(unit_id)
-    if kind is None:
-        raise NotFound(f"no OrgUnit with id {unit_id}")
-    return kind
+    return found(
+        fresh_row(CLOSURE, lambda c: org_closure.unit_kind(c, unit_id)), "OrgUnit", unit_id
+    )
 
 
 def require_org_scope(unit_id: UUID, field: str | None = None) -> None:
@@ -60,23 +82,20 @@ def require_org_scope(unit_id: UUID, field: str | None = None) -> None:
     require_scope(org_ancestry(unit_id, field))
 
 
-def _read(unit_id: UUID) -> list[UUID]:
+def _read_with(read: Callable[[Connection], R | None]) -> R | None:
     with services().read_engine.connect() as conn:
-        return org_closure.ancestry(conn, unit_id)
+        return read(conn)
 
 
-def _kind(unit_id: UUID) -> str | None:
-    with services().read_engine.connect() as conn:
-        return org_closure.unit_kind(conn, unit_id)
-
-
-def _wait_for_head(projection: str = CLOSURE) -> None:
+def _wait_for_head(projection: str) -> None:
     ensure_fresh(projection, min_position=services().app.recorder.max_notification_id() or 0)
 
 
-def _move_beyond(position: int) -> bool:
+def _beyond(position: int, topics: list[str]) -> bool:
+    if not topics:
+        return False
     recorder = services().app.recorder
-    return bool(recorder.select_notifications(position + 1, 1, topics=[MOVED]))
+    return bool(recorder.select_notifications(position + 1, 1, topics=topics))
 
 
 def issue_units(row: Mapping[str, Any]) -> list[UUID]:
@@ -90,15 +109,9 @@ def require_issue_scope(issue_id: UUID) -> None:
     """403 unless the caller's scope covers one of the issue's units, read from the issue
     board; a refusal, or an issue the board does not know yet, is read again once the board
     has reached the head of the log (an issue reported or accepted a moment ago counts)."""
-    row = _issue_row(issue_id)
-    if row is None or not principal().covers(issue_units(row)):
-        _wait_for_head(BOARD)
-        row = _issue_row(issue_id)
-    if row is None:
-        raise NotFound(f"no ServiceIssue with id {issue_id}")
-    require_scope(issue_units(row))
-
-
-def _issue_row(issue_id: UUID) -> dict[str, Any] | None:
-    with services().read_engine.connect() as conn:
-        return issue_board.get_issue(conn, str(issue_id))
+    row = fresh_row(
+        BOARD,
+        lambda conn: issue_board.get_issue(conn, str(issue_id)),
+        covered=lambda issue: principal().covers(issue_units(issue)),
+    )
+    require_scope(issue_units(found(row, "ServiceIssue", issue_id)))

@@ -3,14 +3,17 @@ the double-entry journal, balances, statements and the yearly report."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
+from api import scope
 from api.auth import principal, require_scope
 from api.commands import ensure_fresh, handle, services
 from api.conditional import with_etag
@@ -53,7 +56,6 @@ from api.subsidy_schemas import (
     YearListArgs,
     YearlyPage,
 )
-from domain.subsidy_budget import SubsidyBudget
 from domain.subsidy_commands import (
     AllocateSubsidyBudget,
     ApproveSubsidy,
@@ -68,8 +70,9 @@ from domain.subsidy_commands import (
     SubmitSubsidyApplication,
     TopUpSubsidyBudget,
 )
-from domain.subsidy_entitlement import STATUS_LABELS, SubsidyEntitlement
+from domain.subsidy_entitlement import STATUS_LABELS
 from domain.subsidy_policy import DEFAULT_ELIGIBLE_METHODS, SubsidyPolicy
+from projections import subsidy_policy
 from projections import subsidy_reports as reports
 from projections.subsidy_ledger import SubsidyLedgerProjection
 
@@ -81,6 +84,11 @@ blp = Blueprint(
 )
 
 LEDGER = SubsidyLedgerProjection.name
+POLICY = subsidy_policy.SubsidyPolicyProjection.name
+POLICY_EVENTS = [
+    get_topic(getattr(SubsidyPolicy, name))
+    for name in ("Configured", "Changed", "EligibilitySet", "YearOpened")
+]
 LOCATION = "/api/v1/subsidies/entitlements/{id}"
 
 
@@ -93,24 +101,38 @@ def _chain_table() -> str | None:
     return table
 
 
-def _entitlement(entitlement_id: UUID) -> SubsidyEntitlement:
-    return services().app.load(SubsidyEntitlement, entitlement_id)
+def _entitlement(
+    entitlement_id: UUID, covered: Callable[[dict[str, Any]], bool] | None = None
+) -> dict[str, Any]:
+    row = scope.fresh_row(
+        LEDGER, lambda conn: reports.get_entitlement(conn, str(entitlement_id)), covered=covered
+    )
+    return scope.found(row, "SubsidyEntitlement", entitlement_id)
 
 
 def _officer_in_scope(entitlement_id: UUID) -> None:
     """Street officers act within their street; the district admin anywhere."""
     entitlement = _entitlement(entitlement_id)
-    if entitlement.street_id is not None:
-        require_org_scope(entitlement.street_id)
+    if entitlement["street_id"] is not None:
+        require_org_scope(UUID(entitlement["street_id"]))
     else:
         require_scope([])
 
 
+def _applicant_units(entitlement: dict[str, Any]) -> list[str]:
+    companies = entitlement["company_ids"].split(",") if entitlement["company_ids"] else []
+    return [*companies, entitlement["branch_id"]]
+
+
 def _applicant_in_scope(entitlement_id: UUID) -> None:
     """Company managers apply for their own company's branch."""
-    entitlement = _entitlement(entitlement_id)
-    if principal().role == "company_manager":
-        require_scope([*entitlement.company_ids, entitlement.branch_id])
+    if principal().role != "company_manager":
+        _entitlement(entitlement_id)
+        return
+    entitlement = _entitlement(
+        entitlement_id, covered=lambda row: principal().covers(_applicant_units(row))
+    )
+    require_scope(_applicant_units(entitlement))
 
 
 # -- policy and budgets -------------------------------------------------------------------
@@ -121,23 +143,10 @@ class Policy(MethodView):
     @read_route(blp, ENTITLEMENT_READERS, PolicySchema)
     def get(self) -> Response:
         """The policy settings in force and their history, and the open years."""
-        policy = services().app.load(SubsidyPolicy, SubsidyPolicy.create_id())  # 404 if unset
-        history = [
-            {**vars(s), "effective_from": str(s.effective_from), "start_date": str(s.start_date)}
-            for s in policy.history
-        ]
-        eligibility = [
-            {"effective_from": str(e.effective_from), "methods": list(e.methods)}
-            for e in policy.eligibility
-        ]
+        policy = scope.fresh_row(POLICY, subsidy_policy.get_policy, changed_by=POLICY_EVENTS)
+        found = scope.found(policy, "SubsidyPolicy", SubsidyPolicy.create_id())
         return with_etag(
-            {
-                "version": policy.version,
-                "settings": history,
-                "open_years": policy.open_years,
-                "eligibility": eligibility,
-                "eligible_methods_before_any_setting": list(DEFAULT_ELIGIBLE_METHODS),
-            }
+            {**found, "eligible_methods_before_any_setting": list(DEFAULT_ELIGIBLE_METHODS)}
         )
 
     @command_route(blp, (DISTRICT_ADMIN,), SetPolicy)
@@ -198,8 +207,8 @@ class BudgetTopUps(MethodView):
     @command_route(blp, FUNDING_OFFICERS, TopUpBudget)
     def post(self, body: dict[str, Any], budget_id: UUID) -> Response:
         """Top up a budget."""
-        budget = services().app.load(SubsidyBudget, budget_id)
-        require_org_scope(budget.holder_id)
+        budget = scope.fresh_row(LEDGER, lambda conn: reports.get_budget(conn, str(budget_id)))
+        require_org_scope(UUID(scope.found(budget, "SubsidyBudget", budget_id)["holder_id"]))
         return handle(TopUpSubsidyBudget(budget_id, **body))
 
 

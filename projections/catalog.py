@@ -16,6 +16,7 @@ from projections.party_activities import PartyActivitiesProjection
 from projections.party_orgs import PartyOrgsProjection
 from projections.recognitions import RecognitionsProjection
 from projections.subsidy_ledger import SubsidyLedgerProjection
+from projections.subsidy_policy import SubsidyPolicyProjection
 from projections.token_revocations import TokenRevocationsProjection
 
 
@@ -34,5 +35,6 @@ def all_projections() -> list[Projection]:
         AssessmentInputsProjection(),
         AssessmentLedgerProjection(),
         SubsidyLedgerProjection(),
+        SubsidyPolicyProjection(),
         TokenRevocationsProjection(),
     ]

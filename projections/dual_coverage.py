@@ -280,6 +280,19 @@ def get_instructor(conn: Connection, instructor_id: str) -> dict[str, Any] | Non
     return dict(row._mapping) if row else None
 
 
+def instructor_post(conn: Connection, instructor_id: str) -> dict[str, Any] | None:
+    """The instructor's id with the target of the post it holds (target_kind and target_id
+    None when not in post); None for an unknown instructor."""
+    i, p = cov_instructors, cov_instructor_posts
+    stmt = (
+        select(i.c.id, p.c.target_kind, p.c.target_id)
+        .select_from(i.outerjoin(p, p.c.position == i.c.open_post))
+        .where(i.c.id == instructor_id)
+    )
+    row = conn.execute(stmt).first()
+    return dict(row._mapping) if row else None
+
+
 def list_companies(conn: Connection, *, street_id: str | None = None) -> list[dict[str, Any]]:
     stmt = select(cov_companies).order_by(cov_companies.c.name)
     if street_id:

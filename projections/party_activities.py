@@ -166,6 +166,13 @@ class PartyActivitiesProjection(Projection):
         )
 
 
+def get_period(conn: Connection, what: str, fact_id: str) -> dict[str, Any] | None:
+    """The cross-appointment, member post or place with this id."""
+    t = activity_periods
+    row = conn.execute(select(t).where(t.c.id == fact_id, t.c.what == what)).first()
+    return dict(row._mapping) if row else None
+
+
 def periods_active_on(
     conn: Connection, what: str, day: date, kind: str | None = None
 ) -> list[dict[str, Any]]:

@@ -58,7 +58,7 @@ def test_grid_loop_reads_match_their_schemas(client: Any, auth: Any, system: Any
 
     check(grid_workers.WorkerSchema(), get(f"/api/v1/grid/workers/{worker['id']}"))
     scorecard = get(f"/api/v1/grid/companies/{ids['company_a']}/scorecard")
-    check(grid_workers.ScorecardSchema(), scorecard)
+    check(grid_workers.GridScorecardSchema(), scorecard)
     assert scorecard.json["workers"][0]["dimensions"]["deployment"]["mean"] == 90
     rates = get("/api/v1/grid-loop/rates", per="company")
     check(issue_reports.RatePage(), rates)
