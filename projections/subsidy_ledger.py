@@ -27,7 +27,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
 
 from domain.metadata import occurred_at
 from domain.subsidy_budget import SubsidyBudget
@@ -71,7 +71,7 @@ subsidy_entitlements = Table(
     Column("basis", String(200), nullable=False),
     Column("policy_version", Integer, nullable=False),
     Column("street_id", String(36), index=True),
-    Column("company_ids", String(400), nullable=False),
+    Column("company_ids", Text, nullable=False),  # comma-separated, every company of the branch
     Column("status", String(16), nullable=False, index=True),
     Column("raised_on", String(10), nullable=False),
     Column("applicant_id", String(100)),
@@ -166,7 +166,7 @@ class SubsidyLedgerProjection(Projection):
             "basis": event.basis[:200],
             "policy_version": event.policy_version,
             "street_id": None if event.street_id is None else str(event.street_id),
-            "company_ids": ",".join(event.company_ids)[:400],
+            "company_ids": ",".join(event.company_ids),
             "status": "raised",
             "raised_on": event.raised_on.isoformat(),
         }

@@ -17,6 +17,7 @@ from domain.subsidy_commands import OpenSubsidyYear
 from domain.subsidy_entitlement import SubsidyEntitlement
 from domain.subsidy_policy import STARTUP
 from tests.grid_helpers import small_district
+from tests.support.company_branches import company_branch
 from tests.support.subsidies import found_branch, setup_district
 
 API = Path(__file__).resolve().parents[2] / "api"
@@ -186,6 +187,29 @@ def test_an_entitlement_raised_a_moment_ago_is_found_and_scoped(
     assert client.post(f"{url}/approve", json={}, headers=street).status_code == 200
     unknown = f"/api/v1/subsidies/entitlements/{UUID(int=4)}/approve"
     assert client.post(unknown, json={}, headers=street).status_code == 404
+
+
+def test_every_company_of_a_large_joint_branch_may_apply(
+    client: Any, auth: Any, system: Any
+) -> None:
+    app = system.app
+    ids = setup_district(app)
+    companies = [str(UUID(int=n)) for n in range(1, 13)]  # 12 ids: 443 characters joined
+    branch = company_branch(
+        "J1", companies[0], date(2020, 3, 1), ids["S01"], joint_with=companies[1:]
+    )
+    app.save(branch)
+    with command_context(actor_id="admin", role="district_admin"):
+        app.handle(OpenSubsidyYear(2020))
+    raised = client.post(
+        "/api/v1/subsidies/entitlements",
+        json={"branch_id": str(branch.id), "kind": STARTUP},
+        headers=auth("district_admin"),
+    )
+    assert raised.status_code == 201, raised.json
+    url = f"/api/v1/subsidies/entitlements/{raised.json['id']}"
+    last = auth("company_manager", companies[-1])
+    assert client.post(f"{url}/submit", json={}, headers=last).status_code == 200
 
 
 def test_a_budget_allocated_a_moment_ago_is_scoped_by_its_holder(

@@ -4,6 +4,7 @@ founding members registered first)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
@@ -16,12 +17,14 @@ def company_branch(
     founded_on: date,
     street_id: UUID | None,
     community_id: UUID | None = None,
+    *,
+    joint_with: Sequence[str] = (),
 ) -> PartyOrg:
     return PartyOrg(
         code=code,
         name=f"{code}支部",
         host_kind="property_company",
-        company_ids=[company_id],  # type: ignore[list-item]  # the ledger reads them as text
+        company_ids=[company_id, *joint_with],  # type: ignore[list-item]  # the ledger reads them as text
         method="standalone",
         kind="branch",
         founded_on=founded_on,
