@@ -24,7 +24,7 @@ from api.conditional import with_etag
 from api.fields import BusinessDate, Text
 from api.roles import READERS
 from api.routes import read_route
-from api.schemas import PageArgs, Paging, ReadArgs, page_of, take_paging
+from api.schemas import Answer, PageArgs, Paging, ReadArgs, page_of, take_paging
 from domain.assessment_handlers import what_if_assessment
 from domain.indicators import INDICATORS, SUBJECT_KINDS
 from domain.metadata import occurred_at
@@ -84,7 +84,7 @@ def revision_header(rev: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/periods/<string:key>")
 class PeriodResource(MethodView):
     @read_route(blp, READERS, PeriodDetailSchema, ReadArgs)
-    def get(self, args: dict[str, Any], key: str) -> Any:
+    def get(self, args: dict[str, Any], key: str) -> Answer:
         """A period with every revision (state, reason, publication time)."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
@@ -97,7 +97,7 @@ class PeriodResource(MethodView):
 @blp.route("/periods/<string:key>/rankings")
 class Rankings(MethodView):
     @read_route(blp, READERS, RankingPage, RankingArgs)
-    def get(self, args: dict[str, Any], key: str) -> Any:
+    def get(self, args: dict[str, Any], key: str) -> Answer:
         """Ranking of companies or communities: total, grade, rank. Latest published by
         default; `as_of=2021-01-10` for the ranking as published that day."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
@@ -112,7 +112,7 @@ class Rankings(MethodView):
 @blp.route("/periods/<string:key>/scorecards/<string:kind>/<uuid:subject_id>")
 class Scorecard(MethodView):
     @read_route(blp, READERS, ScorecardSchema, WhichRevision)
-    def get(self, args: dict[str, Any], key: str, kind: str, subject_id: Any) -> Any:
+    def get(self, args: dict[str, Any], key: str, kind: str, subject_id: Any) -> Answer:
         """One subject's scorecard: a line per indicator with numerator, denominator,
         value, normalised score, weight, weighted score and the source event positions."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
@@ -127,7 +127,7 @@ class Scorecard(MethodView):
 @blp.route("/periods/<string:key>/scorecards/<string:kind>/<uuid:subject_id>/<string:code>")
 class LineEvents(MethodView):
     @read_route(blp, READERS, LineEventPage, PageArgs)
-    def get(self, args: dict[str, Any], key: str, kind: str, subject_id: Any, code: str) -> Any:
+    def get(self, args: dict[str, Any], key: str, kind: str, subject_id: Any, code: str) -> Answer:
         """Drill-down: the events behind one line of the latest published scorecard (or
         `revision`), each with the facts it contributed."""
         if code not in INDICATORS:
@@ -177,7 +177,7 @@ class LineEvents(MethodView):
 @blp.route("/trend/<string:kind>/<uuid:subject_id>")
 class Trend(MethodView):
     @read_route(blp, READERS, TrendPage, PageArgs)
-    def get(self, args: dict[str, Any], kind: str, subject_id: Any) -> Any:
+    def get(self, args: dict[str, Any], kind: str, subject_id: Any) -> Answer:
         """A subject's total, grade and rank per period (latest published revisions)."""
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
@@ -187,7 +187,7 @@ class Trend(MethodView):
 @blp.route("/periods/<string:key>/what-if")
 class WhatIf(MethodView):
     @read_route(blp, READERS, WhatIfSchema, WhatIfArgs)
-    def get(self, args: dict[str, Any], key: str) -> Any:
+    def get(self, args: dict[str, Any], key: str) -> Answer:
         """How the period would score under another version of its scheme, from the
         current facts. Stores nothing."""
         pid, app = period_id(key), services().app

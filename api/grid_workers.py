@@ -15,7 +15,7 @@ from api.auth import require
 from api.commands import ensure_fresh, handle, services
 from api.fields import Text
 from api.roles import OFFICERS, READERS
-from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
+from api.schemas import Answer, CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
 from api.scope import found, fresh_row, require_org_scope
 from domain import grid_commands as grid
 from domain.grid_workers import DIMENSIONS, EMPLOYMENT, PERIOD
@@ -121,7 +121,7 @@ class Workers(MethodView):
     @require(*READERS)
     @blp.arguments(WorkerArgs, location="query")
     @blp.response(200, WorkerPage)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: dict[str, Any]) -> Answer:
         """Grid workers (filters: company, grid) with the grids they are assigned to."""
         ensure_fresh(VIEW, min_position=args.pop("min_position", None))
         with services().read_engine.connect() as conn:
@@ -143,7 +143,7 @@ class WorkerResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, WorkerSchema)
-    def get(self, args: dict[str, Any], worker_id: UUID) -> Any:
+    def get(self, args: dict[str, Any], worker_id: UUID) -> Answer:
         """One grid worker with the grids it is assigned to."""
         ensure_fresh(VIEW, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
@@ -218,7 +218,7 @@ class Scorecard(MethodView):
     @require(*READERS)
     @blp.arguments(ScorecardArgs, location="query")
     @blp.response(200, GridScorecardSchema)
-    def get(self, args: dict[str, Any], company_id: UUID) -> Any:
+    def get(self, args: dict[str, Any], company_id: UUID) -> Answer:
         """The company's grid-worker scorecard: mean score per worker and dimension."""
         ensure_fresh(VIEW, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:

@@ -17,6 +17,7 @@ from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDateTime, Text
 from api.roles import DISTRICT_ADMIN, READERS
 from api.schemas import (
+    Answer,
     CommandResultSchema,
     PageArgs,
     PageSchema,
@@ -146,7 +147,7 @@ class Funnel(MethodView):
     @require(*READERS)
     @blp.arguments(FunnelArgs, location="query")
     @blp.response(200, FunnelPage)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: dict[str, Any]) -> Answer:
         """Reported → accepted / referred → handled → resolved to satisfaction, reopened."""
         ensure_fresh(BOARD, min_position=args.pop("min_position", None))
         paging = take_paging(args)
@@ -159,7 +160,7 @@ class Rates(MethodView):
     @require(*READERS)
     @blp.arguments(RateArgs, location="query")
     @blp.response(200, RatePage)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: dict[str, Any]) -> Answer:
         """Response, resolution and satisfaction rates, complaints per 100 households and
         median hours to close, per company or per community (definitions in the README)."""
         ensure_fresh(BOARD, "org_registry", min_position=args.pop("min_position", None))
@@ -173,7 +174,7 @@ class Overdue(MethodView):
     @require(*READERS)
     @blp.arguments(OverdueArgs, location="query")
     @blp.response(200, OverduePage)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: dict[str, Any]) -> Answer:
         """Open issues past their current deadline at `as_of` (default now)."""
         ensure_fresh(BOARD, min_position=args.pop("min_position", None))
         as_of = args.pop("as_of", None) or datetime.now(UTC)
@@ -186,7 +187,7 @@ class Overdue(MethodView):
 class SlaPolicyResource(MethodView):
     @require(*READERS)
     @blp.response(200, SlaPolicySchema)
-    def get(self) -> Any:
+    def get(self) -> Answer:
         """The SLA policy with every version (deadlines in minutes per category/priority)."""
         policy = sla_policy(services().app)
         if policy is None:
@@ -213,7 +214,7 @@ class SlaPolicyResource(MethodView):
 class ReporterContact(MethodView):
     @require(DISTRICT_ADMIN)
     @blp.response(204)
-    def delete(self, reporter_ref: str) -> Any:
+    def delete(self, reporter_ref: str) -> str:
         """Erase a reporter's personal data (PIPL): forget their key (crypto-shredding)."""
         if not services().app.handle(EraseReporter(reporter_ref=reporter_ref)):
             raise NotFound(f"no personal data kept for reporter {reporter_ref}")

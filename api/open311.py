@@ -24,10 +24,11 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized, UnprocessableEntity
 
-from api.auth import authenticate, principal
+from api.auth import Principal, authenticate, principal
 from api.commands import services
 from api.fields import BusinessDateTime, Email, Text, Url
 from api.roles import ISSUE_REPORTERS
+from api.schemas import Answer
 from api.service_issues import require_report_scope
 from domain.errors import RuleViolation
 from domain.issue_catalog import CATEGORIES, MAX_DESCRIPTION, OPEN_STATES, STATES
@@ -189,7 +190,7 @@ def as_open311(row: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/services.json")
 class Services(MethodView):
     @blp.response(200, ServiceSchema(many=True))
-    def get(self) -> Any:
+    def get(self) -> Answer:
         """The service list (our categories). Public."""
         return jsonify([service(code) for code in CATEGORIES])
 
@@ -197,7 +198,7 @@ class Services(MethodView):
 @blp.route("/services/<string:code>.json")
 class ServiceDefinition(MethodView):
     @blp.response(200, ServiceDefinitionSchema)
-    def get(self, code: str) -> Any:
+    def get(self, code: str) -> Answer:
         """A service definition: the attributes a request carries. Public."""
         if code not in CATEGORIES:
             raise NotFound(f"no service {code}")
@@ -220,7 +221,7 @@ class ServiceDefinition(MethodView):
 class Requests(MethodView):
     @blp.arguments(ListRequests, location="query")
     @blp.response(200, RequestSchema(many=True))
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: dict[str, Any]) -> Answer:
         """Requests, newest first (filters per the spec; at most 1000). Public."""
         with services().read_engine.connect() as conn:
             if args["service_request_id"]:
@@ -246,7 +247,7 @@ class Requests(MethodView):
 
     @blp.arguments(PostRequest, location="form")
     @blp.response(201, CreatedSchema(many=True))
-    def post(self, form: dict[str, Any]) -> Any:
+    def post(self, form: dict[str, Any]) -> Answer:
         """Create a service request (form-encoded). api_key = a bearer token."""
         who = _caller(form.pop("api_key"))
         compound_id = form["compound_id"] or form["address_id"]
@@ -292,7 +293,7 @@ class Requests(MethodView):
 class RequestResource(MethodView):
     @blp.arguments(ListRequests, location="query")
     @blp.response(200, RequestSchema(many=True))
-    def get(self, _args: dict[str, Any], request_id: str) -> Any:
+    def get(self, _args: dict[str, Any], request_id: str) -> Answer:
         """One request, as a one-element list per the spec. Public."""
         try:
             UUID(request_id)
@@ -318,7 +319,7 @@ def _spec_field_names() -> Iterator[None]:
         raise
 
 
-def _caller(api_key: str | None) -> Any:
+def _caller(api_key: str | None) -> Principal:
     if g.get("principal") is None:
         if not api_key:
             raise Unauthorized("send api_key (a bearer token) or Authorization: Bearer")

@@ -16,7 +16,7 @@ from api.commands import ensure_fresh, handle, services
 from api.conditional import expected_version, with_etag
 from api.fields import Text
 from api.roles import OFFICERS, READERS
-from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
+from api.schemas import Answer, CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
 from api.scope import org_ancestry, org_unit_kind, require_org_scope
 from domain import org_registry_commands as cmd
 from domain.org_registry import CompoundType, OrgKind
@@ -139,7 +139,7 @@ class OrgUnitResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, OrgUnitSchema)
-    def get(self, args: dict[str, Any], unit_id: UUID) -> Any:
+    def get(self, args: dict[str, Any], unit_id: UUID) -> Answer:
         """One org unit, with its ETag (version)."""
         ensure_fresh(registry.OrgRegistryProjection.name, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:

@@ -17,7 +17,15 @@ from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
 from api.party_scope import AsOfArgs, require_party_org_scope, require_unit_scope
 from api.roles import OFFICERS, READERS
-from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_of, take_paging
+from api.schemas import (
+    Answer,
+    CommandResultSchema,
+    PageArgs,
+    PageSchema,
+    ReadArgs,
+    page_of,
+    take_paging,
+)
 from domain import party_building_commands as cmd
 from domain.party_building_commands import MEMBERSHIP_CHANGES
 from domain.party_orgs import HOST_KINDS, METHODS, ORG_KINDS
@@ -132,7 +140,7 @@ class OrgResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, OrgSchema)
-    def get(self, args: dict[str, Any], org_id: UUID) -> Any:
+    def get(self, args: dict[str, Any], org_id: UUID) -> Answer:
         """One party organisation."""
         ensure_fresh(view.PartyOrgsProjection.name, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:

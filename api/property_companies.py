@@ -17,7 +17,15 @@ from api.conditional import expected_version
 from api.fields import BusinessDate, Text
 from api.party_scope import require_unit_scope
 from api.roles import OFFICERS, READERS
-from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_of, take_paging
+from api.schemas import (
+    Answer,
+    CommandResultSchema,
+    PageArgs,
+    PageSchema,
+    ReadArgs,
+    page_of,
+    take_paging,
+)
 from api.scope import found, fresh_row
 from domain import party_building_commands as cmd
 from domain.property_companies import PropertyCompany
@@ -129,7 +137,7 @@ class CompanyResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, CompanySchema)
-    def get(self, args: dict[str, Any], company_id: UUID) -> Any:
+    def get(self, args: dict[str, Any], company_id: UUID) -> Answer:
         """One registered company, from the read model."""
         ensure_fresh(
             dual_coverage.DualCoverageProjection.name, min_position=args.get("min_position")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from marshmallow import Schema, fields, validate
+
+# What a route hands flask-smorest to serialise through its response schema, or a finished
+# Response (with ETag, Location, status of its own).
+Answer = Response | dict[str, Any] | list[dict[str, Any]]
 
 MAX_POSITION = 2**63 - 1  # a log position is a 64-bit integer
 MAX_PAGE = 100_000
