@@ -65,7 +65,7 @@ def test_publish_flow_rankings_scorecard_drilldown(client: Any, auth: Any, publi
     ).json
     assert drill["total"] == len(line["positions"])
     topics = [item["topic"].rsplit(":", 1)[1] for item in drill["items"]]
-    assert topics.count("ServiceIssue.Reported") == 3 and "OrgUnit.Registered" in topics
+    assert topics.count("ServiceIssue.Accepted") == 3 and "OrgUnit.Registered" in topics
     trend = client.get(f"{BASE}/trend/community/{c1}", headers=reader).json
     assert [t["key"] for t in trend["items"]] == ["2020Q4"]
     paged = {"items", "page", "per_page", "total"}

@@ -159,7 +159,7 @@ def test_published_scorecard_matches_an_independent_recomputation(system: Any) -
             assert got["weighted"] == pytest.approx(want["weighted"], abs=1e-4)
             assert got["positions"] == want["positions"]
         assert card["total"] == pytest.approx(sum(w["weighted"] for w in expected), abs=0.01)
-    # community 1: 3 issues in Q4 for 200 households -> 1.5 per 100
+    # community 1: 3 complaints in Q4 for 200 households -> 1.5 per 100
     c1 = {ln["indicator"]: ln for ln in cards[str(ids["community"])]["lines"]}
     assert c1["complaint_rate"]["value"] == 1.5
     assert c1["satisfaction_rate"]["value"] == pytest.approx(200 / 3, abs=1e-3)
@@ -188,7 +188,8 @@ def test_reassessment_as_of_and_what_if(system: Any) -> None:
 
     # a late-recorded complaint for December, then a numbered re-assessment
     with at("2020-12-31T20:00:00"):
-        report(app, ids, 1)
+        late = report(app, ids, 1)
+        app.handle(AcceptIssue(issue_id=late, company_id=ids["company_a"]))
     with at("2021-02-01T09:00:00"):
         app.handle(Reassess(period, reason="一件12月投诉漏记"))
     system.catch_up()

@@ -28,7 +28,7 @@ def measure(code: str, **facts: float) -> tuple[float, float, float | None]:
 # code: (its numerator fact, its denominator fact or None when the denominator is fixed)
 RATIOS = {
     "satisfaction_rate": ("feedback_satisfied", "feedback_given"),
-    "complaint_rate": ("issues_reported", "households_under_contract"),
+    "complaint_rate": ("complaints", "households_under_contract"),
     "response_rate": ("issues_accepted_on_time", "issues_accepted"),
     "resolution_rate": ("issues_closed", "issues_handled"),
     "on_time_handling_rate": ("issues_handled_on_time", "issues_handled"),
