@@ -29,7 +29,7 @@ from domain.assessment_commands import (
     ReviseAssessmentScheme,
 )
 from domain.assessment_period import AssessmentPeriod
-from domain.assessment_scoring import PeriodFacts
+from domain.assessment_scoring import NO_DATA_RULES, PeriodFacts
 from domain.indicators import INDICATORS, SUBJECT_KINDS
 from projections import assessment_queries as q
 from projections.assessment_facts import PROJECTION_NAME, read_period_facts
@@ -57,7 +57,8 @@ class IndicatorSpec(Schema):
     direction = Text(required=True, validate=validate.OneOf(["higher", "lower"]))
     lower = fields.Float(load_default=0.0, validate=MEASURE)
     upper = fields.Float(load_default=100.0, validate=MEASURE)
-    no_data_score = fields.Float(load_default=100.0, validate=validate.Range(min=0, max=100))
+    no_data = Text(load_default=None, validate=validate.OneOf(NO_DATA_RULES))
+    no_data_score = fields.Float(load_default=None, validate=validate.Range(min=0, max=100))
 
 
 class GradeBand(Schema):

@@ -87,9 +87,10 @@ class LineSchema(Schema):
     numerator = _number()
     denominator = _number()
     value = _number(allow_none=True)
-    score = _number()
+    score = _number(allow_none=True)  # null: no data, excluded by the scheme
     weight = _number()
     weighted = _number()
+    no_data = fields.Boolean(metadata={"description": "the line has no data"})
     positions = fields.List(
         fields.Integer(), metadata={"description": "log positions of the source events"}
     )

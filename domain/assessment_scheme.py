@@ -9,10 +9,13 @@ A definition is plain data (it is stored in the events):
     {"subjects": ["property_company", "community"],
      "indicators": [{"code": "satisfaction_rate", "subject_kind": "property_company",
                      "weight": 30, "direction": "higher", "lower": 60, "upper": 100,
-                     "no_data_score": 100}, ...],
+                     "no_data": "excluded", "no_data_score": None}, ...],
      "bands": [{"grade": "优秀", "min": 90, "max": 100}, ...]}
 Weights are percentages that sum to 100 for each subject kind; bands are [min, max)
 intervals (the top band includes 100) that do not overlap and together cover 0..100.
+What a line without data scores is stated per indicator: `no_data` "excluded" (the
+default: its weight goes to the lines with data) or "scored" with a neutral
+`no_data_score` below full marks (a `no_data_score` alone means "scored").
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from domain.assessment_scoring import EXCLUDED, NO_DATA_RULES, SCORED
 from domain.base import LedgerAggregate, natural_id, require_text
 from domain.errors import NotFound, RuleViolation
 from domain.indicators import INDICATORS, SUBJECT_KINDS
@@ -41,6 +45,10 @@ class OverlappingGradeBands(RuleViolation):
 
 class UnknownIndicator(RuleViolation):
     code = "unknown_indicator"
+
+
+class NoDataIsNotFullMarks(RuleViolation):
+    code = "no_data_is_not_full_marks"
 
 
 class AssessmentScheme(LedgerAggregate):
@@ -148,13 +156,11 @@ def _check_indicator(raw: dict[str, Any], subjects: list[str]) -> dict[str, Any]
         raise RuleViolation(f"{code}: direction must be higher or lower", field="indicators")
     weight = round(float(raw.get("weight", 0)), 2)
     lower, upper = float(raw.get("lower", 0)), float(raw.get("upper", 100))
-    no_data = float(raw.get("no_data_score", 100))
+    rule, no_data = _no_data(code, raw)
     if weight <= 0:
         raise RuleViolation(f"{code}: weight must be positive", field="indicators")
     if upper <= lower:
         raise RuleViolation(f"{code}: upper bound must exceed lower bound", field="indicators")
-    if not 0 <= no_data <= 100:
-        raise RuleViolation(f"{code}: no_data_score must be 0..100", field="indicators")
     return {
         "code": code,
         "subject_kind": subject,
@@ -162,8 +168,28 @@ def _check_indicator(raw: dict[str, Any], subjects: list[str]) -> dict[str, Any]
         "direction": raw["direction"],
         "lower": lower,
         "upper": upper,
+        "no_data": rule,
         "no_data_score": no_data,
     }
+
+
+def _no_data(code: str, raw: dict[str, Any]) -> tuple[str, float | None]:
+    """What the line scores without data: (rule, stated score or None when excluded)."""
+    stated = raw.get("no_data_score")
+    rule = raw.get("no_data") or (EXCLUDED if stated is None else SCORED)
+    if rule not in NO_DATA_RULES:
+        raise RuleViolation(f"{code}: no_data must be one of {NO_DATA_RULES}", field="indicators")
+    if rule == EXCLUDED:
+        return rule, None
+    if stated is None:
+        raise RuleViolation(f"{code}: state the score for no data", field="indicators")
+    score = float(stated)
+    if not 0 <= score < 100:
+        raise NoDataIsNotFullMarks(
+            f"{code}: no data scores {score:g}; a stated no_data_score is 0..100, below full marks",
+            field="indicators",
+        )
+    return rule, score
 
 
 def _check_bands(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -93,7 +93,8 @@ assessment_lines = Table(
     Column("numerator", Float, nullable=False),
     Column("denominator", Float, nullable=False),
     Column("value", Float),
-    Column("score", Float, nullable=False),
+    Column("score", Float),  # null: no data, excluded by the scheme
+    Column("no_data", Boolean),
     Column("weight", Float, nullable=False),
     Column("weighted", Float, nullable=False),
     Column("positions", JSON, nullable=False),
@@ -280,6 +281,7 @@ def _write_cards(view: View, event: Any, key: str, *, published: bool) -> None:
                     "score": line["score"],
                     "weight": line["weight"],
                     "weighted": line["weighted"],
+                    "no_data": line["value"] is None,
                     "positions": line.get("positions", []),
                 },
             )

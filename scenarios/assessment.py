@@ -35,25 +35,31 @@ BANDS = [
     {"grade": "良好", "min": 75, "max": 90},
     {"grade": "优秀", "min": 90, "max": 100},
 ]
-RATE = {"direction": "higher", "lower": 50.0, "upper": 100.0, "no_data_score": 100.0}
+# No data (no feedback, no issues, no grid-worker assessment) is excluded: its weight goes
+# to the lines with data. Party coverage, meetings and joint events without data score 0.
+RATE = {"direction": "higher", "lower": 50.0, "upper": 100.0, "no_data": "excluded"}
+NONE_IS_ZERO = {"no_data": "scored", "no_data_score": 0.0}
 
 
 def _weights(satisfaction: float, extra: str) -> list[tuple[str, float, dict[str, Any]]]:
-    per_100 = {"direction": "lower", "lower": 0.0, "upper": 5.0, "no_data_score": 100.0}
+    per_100 = {"direction": "lower", "lower": 0.0, "upper": 5.0, "no_data": "excluded"}
+    counted = {"direction": "higher", "lower": 0.0, "upper": 100.0}
     return [
         ("satisfaction_rate", satisfaction, RATE),
         ("complaint_rate", 55 - satisfaction, per_100),
         ("response_rate", 10, RATE),
         ("resolution_rate", 10, RATE),
         ("on_time_handling_rate", 5, RATE),
+        ("reopen_rate", 5, {**per_100, "upper": 20.0}),
+        ("party_coverage", 5, {**RATE, "lower": 0.0, **NONE_IS_ZERO}),
+        ("meeting_compliance", 5, {**RATE, "lower": 0.0, **NONE_IS_ZERO}),
         (
-            "reopen_rate",
+            extra,
             5,
-            {"direction": "lower", "lower": 0.0, "upper": 20.0, "no_data_score": 100.0},
+            {**counted, "no_data": "excluded"}
+            if extra == "grid_worker_assessment"
+            else {**counted, **NONE_IS_ZERO},
         ),
-        ("party_coverage", 5, {**RATE, "lower": 0.0, "no_data_score": 0.0}),
-        ("meeting_compliance", 5, {**RATE, "lower": 0.0, "no_data_score": 0.0}),
-        (extra, 5, {"direction": "higher", "lower": 0.0, "upper": 100.0, "no_data_score": 0.0}),
     ]
 
 

@@ -94,7 +94,7 @@ def expected_lines(counts: dict[str, list[int]], specs: list[dict]) -> list[dict
         if value is not None and cap:
             value = min(value, 100)
         if value is None:
-            score = spec["no_data_score"]
+            score = None if spec.get("no_data") == "excluded" else spec["no_data_score"]
         else:
             t = (value - spec["lower"]) / (spec["upper"] - spec["lower"])
             t = 1 - t if spec["direction"] == "lower" else t
@@ -107,8 +107,12 @@ def expected_lines(counts: dict[str, list[int]], specs: list[dict]) -> list[dict
                 "denominator": den,
                 "value": value,
                 "score": score,
-                "weighted": score * spec["weight"] / 100,
+                "weight": spec["weight"],
                 "positions": positions,
             }
         )
+    with_data = sum(line["weight"] for line in lines if line["score"] is not None)
+    for line in lines:  # lines without data excluded: their weight goes to the others
+        scored = line["score"] is not None
+        line["weighted"] = line["score"] * line["weight"] / with_data if scored else 0.0
     return lines

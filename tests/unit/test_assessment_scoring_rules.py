@@ -223,9 +223,11 @@ def test_a_scorecard_line_for_each_indicator_of_the_subjects_kind() -> None:
         "score": 33.3333,  # 1 of 0..3
         "weight": 50.0,
         "weighted": 16.6667,
+        "no_data": False,
         "positions": [2, 4],
     }
     assert satisfaction["value"] is None and satisfaction["score"] == 50.0  # no data
+    assert satisfaction["no_data"] is True
     assert satisfaction["weighted"] == 25.0 and satisfaction["positions"] == []
     assert card["total"] == 41.67 and card["grade"] == "D" and card["rank"] == 1
 
