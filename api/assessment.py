@@ -80,6 +80,14 @@ class SchemeDefinition(Schema):
         fields.Nested(GradeBand), required=True, validate=validate.Length(min=1, max=4)
     )
     effective_from = BusinessDate(required=True)
+    override_reason = Text(
+        load_default=None,
+        validate=validate.Length(min=1, max=500),
+        metadata={
+            "description": "why satisfaction and complaint rate are not the two heaviest"
+            " indicators (without it such a scheme is refused)"
+        },
+    )
 
 
 class DefineScheme(SchemeDefinition):
@@ -165,6 +173,7 @@ class Schemes(MethodView):
             name=body["name"],
             definition=_definition(body),
             effective_from=body["effective_from"],
+            override_reason=body["override_reason"],
         )
         return handle(command, status=201)
 
@@ -180,6 +189,7 @@ class SchemeVersions(MethodView):
             effective_from=body["effective_from"],
             note=body["note"],
             expected_version=expected_version(),
+            override_reason=body["override_reason"],
         )
         return handle(command, status=201)
 

@@ -28,6 +28,7 @@ class SchemeVersionSchema(Schema):
     name = Text()
     effective_from = Text()
     note = Text(allow_none=True)
+    override_reason = Text(allow_none=True)
     definition = fields.Dict(metadata={"description": "subjects, indicators and bands"})
     position = fields.Integer()
 

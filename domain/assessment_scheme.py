@@ -51,6 +51,14 @@ class NoDataIsNotFullMarks(RuleViolation):
     code = "no_data_is_not_full_marks"
 
 
+class SatisfactionAndComplaintsMustWeighMost(RuleViolation):
+    code = "satisfaction_and_complaints_must_weigh_most"
+
+
+# The seed (R13): resident satisfaction and complaint rate weigh more than any other.
+HEAVIEST = ("satisfaction_rate", "complaint_rate")
+
+
 class AssessmentScheme(LedgerAggregate):
     @staticmethod
     def create_id(code: str, **_: object) -> UUID:
@@ -58,25 +66,46 @@ class AssessmentScheme(LedgerAggregate):
 
     @classmethod
     def define(
-        cls, *, code: str, name: str, definition: dict[str, Any], effective_from: date
+        cls,
+        *,
+        code: str,
+        name: str,
+        definition: dict[str, Any],
+        effective_from: date,
+        override_reason: str | None = None,
     ) -> AssessmentScheme:
+        checked = validate_definition(definition)
         return cls(
             code=require_text(code, "code", max_len=40),
             name=require_text(name, "name", max_len=100),
-            definition=validate_definition(definition),
+            definition=checked,
             effective_from=effective_from,
+            override_reason=check_heaviest(checked, override_reason),
         )
 
     @event("Defined")
     def __init__(
-        self, *, code: str, name: str, definition: dict[str, Any], effective_from: date
+        self,
+        *,
+        code: str,
+        name: str,
+        definition: dict[str, Any],
+        effective_from: date,
+        override_reason: str | None = None,
     ) -> None:
         self.code = code
         self.name = name
         self.versions: list[dict[str, Any]] = []
-        self._add_version(definition, effective_from, "defined")
+        self._add_version(definition, effective_from, "defined", override_reason)
 
-    def revise(self, definition: dict[str, Any], effective_from: date, note: str) -> None:
+    def revise(
+        self,
+        definition: dict[str, Any],
+        effective_from: date,
+        note: str,
+        *,
+        override_reason: str | None = None,
+    ) -> None:
         checked = validate_definition(definition)
         if effective_from < self.versions[-1]["effective_from"]:
             raise RuleViolation(
@@ -87,18 +116,32 @@ class AssessmentScheme(LedgerAggregate):
             definition=checked,
             effective_from=effective_from,
             note=require_text(note, "note", max_len=500),
+            override_reason=check_heaviest(checked, override_reason),
         )
 
     @event("Revised")
-    def _revised(self, definition: dict[str, Any], effective_from: date, note: str) -> None:
-        self._add_version(definition, effective_from, note)
+    def _revised(
+        self,
+        definition: dict[str, Any],
+        effective_from: date,
+        note: str,
+        override_reason: str | None = None,
+    ) -> None:
+        self._add_version(definition, effective_from, note, override_reason)
 
-    def _add_version(self, definition: dict[str, Any], effective_from: date, note: str) -> None:
+    def _add_version(
+        self,
+        definition: dict[str, Any],
+        effective_from: date,
+        note: str,
+        override_reason: str | None,
+    ) -> None:
         self.versions.append(
             {
                 "version": len(self.versions) + 1,
                 "effective_from": effective_from,
                 "note": note,
+                "override_reason": override_reason,
                 **definition,
             }
         )
@@ -119,6 +162,35 @@ class AssessmentScheme(LedgerAggregate):
         raise RuleViolation(
             f"scheme {self.code} is not in force on {day.isoformat()}", field="scheme_id"
         )
+
+
+def check_heaviest(definition: dict[str, Any], override_reason: str | None) -> str | None:
+    """Refuse a definition in which resident satisfaction and complaint rate are not the two
+    heaviest indicators of every subject kind (each weighs more than any other), unless an
+    override is recorded with its reason; returns the reason (None without override)."""
+    if override_reason is not None:
+        return require_text(override_reason, "override_reason", max_len=500)
+    for subject in definition["subjects"]:
+        weights = {
+            i["code"]: i["weight"] for i in definition["indicators"] if i["subject_kind"] == subject
+        }
+        missing = [code for code in HEAVIEST if code not in weights]
+        if missing:
+            raise SatisfactionAndComplaintsMustWeighMost(
+                f"{subject}: {', '.join(missing)} missing; the seed weighs resident satisfaction"
+                " and complaint rate most (give override_reason to record an exception)",
+                field="indicators",
+            )
+        lightest = min(weights[code] for code in HEAVIEST)
+        heavier = sorted(c for c, w in weights.items() if c not in HEAVIEST and w >= lightest)
+        if heavier:
+            raise SatisfactionAndComplaintsMustWeighMost(
+                f"{subject}: {', '.join(heavier)} weighs as much as satisfaction_rate or"
+                " complaint_rate; the seed weighs them most (give override_reason to record an"
+                " exception)",
+                field="indicators",
+            )
+    return None
 
 
 def validate_definition(definition: dict[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ assessment_schemes = Table(
     Column("name", String(100), nullable=False),
     Column("effective_from", String(10), nullable=False),
     Column("note", String(500)),
+    Column("override_reason", String(500)),  # why the weight rule (R13) does not hold
     Column("definition", JSON, nullable=False),
     Column("position", BigInteger, nullable=False),
 )
@@ -197,6 +198,7 @@ def _scheme_version(view: View, event: Any, code: str, name: str, note: str) -> 
             "name": name,
             "effective_from": event.effective_from.isoformat(),
             "note": note,
+            "override_reason": getattr(event, "override_reason", None),
             "definition": event.definition,
             "position": view.position,
         },

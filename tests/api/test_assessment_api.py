@@ -136,6 +136,24 @@ def test_bad_schemes_are_refused(
     assert system.app.recorder.max_notification_id() == head
 
 
+def test_the_weight_rule_refuses_a_scheme_unless_an_override_gives_a_reason(
+    client: Any, system: Any, admin: dict
+) -> None:
+    light = [{**s, "subject_kind": "community"} for s in SPECS]
+    light[1] = {**light[1], "weight": 10}  # complaints 10 < response 15
+    light[2] = {**light[2], "weight": 30}
+    head = system.app.recorder.max_notification_id()
+    refused = client.post(f"{BASE}/schemes", json=scheme_body(indicators=light), headers=admin)
+    assert refused.status_code == 422, refused.json
+    assert refused.json["code"] == "satisfaction_and_complaints_must_weigh_most"
+    assert system.app.recorder.max_notification_id() == head
+    body = scheme_body(indicators=light, override_reason="试点：响应率优先")
+    assert client.post(f"{BASE}/schemes", json=body, headers=admin).status_code == 201
+    system.catch_up()
+    (version,) = client.get(f"{BASE}/schemes", headers=admin).json["items"]
+    assert version["override_reason"] == "试点：响应率优先"
+
+
 def test_empty_period_and_roles(client: Any, system: Any, admin: dict, auth: Any) -> None:
     scheme = client.post(f"{BASE}/schemes", json=scheme_body(), headers=admin).json
     client.post(
