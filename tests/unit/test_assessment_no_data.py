@@ -99,3 +99,14 @@ def test_the_demo_scheme_excludes_what_it_has_no_data_for() -> None:
     for spec in validate_definition(scheme_definition())["indicators"]:
         if spec["code"] in ("satisfaction_rate", "complaint_rate", "grid_worker_assessment"):
             assert spec["no_data"] == "excluded", spec
+
+
+def test_fractional_weights_with_data_are_not_rounded_away() -> None:
+    definition = company_scheme({}, {})
+    for spec, weight in zip(definition["indicators"], (62.5, 12.5, 25.0), strict=True):
+        spec["weight"] = weight
+    card = only_card(definition, ANSWERED_ON_TIME)  # only response (12.5) has data
+    assert card["lines"][1]["weighted"] == 50.0 and card["total"] == 50.0
+    facts = {**ANSWERED_ON_TIME, "feedback_given": 1, "feedback_satisfied": 1}
+    card = only_card(definition, facts)  # 62.5 + 12.5 = 75 with data
+    assert card["lines"][0]["weighted"] == pytest.approx(100 * 62.5 / 75, abs=1e-4)
