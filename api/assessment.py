@@ -30,7 +30,7 @@ from domain.assessment_commands import (
     ReviseAssessmentScheme,
 )
 from domain.assessment_period import AssessmentPeriod
-from domain.assessment_scoring import PeriodFacts
+from domain.assessment_scoring import NO_DATA_RULES, PeriodFacts
 from domain.indicators import INDICATORS, SUBJECT_KINDS
 from projections import assessment_queries as q
 from projections.assessment_facts import PROJECTION_NAME, read_period_facts
@@ -58,7 +58,8 @@ class IndicatorSpec(Schema):
     direction = Text(required=True, validate=validate.OneOf(["higher", "lower"]))
     lower = fields.Float(load_default=0.0, validate=MEASURE)
     upper = fields.Float(load_default=100.0, validate=MEASURE)
-    no_data_score = fields.Float(load_default=100.0, validate=validate.Range(min=0, max=100))
+    no_data = Text(load_default=None, validate=validate.OneOf(NO_DATA_RULES))
+    no_data_score = fields.Float(load_default=None, validate=validate.Range(min=0, max=100))
 
 
 class GradeBand(Schema):
@@ -80,6 +81,14 @@ class SchemeDefinition(Schema):
         fields.Nested(GradeBand), required=True, validate=validate.Length(min=1, max=4)
     )
     effective_from = BusinessDate(required=True)
+    override_reason = Text(
+        load_default=None,
+        validate=validate.Length(min=1, max=500),
+        metadata={
+            "description": "why satisfaction and complaint rate are not the two heaviest"
+            " indicators (without it such a scheme is refused)"
+        },
+    )
 
 
 class DefineScheme(SchemeDefinition):
@@ -172,6 +181,7 @@ class Schemes(MethodView):
             name=body["name"],
             definition=_definition(body),
             effective_from=body["effective_from"],
+            override_reason=body["override_reason"],
         )
         return handle(command, status=201)
 
@@ -187,6 +197,7 @@ class SchemeVersions(MethodView):
             effective_from=body["effective_from"],
             note=body["note"],
             expected_version=expected_version(),
+            override_reason=body["override_reason"],
         )
         return handle(command, status=201)
 

@@ -28,6 +28,7 @@ class SchemeVersionSchema(Schema):
     name = Text()
     effective_from = Text()
     note = Text(allow_none=True)
+    override_reason = Text(allow_none=True)
     definition = fields.Dict(metadata={"description": "subjects, indicators and bands"})
     position = fields.Integer()
 
@@ -87,9 +88,10 @@ class LineSchema(Schema):
     numerator = _number()
     denominator = _number()
     value = _number(allow_none=True)
-    score = _number()
+    score = _number(allow_none=True)  # null: no data, excluded by the scheme
     weight = _number()
     weighted = _number()
+    no_data = fields.Boolean(metadata={"description": "the line has no data"})
     positions = fields.List(
         fields.Integer(), metadata={"description": "log positions of the source events"}
     )

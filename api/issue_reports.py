@@ -115,6 +115,11 @@ class RateRow(Schema):
     reported = fields.Integer()
     accepted = fields.Integer()
     resolved = fields.Integer()
+    complaints = fields.Integer(
+        metadata={
+            "description": "items accepted for a company, neither referred out nor duplicates"
+        }
+    )
     response_rate = fields.Float(allow_none=True)
     resolution_rate = fields.Float(allow_none=True)
     satisfaction_rate = fields.Float(allow_none=True)

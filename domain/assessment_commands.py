@@ -20,6 +20,7 @@ class DefineAssessmentScheme(Command[CommandResult]):
     name: str
     definition: dict[str, Any]
     effective_from: date
+    override_reason: str | None = None  # recorded when the scheme breaks the weight rule
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class ReviseAssessmentScheme(Command[CommandResult]):
     effective_from: date
     note: str
     expected_version: ExpectedVersion = None
+    override_reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ def define_assessment_scheme(
         name=command.name,
         definition=command.definition,
         effective_from=command.effective_from,
+        override_reason=command.override_reason,
     )
     return app.commit(scheme)
 
@@ -42,7 +43,12 @@ def revise_assessment_scheme(
     scheme = app.load(
         AssessmentScheme, command.scheme_id, expected_version=command.expected_version
     )
-    scheme.revise(command.definition, command.effective_from, command.note)
+    scheme.revise(
+        command.definition,
+        command.effective_from,
+        command.note,
+        override_reason=command.override_reason,
+    )
     return app.commit(scheme)
 
 

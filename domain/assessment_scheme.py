@@ -9,10 +9,13 @@ A definition is plain data (it is stored in the events):
     {"subjects": ["property_company", "community"],
      "indicators": [{"code": "satisfaction_rate", "subject_kind": "property_company",
                      "weight": 30, "direction": "higher", "lower": 60, "upper": 100,
-                     "no_data_score": 100}, ...],
+                     "no_data": "excluded", "no_data_score": None}, ...],
      "bands": [{"grade": "优秀", "min": 90, "max": 100}, ...]}
 Weights are percentages that sum to 100 for each subject kind; bands are [min, max)
 intervals (the top band includes 100) that do not overlap and together cover 0..100.
+What a line without data scores is stated per indicator: `no_data` "excluded" (the
+default: its weight goes to the lines with data) or "scored" with a neutral
+`no_data_score` below full marks (a `no_data_score` alone means "scored").
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from domain.assessment_scoring import EXCLUDED, NO_DATA_RULES, SCORED
 from domain.base import LedgerAggregate, natural_id, require_text
 from domain.errors import NotFound, RuleViolation
 from domain.indicators import INDICATORS, SUBJECT_KINDS
@@ -43,6 +47,18 @@ class UnknownIndicator(RuleViolation):
     code = "unknown_indicator"
 
 
+class NoDataIsNotFullMarks(RuleViolation):
+    code = "no_data_is_not_full_marks"
+
+
+class SatisfactionAndComplaintsMustWeighMost(RuleViolation):
+    code = "satisfaction_and_complaints_must_weigh_most"
+
+
+# The seed (R13): resident satisfaction and complaint rate weigh more than any other.
+HEAVIEST = ("satisfaction_rate", "complaint_rate")
+
+
 class AssessmentScheme(LedgerAggregate):
     @staticmethod
     def create_id(code: str, **_: object) -> UUID:
@@ -50,25 +66,46 @@ class AssessmentScheme(LedgerAggregate):
 
     @classmethod
     def define(
-        cls, *, code: str, name: str, definition: dict[str, Any], effective_from: date
+        cls,
+        *,
+        code: str,
+        name: str,
+        definition: dict[str, Any],
+        effective_from: date,
+        override_reason: str | None = None,
     ) -> AssessmentScheme:
+        checked = validate_definition(definition)
         return cls(
             code=require_text(code, "code", max_len=40),
             name=require_text(name, "name", max_len=100),
-            definition=validate_definition(definition),
+            definition=checked,
             effective_from=effective_from,
+            override_reason=check_heaviest(checked, override_reason),
         )
 
     @event("Defined")
     def __init__(
-        self, *, code: str, name: str, definition: dict[str, Any], effective_from: date
+        self,
+        *,
+        code: str,
+        name: str,
+        definition: dict[str, Any],
+        effective_from: date,
+        override_reason: str | None = None,
     ) -> None:
         self.code = code
         self.name = name
         self.versions: list[dict[str, Any]] = []
-        self._add_version(definition, effective_from, "defined")
+        self._add_version(definition, effective_from, "defined", override_reason)
 
-    def revise(self, definition: dict[str, Any], effective_from: date, note: str) -> None:
+    def revise(
+        self,
+        definition: dict[str, Any],
+        effective_from: date,
+        note: str,
+        *,
+        override_reason: str | None = None,
+    ) -> None:
         checked = validate_definition(definition)
         if effective_from < self.versions[-1]["effective_from"]:
             raise RuleViolation(
@@ -79,18 +116,32 @@ class AssessmentScheme(LedgerAggregate):
             definition=checked,
             effective_from=effective_from,
             note=require_text(note, "note", max_len=500),
+            override_reason=check_heaviest(checked, override_reason),
         )
 
     @event("Revised")
-    def _revised(self, definition: dict[str, Any], effective_from: date, note: str) -> None:
-        self._add_version(definition, effective_from, note)
+    def _revised(
+        self,
+        definition: dict[str, Any],
+        effective_from: date,
+        note: str,
+        override_reason: str | None = None,
+    ) -> None:
+        self._add_version(definition, effective_from, note, override_reason)
 
-    def _add_version(self, definition: dict[str, Any], effective_from: date, note: str) -> None:
+    def _add_version(
+        self,
+        definition: dict[str, Any],
+        effective_from: date,
+        note: str,
+        override_reason: str | None,
+    ) -> None:
         self.versions.append(
             {
                 "version": len(self.versions) + 1,
                 "effective_from": effective_from,
                 "note": note,
+                "override_reason": override_reason,
                 **definition,
             }
         )
@@ -111,6 +162,35 @@ class AssessmentScheme(LedgerAggregate):
         raise RuleViolation(
             f"scheme {self.code} is not in force on {day.isoformat()}", field="scheme_id"
         )
+
+
+def check_heaviest(definition: dict[str, Any], override_reason: str | None) -> str | None:
+    """Refuse a definition in which resident satisfaction and complaint rate are not the two
+    heaviest indicators of every subject kind (each weighs more than any other), unless an
+    override is recorded with its reason; returns the reason (None without override)."""
+    if override_reason is not None:
+        return require_text(override_reason, "override_reason", max_len=500)
+    for subject in definition["subjects"]:
+        weights = {
+            i["code"]: i["weight"] for i in definition["indicators"] if i["subject_kind"] == subject
+        }
+        missing = [code for code in HEAVIEST if code not in weights]
+        if missing:
+            raise SatisfactionAndComplaintsMustWeighMost(
+                f"{subject}: {', '.join(missing)} missing; the seed weighs resident satisfaction"
+                " and complaint rate most (give override_reason to record an exception)",
+                field="indicators",
+            )
+        lightest = min(weights[code] for code in HEAVIEST)
+        heavier = sorted(c for c, w in weights.items() if c not in HEAVIEST and w >= lightest)
+        if heavier:
+            raise SatisfactionAndComplaintsMustWeighMost(
+                f"{subject}: {', '.join(heavier)} weighs as much as satisfaction_rate or"
+                " complaint_rate; the seed weighs them most (give override_reason to record an"
+                " exception)",
+                field="indicators",
+            )
+    return None
 
 
 def validate_definition(definition: dict[str, Any]) -> dict[str, Any]:
@@ -148,13 +228,11 @@ def _check_indicator(raw: dict[str, Any], subjects: list[str]) -> dict[str, Any]
         raise RuleViolation(f"{code}: direction must be higher or lower", field="indicators")
     weight = round(float(raw.get("weight", 0)), 2)
     lower, upper = float(raw.get("lower", 0)), float(raw.get("upper", 100))
-    no_data = float(raw.get("no_data_score", 100))
+    rule, no_data = _no_data(code, raw)
     if weight <= 0:
         raise RuleViolation(f"{code}: weight must be positive", field="indicators")
     if upper <= lower:
         raise RuleViolation(f"{code}: upper bound must exceed lower bound", field="indicators")
-    if not 0 <= no_data <= 100:
-        raise RuleViolation(f"{code}: no_data_score must be 0..100", field="indicators")
     return {
         "code": code,
         "subject_kind": subject,
@@ -162,8 +240,28 @@ def _check_indicator(raw: dict[str, Any], subjects: list[str]) -> dict[str, Any]
         "direction": raw["direction"],
         "lower": lower,
         "upper": upper,
+        "no_data": rule,
         "no_data_score": no_data,
     }
+
+
+def _no_data(code: str, raw: dict[str, Any]) -> tuple[str, float | None]:
+    """What the line scores without data: (rule, stated score or None when excluded)."""
+    stated = raw.get("no_data_score")
+    rule = raw.get("no_data") or (EXCLUDED if stated is None else SCORED)
+    if rule not in NO_DATA_RULES:
+        raise RuleViolation(f"{code}: no_data must be one of {NO_DATA_RULES}", field="indicators")
+    if rule == EXCLUDED:
+        return rule, None
+    if stated is None:
+        raise RuleViolation(f"{code}: state the score for no data", field="indicators")
+    score = float(stated)
+    if not 0 <= score < 100:
+        raise NoDataIsNotFullMarks(
+            f"{code}: no data scores {score:g}; a stated no_data_score is 0..100, below full marks",
+            field="indicators",
+        )
+    return rule, score
 
 
 def _check_bands(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -3,8 +3,12 @@
 normalised score (0..100), linear between the indicator's bounds:
     higher is better: 100 x (value - lower) / (upper - lower), clamped to 0..100
     lower is better:  100 x (upper - value) / (upper - lower), clamped to 0..100
-    no data (zero denominator): the indicator's `no_data_score`
-weighted score = normalised score x weight / 100;  total = sum of weighted scores;
+    no data (zero denominator): what the scheme states (`no_data_score`): "excluded"
+    (no score) or a stated neutral value; the line says "no data" either way
+weighted score = normalised score x weight / W, where W = the sum of the weights of the
+    subject's lines that have a score (100 unless a line is excluded: the excluded
+    weights go to the lines with a score, pro rata); an excluded line weighs 0;
+total = sum of weighted scores (0 when no line has a score);
 grade = the band with min <= total < max (the top band includes its max);
 rank = competition rank within the subject kind (1, 2, 2, 4), highest total first.
 """
@@ -45,9 +49,21 @@ class PeriodFacts:
         return sorted(found)
 
 
-def normalise(value: float | None, spec: Mapping[str, Any]) -> float:
+EXCLUDED, SCORED = "excluded", "scored"
+NO_DATA_RULES = (EXCLUDED, SCORED)
+
+
+def no_data_score(spec: Mapping[str, Any]) -> float | None:
+    """The score of a line without data: None when the scheme excludes it, else the stated
+    neutral value (definitions stored before the rule existed state only a value)."""
+    if spec.get("no_data", SCORED) == EXCLUDED:
+        return None
+    return float(spec["no_data_score"])
+
+
+def normalise(value: float | None, spec: Mapping[str, Any]) -> float | None:
     if value is None:
-        return float(spec["no_data_score"])
+        return no_data_score(spec)
     lower, upper = float(spec["lower"]), float(spec["upper"])
     share = (value - lower) / (upper - lower)
     if spec["direction"] == "lower":
@@ -74,7 +90,8 @@ def score_line(spec: Mapping[str, Any], facts: Mapping[str, float]) -> dict[str,
         "value": measure.value,
         "score": score,
         "weight": spec["weight"],
-        "weighted": round(score * spec["weight"] / 100, 4),
+        "weighted": 0.0,
+        "no_data": measure.value is None,
     }
 
 
@@ -90,6 +107,10 @@ def score_subject(
         if with_sources:
             line["positions"] = facts.positions(subject, INDICATORS[spec["code"]].facts)
         lines.append(line)
+    scored = round(sum(line["weight"] for line in lines if line["score"] is not None), 2)
+    for line in lines:
+        if line["score"] is not None:
+            line["weighted"] = round(line["score"] * line["weight"] / scored, 4)
     total = round(sum(line["weighted"] for line in lines), 2)
     return {
         "subject_kind": subject.kind,

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 # -- facts --------------------------------------------------------------------------------
 
 FLOW_FACTS = (
-    "issues_reported",  # ServiceIssue.Reported
+    "issues_reported",  # ServiceIssue.Reported: every public-opinion item, a figure of its own
+    "complaints",  # items accepted for a company that are complaints (`is_complaint`)
     "issues_accepted",  # ServiceIssue.Accepted
     "issues_accepted_on_time",  # ServiceIssue.Accepted by accept_due
     "issues_handled",  # ServiceIssue.Handled
@@ -56,6 +57,19 @@ MEETING_RULE: dict[str, float] = {
     "meetings_party_group": 1.0,
     "meetings_party_lesson": 1 / 3,
 }
+
+# What an item is once referred out as not a property matter, or linked as a duplicate.
+NOT_COMPLAINTS = ("referred_out", "duplicate")
+
+
+def is_complaint(company_id: object, state: str) -> bool:
+    """A complaint against a property company is a public-opinion item accepted for that
+    company (ServiceIssue.Accepted with its company_id) that is not referred out as not a
+    property matter (ServiceIssue.ReferredOut) nor linked as a duplicate of another item
+    (ServiceIssue.LinkedAsDuplicate). Items routed to a department are not complaints
+    against a company. It counts in the month it was accepted."""
+    return company_id is not None and state not in NOT_COMPLAINTS
+
 
 MONTHS_FACT = "period_months"  # put in the facts by the caller: length of the period
 
@@ -93,11 +107,13 @@ def satisfaction_rate(f: Mapping[str, float]) -> Measure:
 
 
 def complaint_rate(f: Mapping[str, float]) -> Measure:
-    """Complaint rate per 100 households. Numerator: issues reported (ServiceIssue.Reported)
-    in the period in the compounds of the subject. Denominator: households under contract
-    at the end of the period (company: compounds with an active service contract;
-    community: compounds registered in it), divided by 100."""
-    return _ratio(f.get("issues_reported", 0), f.get("households_under_contract", 0))
+    """Complaint rate per 100 households. Numerator: complaints (`is_complaint`: items
+    accepted for a company, neither referred out nor duplicates) accepted in the period
+    (company: against it; community: against the companies of its compounds).
+    Denominator: households under contract at the end of the period (company: compounds
+    with an active service contract; community: compounds registered in it), divided by
+    100."""
+    return _ratio(f.get("complaints", 0), f.get("households_under_contract", 0))
 
 
 def response_rate(f: Mapping[str, float]) -> Measure:
@@ -194,7 +210,7 @@ INDICATORS: dict[str, Indicator] = {
             "物业投诉率(每百户)",
             "per 100 households",
             BOTH,
-            ("issues_reported", "households_under_contract"),
+            ("complaints", "households_under_contract"),
             complaint_rate,
         ),
         Indicator(

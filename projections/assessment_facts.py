@@ -88,6 +88,7 @@ assessment_issues = Table(
     Column("accept_due", String(40)),
     Column("handle_due", String(40)),
     Column("missed", String(200), nullable=False),
+    Column("accepted_month", String(7)),
 )
 
 

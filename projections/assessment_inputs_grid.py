@@ -1,8 +1,9 @@
 """Assessment input facts from the org registry and the grid closed loop (R1, R9).
 
 Subjects: a community is scored on the issues of its compounds; a company on the issues
-routed to it (`Accepted.company_id`) and, for complaints, on the issues reported in the
-compounds it serves under contract when they are reported.
+routed to it (`Accepted.company_id`); complaints are the items accepted for a company
+(`domain.indicators.is_complaint`), taken back in the month of acceptance when the item
+is later referred out or linked as a duplicate.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.grid_workers import GridWorkerAssessment
+from domain.indicators import is_complaint
 from domain.issue_catalog import POSITIVE_RATINGS
 from domain.org_registry import OrgUnit
 from domain.service_issues import ServiceIssue
@@ -19,6 +21,7 @@ from projections.assessment_facts import (
     add_fact,
     add_fact_in_month,
     due_met,
+    month_of,
     put_subject,
 )
 from projections.base import handles, id_str
@@ -110,6 +113,7 @@ class GridInputs:
             "accept_due": event.accept_due.isoformat() if event.accept_due else None,
             "handle_due": None,
             "missed": "",
+            "accepted_month": None,
         }
         view.put("assessment_issues", issue)
         subjects = [(COMMUNITY, issue["community_id"]), (COMPANY, compound.get("company_id"))]
@@ -122,11 +126,32 @@ class GridInputs:
             str(event.originator_id),
             company_id=id_str(event.company_id),
             handle_due=event.handle_due.isoformat() if event.handle_due else None,
+            accepted_month=month_of(event),
         )
         subjects = _issue_subjects(issue)
         add_fact(view, event, subjects, "issues_accepted")
+        if is_complaint(issue["company_id"], "accepted"):
+            add_fact(view, event, subjects, "complaints")
         if due_met(event, issue["accept_due"]) and "accept" not in issue["missed"]:
             add_fact(view, event, subjects, "issues_accepted_on_time")
+
+    @handles(ServiceIssue, "ReferredOut")
+    def service_issue_referred_out(self, event: Any, view: View) -> None:
+        self._no_longer_a_complaint(event, view, "referred_out")
+
+    @handles(ServiceIssue, "LinkedAsDuplicate")
+    def service_issue_linked_as_duplicate(self, event: Any, view: View) -> None:
+        self._no_longer_a_complaint(event, view, "duplicate")
+
+    def _no_longer_a_complaint(self, event: Any, view: View, state: str) -> None:
+        issue = view.get("assessment_issues", str(event.originator_id))
+        if issue is None or issue["accepted_month"] is None:
+            return
+        if is_complaint(issue["company_id"], "accepted") and not is_complaint(
+            issue["company_id"], state
+        ):
+            subjects = _issue_subjects(issue)
+            add_fact_in_month(view, issue["accepted_month"], subjects, "complaints", -1)
 
     @handles(ServiceIssue, "Handled")
     def service_issue_handled(self, event: Any, view: View) -> None:

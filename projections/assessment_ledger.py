@@ -28,6 +28,7 @@ assessment_schemes = Table(
     Column("name", String(100), nullable=False),
     Column("effective_from", String(10), nullable=False),
     Column("note", String(500)),
+    Column("override_reason", String(500)),  # why the weight rule (R13) does not hold
     Column("definition", JSON, nullable=False),
     Column("position", BigInteger, nullable=False),
 )
@@ -93,7 +94,8 @@ assessment_lines = Table(
     Column("numerator", Float, nullable=False),
     Column("denominator", Float, nullable=False),
     Column("value", Float),
-    Column("score", Float, nullable=False),
+    Column("score", Float),  # null: no data, excluded by the scheme
+    Column("no_data", Boolean),
     Column("weight", Float, nullable=False),
     Column("weighted", Float, nullable=False),
     Column("positions", JSON, nullable=False),
@@ -196,6 +198,7 @@ def _scheme_version(view: View, event: Any, code: str, name: str, note: str) -> 
             "name": name,
             "effective_from": event.effective_from.isoformat(),
             "note": note,
+            "override_reason": getattr(event, "override_reason", None),
             "definition": event.definition,
             "position": view.position,
         },
@@ -280,6 +283,7 @@ def _write_cards(view: View, event: Any, key: str, *, published: bool) -> None:
                     "score": line["score"],
                     "weight": line["weight"],
                     "weighted": line["weighted"],
+                    "no_data": line["value"] is None,
                     "positions": line.get("positions", []),
                 },
             )

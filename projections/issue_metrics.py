@@ -10,7 +10,9 @@ Definitions (every count is of issues reported in the period and area):
 - response rate = accepted within the accept deadline / accepted.
 - resolution rate = resolved / accepted.
 - satisfaction rate = issues whose last feedback is positive / issues with feedback.
-- complaint rate per 100 households = reported / households × 100, where households
+- complaints: items accepted for a company, neither referred out nor duplicates
+  (`domain.indicators.is_complaint`); reported (every item) stays a figure of its own.
+- complaint rate per 100 households = complaints / households × 100, where households
   are those of the compounds in the group (a community: all its compounds in the org
   registry; a company: the compounds of the issues it accepted).
 - median time to close: median of (closed − reported) in hours over closed issues.
@@ -24,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, select
 
+from domain.indicators import NOT_COMPLAINTS
 from projections.issue_board import filtered, issues
 from projections.org_registry import org_units
 
@@ -57,6 +60,7 @@ def _counts() -> list[Any]:
         _one(c.accepted_on_time.is_(True)).label("accepted_on_time"),
         _one(c.last_rating.in_(("satisfied", "basically_satisfied"))).label("satisfied"),
         _one(c.feedback_count > 0).label("with_feedback"),
+        _one(c.company_id.is_not(None) & c.state.not_in(NOT_COMPLAINTS)).label("complaints"),
     ]
 
 
@@ -111,12 +115,13 @@ def rates(conn: Connection, *, per: str, **filters: Any) -> list[dict[str, Any]]
                 "reported": int(g["reported"]),
                 "accepted": int(g["accepted"] or 0),
                 "resolved": int(g["resolved"] or 0),
+                "complaints": int(g["complaints"] or 0),
                 "response_rate": _rate(int(g["accepted_on_time"] or 0), int(g["accepted"] or 0)),
                 "resolution_rate": _rate(int(g["resolved"] or 0), int(g["accepted"] or 0)),
                 "satisfaction_rate": _rate(int(g["satisfied"] or 0), int(g["with_feedback"] or 0)),
                 "households": homes,
                 "complaints_per_100_households": (
-                    round(100 * int(g["reported"]) / homes, 2) if homes else None
+                    round(100 * int(g["complaints"] or 0) / homes, 2) if homes else None
                 ),
                 "median_hours_to_close": round(median(closes) / 60, 2) if closes else None,
             }

@@ -35,30 +35,39 @@ BANDS = [
     {"grade": "良好", "min": 75, "max": 90},
     {"grade": "优秀", "min": 90, "max": 100},
 ]
-RATE = {"direction": "higher", "lower": 50.0, "upper": 100.0, "no_data_score": 100.0}
+# No data (no feedback, no issues, no grid-worker assessment) is excluded: its weight goes
+# to the lines with data. Party coverage, meetings and joint events without data score 0.
+RATE = {"direction": "higher", "lower": 50.0, "upper": 100.0, "no_data": "excluded"}
+NONE_IS_ZERO = {"no_data": "scored", "no_data_score": 0.0}
 
 
 def _weights(satisfaction: float, extra: str) -> list[tuple[str, float, dict[str, Any]]]:
-    per_100 = {"direction": "lower", "lower": 0.0, "upper": 5.0, "no_data_score": 100.0}
+    per_100 = {"direction": "lower", "lower": 0.0, "upper": 5.0, "no_data": "excluded"}
+    counted = {"direction": "higher", "lower": 0.0, "upper": 100.0}
+    handling = 10 - (satisfaction - 30) / 2  # more on satisfaction comes from these two
     return [
         ("satisfaction_rate", satisfaction, RATE),
-        ("complaint_rate", 55 - satisfaction, per_100),
-        ("response_rate", 10, RATE),
-        ("resolution_rate", 10, RATE),
+        ("complaint_rate", 25, per_100),
+        ("response_rate", handling, RATE),
+        ("resolution_rate", handling, RATE),
         ("on_time_handling_rate", 5, RATE),
+        ("reopen_rate", 5, {**per_100, "upper": 20.0}),
+        ("party_coverage", 5, {**RATE, "lower": 0.0, **NONE_IS_ZERO}),
+        ("meeting_compliance", 5, {**RATE, "lower": 0.0, **NONE_IS_ZERO}),
         (
-            "reopen_rate",
+            extra,
             5,
-            {"direction": "lower", "lower": 0.0, "upper": 20.0, "no_data_score": 100.0},
+            {**counted, "no_data": "excluded"}
+            if extra == "grid_worker_assessment"
+            else {**counted, **NONE_IS_ZERO},
         ),
-        ("party_coverage", 5, {**RATE, "lower": 0.0, "no_data_score": 0.0}),
-        ("meeting_compliance", 5, {**RATE, "lower": 0.0, "no_data_score": 0.0}),
-        (extra, 5, {"direction": "higher", "lower": 0.0, "upper": 100.0, "no_data_score": 0.0}),
     ]
 
 
 def scheme_definition(satisfaction: float = 30) -> dict[str, Any]:
-    """The demo scheme: satisfaction + complaint rate = 55% of the score for both kinds."""
+    """The demo scheme, for both kinds: satisfaction `satisfaction`% and complaint rate 25%,
+    the two heaviest (R13); a higher satisfaction weight comes out of the response and
+    resolution rates (10% each at 30%)."""
     indicators = []
     for kind, extra in (
         ("property_company", "grid_worker_assessment"),
@@ -117,7 +126,7 @@ def load(ctx: ScenarioContext) -> None:
                 scheme_id,
                 definition=scheme_definition(35),
                 effective_from=date(2021, 1, 1),
-                note="2021: 居民满意度权重提高到35%",
+                note="2021: 居民满意度权重提高到35%，响应率、解决率各降至7.5%",
             )
         )
     ctx.ids["assessment_scheme"] = scheme_id

@@ -47,6 +47,8 @@ def raw_counts(app: Any, months: list[str], upto: int) -> dict[str, dict[str, li
             late = (it["accept_due"] and _when(e) > it["accept_due"]) or "accept" in it["missed"]
             if inside:
                 c["accepted"].append(n.id)
+                if e.company_id is not None:  # no item of these worlds is referred out later
+                    c["complaints"].append(n.id)
                 if not late:
                     c["accepted_on_time"].append(n.id)
         elif kind == "ServiceIssue.Reopened":
@@ -75,7 +77,7 @@ def raw_counts(app: Any, months: list[str], upto: int) -> dict[str, dict[str, li
 # indicator -> (numerator count, denominator count, scale, cap at 100)
 FORMULAS = {
     "satisfaction_rate": ("satisfied", "feedback", 100, False),
-    "complaint_rate": ("reported", "households", 100, False),
+    "complaint_rate": ("complaints", "households", 100, False),
     "response_rate": ("accepted_on_time", "accepted", 100, False),
     "resolution_rate": ("closed", "handled", 100, True),
     "on_time_handling_rate": ("handled_on_time", "handled", 100, False),
@@ -88,11 +90,11 @@ def expected_lines(counts: dict[str, list[int]], specs: list[dict]) -> list[dict
     for spec in specs:
         num_key, den_key, scale, cap = FORMULAS[spec["code"]]
         num, den = len(counts.get(num_key, [])), len(counts.get(den_key, []))
-        value = None if den == 0 else num / den * scale
+        value = None if den == 0 else round(num / den * scale, 4)  # published to 4 places
         if value is not None and cap:
             value = min(value, 100)
         if value is None:
-            score = spec["no_data_score"]
+            score = None if spec.get("no_data") == "excluded" else spec["no_data_score"]
         else:
             t = (value - spec["lower"]) / (spec["upper"] - spec["lower"])
             t = 1 - t if spec["direction"] == "lower" else t
@@ -105,8 +107,12 @@ def expected_lines(counts: dict[str, list[int]], specs: list[dict]) -> list[dict
                 "denominator": den,
                 "value": value,
                 "score": score,
-                "weighted": score * spec["weight"] / 100,
+                "weight": spec["weight"],
                 "positions": positions,
             }
         )
+    with_data = sum(line["weight"] for line in lines if line["score"] is not None)
+    for line in lines:  # lines without data excluded: their weight goes to the others
+        scored = line["score"] is not None
+        line["weighted"] = line["score"] * line["weight"] / with_data if scored else 0.0
     return lines

@@ -65,7 +65,7 @@ def test_publish_flow_rankings_scorecard_drilldown(client: Any, auth: Any, publi
     ).json
     assert drill["total"] == len(line["positions"])
     topics = [item["topic"].rsplit(":", 1)[1] for item in drill["items"]]
-    assert topics.count("ServiceIssue.Reported") == 3 and "OrgUnit.Registered" in topics
+    assert topics.count("ServiceIssue.Accepted") == 3 and "OrgUnit.Registered" in topics
     trend = client.get(f"{BASE}/trend/community/{c1}", headers=reader).json
     assert [t["key"] for t in trend["items"]] == ["2020Q4"]
     paged = {"items", "page", "per_page", "total"}
@@ -134,6 +134,24 @@ def test_bad_schemes_are_refused(
     assert refused.content_type == "application/problem+json"
     assert refused.json["code"] == code
     assert system.app.recorder.max_notification_id() == head
+
+
+def test_the_weight_rule_refuses_a_scheme_unless_an_override_gives_a_reason(
+    client: Any, system: Any, admin: dict
+) -> None:
+    light = [{**s, "subject_kind": "community"} for s in SPECS]
+    light[1] = {**light[1], "weight": 10}  # complaints 10 < response 15
+    light[2] = {**light[2], "weight": 30}
+    head = system.app.recorder.max_notification_id()
+    refused = client.post(f"{BASE}/schemes", json=scheme_body(indicators=light), headers=admin)
+    assert refused.status_code == 422, refused.json
+    assert refused.json["code"] == "satisfaction_and_complaints_must_weigh_most"
+    assert system.app.recorder.max_notification_id() == head
+    body = scheme_body(indicators=light, override_reason="试点：响应率优先")
+    assert client.post(f"{BASE}/schemes", json=body, headers=admin).status_code == 201
+    system.catch_up()
+    (version,) = client.get(f"{BASE}/schemes", headers=admin).json["items"]
+    assert version["override_reason"] == "试点：响应率优先"
 
 
 def test_empty_period_and_roles(client: Any, system: Any, admin: dict, auth: Any) -> None:

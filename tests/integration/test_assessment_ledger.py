@@ -36,7 +36,7 @@ from projections.assessment_facts import read_period_facts
 from tests.assessment_oracle import expected_lines, raw_counts
 from tests.grid_helpers import at, report, small_district
 
-RATE = {"direction": "higher", "lower": 50.0, "upper": 100.0, "no_data_score": 100.0}
+RATE = {"direction": "higher", "lower": 50.0, "upper": 100.0, "no_data": "excluded"}
 SPECS = [
     {"code": "satisfaction_rate", "weight": 30, **RATE},
     {
@@ -45,7 +45,7 @@ SPECS = [
         "direction": "lower",
         "lower": 0.0,
         "upper": 2.0,
-        "no_data_score": 100.0,
+        "no_data": "excluded",
     },
     {"code": "response_rate", "weight": 15, **RATE},
     {"code": "resolution_rate", "weight": 10, **RATE},
@@ -56,7 +56,7 @@ SPECS = [
         "direction": "lower",
         "lower": 0.0,
         "upper": 50.0,
-        "no_data_score": 100.0,
+        "no_data": "excluded",
     },
 ]
 BANDS = [
@@ -159,7 +159,7 @@ def test_published_scorecard_matches_an_independent_recomputation(system: Any) -
             assert got["weighted"] == pytest.approx(want["weighted"], abs=1e-4)
             assert got["positions"] == want["positions"]
         assert card["total"] == pytest.approx(sum(w["weighted"] for w in expected), abs=0.01)
-    # community 1: 3 issues in Q4 for 200 households -> 1.5 per 100
+    # community 1: 3 complaints in Q4 for 200 households -> 1.5 per 100
     c1 = {ln["indicator"]: ln for ln in cards[str(ids["community"])]["lines"]}
     assert c1["complaint_rate"]["value"] == 1.5
     assert c1["satisfaction_rate"]["value"] == pytest.approx(200 / 3, abs=1e-3)
@@ -188,7 +188,8 @@ def test_reassessment_as_of_and_what_if(system: Any) -> None:
 
     # a late-recorded complaint for December, then a numbered re-assessment
     with at("2020-12-31T20:00:00"):
-        report(app, ids, 1)
+        late = report(app, ids, 1)
+        app.handle(AcceptIssue(issue_id=late, company_id=ids["company_a"]))
     with at("2021-02-01T09:00:00"):
         app.handle(Reassess(period, reason="一件12月投诉漏记"))
     system.catch_up()
@@ -293,11 +294,12 @@ def test_companies_are_scored_on_contracts_routed_issues_and_party_orgs(system: 
         ranking = q.ranking(conn, str(period), 1, "property_company")
         card = q.scorecard(conn, str(period), 1, "property_company", str(company))
         trend = q.trend(conn, "property_company", str(company))
-    # 乙: no issues (no-data scores 100, 100) and no party org: 40 + 40 + 0 = 80
     # 康都: 50% satisfied -> 0; 1 complaint per 100 households -> 50 x 0.4; org -> 20 = 40
+    # 乙: no issues, no households: satisfaction and complaints excluded (no data, not
+    # full marks); no party org -> 0 on the only line with data
     assert [(r["subject_name"], r["total"]) for r in ranking] == [
-        ("乙物业", 80.0),
         ("康都物业", 40.0),
+        ("乙物业", 0.0),
     ]
     assert all(r["result_sent_position"] is not None for r in ranking)
     lines = {ln["indicator"]: ln for ln in card["lines"]}
@@ -309,5 +311,11 @@ def test_companies_are_scored_on_contracts_routed_issues_and_party_orgs(system: 
     assert lines["party_coverage"]["value"] == 100.0
     with system.read_engine.connect() as conn:
         other_card = q.scorecard(conn, str(period), 1, "property_company", str(other))
-    assert {ln["indicator"]: ln for ln in other_card["lines"]}["party_coverage"]["value"] == 0.0
+    other_lines = {ln["indicator"]: ln for ln in other_card["lines"]}
+    assert other_lines["party_coverage"]["value"] == 0.0
+    assert other_lines["satisfaction_rate"]["no_data"] is True
+    assert (other_lines["satisfaction_rate"]["score"], other_lines["complaint_rate"]["score"]) == (
+        None,
+        None,
+    )
     assert trend[0]["key"] == "2020Q4"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.assessment_scoring import PeriodFacts, Subject, grade_for, normalise, score_period
-from domain.indicators import INDICATORS, MONTHS_FACT
+from domain.indicators import INDICATORS, MONTHS_FACT, is_complaint
 
 
 def m(code: str, **facts: float) -> tuple[float, float, float | None]:
@@ -16,7 +16,7 @@ def m(code: str, **facts: float) -> tuple[float, float, float | None]:
 def test_rates_on_hand_computed_cases() -> None:
     assert m("satisfaction_rate", feedback_given=8, feedback_satisfied=6) == (6, 8, 75.0)
     # 3 complaints in 600 households: 0.5 per 100 households
-    assert m("complaint_rate", issues_reported=3, households_under_contract=600) == (3, 600, 0.5)
+    assert m("complaint_rate", complaints=3, households_under_contract=600) == (3, 600, 0.5)
     assert m("response_rate", issues_accepted=4, issues_accepted_on_time=3)[2] == 75.0
     assert m("on_time_handling_rate", issues_handled=3, issues_handled_on_time=1)[2] == 33.3333
     assert m("reopen_rate", issues_handled=4, issues_reopened=1)[2] == 25.0
@@ -31,9 +31,26 @@ def test_rates_on_hand_computed_cases() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("company_id", "state", "complaint"),
+    [
+        ("c1", "accepted", True),
+        ("c1", "closed", True),
+        ("c1", "referred_out", False),
+        ("c1", "duplicate", False),
+        (None, "accepted", False),  # routed to a department
+        (None, "reported", False),
+    ],
+)
+def test_a_complaint_is_an_item_accepted_for_a_company(
+    company_id: str | None, state: str, complaint: bool
+) -> None:
+    assert is_complaint(company_id, state) is complaint
+
+
 def test_no_denominator_is_no_data() -> None:
     assert m("satisfaction_rate") == (0, 0, None)
-    assert m("complaint_rate", issues_reported=2) == (2, 0, None)
+    assert m("complaint_rate", complaints=2) == (2, 0, None)
 
 
 def test_party_coverage_counts_an_org_or_an_instructor() -> None:
@@ -114,25 +131,25 @@ def test_score_period_weights_and_ranks_with_ties() -> None:
             ("community", "a"): {
                 "feedback_given": 10,
                 "feedback_satisfied": 9,
-                "issues_reported": 3,
+                "complaints": 3,
                 "households_under_contract": 600,
             },
             ("community", "b"): {
                 "feedback_given": 4,
                 "feedback_satisfied": 4,
                 "households_under_contract": 100,
-                "issues_reported": 2,
+                "complaints": 2,
             },
             ("community", "c"): {
                 "feedback_given": 1,
                 "feedback_satisfied": 1,
                 "households_under_contract": 100,
-                "issues_reported": 2,
+                "complaints": 2,
             },
         },
         sources={
             ("community", "a", "feedback_given"): [5, 7],
-            ("community", "a", "issues_reported"): [3],
+            ("community", "a", "complaints"): [3],
         },
     )
     cards = {c["subject_id"]: c for c in score_period(definition, facts)}

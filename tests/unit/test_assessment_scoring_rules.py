@@ -28,7 +28,7 @@ def measure(code: str, **facts: float) -> tuple[float, float, float | None]:
 # code: (its numerator fact, its denominator fact or None when the denominator is fixed)
 RATIOS = {
     "satisfaction_rate": ("feedback_satisfied", "feedback_given"),
-    "complaint_rate": ("issues_reported", "households_under_contract"),
+    "complaint_rate": ("complaints", "households_under_contract"),
     "response_rate": ("issues_accepted_on_time", "issues_accepted"),
     "resolution_rate": ("issues_closed", "issues_handled"),
     "on_time_handling_rate": ("issues_handled_on_time", "issues_handled"),
@@ -223,9 +223,11 @@ def test_a_scorecard_line_for_each_indicator_of_the_subjects_kind() -> None:
         "score": 33.3333,  # 1 of 0..3
         "weight": 50.0,
         "weighted": 16.6667,
+        "no_data": False,
         "positions": [2, 4],
     }
     assert satisfaction["value"] is None and satisfaction["score"] == 50.0  # no data
+    assert satisfaction["no_data"] is True
     assert satisfaction["weighted"] == 25.0 and satisfaction["positions"] == []
     assert card["total"] == 41.67 and card["grade"] == "D" and card["rank"] == 1
 
