@@ -27,6 +27,7 @@ LINE_COLUMNS = [
     "denominator",
     "value",
     "score",
+    "no_data",
     "weight",
     "weighted",
     "positions",
@@ -43,7 +44,7 @@ def scorecard_table(card: dict[str, Any]) -> Table:
     for line in card["lines"]:
         row = [line[c] for c in LINE_COLUMNS[:-1]]
         rows.append([*row, json.dumps(line["positions"])])
-    rows.append(["total", "", "", "", "", "", 100, card["total"], card["grade"]])
+    rows.append(["total", "", "", "", "", "", "", 100, card["total"], card["grade"]])
     return LINE_COLUMNS, rows
 
 

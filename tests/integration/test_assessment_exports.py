@@ -48,6 +48,11 @@ def test_reports_in_every_format(system: Any, settings: Any, tmp_path: Path) -> 
     report("scorecards", *base, "--format", "xlsx", "--out", str(tmp_path / "s.xlsx"))
     book = load_workbook(tmp_path / "s.xlsx")
     assert book.sheetnames[0] == "ranking" and len(book.sheetnames) == 3
+    card = list(book[book.sheetnames[1]].values)
+    header, lines = list(card[0]), [dict(zip(card[0], row, strict=True)) for row in card[1:-1]]
+    assert header.index("no_data") == header.index("score") + 1
+    assert lines and all(isinstance(line["no_data"], bool) for line in lines)
+    assert all(line["no_data"] == (line["score"] is None) for line in lines)
     community = str(ids["community"])
     report("trend", "--kind", "community", "--subject", community, "--out", str(tmp_path / "t.png"))
     assert (tmp_path / "t.png").stat().st_size > 1000
