@@ -18,12 +18,20 @@ from uuid import UUID
 from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import (
     ConnectionUnavailableError,
+    DatabaseError,
+    DataError,
+    IntegrityError,
     InterfaceError,
+    InternalError,
     JSONTranscoder,
+    NotSupportedError,
+    OperationalError,
+    PersistenceError,
+    ProgrammingError,
     Recording,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool
+from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteDatastore
 
 from domain.base import LedgerAggregate
 
@@ -135,6 +143,37 @@ class StatementCachingPool(SQLiteConnectionPool):
             self.is_journal_mode_wal = True
         connection.row_factory = sqlite3.Row
         return SQLiteConnection(sqlite_conn=connection, max_age=self.max_age)
+
+
+# What the library's SQLite transaction turns each sqlite3 error into, most specific first.
+_TRANSLATED: tuple[tuple[type[sqlite3.Error], type[PersistenceError]], ...] = (
+    (sqlite3.InterfaceError, InterfaceError),
+    (sqlite3.DataError, DataError),
+    (sqlite3.OperationalError, OperationalError),
+    (sqlite3.IntegrityError, IntegrityError),
+    (sqlite3.InternalError, InternalError),
+    (sqlite3.ProgrammingError, ProgrammingError),
+    (sqlite3.NotSupportedError, NotSupportedError),
+    (sqlite3.DatabaseError, DatabaseError),
+)
+
+
+def select_plain_rows(
+    datastore: SQLiteDatastore, statement: str, params: Any
+) -> list[tuple[Any, ...]]:
+    """One SELECT on a pooled reader, rows as plain tuples. Without the library's BEGIN
+    and ROLLBACK around it: in autocommit mode one statement reads one snapshot by itself
+    (loading an aggregate paid two more statements and `sqlite3.Row` lookups for it)."""
+    with datastore.get_connection(commit=False) as conn:
+        cursor = conn._sqlite_conn.cursor()
+        cursor.row_factory = None
+        try:
+            return cursor.execute(statement, params).fetchall()
+        except sqlite3.Error as error:
+            kind = next((ours for theirs, ours in _TRANSLATED if isinstance(error, theirs)), None)
+            raise (kind or PersistenceError)(error) from error
+        finally:
+            cursor.close()
 
 
 def use_statement_cache(pool: SQLiteConnectionPool) -> None:

@@ -15,13 +15,14 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from infra.storage.chain import Link
 from infra.storage.chained_writes import ChainedWrites
 from infra.storage.command_log import CommandRecord
-from infra.storage.library_seams import use_statement_cache
+from infra.storage.library_seams import select_plain_rows, use_statement_cache
+from infra.storage.transcoder import uuid_from_hex
 
 
 def _no_sync() -> None:
@@ -67,6 +68,41 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
             "idempotency_key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
             "aggregate_id TEXT NOT NULL, version INTEGER NOT NULL, "
             "position INTEGER NOT NULL, recorded_at TEXT NOT NULL) WITHOUT ROWID",
+        ]
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
+        """The library's query and answer, read in one statement as plain rows (loading
+        an aggregate is on every command's path)."""
+        statement = self.select_events_statement
+        params: list[Any] = [
+            originator_id.hex if isinstance(originator_id, UUID) else originator_id
+        ]
+        if gt is not None:
+            statement += "AND originator_version>? "
+            params.append(gt)
+        if lte is not None:
+            statement += "AND originator_version<=? "
+            params.append(lte)
+        statement += (
+            "ORDER BY originator_version DESC " if desc else "ORDER BY originator_version ASC "
+        )
+        if limit is not None:
+            statement += "LIMIT ? "
+            params.append(limit)
+        as_id = uuid_from_hex if self.datastore.originator_id_type == "uuid" else str
+        return [
+            StoredEvent(
+                originator_id=as_id(row[0]), originator_version=row[1], topic=row[2], state=row[3]
+            )
+            for row in select_plain_rows(self.datastore, statement, params)
         ]
 
     @contextmanager

@@ -102,6 +102,19 @@ def test_the_recorders_insert_events_is_what_ours_replaces() -> None:
     assert "self.insert_events_statement" in inspect.getsource(SQLiteApplicationRecorder)
 
 
+def test_the_sqlite_select_events_ours_repeats() -> None:
+    """ChainedSQLiteRecorder.select_events repeats the library's query in one statement
+    (tests/integration/test_sqlite_select_events.py compares the answers)."""
+    from infra.storage.recorders import ChainedSQLiteRecorder
+
+    expected = ["self", "originator_id", "gt", "lte", "desc", "limit"]
+    assert _parameters(SQLiteApplicationRecorder.select_events) == expected
+    assert _parameters(ChainedSQLiteRecorder.select_events) == expected
+    source = inspect.getsource(SQLiteApplicationRecorder.select_events)
+    assert "self.datastore.transaction(commit=False)" in source
+    assert "convert_originator_id" in source
+
+
 def test_the_transcoder_revives_typed_objects_with_decode_obj() -> None:
     transcoder = JSONTranscoder()
     transcoder.register(DecimalAsStr())

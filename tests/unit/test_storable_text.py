@@ -39,3 +39,36 @@ def test_any_other_unicode_is_kept() -> None:
     unit = OrgUnit.register(kind="district", code="370105", name="天桥区 😀\t", parent=None)
     assert unit.name == "天桥区 😀"
     assert new_issue(reporter_ref=f"r-{uuid4()}\u200b").reporter_ref.endswith("\u200b")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "abc",
+        "a\x00b",
+        "\ud800",
+        "x\udfffy",
+        "中文\ud83d\ude00",
+        "\U0001f600 ok",
+        "é",
+        "\ud7ff\ue000",
+    ],
+)
+def test_the_fast_answer_is_the_pattern_s_answer(text: str) -> None:
+    from domain.text import storable, unstorable_char
+
+    assert storable(text) == (unstorable_char(text) is None)
+
+
+def test_text_inside_subclasses_and_sets_is_checked() -> None:
+    from enum import StrEnum
+
+    class Kind(StrEnum):
+        BAD = "a\x00"
+
+    with pytest.raises(UnstorableText) as caught:
+        check_storable({"n": 1, "kind": Kind.BAD})
+    assert caught.value.field == "kind"
+    with pytest.raises(UnstorableText):
+        check_storable({"tags": frozenset({"ok", "\ud800"})})
