@@ -39,6 +39,18 @@ class Text(fields.String):
         return text
 
 
+class Money(fields.Decimal):
+    """An amount of money as a JSON number (12.5 or 5000). Text such as "5" is refused: a
+    client that sends money as text has a bug the ledger should not paper over."""
+
+    default_error_messages = {"not_a_number": "must be a JSON number, not {kind}"}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("not_a_number", kind=type(value).__name__)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class Email(Text, fields.Email):
     """An e-mail address (Text)."""
 

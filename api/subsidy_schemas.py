@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-from api.fields import BusinessDate, Text
+from api.fields import BusinessDate, Money, Text
 from api.schemas import PageArgs, PageSchema, Paging, ReadArgs
 from domain.subsidy_branches import FOUNDING_METHODS
 from domain.subsidy_entitlement import REVERSAL_REASONS
@@ -14,13 +14,13 @@ from domain.subsidy_policy import KINDS, MAX_FEN, PRO_RATING
 
 MAX_YUAN = Decimal(MAX_FEN) / 100
 YUAN = {
-    "description": "amount in yuan, at most two decimals (e.g. 5000 or 12.50); "
-    "stored as integer fen"
+    "description": "amount in yuan as a JSON number, at most two decimals (e.g. 5000 or "
+    '12.50; text such as "5" is refused); stored as integer fen'
 }
 
 
-def _amount(**kw: object) -> fields.Decimal:
-    return fields.Decimal(
+def _amount(**kw: object) -> Money:
+    return Money(
         required=True,
         allow_nan=False,
         validate=validate.Range(max=MAX_YUAN),  # the domain explains the rest

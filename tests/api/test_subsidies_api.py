@@ -89,7 +89,7 @@ def test_workflow_over_http(client: Any, auth: Any, world: dict, system: Any) ->
     _refused(system, other, 403)
 
 
-BAD_BUDGETS = [(-100, "negative"), (0, "zero"), ("12.345", "sub-fen")]
+BAD_BUDGETS = [(-100, "negative"), (0, "zero"), (12.345, "sub-fen")]
 
 
 @pytest.mark.parametrize(("amount", "_why"), BAD_BUDGETS)
@@ -103,6 +103,18 @@ def test_bad_amounts_are_refused(
     budget = client.get(f"{URL}/budgets", headers=admin).json["items"][0]["id"]
     topped = client.post(f"{URL}/budgets/{budget}/top-ups", json={"amount": amount}, headers=admin)
     _refused(system, topped, 422, "rule_violation")
+    assert system.app.recorder.max_notification_id() == head
+
+
+@pytest.mark.parametrize("amount", ["5", "1000.50", True, None, [5]])
+def test_money_is_a_json_number_never_text(
+    client: Any, auth: Any, world: dict, system: Any, amount: Any
+) -> None:
+    head = system.app.recorder.max_notification_id()
+    body = {"holder_id": str(world["S01"]), "year": 2020, "amount": amount}
+    refused = client.post(f"{URL}/budgets", json=body, headers=auth("district_admin"))
+    _refused(system, refused, 422)
+    assert "amount" in refused.json["errors"], refused.json
     assert system.app.recorder.max_notification_id() == head
 
 
@@ -191,13 +203,13 @@ def test_policy_years_and_budgets(client: Any, auth: Any, world: dict, system: A
     body = {
         "effective_from": "2022-01-01",
         "start_date": "2019-01-01",
-        "startup_fund": "6000",
+        "startup_fund": 6000,
         "yearly_subsidy": 3600,
         "pro_rating": "monthly",
     }
     _refused(system, client.put(f"{URL}/policy", json=body, headers=auth("street_officer")), 403)
     assert client.put(f"{URL}/policy", json=body, headers=admin).status_code == 200
-    sub_fen = client.put(f"{URL}/policy", json={**body, "startup_fund": "1.001"}, headers=admin)
+    sub_fen = client.put(f"{URL}/policy", json={**body, "startup_fund": 1.001}, headers=admin)
     _refused(system, sub_fen, 422, "rule_violation")
     assert client.post(f"{URL}/years", json={"year": 2022}, headers=admin).status_code == 200
     again = client.post(f"{URL}/years", json={"year": 2022}, headers=admin)
@@ -206,7 +218,7 @@ def test_policy_years_and_budgets(client: Any, auth: Any, world: dict, system: A
     assert [s["startup_fund_fen"] for s in policy["settings"]] == [500_000, 600_000]
     assert policy["open_years"] == [2020, 2022]
     scoped = auth("street_officer", world["S01"])
-    mine = {"holder_id": str(world["S01"]), "year": 2022, "amount": "1000.50"}
+    mine = {"holder_id": str(world["S01"]), "year": 2022, "amount": 1000.50}
     other = {**mine, "holder_id": str(world["S02"])}
     created = client.post(f"{URL}/budgets", json=mine, headers=scoped)
     assert created.status_code == 201
