@@ -16,7 +16,7 @@ from api.assessment_schemas import IndicatorPage, PeriodPage, SchemeVersionPage
 from api.commands import ensure_fresh, handle, services
 from api.conditional import expected_version
 from api.fields import BusinessDate, Text
-from api.roles import ASSESSORS, READERS
+from api.roles import DISTRICT_ASSESSORS, READERS
 from api.routes import command_route, read_route
 from api.schemas import PageArgs, page_of, take_paging
 from api.scope import found, fresh_row
@@ -172,7 +172,7 @@ class Schemes(MethodView):
         with services().read_engine.connect() as conn:
             return page_of(q.scheme_versions(conn), take_paging(args))
 
-    @command_route(blp, ASSESSORS, DefineScheme, status=201)
+    @command_route(blp, DISTRICT_ASSESSORS, DefineScheme, status=201)
     def post(self, body: dict[str, Any]) -> Response:
         """Define a scheme (version 1). Weights sum to 100 per subject kind; bands
         [min, max) cover 0..100 without overlap."""
@@ -188,7 +188,7 @@ class Schemes(MethodView):
 
 @blp.route("/schemes/<uuid:scheme_id>/versions")
 class SchemeVersions(MethodView):
-    @command_route(blp, ASSESSORS, ReviseScheme, status=201)
+    @command_route(blp, DISTRICT_ASSESSORS, ReviseScheme, status=201)
     def post(self, body: dict[str, Any], scheme_id: UUID) -> Response:
         """Revise a scheme: a new version, from its effective date."""
         command = ReviseAssessmentScheme(
@@ -211,7 +211,7 @@ class Periods(MethodView):
         with services().read_engine.connect() as conn:
             return page_of(q.list_periods(conn), take_paging(args))
 
-    @command_route(blp, ASSESSORS, OpenPeriod, status=201)
+    @command_route(blp, DISTRICT_ASSESSORS, OpenPeriod, status=201)
     def post(self, body: dict[str, Any]) -> Response:
         """Open a period (month 2020-10, quarter 2020Q4 or year 2020) under a scheme."""
         return handle(OpenAssessmentPeriod(**body), status=201)
@@ -219,7 +219,7 @@ class Periods(MethodView):
 
 @blp.route("/periods/<string:key>/compute")
 class PeriodCompute(MethodView):
-    @command_route(blp, ASSESSORS, AssessmentNoBody)
+    @command_route(blp, DISTRICT_ASSESSORS, AssessmentNoBody)
     def post(self, body: dict[str, Any], key: str) -> Response:
         """Compute the draft scorecards from the input facts."""
         version = expected_version()
@@ -229,7 +229,7 @@ class PeriodCompute(MethodView):
 
 @blp.route("/periods/<string:key>/review")
 class PeriodReview(MethodView):
-    @command_route(blp, ASSESSORS, Review)
+    @command_route(blp, DISTRICT_ASSESSORS, Review)
     def post(self, body: dict[str, Any], key: str) -> Response:
         """Mark the draft as reviewed."""
         return handle(ReviewAssessment(period_id(key), **body, expected_version=expected_version()))
@@ -237,7 +237,7 @@ class PeriodReview(MethodView):
 
 @blp.route("/periods/<string:key>/publish")
 class PeriodPublish(MethodView):
-    @command_route(blp, ASSESSORS, AssessmentNoBody)
+    @command_route(blp, DISTRICT_ASSESSORS, AssessmentNoBody)
     def post(self, body: dict[str, Any], key: str) -> Response:
         """Publish the reviewed draft; results are sent to the companies."""
         return handle(PublishAssessment(period_id(key), expected_version()))
@@ -245,7 +245,7 @@ class PeriodPublish(MethodView):
 
 @blp.route("/periods/<string:key>/reassess")
 class PeriodReassess(MethodView):
-    @command_route(blp, ASSESSORS, ReassessReason)
+    @command_route(blp, DISTRICT_ASSESSORS, ReassessReason)
     def post(self, body: dict[str, Any], key: str) -> Response:
         """Open a numbered re-assessment of a published period."""
         return handle(Reassess(period_id(key), **body, expected_version=expected_version()))

@@ -11,13 +11,14 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
-from api.auth import require
+from api.auth import WHOLE_DISTRICT, principal, require
 from api.commands import ensure_fresh, handle, services
 from api.fields import Text
-from api.roles import OFFICERS, READERS
+from api.roles import OFFICERS, READERS, UNGRIDDED_REGISTRARS
 from api.schemas import Answer, CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
 from api.scope import found, fresh_row, require_org_scope
 from domain import grid_commands as grid
+from domain.errors import RuleViolation
 from domain.grid_workers import DIMENSIONS, EMPLOYMENT, PERIOD
 from projections import grid_workers as read_model
 
@@ -132,7 +133,15 @@ class Workers(MethodView):
     @blp.arguments(RegisterWorker)
     @blp.response(201, CommandResultSchema)
     def post(self, body: dict[str, Any]) -> Response:
-        """Register a grid worker (part-time company staff or full-time)."""
+        """Register a grid worker (part-time company staff or full-time) on grids in the
+        caller's scope. Only the district registers one on no grid: anyone else gets a 422 on
+        `grid_ids` (not a 403) because the request, not the caller, is what must change."""
+        if not body["grid_ids"] and not _district_wide():
+            raise RuleViolation(
+                "name at least one grid in your scope: only the district registers a grid"
+                " worker on no grid",
+                field="grid_ids",
+            )
         for grid_id in body["grid_ids"]:
             require_org_scope(grid_id, "grid_ids")
         return handle(grid.RegisterGridWorker(**body), status=201)
@@ -151,6 +160,11 @@ class WorkerResource(MethodView):
         if worker is None:
             raise NotFound(f"no grid worker {worker_id}")
         return jsonify(worker)
+
+
+def _district_wide() -> bool:
+    caller = principal()
+    return caller.role in UNGRIDDED_REGISTRARS and caller.scope == WHOLE_DISTRICT
 
 
 def _worker_grid(worker_id: UUID, grid_id: UUID) -> None:
@@ -209,7 +223,11 @@ class SendAssessment(MethodView):
     @blp.arguments(SendBack)
     @blp.response(200, CommandResultSchema)
     def post(self, body: dict[str, Any], assessment_id: UUID) -> Response:
-        """Send the result back to the company (for awards and performance pay)."""
+        """Send the result back to the company (for awards and performance pay): an
+        assessment made by an org in the caller's scope."""
+        row = fresh_row(VIEW, lambda conn: read_model.get_assessment(conn, str(assessment_id)))
+        assessment = found(row, "GridWorkerAssessment", assessment_id)
+        require_org_scope(UUID(assessment["assessor_org_id"]))
         return handle(grid.SendGridWorkerAssessment(assessment_id=assessment_id, **body))
 
 

@@ -38,6 +38,11 @@ ENTITLEMENT_READERS = (*LEDGER_READERS, COMPANY_MANAGER)
 SUBSIDY_APPLICANTS = (DISTRICT_ADMIN, COMPANY_MANAGER)
 # Who keeps the assessment ledger: its schemes and its periods.
 ASSESSORS = (DISTRICT_ADMIN, STREET_OFFICER)
+# Who defines the district-wide assessment schemes and opens, computes, reviews, publishes
+# and reassesses their periods: the district alone.
+DISTRICT_ASSESSORS = (DISTRICT_ADMIN,)
+# Who registers a grid worker on no grid (outside any street's or community's scope).
+UNGRIDDED_REGISTRARS = (DISTRICT_ADMIN,)
 # Who reports a service issue, and who accepts and who handles one.
 ISSUE_REPORTERS = (*OFFICERS, GRID_WORKER, COMPANY_MANAGER, RESIDENT, OWNERS_COMMITTEE)
 ISSUE_ACCEPTORS = (*OFFICERS, COMPANY_MANAGER)

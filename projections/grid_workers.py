@@ -207,6 +207,11 @@ def get_grid_worker(conn: Connection, worker_id: str) -> dict[str, Any] | None:
     return _worker(conn, row) if row else None
 
 
+def get_assessment(conn: Connection, assessment_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(assessments).where(assessments.c.id == assessment_id)).first()
+    return dict(row._mapping) if row else None
+
+
 def _worker(conn: Connection, row: Any) -> dict[str, Any]:
     item = dict(row._mapping)
     item["employment_label"] = EMPLOYMENT[item["employment"]]
