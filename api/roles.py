@@ -36,8 +36,6 @@ LEDGER_READERS = (DISTRICT_ADMIN, STREET_OFFICER, AUDITOR)
 ENTITLEMENT_READERS = (*LEDGER_READERS, COMPANY_MANAGER)
 # Who applies for a subsidy: the branch's company manager, or the district for it.
 SUBSIDY_APPLICANTS = (DISTRICT_ADMIN, COMPANY_MANAGER)
-# Who keeps the assessment ledger: its schemes and its periods.
-ASSESSORS = (DISTRICT_ADMIN, STREET_OFFICER)
 # Who defines the district-wide assessment schemes and opens, computes, reviews, publishes
 # and reassesses their periods: the district alone.
 DISTRICT_ASSESSORS = (DISTRICT_ADMIN,)
