@@ -253,7 +253,7 @@ class Requests(MethodView):
         compound_id = form["compound_id"] or form["address_id"]
         if compound_id is None:
             raise _field_error("attribute[compound_id]", "the compound is required")
-        require_report_scope(compound_id, "attribute[compound_id]")
+        require_report_scope(compound_id, form["grid_id"], "attribute[compound_id]")
         contact = form["phone"] or form["email"]
         command = ReportIssue(
             channel="open311",

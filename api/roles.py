@@ -45,5 +45,6 @@ UNGRIDDED_REGISTRARS = (DISTRICT_ADMIN,)
 ISSUE_REPORTERS = (*OFFICERS, GRID_WORKER, COMPANY_MANAGER, RESIDENT, OWNERS_COMMITTEE)
 ISSUE_ACCEPTORS = (*OFFICERS, COMPANY_MANAGER)
 ISSUE_HANDLERS = (*OFFICERS, COMPANY_MANAGER, GRID_WORKER)
-# Reporters not bound to an org scope: residents and company managers report anywhere.
-UNSCOPED_REPORTERS = (RESIDENT, COMPANY_MANAGER)
+# Who gives the resident's feedback on a handled issue: never a company manager, whose
+# company's satisfaction score the feedback feeds.
+ISSUE_FEEDBACK_GIVERS = tuple(role for role in ISSUE_REPORTERS if role != COMPANY_MANAGER)

@@ -13,28 +13,31 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from werkzeug.exceptions import NotFound
+from sqlalchemy import Connection, select
+from werkzeug.exceptions import Forbidden, NotFound
 
 from api.auth import principal, require
 from api.commands import ensure_fresh, handle, services
 from api.conditional import expected_version, with_etag
 from api.fields import BusinessDateTime, Text
 from api.roles import (
+    COMPANY_MANAGER,
     ISSUE_ACCEPTORS,
+    ISSUE_FEEDBACK_GIVERS,
     ISSUE_HANDLERS,
     ISSUE_REPORTERS,
     OFFICERS,
     READERS,
-    UNSCOPED_REPORTERS,
+    RESIDENT,
 )
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
-from api.scope import issue_units, require_issue_scope, require_org_scope
+from api.scope import fresh_row, issue_units, org_ancestry, require_issue_scope, require_org_scope
 from domain import service_issue_commands as issues
 from domain.commands import CommandResult
 from domain.handling import Command
 from domain.issue_catalog import CATEGORIES, CHANNELS, MAX_DESCRIPTION, PRIORITIES, RATINGS, STATES
 from domain.service_issue_handlers import reporter_contact
-from projections import issue_board
+from projections import assessment_facts, issue_board
 
 blp = Blueprint(
     "service_issues",
@@ -133,10 +136,34 @@ class IssuePage(PageSchema):
     items = fields.List(fields.Dict())
 
 
-def require_report_scope(compound_id: UUID, field: str) -> None:
-    """Residents and company managers report for any compound; others only in scope."""
-    if principal().role not in UNSCOPED_REPORTERS:
+def require_report_scope(compound_id: UUID, grid_id: UUID | None, field: str) -> None:
+    """403 unless the caller may report in the compound: a company manager where its company
+    serves under a service contract; a resident in the compound, or the grid, its scope
+    names; everyone else in its org scope. An unknown compound is a 422 on `field`."""
+    who = principal()
+    if who.role == COMPANY_MANAGER:
+        org_ancestry(compound_id, field)
+        if serving_company(compound_id, who.scope) != who.scope:
+            raise Forbidden(
+                "a company manager reports only in compounds its company serves under a"
+                " service contract"
+            )
+    elif not (who.role == RESIDENT and grid_id is not None and who.scope == str(grid_id)):
         require_org_scope(compound_id, field)
+
+
+def serving_company(compound_id: UUID, expected: str) -> str | None:
+    """The company serving the compound under a contract, from the assessment inputs read
+    model (read again at the head of the log unless it is `expected`)."""
+
+    def read(conn: Connection) -> str | None:
+        table = assessment_facts.assessment_compounds
+        query = select(table.c.company_id).where(table.c.id == str(compound_id))
+        return conn.execute(query).scalar_one_or_none()
+
+    return fresh_row(
+        assessment_facts.PROJECTION_NAME, read, covered=lambda company: company == expected
+    )
 
 
 @blp.route("")
@@ -157,7 +184,7 @@ class ServiceIssues(MethodView):
     @blp.response(201, CommandResultSchema)
     def post(self, body: dict[str, Any]) -> Response:
         """Report an issue (采集上报) for a compound (and grid) in the caller's scope."""
-        require_report_scope(body["compound_id"], "compound_id")
+        require_report_scope(body["compound_id"], body["grid_id"], "compound_id")
         command = issues.ReportIssue(**body)
         return handle(command, status=201, location="/api/v1/service-issues/{id}")
 
@@ -212,7 +239,7 @@ STEPS = (
     Step("link-duplicate", LinkDuplicate, issues.LinkDuplicateIssue, OFFICERS),
     Step("start-handling", Empty, issues.StartHandlingIssue, ISSUE_HANDLERS),
     Step("handled", Resolution, issues.MarkIssueHandled, ISSUE_HANDLERS),
-    Step("feedback", Feedback, issues.GiveIssueFeedback, ISSUE_REPORTERS),
+    Step("feedback", Feedback, issues.GiveIssueFeedback, ISSUE_FEEDBACK_GIVERS),
     Step("reopen", Reason, issues.ReopenIssue, OFFICERS),
     Step("close", CloseIssue, issues.CloseIssue, OFFICERS),
 )
