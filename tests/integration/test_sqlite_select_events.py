@@ -12,6 +12,7 @@ from domain.org_registry_commands import RegisterOrgUnit, RenameOrgUnit
 from infra.bootstrap import build_system
 from infra.settings import Settings
 from infra.storage.recorders import ChainedSQLiteRecorder
+from tests.conftest import SECRET
 
 META = {"actor_id": "t", "role": "district_admin", "scope": "*", "channel": "test"}
 
@@ -29,10 +30,8 @@ QUERIES: list[dict[str, Any]] = [
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_ours_equals_the_library_s(make_settings: Any, query: dict[str, Any]) -> None:
-    settings: Settings = make_settings()
-    if not settings.database_url.startswith("sqlite"):
-        pytest.skip("SQLite recorder")
+def test_ours_equals_the_library_s(tmp_path: Any, query: dict[str, Any]) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/ledger.db", secret=SECRET)
     system = build_system(settings)
     try:
         recorder = system.app.recorder
