@@ -99,9 +99,15 @@ def _beyond(position: int, topics: list[str]) -> bool:
 
 
 def issue_units(row: Mapping[str, Any]) -> list[UUID]:
-    """The units an issue board row belongs to: its compound, community and street, and the
-    company it is routed to."""
-    units = (row["compound_id"], row["community_id"], row["street_id"], row["company_id"])
+    """The units an issue board row belongs to: its grid, compound, community and street, and
+    the company it is routed to."""
+    units = (
+        row["grid_id"],
+        row["compound_id"],
+        row["community_id"],
+        row["street_id"],
+        row["company_id"],
+    )
     return [UUID(unit) for unit in units if unit]
 
 

@@ -28,10 +28,16 @@ from api.roles import (
     ISSUE_REPORTERS,
     OFFICERS,
     READERS,
-    RESIDENT,
 )
 from api.schemas import CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
-from api.scope import fresh_row, issue_units, org_ancestry, require_issue_scope, require_org_scope
+from api.scope import (
+    found,
+    fresh_row,
+    issue_units,
+    org_ancestry,
+    require_issue_scope,
+    require_org_scope,
+)
 from domain import service_issue_commands as issues
 from domain.commands import CommandResult
 from domain.handling import Command
@@ -138,8 +144,9 @@ class IssuePage(PageSchema):
 
 def require_report_scope(compound_id: UUID, grid_id: UUID | None, field: str) -> None:
     """403 unless the caller may report in the compound: a company manager where its company
-    serves under a service contract; a resident in the compound, or the grid, its scope
-    names; everyone else in its org scope. An unknown compound is a 422 on `field`."""
+    serves under a service contract; everyone else in the compound (or a unit above it) or
+    the grid its scope names (the command refuses a grid that is not the compound's). An
+    unknown compound is a 422 on `field`."""
     who = principal()
     if who.role == COMPANY_MANAGER:
         org_ancestry(compound_id, field)
@@ -148,8 +155,23 @@ def require_report_scope(compound_id: UUID, grid_id: UUID | None, field: str) ->
                 "a company manager reports only in compounds its company serves under a"
                 " service contract"
             )
-    elif not (who.role == RESIDENT and grid_id is not None and who.scope == str(grid_id)):
+    elif grid_id is None or who.scope != str(grid_id):  # the grid must be the compound's
         require_org_scope(compound_id, field)
+
+
+def require_own_acceptance(issue_id: UUID, company_id: UUID | None) -> None:
+    """403 unless a company manager accepts the issue for its own company, which serves the
+    issue's compound under a service contract (an issue is routed to no company before)."""
+    who = principal()
+    if str(company_id) != who.scope:
+        raise Forbidden("a company manager accepts an issue only for its own company")
+    row = fresh_row(BOARD, lambda conn: issue_board.get_issue(conn, str(issue_id)))
+    compound_id = UUID(found(row, "ServiceIssue", issue_id)["compound_id"])
+    if serving_company(compound_id, who.scope) != who.scope:
+        raise Forbidden(
+            "a company manager accepts issues only in compounds its company serves under a"
+            " service contract"
+        )
 
 
 def serving_company(compound_id: UUID, expected: str) -> str | None:
@@ -220,7 +242,10 @@ class Step:
 
     def view(self) -> Callable[..., Response]:
         def post(body: dict[str, Any], issue_id: UUID) -> Response:
-            require_issue_scope(issue_id)
+            if self.path == "accept" and principal().role == COMPANY_MANAGER:
+                require_own_acceptance(issue_id, body["company_id"])
+            else:
+                require_issue_scope(issue_id)
             version = expected_version()
             return handle(self.command(issue_id=issue_id, expected_version=version, **body))
 
