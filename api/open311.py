@@ -310,12 +310,10 @@ class RequestResource(MethodView):
 
 def window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
     """The spec's default: the last 90 days; one date given, the 90 days from (or to) it."""
-    if start is None and end is None:
-        end = datetime.now(UTC)
-    if start is None:
-        assert end is not None
-        return end - MAX_RANGE, end
-    return start, end if end is not None else start + MAX_RANGE
+    if start is not None:
+        return start, end if end is not None else start + MAX_RANGE
+    end = end if end is not None else datetime.now(UTC)
+    return end - MAX_RANGE, end
 
 
 def paged(response: Response, page: int, size: int, total: int) -> Response:
