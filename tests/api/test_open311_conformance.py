@@ -288,3 +288,52 @@ def test_the_openapi_document_says_what_open311_answers(client: Any) -> None:
             errors = answers[status]["content"]["application/json"]["schema"]
             assert errors["type"] == "array", (path, status)
         assert "422" not in answers, path
+
+
+HOSTILE = ["\x00", "9" * 3000, "", "-1", "a,,b", ",", "0001-01-01T00:00:00+14:00", "<x/>&"]
+
+
+def test_no_hostile_value_gets_a_500_or_leaves_the_spec_shape(
+    client: Any, two_now: list[str], auth: Any, ids: dict, system: Any
+) -> None:
+    from api.open311_schemas import ListRequests, PostRequest
+
+    names = [f.data_key or n for n, f in ListRequests().fields.items()]
+    odd = []
+    for path in reads(two_now[0]):
+        for fmt in ("json", "xml"):
+            for name in names:
+                for value in HOSTILE:
+                    response = client.get(f"{path}.{fmt}", query_string={name: value})
+                    if response.status_code >= 400 and not _spec_shaped(response, fmt):
+                        odd.append((path, fmt, name, value[:10], response.status_code))
+    base = {
+        "service_code": "heating",
+        "description": "暖气不热",
+        "attribute[compound_id]": str(ids["compound1"]),
+    }
+    admin = auth("district_admin")
+    for name in [f.data_key or n for n, f in PostRequest().fields.items()]:
+        for value in HOSTILE:
+            for fmt in ("json", "xml"):
+                head = system.app.recorder.max_notification_id()
+                form = {**base, name: value}
+                response = client.post(f"{BASE}/requests.{fmt}", data=form, headers=admin)
+                refused = response.status_code >= 400
+                if refused and not _spec_shaped(response, fmt):
+                    odd.append(("POST", fmt, name, value[:10], response.status_code))
+                if refused and system.app.recorder.max_notification_id() != head:
+                    odd.append(("POST stored", fmt, name, value[:10], response.status_code))
+    assert odd == []
+
+
+def _spec_shaped(response: Any, fmt: str) -> bool:
+    if response.status_code >= 500:
+        return False
+    if fmt == "json":
+        body = response.json
+        return isinstance(body, list) and all(e["code"] == response.status_code for e in body)
+    errors = ET.fromstring(response.get_data())
+    return errors.tag == "errors" and all(
+        e.findtext("code") == str(response.status_code) for e in errors
+    )
