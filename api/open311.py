@@ -1,55 +1,118 @@
-"""Open311 GeoReport v2 subset (http://wiki.open311.org/GeoReport_v2), so standard
-civic-issue clients work unchanged.
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2), so standard civic-issue
+clients work unchanged. docs/http-api.md ("Open311") says what is supported.
 
-- services are our categories (service_code = category code, service_name = zh-CN label);
-  each has metadata=true with the attributes `compound_id` (required), `grid_id`, `building`.
-- POST requests.json is form-encoded per the spec; the API key is a bearer token, sent as
-  `Authorization: Bearer` or as the `api_key` field. `phone` / `email` become the sealed
-  reporter contact, `account_id` the reporter reference.
-- status is `open` or `closed` (closed = closed, referred out, or a duplicate);
-  status_notes says which of our states it is, with the last note.
-- The reads are public and never show reporter contacts. Errors are problem+json.
+- Every resource answers `.json` or `.xml`; discovery is `/open311/discovery.{json,xml}`.
+- One jurisdiction: `jurisdiction_id` may be left out; any other value than the configured
+  one is 404. Errors are the spec's array of `{code, description}` (open311_format).
+- services are our categories; each has metadata=true with the attributes `compound_id`
+  (required), `grid_id`, `building`.
+- POST requests is form-encoded; the api_key is a bearer token, sent as `api_key` or as
+  `Authorization: Bearer`. `phone` / `email` become the sealed reporter contact.
+- status is `open` or `closed` (closed = closed, referred out, or a duplicate); status_notes
+  says which of our states it is, with the last note. agency_responsible is the name of the
+  handling company or department.
+- The reads are public and never show reporter contacts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
+from urllib.parse import urlencode
 
-from flask import g, jsonify
+from flask import Response, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from werkzeug.exceptions import Forbidden, NotFound, Unauthorized, UnprocessableEntity
+from sqlalchemy import Connection
+from werkzeug.exceptions import Forbidden, HTTPException, MethodNotAllowed, NotFound
 
 from api.auth import Principal, authenticate, principal
 from api.commands import services
-from api.fields import BusinessDateTime, Email, Text, Url
+from api.open311_format import (
+    FORMAT,
+    answer,
+    on_domain_error,
+    on_http_error,
+    on_unexpected,
+    unrouted,
+    xml_alternative,
+)
+from api.open311_schemas import (
+    MAX_RANGE,
+    MAX_REQUEST_IDS,
+    CreatedSchema,
+    DiscoverySchema,
+    ListRequests,
+    PostRequest,
+    RequestSchema,
+    ServiceDefinitionSchema,
+    ServiceSchema,
+    SpecArgs,
+    SpecErrorSchema,
+)
 from api.roles import ISSUE_REPORTERS
 from api.schemas import Answer
 from api.service_issues import require_report_scope
-from domain.errors import RuleViolation
-from domain.issue_catalog import CATEGORIES, MAX_DESCRIPTION, OPEN_STATES, STATES
+from domain.errors import DomainError, RuleViolation
+from domain.issue_catalog import CATEGORIES, OPEN_STATES, STATES
 from domain.metadata import command_context
 from domain.service_issue_commands import ReportIssue
-from projections import issue_board
+from projections import dual_coverage, issue_board
+
+__all__ = ["MAX_REQUEST_IDS", "RequestSchema", "ServiceDefinitionSchema", "ServiceSchema", "blp"]
 
 blp = Blueprint(
     "open311",
     __name__,
-    url_prefix="/open311/v2",
-    description="Open311 GeoReport v2 subset: services, requests (form-encoded POST).",
+    url_prefix="/open311",
+    description="Open311 GeoReport v2: discovery, services, requests (.json or .xml).",
 )
+blp.register_error_handler(HTTPException, on_http_error)
+blp.register_error_handler(DomainError, on_domain_error)
+blp.register_error_handler(Exception, on_unexpected)
+blp.app_errorhandler(NotFound)(unrouted)  # no route matched: no blueprint handler is asked
+blp.app_errorhandler(MethodNotAllowed)(unrouted)
 
-MAX_REQUEST_IDS = 50
-
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-30T00:00:00Z"  # bump when the services or their definitions change
+CLOSED_STATES = tuple(s for s in STATES if s not in OPEN_STATES)
 ATTRIBUTES = [
     ("compound_id", "小区 (compound id)", True),
     ("grid_id", "网格 (grid id)", False),
     ("building", "楼栋 (building)", False),
 ]
+SPEC_ERRORS = {
+    status: {
+        "description": meaning,
+        "content": {
+            "application/json": {"schema": {"type": "array", "items": SpecErrorSchema}},
+            **xml_alternative("errors"),
+        },
+    }
+    for status, meaning in [
+        (400, "missing or invalid fields (each named in a description)"),
+        (403, "a missing or invalid api_key (POST), or a role that may not report"),
+        (404, "an unknown jurisdiction_id, service_code or service_request_id"),
+    ]
+}
+
+
+def documented(root: str, status: int = 200) -> Any:
+    """OpenAPI: the XML twin of the success answer, and the spec's error answers."""
+    return blp.doc(responses={status: {"content": xml_alternative(root)}, **SPEC_ERRORS})
+
+
+@blp.before_request
+def check_jurisdiction() -> None:
+    """One jurisdiction is served: leaving jurisdiction_id out is the same as naming it."""
+    given = request.args.get("jurisdiction_id")
+    if request.method == "POST" and not given:
+        given = request.form.get("jurisdiction_id")
+    served = services().open311_jurisdiction
+    if given and given != served:
+        raise NotFound(f"jurisdiction_id was not found: this endpoint serves only {served}")
 
 
 def service(code: str) -> dict[str, Any]:
@@ -64,108 +127,9 @@ def service(code: str) -> dict[str, Any]:
     }
 
 
-class PostRequest(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    api_key = Text(load_default=None)
-    service_code = Text(required=True, validate=validate.OneOf(list(CATEGORIES)))
-    description = Text(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
-    lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
-    long = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
-    address_string = Text(load_default=None, validate=validate.Length(max=200))
-    address_id = fields.UUID(load_default=None, metadata={"description": "a compound id"})
-    compound_id = fields.UUID(load_default=None, data_key="attribute[compound_id]")
-    grid_id = fields.UUID(load_default=None, data_key="attribute[grid_id]")
-    building = Text(
-        load_default=None, data_key="attribute[building]", validate=validate.Length(max=50)
-    )
-    email = Email(load_default=None)
-    phone = Text(load_default=None, validate=validate.Length(min=3, max=40))
-    account_id = Text(load_default=None, validate=validate.Length(min=1, max=64))
-    device_id = Text(load_default=None, validate=validate.Length(max=100))
-    first_name = Text(load_default=None, validate=validate.Length(max=50))
-    last_name = Text(load_default=None, validate=validate.Length(max=50))
-    media_url = Url(load_default=None)
-
-
-class ListRequests(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    service_request_id = Text(
-        load_default=None,
-        validate=lambda ids: _at_most(ids.split(","), MAX_REQUEST_IDS),
-        metadata={"description": f"comma-separated, at most {MAX_REQUEST_IDS}"},
-    )
-    service_code = Text(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
-    status = Text(load_default=None, validate=validate.OneOf(["open", "closed"]))
-    start_date = BusinessDateTime(load_default=None)
-    end_date = BusinessDateTime(load_default=None)
-
-
-class ServiceSchema(Schema):
-    service_code = Text()
-    service_name = Text()
-    description = Text()
-    metadata = fields.Boolean()
-    type = Text()
-    keywords = Text()
-    group = Text()
-
-
-class AttributeSchema(Schema):
-    variable = fields.Boolean()
-    code = Text()
-    datatype = Text()
-    required = fields.Boolean()
-    datatype_description = Text()
-    order = fields.Integer()
-    description = Text()
-
-
-class ServiceDefinitionSchema(Schema):
-    service_code = Text()
-    attributes = fields.List(fields.Nested(AttributeSchema))
-
-
-class RequestSchema(Schema):
-    service_request_id = Text()
-    status = Text(validate=validate.OneOf(["open", "closed"]))
-    status_notes = Text()
-    service_name = Text()
-    service_code = Text()
-    description = Text()
-    agency_responsible = Text(allow_none=True)
-    service_notice = Text(allow_none=True)
-    requested_datetime = Text()
-    updated_datetime = Text()
-    expected_datetime = Text(allow_none=True)
-    address = Text(allow_none=True)
-    address_id = Text()
-    zipcode = Text(allow_none=True)
-    lat = fields.Float(allow_none=True)
-    long = fields.Float(allow_none=True)
-    media_url = Text(allow_none=True)
-
-
-class CreatedSchema(Schema):
-    service_request_id = Text()
-    service_notice = Text()
-    account_id = Text()
-
-
-def _at_most(ids: list[str], limit: int) -> None:
-    if len(ids) > limit:
-        raise ValidationError(f"at most {limit} ids")
-
-
-def as_open311(row: dict[str, Any]) -> dict[str, Any]:
+def as_open311(row: dict[str, Any], company_names: dict[str, str]) -> dict[str, Any]:
     state = row["state"]
     note = STATES[state] + (f": {row['status_note']}" if row.get("status_note") else "")
-    agency = row["department"] or (
-        f"物业服务企业 {row['company_id']}" if row["company_id"] else None
-    )
     return {
         "service_request_id": row["id"],
         "status": "open" if state in OPEN_STATES else "closed",
@@ -173,7 +137,7 @@ def as_open311(row: dict[str, Any]) -> dict[str, Any]:
         "service_name": CATEGORIES[row["category"]],
         "service_code": row["category"],
         "description": row["description"],
-        "agency_responsible": agency,
+        "agency_responsible": row["department"] or company_names.get(row["company_id"] or ""),
         "service_notice": None,
         "requested_datetime": row["reported_at"],
         "updated_datetime": row["updated_at"],
@@ -187,21 +151,56 @@ def as_open311(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@blp.route("/services.json")
+def answered_requests(conn: Connection, rows: list[dict[str, Any]], fmt: str) -> Response:
+    company_ids = {r["company_id"] for r in rows if r["company_id"] and not r["department"]}
+    names = dual_coverage.company_names(conn, company_ids)
+    return answer("service_requests", [as_open311(r, names) for r in rows], fmt)
+
+
+@blp.route("/discovery." + FORMAT, endpoint="discovery")
+@blp.route("/v2/discovery." + FORMAT, endpoint="discovery_v2")
+class Discovery(MethodView):
+    @blp.arguments(SpecArgs, location="query", error_status_code=400)
+    @blp.response(200, DiscoverySchema)
+    @documented("discovery")
+    def get(self, _args: dict[str, Any], fmt: str) -> Answer:
+        """Service discovery (http://wiki.open311.org/Service_Discovery). Public."""
+        body = {
+            "changeset": CHANGESET,
+            "contact": "天桥区红色物业台账: 请联系区物业办 (the district administrator)",
+            "key_service": "api_key = a bearer token, issued by the district administrator",
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": request.url_root.rstrip("/") + blp.url_prefix + "/v2",
+                    "changeset": CHANGESET,
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        }
+        return answer("discovery", body, fmt)
+
+
+@blp.route("/v2/services." + FORMAT)
 class Services(MethodView):
+    @blp.arguments(SpecArgs, location="query", error_status_code=400)
     @blp.response(200, ServiceSchema(many=True))
-    def get(self) -> Answer:
+    @documented("services")
+    def get(self, _args: dict[str, Any], fmt: str) -> Answer:
         """The service list (our categories). Public."""
-        return jsonify([service(code) for code in CATEGORIES])
+        return answer("services", [service(code) for code in CATEGORIES], fmt)
 
 
-@blp.route("/services/<string:code>.json")
+@blp.route("/v2/services/<string:code>." + FORMAT)
 class ServiceDefinition(MethodView):
+    @blp.arguments(SpecArgs, location="query", error_status_code=400)
     @blp.response(200, ServiceDefinitionSchema)
-    def get(self, code: str) -> Answer:
+    @documented("service_definition")
+    def get(self, _args: dict[str, Any], code: str, fmt: str) -> Answer:
         """A service definition: the attributes a request carries. Public."""
         if code not in CATEGORIES:
-            raise NotFound(f"no service {code}")
+            raise NotFound("service_code was not found (see services.json)")
         attributes = [
             {
                 "variable": True,
@@ -214,47 +213,54 @@ class ServiceDefinition(MethodView):
             }
             for order, (name, label, required) in enumerate(ATTRIBUTES, start=1)
         ]
-        return jsonify({"service_code": code, "attributes": attributes})
+        return answer("service_definition", {"service_code": code, "attributes": attributes}, fmt)
 
 
-@blp.route("/requests.json")
+@blp.route("/v2/requests." + FORMAT)
 class Requests(MethodView):
-    @blp.arguments(ListRequests, location="query")
+    @blp.arguments(ListRequests, location="query", error_status_code=400)
     @blp.response(200, RequestSchema(many=True))
-    def get(self, args: dict[str, Any]) -> Answer:
-        """Requests, newest first (filters per the spec; at most 1000). Public."""
+    @documented("service_requests")
+    def get(self, args: dict[str, Any], fmt: str) -> Answer:
+        """Requests, newest first. Without dates: the last 90 days; a range spans at most 90
+        days. `page_size` (at most 1000) requests a page; `X-Total-Count` counts them all
+        and `Link` (rel="next"/"prev") names the neighbouring pages. Public."""
         with services().read_engine.connect() as conn:
             if args["service_request_id"]:
-                rows = [
-                    issue_board.get_issue(conn, i.strip())
-                    for i in args["service_request_id"].split(",")
-                ]
-                found = [r for r in rows if r]
+                found = [issue_board.get_issue(conn, i) for i in args["service_request_id"]]
+                rows = [row for row in found if row]
+                total = len(rows)
             else:
-                status = args["status"]
-                closed = tuple(s for s in STATES if s not in OPEN_STATES)
-                found, _ = issue_board.issue_board(
+                start, end = window(args["start_date"], args["end_date"])
+                status = set(args["status"])
+                rows, total = issue_board.issue_board(
                     conn,
-                    page=1,
-                    per_page=1000,
-                    category=args["service_code"],
-                    states=None if status is None else OPEN_STATES if status == "open" else closed,
-                    reported_from=args["start_date"],
-                    reported_to=args["end_date"],
+                    page=args["page"],
+                    per_page=args["page_size"],
+                    categories=tuple(args["service_code"]) or None,
+                    states=OPEN_STATES
+                    if status == {"open"}
+                    else CLOSED_STATES
+                    if status == {"closed"}
+                    else None,
+                    reported_from=start,
+                    reported_to=end,
                 )
-        items = [as_open311(r) for r in found]
-        return jsonify(items)
+            response = answered_requests(conn, rows, fmt)
+        return paged(response, args["page"], args["page_size"], total)
 
-    @blp.arguments(PostRequest, location="form")
+    @blp.arguments(PostRequest, location="form", error_status_code=400)
     @blp.response(201, CreatedSchema(many=True))
-    def post(self, form: dict[str, Any]) -> Answer:
+    @documented("service_requests", 201)
+    def post(self, form: dict[str, Any], fmt: str) -> Answer:
         """Create a service request (form-encoded). api_key = a bearer token."""
         who = _caller(form.pop("api_key"))
+        if form["service_code"] not in CATEGORIES:
+            raise NotFound("service_code was not found (see services.json)")
         compound_id = form["compound_id"] or form["address_id"]
         if compound_id is None:
-            raise _field_error("attribute[compound_id]", "the compound is required")
+            raise RuleViolation("the compound is required", field="attribute[compound_id]")
         require_report_scope(compound_id, form["grid_id"], "attribute[compound_id]")
-        contact = form["phone"] or form["email"]
         command = ReportIssue(
             channel="open311",
             category=form["service_code"],
@@ -265,7 +271,7 @@ class Requests(MethodView):
             address=form["address_string"],
             lat=form["lat"],
             long=form["long"],
-            reporter_contact=contact,
+            reporter_contact=form["phone"] or form["email"],
             reporter_ref=form["account_id"],
         )
         app = services().app
@@ -280,30 +286,51 @@ class Requests(MethodView):
                 idempotency_key=g.get("idempotency_key"),
                 fingerprint=str(sorted(form.items())),
             )
-        body = [{"service_request_id": str(result.id), "service_notice": "已受理登记"}]
+        created = {"service_request_id": str(result.id), "service_notice": "已受理登记"}
         if form["account_id"]:
-            body[0]["account_id"] = form["account_id"]
-        response = jsonify(body)
-        response.status_code = 201
+            created["account_id"] = form["account_id"]
+        response = answer("service_requests", [created], fmt, status=201)
         response.headers["X-Log-Position"] = str(result.position)
         return response
 
 
-@blp.route("/requests/<string:request_id>.json")
+@blp.route("/v2/requests/<string:request_id>." + FORMAT)
 class RequestResource(MethodView):
-    @blp.arguments(ListRequests, location="query")
+    @blp.arguments(SpecArgs, location="query", error_status_code=400)
     @blp.response(200, RequestSchema(many=True))
-    def get(self, _args: dict[str, Any], request_id: str) -> Answer:
+    @documented("service_requests")
+    def get(self, _args: dict[str, Any], request_id: str, fmt: str) -> Answer:
         """One request, as a one-element list per the spec. Public."""
-        try:
-            UUID(request_id)
-        except ValueError:
-            raise NotFound(f"no service request {request_id}") from None
         with services().read_engine.connect() as conn:
             row = issue_board.get_issue(conn, request_id)
-        if row is None:
-            raise NotFound(f"no service request {request_id}")
-        return jsonify([as_open311(row)])
+            if row is None:
+                raise NotFound("service_request_id was not found")
+            return answered_requests(conn, [row], fmt)
+
+
+def window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
+    """The spec's default: the last 90 days; one date given, the 90 days from (or to) it."""
+    if start is not None:
+        return start, end if end is not None else start + MAX_RANGE
+    end = end if end is not None else datetime.now(UTC)
+    return end - MAX_RANGE, end
+
+
+def paged(response: Response, page: int, size: int, total: int) -> Response:
+    """Never a silent cap: the total, and links to the neighbouring pages."""
+    response.headers["X-Total-Count"] = str(total)
+    links = []
+    if page * size < total:
+        links.append(f'<{_page_url(page + 1)}>; rel="next"')
+    if page > 1:
+        links.append(f'<{_page_url(page - 1)}>; rel="prev"')
+    if links:
+        response.headers["Link"] = ", ".join(links)
+    return response
+
+
+def _page_url(page: int) -> str:
+    return f"{request.base_url}?{urlencode({**request.args.to_dict(), 'page': page})}"
 
 
 @contextmanager
@@ -322,15 +349,9 @@ def _spec_field_names() -> Iterator[None]:
 def _caller(api_key: str | None) -> Principal:
     if g.get("principal") is None:
         if not api_key:
-            raise Unauthorized("send api_key (a bearer token) or Authorization: Bearer")
+            raise Forbidden("api_key is required (a bearer token) to post a service request")
         g.principal = authenticate(api_key)
     who = principal()
     if who.role not in ISSUE_REPORTERS:
         raise Forbidden(f"role {who.role} may not report issues")
     return who
-
-
-def _field_error(name: str, message: str) -> Exception:
-    error = UnprocessableEntity(message)
-    error.data = {"messages": {"form": {name: [message]}}}  # type: ignore[attr-defined]
-    return error

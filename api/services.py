@@ -40,3 +40,4 @@ class ApiServices:
     metrics: Callable[[], tuple[bytes, str]]  # the /metrics body and its content type
     observe_request: Callable[[str, str, int, float], None]  # method, route, status, seconds
     read_wait_seconds: float = 5.0
+    open311_jurisdiction: str = "tianqiao.jinan.cn"  # the one Open311 jurisdiction_id served

@@ -106,6 +106,7 @@ class System:
             metrics=lambda: render(self.health),
             observe_request=observe_request,
             read_wait_seconds=self.settings.read_wait_seconds,
+            open311_jurisdiction=self.settings.open311_jurisdiction,
         )
         return create_app(services)
 

@@ -17,6 +17,7 @@ DEFAULT_SECRET = "dev-only-insecure-secret-change-me"
 DEFAULT_DATABASE_URL = "sqlite:///var/redproperty.db"
 ENVIRONMENTS = ("development", "test", "production")
 LOG_FORMATS = ("json", "text")
+DEFAULT_JURISDICTION = "tianqiao.jinan.cn"
 
 
 def default_web_workers() -> int:
@@ -57,6 +58,7 @@ class Settings:
     kafka_max_message_bytes: int = 1024 * 1024  # largest message the relay sends (key+value)
     kafka_timeout_seconds: float = 30.0  # longest wait for the broker (connect, metadata, ack)
     kafka_options: dict[str, Any] = field(default_factory=dict)  # SASL/SSL passthrough
+    open311_jurisdiction: str = DEFAULT_JURISDICTION  # the Open311 jurisdiction_id served
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -91,6 +93,7 @@ class Settings:
             kafka_max_message_bytes=read.whole("REDPROP_KAFKA_MAX_MESSAGE_BYTES", 1 << 20),
             kafka_timeout_seconds=read.number("REDPROP_KAFKA_TIMEOUT_SECONDS", 30.0),
             kafka_options=kafka_options,
+            open311_jurisdiction=read.text("REDPROP_OPEN311_JURISDICTION", DEFAULT_JURISDICTION),
         )
         if (
             settings.environment == "production"

@@ -305,5 +305,14 @@ def get_company(conn: Connection, company_id: str) -> dict[str, Any] | None:
     return _company(row) if row else None
 
 
+def company_names(conn: Connection, company_ids: set[str]) -> dict[str, str]:
+    """id -> name of the companies among `company_ids` that are registered."""
+    if not company_ids:
+        return {}
+    stmt = select(cov_companies.c.id, cov_companies.c.name)
+    rows = conn.execute(stmt.where(cov_companies.c.id.in_(company_ids)))
+    return {row.id: row.name for row in rows}
+
+
 def _company(row: Any) -> dict[str, Any]:
     return {**dict(row._mapping), "has_party_org": row.open_link is not None}

@@ -242,6 +242,7 @@ def filtered(
     month_from: str | None = None,
     month_to: str | None = None,
     states: tuple[str, ...] | None = None,
+    categories: tuple[str, ...] | None = None,
     reported_from: datetime | None = None,
     reported_to: datetime | None = None,
     **areas: Any,
@@ -255,6 +256,8 @@ def filtered(
         stmt = stmt.where(issues.c.state == state)
     if states is not None:
         stmt = stmt.where(issues.c.state.in_(states))
+    if categories is not None:
+        stmt = stmt.where(issues.c.category.in_(categories))
     if reported_from is not None:
         stmt = stmt.where(issues.c.reported_at >= utc(reported_from))
     if reported_to is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -29,17 +30,19 @@ def _reads(app: Any, some_id: str) -> list[tuple[str, list[str]]]:
             continue
         path = rule.rule
         for name, converter in rule._converters.items():
+            prefix = converter_name(rule.rule, name)
             value = some_id if type(converter).__name__ == "UUIDConverter" else "2020"
-            path = path.replace(f"<{converter_name(rule.rule, name)}{name}>", value)
+            if prefix.startswith("any("):  # `.<any(json,xml):fmt>` (Open311): the first choice
+                value = prefix[len("any(") : -len("):")].split(",")[0]
+            path = path.replace(f"<{prefix}{name}>", value)
         reads.append((path, _query_names(app.view_functions[rule.endpoint])))
     return reads
 
 
 def converter_name(rule: str, name: str) -> str:
-    for prefix in ("uuid:", "string:", "path:", ""):
-        if f"<{prefix}{name}>" in rule:
-            return prefix
-    raise AssertionError(rule)
+    found = re.search(rf"<([^<>]*:)?{name}>", rule)
+    assert found, rule
+    return found.group(1) or ""
 
 
 def _query_names(view: Any) -> list[str]:

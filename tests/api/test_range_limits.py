@@ -10,7 +10,6 @@ import pytest
 from marshmallow import fields, validate
 
 from api.fields import BusinessDate, BusinessDateTime
-from api.open311 import MAX_REQUEST_IDS
 from api.schemas import MAX_POSITION
 from domain.branch_life import MEETING_KINDS
 from tests.api.test_text_limits import _api_schemas, _leaves, argument_fields
@@ -60,8 +59,6 @@ DATE_READS = [
     ("/api/v1/grid-loop/overdue", "as_of", "T00:00:00+14:00", {}),
     ("/api/v1/grid-loop/overdue", "as_of", "T23:59:59-12:00", {}),
     ("/api/v1/service-issues", "as_of", "T23:59:59-12:00", {"overdue": "true"}),
-    ("/open311/v2/requests.json", "start_date", "T00:00:00+14:00", {}),
-    ("/open311/v2/requests.json", "end_date", "T23:59:59-12:00", {}),
     ("/api/v1/party-activities/periods", "as_of", "", {"what": "cross_appointment"}),
     ("/api/v1/party-building/coverage", "as_of", "", {}),
     ("/api/v1/party-building/brands", "as_of", "", {}),
@@ -123,14 +120,6 @@ def test_numbers_have_ceilings(client: Any, auth: Any, query: dict, field: str) 
     response = client.get("/api/v1/org-units", query_string=query, headers=auth("auditor"))
     assert response.status_code == 422
     assert field in response.json["errors"]
-
-
-def test_open311_ids_are_a_bounded_list(client: Any) -> None:
-    ids = ",".join(str(uuid.uuid4()) for _ in range(MAX_REQUEST_IDS))
-    url = "/open311/v2/requests.json"
-    assert client.get(url, query_string={"service_request_id": ids}).json == []
-    over = client.get(url, query_string={"service_request_id": ids + "," + str(uuid.uuid4())})
-    assert over.status_code == 422 and "service_request_id" in over.json["errors"]
 
 
 def test_every_date_field_is_bounded() -> None:
