@@ -146,11 +146,13 @@ POLICY: dict[str, Access] = {
     f"POST {GRID}/assessments/{{assessment_id}}/send": write(OFFICERS, Scope.ASSESSMENT),
     f"GET {GRID}/companies/{{company_id}}/scorecard": read(READERS, ReadRule.SCOPED_ONE),
     # Open311 (a bearer token as api_key on the POST)
-    f"GET {OPEN311}/services.json": OPEN311_PUBLIC,
-    f"GET {OPEN311}/services/{{code}}.json": OPEN311_PUBLIC,
-    f"GET {OPEN311}/requests.json": OPEN311_PUBLIC,
-    f"POST {OPEN311}/requests.json": write(ISSUE_REPORTERS, Scope.REPORT),
-    f"GET {OPEN311}/requests/{{request_id}}.json": OPEN311_PUBLIC,
+    "GET /open311/discovery.{fmt}": OPEN311_PUBLIC,
+    f"GET {OPEN311}/discovery.{{fmt}}": OPEN311_PUBLIC,
+    f"GET {OPEN311}/services.{{fmt}}": OPEN311_PUBLIC,
+    f"GET {OPEN311}/services/{{code}}.{{fmt}}": OPEN311_PUBLIC,
+    f"GET {OPEN311}/requests.{{fmt}}": OPEN311_PUBLIC,
+    f"POST {OPEN311}/requests.{{fmt}}": write(ISSUE_REPORTERS, Scope.REPORT),
+    f"GET {OPEN311}/requests/{{request_id}}.{{fmt}}": OPEN311_PUBLIC,
     # property companies
     f"GET {COMPANIES}": read(READERS, ReadRule.SCOPED_LIST),
     f"POST {COMPANIES}": write(OFFICERS, Scope.UNIT),

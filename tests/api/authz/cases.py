@@ -85,7 +85,7 @@ def _issues(m: Matrix) -> dict[str, Case]:
             "district",
         ),
         f"DELETE {V1}/grid-loop/reporters/{{reporter_ref}}/contact": erase,
-        "POST /open311/v2/requests.json": lambda m: Call(
+        "POST /open311/v2/requests.{fmt}": lambda m: Call(
             "/open311/v2/requests.json",
             {
                 "service_code": "heating",

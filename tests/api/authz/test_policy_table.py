@@ -19,7 +19,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 ALLOWED = re.compile(r"Allowed roles: ([a-z_, ]+)\.")
 # Open311 takes its token as the form's `api_key`: its view checks the role (the write
 # matrix holds it to the table) and the document does not name the roles.
-API_KEY_OPERATIONS = {"POST /open311/v2/requests.json"}
+API_KEY_OPERATIONS = {"POST /open311/v2/requests.{fmt}"}
 
 
 def operations(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:

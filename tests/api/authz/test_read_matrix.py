@@ -69,10 +69,12 @@ def read_requests(ids: dict[str, str]) -> dict[str, tuple[str, dict[str, Any]]]:
             f"{GRID}/companies/{ids['company']}/scorecard",
             {},
         ),
-        "GET /open311/v2/services.json": ("/open311/v2/services.json", {}),
-        "GET /open311/v2/services/{code}.json": ("/open311/v2/services/heating.json", {}),
-        "GET /open311/v2/requests.json": ("/open311/v2/requests.json", {}),
-        "GET /open311/v2/requests/{request_id}.json": (
+        "GET /open311/discovery.{fmt}": ("/open311/discovery.json", {}),
+        "GET /open311/v2/discovery.{fmt}": ("/open311/v2/discovery.json", {}),
+        "GET /open311/v2/services.{fmt}": ("/open311/v2/services.json", {}),
+        "GET /open311/v2/services/{code}.{fmt}": ("/open311/v2/services/heating.json", {}),
+        "GET /open311/v2/requests.{fmt}": ("/open311/v2/requests.json", {}),
+        "GET /open311/v2/requests/{request_id}.{fmt}": (
             f"/open311/v2/requests/{ids['issue']}.json",
             {},
         ),
