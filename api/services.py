@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
+from api.oidc import OidcIssuer
 from api.tokens import TokenKeys
 from domain.app import RedPropertyApp
 from domain.commands import CommandResult
@@ -40,3 +41,4 @@ class ApiServices:
     metrics: Callable[[], tuple[bytes, str]]  # the /metrics body and its content type
     observe_request: Callable[[str, str, int, float], None]  # method, route, status, seconds
     read_wait_seconds: float = 5.0
+    oidc: OidcIssuer | None = None  # tokens from a single sign-on issuer, when configured

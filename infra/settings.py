@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -16,6 +17,8 @@ from sqlalchemy.exc import ArgumentError
 DEFAULT_SECRET = "dev-only-insecure-secret-change-me"
 DEFAULT_DATABASE_URL = "sqlite:///var/redproperty.db"
 ENVIRONMENTS = ("development", "test", "production")
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+REGISTERED_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "scope")  # RFC 7519, 8693
 LOG_FORMATS = ("json", "text")
 
 
@@ -43,6 +46,15 @@ class Settings:
     token_keys: str = ""  # "kid1:secret1,kid2:secret2": all verify; replaces `secret`
     token_signing_kid: str = ""  # which of token_keys signs (default: the last)
     token_lifetime: int = 8 * 3600  # seconds a minted token lives
+    oidc_issuer: str = ""  # a single sign-on issuer whose tokens are accepted (its `iss`)
+    oidc_audience: str = ""  # the `aud` its tokens must carry for this server
+    oidc_jwks_url: str = ""  # where it publishes its keys ...
+    oidc_jwks_file: str = ""  # ... or a file holding them
+    oidc_role_claim: str = "redprop_role"
+    oidc_scope_claim: str = "redprop_scope"
+    oidc_jwks_timeout: float = 5.0  # seconds a fetch of the key set may take
+    oidc_jwks_cache_seconds: float = 300.0  # how long a fetched key set is used
+    oidc_leeway: int = 30  # seconds of clock difference allowed on exp/iat/nbf
     projection_poll_seconds: float = 0.1
     projection_retry_max_seconds: float = 60.0  # longest pause before retrying a failed one
     read_wait_seconds: float = 5.0  # longest a query waits for min_position
@@ -77,6 +89,15 @@ class Settings:
             token_keys=read.text("REDPROP_TOKEN_KEYS", ""),
             token_signing_kid=read.text("REDPROP_TOKEN_SIGNING_KID", ""),
             token_lifetime=read.whole("REDPROP_TOKEN_LIFETIME_SECONDS", 8 * 3600),
+            oidc_issuer=read.text("REDPROP_OIDC_ISSUER", ""),
+            oidc_audience=read.text("REDPROP_OIDC_AUDIENCE", ""),
+            oidc_jwks_url=read.text("REDPROP_OIDC_JWKS_URL", ""),
+            oidc_jwks_file=read.text("REDPROP_OIDC_JWKS_FILE", ""),
+            oidc_role_claim=read.text("REDPROP_OIDC_ROLE_CLAIM", "redprop_role"),
+            oidc_scope_claim=read.text("REDPROP_OIDC_SCOPE_CLAIM", "redprop_scope"),
+            oidc_jwks_timeout=read.number("REDPROP_OIDC_JWKS_TIMEOUT_SECONDS", 5.0),
+            oidc_jwks_cache_seconds=read.number("REDPROP_OIDC_JWKS_CACHE_SECONDS", 300.0),
+            oidc_leeway=read.whole("REDPROP_OIDC_LEEWAY_SECONDS", 30, minimum=0),
             projection_poll_seconds=read.number("REDPROP_PROJECTION_POLL_SECONDS", 0.1),
             projection_retry_max_seconds=read.number("REDPROP_PROJECTION_RETRY_MAX_SECONDS", 60),
             read_wait_seconds=read.number("REDPROP_READ_WAIT_SECONDS", 5.0),
@@ -99,6 +120,7 @@ class Settings:
             and "secret" not in overrides
         ):
             read.problems.append("REDPROP_SECRET: must be set (not the default) in production")
+        read.problems += oidc_problems(settings)
         if read.problems:
             raise ConfigError(read.problems)
         return replace(settings, **overrides)
@@ -118,6 +140,52 @@ class Settings:
                 f"refusing to start with the default REDPROP_SECRET (REDPROP_ENV="
                 f"{self.environment!r}; only 'development' and 'test' allow it)"
             )
+
+
+def oidc_problems(settings: Settings) -> list[str]:
+    """One line per reason the single sign-on settings cannot work (none when all unset)."""
+    s = settings
+    if not (s.oidc_issuer or s.oidc_audience or s.oidc_jwks_url or s.oidc_jwks_file):
+        return []
+    problems = []
+    if not s.oidc_issuer:
+        problems.append("REDPROP_OIDC_ISSUER: must be set with the other REDPROP_OIDC_ settings")
+    elif problem := _web_url_problem(s.oidc_issuer):
+        problems.append(f"REDPROP_OIDC_ISSUER: {problem} (got {s.oidc_issuer!r})")
+    if not s.oidc_audience:
+        problems.append("REDPROP_OIDC_AUDIENCE: must be set (the aud the issuer gives this server)")
+    if bool(s.oidc_jwks_url) == bool(s.oidc_jwks_file):
+        problems.append("REDPROP_OIDC_JWKS_URL: set it or REDPROP_OIDC_JWKS_FILE (exactly one)")
+    elif s.oidc_jwks_url and (problem := _web_url_problem(s.oidc_jwks_url)):
+        problems.append(f"REDPROP_OIDC_JWKS_URL: {problem} (got {s.oidc_jwks_url!r})")
+    elif s.oidc_jwks_file:
+        from api.oidc import load_key_set
+
+        try:
+            load_key_set(s.oidc_jwks_file)
+        except ValueError as bad:
+            problems.append(f"REDPROP_OIDC_JWKS_FILE: {bad} (got {s.oidc_jwks_file!r})")
+    for name, claim in (("ROLE", s.oidc_role_claim), ("SCOPE", s.oidc_scope_claim)):
+        if claim in REGISTERED_CLAIMS:
+            problems.append(
+                f"REDPROP_OIDC_{name}_CLAIM: must not be a standard claim (got {claim!r})"
+            )
+    if s.oidc_role_claim == s.oidc_scope_claim:
+        problems.append("REDPROP_OIDC_SCOPE_CLAIM: must differ from REDPROP_OIDC_ROLE_CLAIM")
+    return problems
+
+
+def _web_url_problem(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme == "https" and host:
+        return None
+    if parts.scheme == "http" and host in LOOPBACK:
+        return None
+    return "must be an https:// URL (http:// only on localhost)"
 
 
 def url_problem(url: str) -> str | None:
