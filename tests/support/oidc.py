@@ -124,11 +124,14 @@ class JwksServer:
                 status, body = (500, b"down") if served.mode == "error" else (200, served.body())
                 if served.mode == "junk":
                     body = b"<html>not a key set</html>"
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the slow answer's client gave up (its timeout), as it should
 
             def log_message(self, *args: Any) -> None:
                 pass
