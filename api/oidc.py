@@ -9,6 +9,7 @@ issuer's when its `iss` is the configured issuer.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from jwt import PyJWK, PyJWKClient, PyJWKSet
 from api.roles import ALL_ROLES
 from api.tokens import TokenRefused
 from domain.token_revocations import MAX_JTI
+
+log = logging.getLogger(__name__)
 
 ALGORITHMS = ("RS256", "ES256")  # never HS256 or none for tokens from outside
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "jti"]
@@ -72,7 +75,8 @@ class JwksFile:
 class JwksUrl:
     """The issuer's published key set, fetched with a timeout and kept `lifespan` seconds.
     A key id it does not have refetches the set, at most once per `cooldown` seconds (the
-    issuer may have just rotated; a stream of made-up key ids must not flood it)."""
+    issuer may have just rotated; a stream of made-up key ids must not flood it). One fetch at
+    a time: requests arriving meanwhile wait for it and use what it brought."""
 
     url: str
     timeout: float = 5.0
@@ -81,6 +85,7 @@ class JwksUrl:
     _client: PyJWKClient = field(init=False)
     _last_refresh: float = field(init=False, default=float("-inf"))
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+    _fetching: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self._client = PyJWKClient(self.url, lifespan=self.lifespan, timeout=self.timeout)
@@ -97,8 +102,13 @@ class JwksUrl:
 
     def _find(self, kid: str, *, refresh: bool) -> PyJWK | None:
         try:
-            key_set = self._client.get_jwk_set(refresh=refresh)
+            with self._fetching:
+                key_set = self._client.get_jwk_set(refresh=refresh)
         except (jwt.PyJWTError, ValueError, OSError) as bad:  # PyJWKClient(Connection)Error too
+            log.warning(
+                "single sign-on key set not fetched",
+                extra={"event": "jwks_fetch_failed", "url": self.url, "error": str(bad)[:300]},
+            )
             raise KeySetUnavailable(
                 f"the single sign-on key set could not be fetched ({type(bad).__name__})"
             ) from None

@@ -86,7 +86,7 @@ def _closed_port_url() -> str:
 
 @pytest.mark.parametrize("mode", ["unreachable", "error", "junk", "slow"])
 def test_a_key_set_that_cannot_be_fetched_is_503_not_500(
-    start: Any, served: JwksServer, mode: str
+    start: Any, served: JwksServer, mode: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     served.mode = mode
     url = _closed_port_url() if mode == "unreachable" else served.url
@@ -101,6 +101,8 @@ def test_a_key_set_that_cannot_be_fetched_is_503_not_500(
     assert answered.status_code == 503, answered.json
     assert answered.content_type == "application/problem+json"
     assert "single sign-on key set could not be fetched" in answered.json["detail"]
+    (logged,) = [r for r in caplog.records if getattr(r, "event", "") == "jwks_fetch_failed"]
+    assert logged.url == url  # type: ignore[attr-defined]
 
 
 def test_the_issuer_recovering_is_noticed(start: Any, served: JwksServer) -> None:
@@ -119,3 +121,16 @@ def test_a_key_set_file_verifies_tokens(start: Any, tmp_path: Path) -> None:
     assert _get(client, signed(RSA)).status_code == 200
     other = SigningKey.rsa("city-2026b")
     assert _get(client, signed(other)).status_code == 401
+
+
+def test_concurrent_requests_share_one_fetch(served: JwksServer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from api.oidc import JwksUrl
+
+    served.mode, served.delay = "slow", 0.3
+    keys = JwksUrl(served.url, timeout=5)
+    with ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(lambda _: keys.key_for(RSA.kid), range(8)))
+    assert [key.key_id if key else None for key in found] == [RSA.kid] * 8
+    assert served.fetches == 1
