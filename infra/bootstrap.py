@@ -18,6 +18,7 @@ from infra.command_gateway import CommandGateway
 from infra.metrics import (
     measure_commands,
     observe_group_commit_batch,
+    observe_projection_failure,
     observe_request,
     render,
 )
@@ -193,6 +194,7 @@ def build_system(
         engine=write_engine,
         retry_max_seconds=settings.projection_retry_max_seconds,
     )
+    worker.on_failure = observe_projection_failure
     gateway = measure_commands(CommandGateway(app, on_commit=worker.notify), command_name)
     system = System(
         settings,

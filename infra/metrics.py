@@ -9,6 +9,7 @@ projections."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,6 +22,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
     multiprocess,
+    start_http_server,
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -55,6 +57,10 @@ GROUP_COMMIT_BATCH = Histogram(
 
 def observe_group_commit_batch(size: int) -> None:
     GROUP_COMMIT_BATCH.observe(size)
+
+
+def observe_projection_failure(projection: str) -> None:
+    PROJECTION_FAILURES.labels(projection).inc()
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
@@ -145,3 +151,24 @@ def render(report: Callable[[], dict[str, Any]]) -> tuple[bytes, str]:
     state = CollectorRegistry()
     state.register(StateCollector(report))
     return generate_latest(counts) + generate_latest(state), CONTENT_TYPE_LATEST
+
+
+class _Together(Collector):
+    def __init__(self, *collectors: Collector) -> None:
+        self.collectors = collectors
+
+    def collect(self) -> Iterator[Any]:
+        for collector in self.collectors:
+            yield from collector.collect()
+
+
+def serve_worker_metrics(
+    port: int, addr: str, report: Callable[[], dict[str, Any]]
+) -> tuple[Any, threading.Thread]:
+    """`redprop worker`'s own /metrics on `addr:port` (a daemon thread): its counts (failed
+    projection attempts) and the state read at scrape time (log head, projection positions,
+    lag and failures, relay lag). OSError if the port cannot be had."""
+    server, thread = start_http_server(
+        port, addr, registry=_Together(REGISTRY, StateCollector(report))
+    )
+    return server, thread

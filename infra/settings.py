@@ -60,6 +60,8 @@ class Settings:
     read_wait_seconds: float = 5.0  # longest a query waits for min_position
     ready_max_lag: int = 1000  # /readyz: most log positions a projection may trail by
     sla_tick_seconds: float = 60.0  # how often `redprop worker` records missed deadlines
+    worker_metrics_port: int = 0  # `redprop worker`'s own /metrics (0: none)
+    worker_metrics_addr: str = "127.0.0.1"
     web_workers: int = field(default_factory=default_web_workers)
     web_threads: int = 4
     log_format: str = "json"
@@ -103,6 +105,8 @@ class Settings:
             read_wait_seconds=read.number("REDPROP_READ_WAIT_SECONDS", 5.0),
             ready_max_lag=read.whole("REDPROP_READY_MAX_LAG", 1000, minimum=0),
             sla_tick_seconds=read.number("REDPROP_SLA_TICK_SECONDS", 60.0),
+            worker_metrics_port=read.port("REDPROP_WORKER_METRICS_PORT", 0),
+            worker_metrics_addr=read.text("REDPROP_WORKER_METRICS_ADDR", "127.0.0.1"),
             web_workers=read.whole("REDPROP_WEB_WORKERS", default_web_workers()),
             web_threads=read.whole("REDPROP_WEB_THREADS", 4),
             log_format=read.choice("REDPROP_LOG_FORMAT", "json", LOG_FORMATS),
@@ -224,6 +228,13 @@ class _Reader:
         value = self.text(name, default)
         if value not in choices:
             self.problems.append(f"{name}: must be one of {', '.join(choices)} (got {value!r})")
+            return default
+        return value
+
+    def port(self, name: str, default: int) -> int:
+        value: int = self._parsed(name, default, int, "a port, 0 to 65535", 0, True)
+        if value > 65535:
+            self.problems.append(f"{name}: must be a port, 0 to 65535 (got {self.env[name]!r})")
             return default
         return value
 
