@@ -7,10 +7,17 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from api.request_limits import MAX_HEADER_BYTES, MAX_QUERY_BYTES
 from infra import gunicorn_conf
 from infra.settings import Settings
 from tests.integration.servers import serving
+
+
+@pytest.fixture
+def backend() -> str:
+    return "sqlite"  # gunicorn's parsing of the request comes before any database
 
 
 def _raw(port: int, head: bytes) -> tuple[int, bytes, bytes]:

@@ -115,14 +115,6 @@ def _metrics_of(system: System) -> str:
     return body
 
 
-def test_the_worker_has_no_metrics_port_unless_asked(settings: Settings) -> None:
-    port = free_port()
-    with working(settings) as process:
-        time.sleep(2)
-        assert process.poll() is None
-        assert _scrape(port) is None
-
-
 def test_a_port_in_use_is_one_line_and_exit_1(settings: Settings) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
