@@ -50,7 +50,9 @@ def read_token(keys: TokenKeys | str, token: str, issuer: OidcIssuer | None = No
     except TokenRefused as refused:
         raise Unauthorized(str(refused)) from None
     except KeySetUnavailable as unavailable:
-        raise ServiceUnavailable(f"{unavailable}; try again shortly") from None
+        error = ServiceUnavailable(f"{unavailable}; try again shortly")
+        error.data = {"headers": {"Retry-After": "5"}}  # type: ignore[attr-defined]
+        raise error from None
     role, scope = claims["role"], claims["scope"]
     if not isinstance(role, str) or role not in ALL_ROLES or not isinstance(scope, str):
         raise Unauthorized("the bearer token is not valid")

@@ -101,6 +101,7 @@ def test_a_key_set_that_cannot_be_fetched_is_503_not_500(
     assert answered.status_code == 503, answered.json
     assert answered.content_type == "application/problem+json"
     assert "single sign-on key set could not be fetched" in answered.json["detail"]
+    assert answered.headers["Retry-After"] == "5"
     (logged,) = [r for r in caplog.records if getattr(r, "event", "") == "jwks_fetch_failed"]
     assert logged.url == url  # type: ignore[attr-defined]
 
