@@ -8,8 +8,9 @@ from functools import wraps
 from typing import Any
 
 from flask import current_app, g, request
-from werkzeug.exceptions import Forbidden, Unauthorized
+from werkzeug.exceptions import Forbidden, ServiceUnavailable, Unauthorized
 
+from api.oidc import KeySetUnavailable, OidcIssuer, claimed_issuer
 from api.roles import ALL_ROLES, ROLES
 from api.tokens import TokenKeys, TokenRefused, sign, verify
 from projections import token_revocations
@@ -42,15 +43,29 @@ def mint_token(
     return sign(_keys(keys), {"sub": user_id, "role": role, "scope": scope})
 
 
-def read_token(keys: TokenKeys | str, token: str) -> Principal:
+def read_token(keys: TokenKeys | str, token: str, issuer: OidcIssuer | None = None) -> Principal:
+    """A local HS256 token (no `iss`), or one from the configured single sign-on issuer."""
     try:
-        claims = verify(_keys(keys), token)
+        claims = _verified(_keys(keys), token, issuer)
     except TokenRefused as refused:
         raise Unauthorized(str(refused)) from None
+    except KeySetUnavailable as unavailable:
+        error = ServiceUnavailable(f"{unavailable}; try again shortly")
+        error.data = {"headers": {"Retry-After": "5"}}  # type: ignore[attr-defined]
+        raise error from None
     role, scope = claims["role"], claims["scope"]
     if not isinstance(role, str) or role not in ALL_ROLES or not isinstance(scope, str):
         raise Unauthorized("the bearer token is not valid")
     return Principal(str(claims["sub"]), role, scope, str(claims["jti"]))
+
+
+def _verified(keys: TokenKeys, token: str, issuer: OidcIssuer | None) -> dict[str, Any]:
+    iss = claimed_issuer(token)
+    if iss is None:
+        return verify(keys, token)
+    if issuer is not None and iss == issuer.issuer:
+        return dict(issuer.verify(token))
+    raise TokenRefused("the bearer token's issuer (iss) is not one this server trusts")
 
 
 def load_principal() -> None:
@@ -68,7 +83,7 @@ def load_principal() -> None:
 def authenticate(token: str) -> Principal:
     """The token's holder, unless the token does not verify or has been revoked (401)."""
     services = current_app.extensions["redprop"]
-    who = read_token(services.tokens, token)
+    who = read_token(services.tokens, token, services.oidc)
     with services.read_engine.connect() as conn:
         if token_revocations.is_revoked(conn, who.jti):
             raise Unauthorized("the bearer token has been revoked")

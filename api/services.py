@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
+from api.oidc import OidcIssuer
 from api.tokens import TokenKeys
 from domain.app import RedPropertyApp
 from domain.commands import CommandResult
@@ -41,3 +42,4 @@ class ApiServices:
     observe_request: Callable[[str, str, int, float], None]  # method, route, status, seconds
     read_wait_seconds: float = 5.0
     open311_jurisdiction: str = "tianqiao.jinan.cn"  # the one Open311 jurisdiction_id served
+    oidc: OidcIssuer | None = None  # tokens from a single sign-on issuer, when configured

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from api import create_app
+from api.oidc import JwksFile, JwksUrl, KeySource, OidcIssuer
 from api.services import ApiServices
 from api.tokens import TokenKeys
 from domain.app import RedPropertyApp
@@ -17,6 +18,7 @@ from infra.command_gateway import CommandGateway
 from infra.metrics import (
     measure_commands,
     observe_group_commit_batch,
+    observe_projection_failure,
     observe_request,
     render,
 )
@@ -107,6 +109,7 @@ class System:
             observe_request=observe_request,
             read_wait_seconds=self.settings.read_wait_seconds,
             open311_jurisdiction=self.settings.open311_jurisdiction,
+            oidc=oidc_issuer(self.settings),
         )
         return create_app(services)
 
@@ -129,6 +132,33 @@ def token_keys(settings: Settings) -> TokenKeys:
         return TokenKeys.single(settings.secret, settings.token_lifetime)
     except ValueError as bad:
         raise SystemExit(f"REDPROP_TOKEN_KEYS / REDPROP_TOKEN_SIGNING_KID: {bad}") from None
+
+
+def oidc_issuer(settings: Settings) -> OidcIssuer | None:
+    """The single sign-on issuer whose tokens are accepted, if one is configured (the
+    settings were checked by `Settings.from_env`)."""
+    if not settings.oidc_issuer:
+        return None
+    keys: KeySource
+    if settings.oidc_jwks_file:
+        try:
+            keys = JwksFile.read(settings.oidc_jwks_file)
+        except ValueError as bad:
+            raise SystemExit(f"REDPROP_OIDC_JWKS_FILE: {bad}") from None
+    else:
+        keys = JwksUrl(
+            settings.oidc_jwks_url,
+            timeout=settings.oidc_jwks_timeout,
+            lifespan=settings.oidc_jwks_cache_seconds,
+        )
+    return OidcIssuer(
+        settings.oidc_issuer,
+        settings.oidc_audience,
+        keys,
+        role_claim=settings.oidc_role_claim,
+        scope_claim=settings.oidc_scope_claim,
+        leeway=settings.oidc_leeway,
+    )
 
 
 def build_system(
@@ -165,6 +195,7 @@ def build_system(
         engine=write_engine,
         retry_max_seconds=settings.projection_retry_max_seconds,
     )
+    worker.on_failure = observe_projection_failure
     gateway = measure_commands(CommandGateway(app, on_commit=worker.notify), command_name)
     system = System(
         settings,

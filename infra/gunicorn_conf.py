@@ -14,6 +14,12 @@ accesslog = None
 control_socket_disable = True  # several servers on one machine would share its path
 timeout = 60
 graceful_timeout = 10
+# gunicorn's own limits sit above the API's (api/request_limits.py: one header 8190 bytes, the
+# query string 4096, all headers 32 KiB), so a request over the API's limits gets its
+# problem+json naming what was over; only one far beyond them meets gunicorn's plain text.
+limit_request_line = 8190  # the most gunicorn allows
+limit_request_field_size = 16380  # twice the API's limit for one header
+limit_request_fields = 200  # the API's 32 KiB for all headers is reached long before
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -49,6 +49,7 @@ class ProjectionWorker:
         # names that may still have a failure stored by an earlier worker
         self._unchecked = {r.projection.name for r in runners} | {_name(p) for p in self.processes}
         self.last_error: str | None = None
+        self.on_failure: Callable[[str], None] | None = None  # metrics: a failed attempt
         # Runners keep per-instance state: one round at a time in this process.
         self._round = threading.Lock()
 
@@ -108,6 +109,8 @@ class ProjectionWorker:
         pause = min(self.poll_seconds * 2**attempts, self.retry_max_seconds)
         self._retry_at[name] = time.monotonic() + pause
         self.last_error = f"{name}: {error}"
+        if self.on_failure is not None:
+            self.on_failure(name)
         log.error(
             "projection stopped",
             extra={"event": "projection_failed", "projection": name, "position": position,

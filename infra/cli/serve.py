@@ -15,6 +15,7 @@ import click
 
 from infra import logs
 from infra.cli.system import open_system
+from infra.metrics import serve_worker_metrics
 from infra.settings import Settings
 
 
@@ -69,6 +70,7 @@ def worker(once: bool) -> None:
         if once:
             system.worker.run_once()
             return
+        metrics = _worker_metrics(settings, system.health)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: system.worker.stop())
         log.info(
@@ -78,12 +80,39 @@ def worker(once: bool) -> None:
                 "projections": [r.projection.name for r in system.runners],
                 "poll_seconds": settings.projection_poll_seconds,
                 "sla_tick_seconds": settings.sla_tick_seconds,
+                "metrics": _metrics_url(settings) if metrics else None,
             },
         )
         try:
             system.worker.run_forever()
         finally:
+            if metrics:
+                metrics.shutdown()
+                metrics.server_close()
             log.info("worker stopped", extra={"event": "worker_stopped"})
+
+
+def _worker_metrics(settings: Settings, report: Any) -> Any:
+    """The worker's /metrics server (REDPROP_WORKER_METRICS_PORT), or None when it is 0;
+    a port that cannot be had is one line and exit 1."""
+    if not settings.worker_metrics_port:
+        return None
+    try:
+        server, _ = serve_worker_metrics(
+            settings.worker_metrics_port, settings.worker_metrics_addr, report
+        )
+    except OSError as error:
+        click.echo(
+            f"worker metrics: REDPROP_WORKER_METRICS_PORT: cannot listen on "
+            f"{settings.worker_metrics_addr}:{settings.worker_metrics_port}: {error.strerror}",
+            err=True,
+        )
+        sys.exit(1)
+    return server
+
+
+def _metrics_url(settings: Settings) -> str:
+    return f"http://{settings.worker_metrics_addr}:{settings.worker_metrics_port}/metrics"
 
 
 @click.group()

@@ -139,3 +139,40 @@ def test_the_default_secret_is_allowed_in_development_and_test(environment: str)
 def test_production_with_a_key_list_needs_no_redprop_secret() -> None:
     env = {"REDPROP_ENV": "production", "REDPROP_TOKEN_KEYS": KEYS}
     Settings.from_env(env).check_production()
+
+
+def test_the_default_secret_inside_a_key_list_is_refused_in_production() -> None:
+    with pytest.raises(SystemExit, match="default secret in REDPROP_TOKEN_KEYS"):
+        Settings(environment="production", token_keys=f"k1:{DEFAULT_SECRET}").check_production()
+
+
+def test_the_wsgi_entry_point_refuses_the_default_secret_in_production(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    """Finding (issue 15): production accepted the default secret. gunicorn's worker boot
+    (`infra.wsgi:create()`) is the path `redprop serve` takes."""
+    from infra import wsgi
+
+    monkeypatch.setenv("REDPROP_ENV", "production")
+    monkeypatch.setenv("REDPROP_DATABASE_URL", f"sqlite:///{tmp_path}/ledger.db")
+    monkeypatch.delenv("REDPROP_SECRET", raising=False)
+    monkeypatch.delenv("REDPROP_TOKEN_KEYS", raising=False)
+    with pytest.raises(SystemExit) as refused:
+        wsgi.create()
+    assert refused.value.code == wsgi.WORKER_BOOT_ERROR
+    assert capsys.readouterr().err.splitlines() == [
+        "configuration: REDPROP_SECRET: must be set (not the default) in production"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("environment", ["prod", "Production", "staging"])
+def test_an_environment_other_than_the_three_is_refused_at_start_up(environment: str) -> None:
+    """`REDPROP_ENV=prod` once slipped past the production check; now it is not a value."""
+    from infra.settings import ConfigError
+
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({"REDPROP_ENV": environment})
+    assert refused.value.problems == [
+        f"REDPROP_ENV: must be one of development, test, production (got {environment!r})"
+    ]
