@@ -89,6 +89,8 @@ assessment_issues = Table(
     Column("handle_due", String(40)),
     Column("missed", String(200), nullable=False),
     Column("accepted_month", String(7)),
+    Column("reported_month", String(7)),
+    Column("last_rating", String(24)),
 )
 
 
