@@ -119,6 +119,39 @@ ISSUE_RATES: dict[str, FigureDefinition] = {
     f.code: f for f in (RESPONSE_RATE, RESOLUTION_RATE, SATISFACTION_RATE)
 }
 
+
+def _count(name: str) -> Callable[[Counts], Measure]:
+    def compute(counts: Counts) -> Measure:
+        return ratio(counts.get(name, 0), 1.0, 1.0)
+
+    return compute
+
+
+# The seed's own figures (the funnel, `projections/issue_metrics.funnel`): counts.
+ISSUES_REPORTED = FigureDefinition(
+    "issues_reported",
+    "收集社情民意",
+    1,
+    "issues",
+    "Issues reported in the period (every public-opinion item; the seed's 882).",
+    (REPORTED,),
+    _count(REPORTED),
+)
+ISSUES_RESOLVED = FigureDefinition(
+    "issues_resolved",
+    "解决物业问题",
+    1,
+    "issues",
+    "Issues reported in the period that are resolved — closed with a satisfied or "
+    "basically satisfied last feedback — at the time of reading (the seed's 577).",
+    (REPORTED_RESOLVED,),
+    _count(REPORTED_RESOLVED),
+)
+
+FIGURES: dict[str, FigureDefinition] = {
+    f.code: f for f in (ISSUES_REPORTED, ISSUES_RESOLVED, *ISSUE_RATES.values())
+}
+
 # Versions no longer computed, kept so a line published under them can be read.
 RETIRED: dict[str, str] = {
     "response_rate@1": "Accepted events in the period by their accept deadline / all "
