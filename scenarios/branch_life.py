@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from domain.branch_life_commands import HoldBranchMeeting
@@ -38,37 +37,37 @@ def load(ctx: ScenarioContext, kangdu: UUID) -> None:
     for org in ctx.facts["party_orgs"]:
         diligence = 0.95 if org["id"] == kangdu else rng.uniform(0.45, 1.0)
         day = rng.randint(8, 25)
-        first = date(2021, 1, 1) if org["id"] == kangdu else org["founded_on"]
-        _meetings(ctx, rng, org, first, day, diligence)
+        party_org = ctx.app.load(PartyOrg, org["id"])
+        if not party_org.active:  # dissolved or merged: no branch life of its own
+            continue
+        first = date(2021, 1, 1) if org["id"] == kangdu else party_org.founded_on
+        _meetings(ctx, rng, party_org, first, day, diligence)
 
 
 def _meetings(
     ctx: ScenarioContext,
     rng: random.Random,
-    org: dict[str, Any],
+    party_org: PartyOrg,
     first: date,
     day: int,
     diligence: float,
 ) -> None:
     held_any = False
-    party_org = ctx.app.load(PartyOrg, org["id"])
-    if not party_org.active:  # dissolved or merged: no branch life of its own
-        return
     for year, month in months_from(first):
         on = date(year, month, day)
-        if on < first:
+        members = sorted(party_org.members_on(on))
+        if on < first or not members:
             continue
         kinds = [*MONTHLY, *(QUARTERLY if month % 3 == 0 else ())]
         held = [k for k in kinds if rng.random() < diligence or (k == MONTHLY[0] and not held_any)]
         if not held:
             continue
         held_any = True
-        members = sorted(party_org.members_on(on))
         with ctx.at(f"{on.isoformat()}T19:30:00", actor="branch-secretary"):
             for kind in held:
                 ctx.app.handle(
                     HoldBranchMeeting(
-                        org_id=org["id"],
+                        org_id=party_org.id,
                         kind=kind,
                         held_on=on,
                         platform="on_site" if kind in MONTHLY else rng.choice(PLATFORMS),

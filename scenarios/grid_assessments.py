@@ -36,16 +36,18 @@ def load(ctx: ScenarioContext) -> None:
     rng = random.Random(2020_10)  # its own generator: the other steps' draws stay the same
     app = ctx.app
     workers = workers_by_company(ctx)
-    companies = [c for c in ctx.facts["companies"] if c in workers]
-    street = {c: app.load(PropertyCompany, c).street_id for c in companies}
+    street: dict[UUID, UUID] = {}
+    for company in ctx.facts["companies"]:
+        registered_in = app.load(PropertyCompany, company).street_id
+        if company in workers and registered_in is not None:
+            street[company] = registered_in
+    companies = list(street)
     level = {c: rng.uniform(62, 94) for c in companies}
     for year, quarter in QUARTERS:
         period = f"{year}-Q{quarter}"
         day = f"{year + (quarter == 4)}-{ASSESSED_ON[quarter]}"
         with ctx.at(f"{day}T10:00:00", actor="street-office", role="street_officer"):
             for company in companies:
-                if street[company] is None:
-                    continue
                 key = GridWorkerAssessment.create_id(company, period, street[company])
                 if key in app.repository:
                     continue
