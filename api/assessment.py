@@ -157,6 +157,8 @@ class Indicators(MethodView):
                 "subjects": list(i.subjects),
                 "facts": list(i.facts),
                 "definition": i.definition,
+                "version": i.version,
+                "ref": i.ref,
             }
             for i in INDICATORS.values()
         ]

@@ -15,6 +15,8 @@ class IndicatorSchema(Schema):
     subjects = fields.List(Text())
     facts = fields.List(Text())
     definition = Text(metadata={"description": "the indicator's definition of record"})
+    version = fields.Integer(metadata={"description": "the definition's version"})
+    ref = Text(metadata={"description": "code@version, as scorecard lines name it"})
 
 
 class IndicatorPage(PageSchema):
@@ -84,6 +86,10 @@ class LineSchema(Schema):
     subject_kind = Text()
     subject_id = Text()
     indicator = Text()
+    definition = Text(
+        allow_none=True,
+        metadata={"description": "the figure definition used, code@version (null: version 1)"},
+    )
     label = Text()
     numerator = _number()
     denominator = _number()

@@ -27,6 +27,7 @@ from api.schemas import (
     page_of,
     take_paging,
 )
+from domain.figures import RESOLUTION_RATE, RESPONSE_RATE, SATISFACTION_RATE
 from domain.issue_catalog import CATEGORIES, PRIORITIES
 from domain.service_issue_commands import DefineSlaPolicy, EraseReporter
 from domain.service_issue_handlers import sla_policy
@@ -120,9 +121,20 @@ class RateRow(Schema):
             "description": "items accepted for a company, neither referred out nor duplicates"
         }
     )
-    response_rate = fields.Float(allow_none=True)
-    resolution_rate = fields.Float(allow_none=True)
-    satisfaction_rate = fields.Float(allow_none=True)
+    response_rate = fields.Float(
+        allow_none=True, metadata={"description": f"%, {RESPONSE_RATE.ref}"}
+    )
+    resolution_rate = fields.Float(
+        allow_none=True, metadata={"description": f"%, {RESOLUTION_RATE.ref}"}
+    )
+    satisfaction_rate = fields.Float(
+        allow_none=True, metadata={"description": f"%, {SATISFACTION_RATE.ref}"}
+    )
+    definitions = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "the figure definition (code@version) behind each rate"},
+    )
     households = fields.Integer()
     complaints_per_100_households = fields.Float(allow_none=True)
     median_hours_to_close = fields.Float(allow_none=True)

@@ -84,6 +84,7 @@ def score_line(spec: Mapping[str, Any], facts: Mapping[str, float]) -> dict[str,
     score = normalise(measure.value, spec)
     return {
         "indicator": indicator.code,
+        "definition": indicator.ref,
         "label": indicator.label,
         "numerator": measure.numerator,
         "denominator": measure.denominator,

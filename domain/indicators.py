@@ -4,14 +4,16 @@ A *fact* is a named count collected from events by `projections/assessment_input
 per subject (property company or community) and per month in Asia/Shanghai business time.
 Two kinds of facts:
 
-- flow facts are summed over the months of the period (e.g. issues accepted in 2020Q4);
+- flow facts are summed over the months of the period (e.g. issues handled in 2020Q4);
 - stock facts are summed over every month up to the period's last month (+1 when a thing
   starts, -1 when it ends), giving the state at the end of the period (e.g. households
   under contract on 31 December).
 
 Each indicator reads its facts and returns a `Measure`: numerator, denominator and value.
 A zero denominator gives value None ("no data"); the scheme then decides the score.
-The docstring of every indicator function is its definition of record.
+An indicator's definition of record is its `definition`: the formula of its versioned
+figure (`domain/figures.py`: response, resolution and satisfaction rates) or the docstring
+of its function (version 1).
 """
 
 from __future__ import annotations
@@ -19,19 +21,25 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from domain.figures import (
+    COHORT_COUNTS,
+    RESOLUTION_RATE,
+    RESPONSE_RATE,
+    SATISFACTION_RATE,
+    FigureDefinition,
+    Measure,
+    ratio,
+)
+
 # -- facts --------------------------------------------------------------------------------
 
 FLOW_FACTS = (
     "issues_reported",  # ServiceIssue.Reported: every public-opinion item, a figure of its own
+    *COHORT_COUNTS,  # issues reported in the month, by their state now (domain.figures)
     "complaints",  # items accepted for a company that are complaints (`is_complaint`)
-    "issues_accepted",  # ServiceIssue.Accepted
-    "issues_accepted_on_time",  # ServiceIssue.Accepted by accept_due
     "issues_handled",  # ServiceIssue.Handled
     "issues_handled_on_time",  # ServiceIssue.Handled by handle_due
-    "issues_closed",  # ServiceIssue.Closed
     "issues_reopened",  # ServiceIssue.Reopened
-    "feedback_given",  # ServiceIssue.FeedbackGiven
-    "feedback_satisfied",  # FeedbackGiven rated satisfied or basically satisfied
     "grid_assessments",  # grid-worker assessments recorded
     "grid_assessment_points",  # sum of their total scores (0-100 each)
     "meetings_branch_assembly",  # 三会一课: 支部党员大会
@@ -74,36 +82,48 @@ def is_complaint(company_id: object, state: str) -> bool:
 MONTHS_FACT = "period_months"  # put in the facts by the caller: length of the period
 
 
-@dataclass(frozen=True)
-class Measure:
-    numerator: float
-    denominator: float
-    value: float | None
+__all__ = ["INDICATORS", "Indicator", "Measure"]
 
 
 @dataclass(frozen=True)
 class Indicator:
+    """An indicator a scheme may weigh: a figure definition (code, version, formula) and
+    the subject kinds and facts it applies to. Indicators not in `domain.figures` are
+    version 1, their formula the docstring of their function."""
+
     code: str
     label: str  # zh-CN
     unit: str
     subjects: tuple[str, ...]  # subject kinds it applies to
     facts: tuple[str, ...]  # facts it reads (drill-down returns their events)
     measure: Callable[[Mapping[str, float]], Measure]
+    version: int = 1
+    formula: str | None = None
 
     @property
     def definition(self) -> str:
-        return " ".join((self.measure.__doc__ or "").split())
+        return self.formula or " ".join((self.measure.__doc__ or "").split())
+
+    @property
+    def ref(self) -> str:
+        """How a scorecard line names the definition it used: `code@version`."""
+        return f"{self.code}@{self.version}"
 
 
-def _ratio(num: float, den: float, scale: float = 100.0) -> Measure:
-    return Measure(num, den, round(num / den * scale, 4) if den else None)
+def _of_figure(figure: FigureDefinition, subjects: tuple[str, ...]) -> Indicator:
+    return Indicator(
+        figure.code,
+        figure.label,
+        figure.unit,
+        subjects,
+        figure.counts,
+        figure.measure,
+        figure.version,
+        figure.formula,
+    )
 
 
-def satisfaction_rate(f: Mapping[str, float]) -> Measure:
-    """Resident satisfaction rate, %. Numerator: FeedbackGiven events in the period rated
-    satisfied or basically satisfied. Denominator: all FeedbackGiven events in the period.
-    Subject: the company the issue was routed to / the community of its compound."""
-    return _ratio(f.get("feedback_satisfied", 0), f.get("feedback_given", 0))
+_ratio = ratio
 
 
 def complaint_rate(f: Mapping[str, float]) -> Measure:
@@ -114,22 +134,6 @@ def complaint_rate(f: Mapping[str, float]) -> Measure:
     with an active service contract; community: compounds registered in it), divided by
     100."""
     return _ratio(f.get("complaints", 0), f.get("households_under_contract", 0))
-
-
-def response_rate(f: Mapping[str, float]) -> Measure:
-    """Response rate, %. Numerator: issues accepted in the period on time: the Accepted
-    event's business time is not after the Reported event's accept_due, and no
-    DeadlineMissed for the accept stage came before it. Denominator: issues accepted
-    (ServiceIssue.Accepted) in the period."""
-    return _ratio(f.get("issues_accepted_on_time", 0), f.get("issues_accepted", 0))
-
-
-def resolution_rate(f: Mapping[str, float]) -> Measure:
-    """Resolution rate, %. Numerator: issues closed (ServiceIssue.Closed, after assessed
-    feedback) in the period. Denominator: issues handled (ServiceIssue.Handled) in the
-    period. Capped at 100 (closures of issues handled in an earlier period)."""
-    m = _ratio(f.get("issues_closed", 0), f.get("issues_handled", 0))
-    return Measure(m.numerator, m.denominator, None if m.value is None else min(m.value, 100.0))
 
 
 def on_time_handling_rate(f: Mapping[str, float]) -> Measure:
@@ -197,14 +201,7 @@ SUBJECT_KINDS = BOTH
 INDICATORS: dict[str, Indicator] = {
     i.code: i
     for i in (
-        Indicator(
-            "satisfaction_rate",
-            "居民满意度",
-            "%",
-            BOTH,
-            ("feedback_given", "feedback_satisfied"),
-            satisfaction_rate,
-        ),
+        _of_figure(SATISFACTION_RATE, BOTH),
         Indicator(
             "complaint_rate",
             "物业投诉率(每百户)",
@@ -213,22 +210,8 @@ INDICATORS: dict[str, Indicator] = {
             ("complaints", "households_under_contract"),
             complaint_rate,
         ),
-        Indicator(
-            "response_rate",
-            "响应率",
-            "%",
-            BOTH,
-            ("issues_accepted", "issues_accepted_on_time"),
-            response_rate,
-        ),
-        Indicator(
-            "resolution_rate",
-            "解决率",
-            "%",
-            BOTH,
-            ("issues_closed", "issues_handled"),
-            resolution_rate,
-        ),
+        _of_figure(RESPONSE_RATE, BOTH),
+        _of_figure(RESOLUTION_RATE, BOTH),
         Indicator(
             "on_time_handling_rate",
             "按时办结率",

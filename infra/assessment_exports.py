@@ -22,6 +22,7 @@ Table = tuple[list[str], list[list[Any]]]
 RANKING_COLUMNS = ["rank", "subject_name", "subject_id", "total", "grade"]
 LINE_COLUMNS = [
     "indicator",
+    "definition",  # code@version of the figure (empty: published under version 1)
     "label",
     "numerator",
     "denominator",
@@ -44,7 +45,7 @@ def scorecard_table(card: dict[str, Any]) -> Table:
     for line in card["lines"]:
         row = [line[c] for c in LINE_COLUMNS[:-1]]
         rows.append([*row, json.dumps(line["positions"])])
-    rows.append(["total", "", "", "", "", "", "", 100, card["total"], card["grade"]])
+    rows.append(["total", "", "", "", "", "", "", "", 100, card["total"], card["grade"]])
     return LINE_COLUMNS, rows
 
 

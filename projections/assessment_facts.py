@@ -76,6 +76,16 @@ assessment_orgs = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("community_id", String(36)),
+    Column("company_ids", String(1000)),  # companies linked to the org, space-separated
+)
+
+assessment_meetings = Table(
+    "assessment_meetings",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("org_id", String(36), nullable=False),
+    Column("fact", String(40), nullable=False),
+    Column("month", String(7), nullable=False),
 )
 
 assessment_issues = Table(
@@ -89,6 +99,8 @@ assessment_issues = Table(
     Column("handle_due", String(40)),
     Column("missed", String(200), nullable=False),
     Column("accepted_month", String(7)),
+    Column("reported_month", String(7)),
+    Column("last_rating", String(24)),
 )
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from projections.assessment_facts import PROJECTION_NAME, metadata
 from projections.assessment_inputs_grid import GridInputs
+from projections.assessment_inputs_life import BranchLifeInputs
 from projections.assessment_inputs_party import PartyInputs
 from projections.base import Projection
 
 
-class AssessmentInputsProjection(GridInputs, PartyInputs, Projection):
+class AssessmentInputsProjection(GridInputs, PartyInputs, BranchLifeInputs, Projection):
     name = PROJECTION_NAME
     metadata = metadata

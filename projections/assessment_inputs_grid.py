@@ -4,12 +4,24 @@ Subjects: a community is scored on the issues of its compounds; a company on the
 routed to it (`Accepted.company_id`); complaints are the items accepted for a company
 (`domain.indicators.is_complaint`), taken back in the month of acceptance when the item
 is later referred out or linked as a duplicate.
+
+The cohort counts of `domain.figures` (response, resolution, satisfaction rates) are
+written in the month the issue was reported, whenever the event behind them happens, so
+a period's sum is the state of its reported issues at the position read.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from domain.figures import (
+    REPORTED,
+    REPORTED_ACCEPTED,
+    REPORTED_ACCEPTED_ON_TIME,
+    REPORTED_RESOLVED,
+    REPORTED_SATISFIED,
+    REPORTED_WITH_FEEDBACK,
+)
 from domain.grid_workers import GridWorkerAssessment
 from domain.indicators import is_complaint
 from domain.issue_catalog import POSITIVE_RATINGS
@@ -18,6 +30,7 @@ from domain.service_issues import ServiceIssue
 from projections.assessment_facts import (
     COMMUNITY,
     COMPANY,
+    SHANGHAI,
     add_fact,
     add_fact_in_month,
     due_met,
@@ -40,6 +53,11 @@ def _households(view: View, event: Any, compound: dict[str, Any], sign: int) -> 
 
 def _issue_subjects(issue: dict[str, Any]) -> list[tuple[str, str | None]]:
     return [(COMMUNITY, issue["community_id"]), (COMPANY, issue["company_id"])]
+
+
+def _cohort(view: View, issue: dict[str, Any], count: str, value: int = 1) -> None:
+    """A cohort count of `domain.figures`, in the month the issue was reported."""
+    add_fact_in_month(view, issue["reported_month"], _issue_subjects(issue), count, value)
 
 
 class GridInputs:
@@ -114,10 +132,12 @@ class GridInputs:
             "handle_due": None,
             "missed": "",
             "accepted_month": None,
+            "reported_month": event.reported_at.astimezone(SHANGHAI).strftime("%Y-%m"),
+            "last_rating": None,
         }
         view.put("assessment_issues", issue)
         subjects = [(COMMUNITY, issue["community_id"]), (COMPANY, compound.get("company_id"))]
-        add_fact(view, event, subjects, "issues_reported")
+        add_fact_in_month(view, issue["reported_month"], subjects, REPORTED)
 
     @handles(ServiceIssue, "Accepted")
     def service_issue_accepted(self, event: Any, view: View) -> None:
@@ -129,11 +149,11 @@ class GridInputs:
             accepted_month=month_of(event),
         )
         subjects = _issue_subjects(issue)
-        add_fact(view, event, subjects, "issues_accepted")
+        _cohort(view, issue, REPORTED_ACCEPTED)
         if is_complaint(issue["company_id"], "accepted"):
             add_fact(view, event, subjects, "complaints")
         if due_met(event, issue["accept_due"]) and "accept" not in issue["missed"]:
-            add_fact(view, event, subjects, "issues_accepted_on_time")
+            _cohort(view, issue, REPORTED_ACCEPTED_ON_TIME)
 
     @handles(ServiceIssue, "ReferredOut")
     def service_issue_referred_out(self, event: Any, view: View) -> None:
@@ -166,9 +186,13 @@ class GridInputs:
     def service_issue_feedback_given(self, event: Any, view: View) -> None:
         issue = view.get("assessment_issues", str(event.originator_id))
         assert issue is not None
-        add_fact(view, event, _issue_subjects(issue), "feedback_given")
-        if event.rating in POSITIVE_RATINGS:
-            add_fact(view, event, _issue_subjects(issue), "feedback_satisfied")
+        before = issue["last_rating"]
+        if before is None:
+            _cohort(view, issue, REPORTED_WITH_FEEDBACK)
+        was, now = before in POSITIVE_RATINGS, event.rating in POSITIVE_RATINGS
+        if was != now:
+            _cohort(view, issue, REPORTED_SATISFIED, 1 if now else -1)
+        view.update("assessment_issues", issue["id"], last_rating=event.rating)
 
     @handles(ServiceIssue, "Reopened")
     def service_issue_reopened(self, event: Any, view: View) -> None:
@@ -184,7 +208,8 @@ class GridInputs:
     def service_issue_closed(self, event: Any, view: View) -> None:
         issue = view.get("assessment_issues", str(event.originator_id))
         assert issue is not None
-        add_fact(view, event, _issue_subjects(issue), "issues_closed")
+        if issue["last_rating"] in POSITIVE_RATINGS:
+            _cohort(view, issue, REPORTED_RESOLVED)
 
     @handles(ServiceIssue, "DeadlineMissed")
     def service_issue_deadline_missed(self, event: Any, view: View) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from domain.party_orgs import PartyOrg
 from domain.property_companies import PropertyCompany
 from projections.assessment_facts import COMMUNITY, COMPANY, add_fact_in_month, put_subject
+from projections.assessment_inputs_life import link_company, org_row
 from projections.base import handles, id_str
 from projections.view import View
 
@@ -69,19 +70,19 @@ class PartyInputs:
     @handles(PropertyCompany, "PartyOrgLinked")
     def property_company_party_org_linked(self, event: Any, view: View) -> None:
         _party(view, event.on, (COMPANY, str(event.originator_id)), +1)
+        link_company(view, str(event.party_org_id), str(event.originator_id), linked=True)
 
     @handles(PropertyCompany, "PartyOrgUnlinked")
     def property_company_party_org_unlinked(self, event: Any, view: View) -> None:
         _party(view, event.on, (COMPANY, str(event.originator_id)), -1)
+        link_company(view, str(event.party_org_id), str(event.originator_id), linked=False)
 
     @handles(PartyOrg, "Founded")
     def party_org_founded(self, event: Any, view: View) -> None:
         """An org hosted in a community (e.g. in an owners' committee) covers it."""
         if event.community_id is not None and event.host_kind != "property_company":
-            view.put(
-                "assessment_orgs",
-                {"id": str(event.originator_id), "community_id": str(event.community_id)},
-            )
+            org = org_row(view, str(event.originator_id))
+            view.update("assessment_orgs", org["id"], community_id=str(event.community_id))
             _party(view, event.founded_on, (COMMUNITY, str(event.community_id)), +1)
 
     @handles(PartyOrg, "Dissolved")

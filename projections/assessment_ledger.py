@@ -89,6 +89,7 @@ assessment_lines = Table(
     Column("subject_kind", String(20), primary_key=True),
     Column("subject_id", String(36), primary_key=True),
     Column("indicator", String(40), primary_key=True),
+    Column("definition", String(60)),  # code@version; null: published before versions
     Column("seq", Integer, nullable=False),
     Column("label", String(40), nullable=False),
     Column("numerator", Float, nullable=False),
@@ -275,6 +276,7 @@ def _write_cards(view: View, event: Any, key: str, *, published: bool) -> None:
                 {
                     **ident,
                     "indicator": line["indicator"],
+                    "definition": line.get("definition"),
                     "seq": seq,
                     "label": line["label"],
                     "numerator": line["numerator"],

@@ -138,7 +138,8 @@ class IssueBoardProjection(Projection):
         due = row["accept_due"]
         row.update(
             accepted_at=row["updated_at"],
-            accepted_on_time=due is None or row["updated_at"] <= due,
+            # by the deadline, and no missed accept deadline recorded before (domain.figures)
+            accepted_on_time=(due is None or row["updated_at"] <= due) and not row["missed_count"],
             company_id=id_str(event.company_id),
             department=event.department,
             current_due=utc(event.handle_due),

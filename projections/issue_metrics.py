@@ -7,9 +7,11 @@ Definitions (every count is of issues reported in the period and area):
   matter); duplicates: linked to an original; handled: ever marked handled;
   resolved: closed with a satisfied / basically satisfied last feedback (the seed's
   "problems solved"); reopened: reopened at least once (dissatisfied feedback or by hand).
-- response rate = accepted within the accept deadline / accepted.
-- resolution rate = resolved / accepted.
-- satisfaction rate = issues whose last feedback is positive / issues with feedback.
+- response, resolution and satisfaction rates: the figures of record of
+  `domain.figures` (RESPONSE_RATE, RESOLUTION_RATE, SATISFACTION_RATE), in %, computed by
+  their own functions from the counts of the issues reported in the period; each row
+  names the definitions used (`definitions`: code -> `code@version`), as the assessment
+  scorecards do.
 - complaints: items accepted for a company, neither referred out nor duplicates
   (`domain.indicators.is_complaint`); reported (every item) stays a figure of its own.
 - complaint rate per 100 households = complaints / households × 100, where households
@@ -26,6 +28,14 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, select
 
+from domain.figures import (
+    ISSUE_RATES,
+    REPORTED_ACCEPTED,
+    REPORTED_ACCEPTED_ON_TIME,
+    REPORTED_RESOLVED,
+    REPORTED_SATISFIED,
+    REPORTED_WITH_FEEDBACK,
+)
 from domain.indicators import NOT_COMPLAINTS
 from projections.issue_board import filtered, issues
 from projections.org_registry import org_units
@@ -87,8 +97,23 @@ def funnel(
     ]
 
 
-def _rate(numerator: int, denominator: int) -> float | None:
-    return round(numerator / denominator, 4) if denominator else None
+# the board's counts of a group, named as the figures name them
+COHORT = {
+    REPORTED_ACCEPTED: "accepted",
+    REPORTED_ACCEPTED_ON_TIME: "accepted_on_time",
+    REPORTED_RESOLVED: "resolved",
+    REPORTED_WITH_FEEDBACK: "with_feedback",
+    REPORTED_SATISFIED: "satisfied",
+}
+
+
+def issue_rates(group: dict[str, Any]) -> dict[str, float | None]:
+    """The issue rates of `domain.figures` for one group's board counts."""
+    counts = {name: float(group[column] or 0) for name, column in COHORT.items()}
+    return {code: figure.measure(counts).value for code, figure in ISSUE_RATES.items()}
+
+
+DEFINITIONS = {code: figure.ref for code, figure in ISSUE_RATES.items()}
 
 
 def rates(conn: Connection, *, per: str, **filters: Any) -> list[dict[str, Any]]:
@@ -116,9 +141,8 @@ def rates(conn: Connection, *, per: str, **filters: Any) -> list[dict[str, Any]]
                 "accepted": int(g["accepted"] or 0),
                 "resolved": int(g["resolved"] or 0),
                 "complaints": int(g["complaints"] or 0),
-                "response_rate": _rate(int(g["accepted_on_time"] or 0), int(g["accepted"] or 0)),
-                "resolution_rate": _rate(int(g["resolved"] or 0), int(g["accepted"] or 0)),
-                "satisfaction_rate": _rate(int(g["satisfied"] or 0), int(g["with_feedback"] or 0)),
+                **issue_rates(g),
+                "definitions": DEFINITIONS,
                 "households": homes,
                 "complaints_per_100_households": (
                     round(100 * int(g["complaints"] or 0) / homes, 2) if homes else None

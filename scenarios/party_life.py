@@ -1,4 +1,6 @@
 """Branch life and activities in the demo: Kangdu's 三会一课 in 2020 on the seed's platforms,
+三会一课 in every party organisation from its founding to 2021, each keeping the rule to
+its own (seeded) degree (`scenarios.branch_life`),
 the yearly secretary training, cross-appointments at Huali, a service window with a model
 post, a deliberation hall, the epidemic response at Huali (seed, R7) and a three-party deliberation after the
 owners' committee election."""
@@ -17,6 +19,7 @@ from domain.party_activities_commands import (
     OpenPlace,
 )
 from domain.party_orgs import PartyOrg
+from scenarios import branch_life
 from scenarios import seed_terms as terms
 from scenarios.context import ScenarioContext
 
@@ -79,6 +82,7 @@ def load(ctx: ScenarioContext) -> None:
                     )
                 )
     orgs = ctx.facts["party_orgs"]
+    branch_life.load(ctx, kangdu)
     for held_on in TRAININGS:  # 每年定期组织党支部书记培训
         with ctx.at(_at(held_on)):
             app.handle(

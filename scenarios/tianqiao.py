@@ -7,6 +7,7 @@ from collections.abc import Callable
 from domain.app import RedPropertyApp
 from scenarios import (
     assessment,
+    grid_assessments,
     grid_loop,
     org_registry,
     party_building,
@@ -23,6 +24,7 @@ STEPS: list[tuple[str, Step]] = [
     ("party life", party_life.load),
     ("subsidies", subsidies.load),  # needs facts["party_orgs"] from party building
     ("grid loop", grid_loop.load),
+    ("grid-worker assessments", grid_assessments.load),  # of the workers grid loop registers
     ("assessment", assessment.load),  # after every step whose events it scores
 ]
 

@@ -39,16 +39,19 @@ def raw_counts(app: Any, months: list[str], upto: int) -> dict[str, dict[str, li
                 "community": compounds[str(e.compound_id)],
                 "accept_due": e.accept_due,
                 "missed": set(),
+                # the cohort of domain.figures: issues reported in the period
+                "cohort": months[0] <= e.reported_at.astimezone(SH).strftime("%Y-%m") <= months[-1],
+                "rating": None,
             }
         it = issue[oid]
         c = out[it["community"]]
         if kind == "ServiceIssue.Accepted":
             it["handle_due"] = e.handle_due
             late = (it["accept_due"] and _when(e) > it["accept_due"]) or "accept" in it["missed"]
-            if inside:
+            if inside and e.company_id is not None:  # no item here is referred out later
+                c["complaints"].append(n.id)
+            if it["cohort"]:
                 c["accepted"].append(n.id)
-                if e.company_id is not None:  # no item of these worlds is referred out later
-                    c["complaints"].append(n.id)
                 if not late:
                     c["accepted_on_time"].append(n.id)
         elif kind == "ServiceIssue.Reopened":
@@ -63,23 +66,24 @@ def raw_counts(app: Any, months: list[str], upto: int) -> dict[str, dict[str, li
                 c["handled"].append(n.id)
                 if not late:
                     c["handled_on_time"].append(n.id)
-        elif inside and kind == "ServiceIssue.Reported":
-            c["reported"].append(n.id)
-        elif inside and kind == "ServiceIssue.FeedbackGiven":
-            c["feedback"].append(n.id)
-            if e.rating in POSITIVE:
-                c["satisfied"].append(n.id)
-        elif inside and kind == "ServiceIssue.Closed":
-            c["closed"].append(n.id)
+        elif kind == "ServiceIssue.FeedbackGiven":
+            before, it["rating"] = it["rating"], e.rating
+            if it["cohort"] and before is None:
+                c["feedback"].append(n.id)
+            if it["cohort"] and (before in POSITIVE) != (e.rating in POSITIVE):
+                # the last feedback counts: a positive one taken back is a -1 at its position
+                c["satisfied" if e.rating in POSITIVE else "unsatisfied"].append(n.id)
+        elif it["cohort"] and kind == "ServiceIssue.Closed" and it["rating"] in POSITIVE:
+            c["resolved"].append(n.id)
     return out
 
 
 # indicator -> (numerator count, denominator count, scale, cap at 100)
 FORMULAS = {
-    "satisfaction_rate": ("satisfied", "feedback", 100, False),
+    "satisfaction_rate": ("satisfied", "feedback", 100, False),  # minus "unsatisfied"
     "complaint_rate": ("complaints", "households", 100, False),
     "response_rate": ("accepted_on_time", "accepted", 100, False),
-    "resolution_rate": ("closed", "handled", 100, True),
+    "resolution_rate": ("resolved", "accepted", 100, False),
     "on_time_handling_rate": ("handled_on_time", "handled", 100, False),
     "reopen_rate": ("reopened", "handled", 100, False),
 }
@@ -90,6 +94,8 @@ def expected_lines(counts: dict[str, list[int]], specs: list[dict]) -> list[dict
     for spec in specs:
         num_key, den_key, scale, cap = FORMULAS[spec["code"]]
         num, den = len(counts.get(num_key, [])), len(counts.get(den_key, []))
+        taken_back = counts.get("unsatisfied", []) if num_key == "satisfied" else []
+        num -= len(taken_back)
         value = None if den == 0 else round(num / den * scale, 4)  # published to 4 places
         if value is not None and cap:
             value = min(value, 100)
@@ -99,7 +105,9 @@ def expected_lines(counts: dict[str, list[int]], specs: list[dict]) -> list[dict
             t = (value - spec["lower"]) / (spec["upper"] - spec["lower"])
             t = 1 - t if spec["direction"] == "lower" else t
             score = 100 * max(0, min(1, t))
-        positions = sorted(set(counts.get(num_key, [])) | set(counts.get(den_key, [])))
+        positions = sorted(
+            set(counts.get(num_key, [])) | set(counts.get(den_key, [])) | set(taken_back)
+        )
         lines.append(
             {
                 "indicator": spec["code"],

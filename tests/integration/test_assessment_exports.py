@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from domain.assessment_commands import DefineAssessmentScheme, OpenAssessmentPeriod
+from domain.figures import RESOLUTION_RATE
 from infra.cli.main import main
 from tests.grid_helpers import at
 from tests.integration.test_assessment_ledger import compute_publish, definition, world
@@ -53,6 +54,8 @@ def test_reports_in_every_format(system: Any, settings: Any, tmp_path: Path) -> 
     assert header.index("no_data") == header.index("score") + 1
     assert lines and all(isinstance(line["no_data"], bool) for line in lines)
     assert all(line["no_data"] == (line["score"] is None) for line in lines)
+    by_code = {line["indicator"]: line for line in lines}
+    assert by_code["resolution_rate"]["definition"] == RESOLUTION_RATE.ref  # the figure used
     community = str(ids["community"])
     report("trend", "--kind", "community", "--subject", community, "--out", str(tmp_path / "t.png"))
     assert (tmp_path / "t.png").stat().st_size > 1000

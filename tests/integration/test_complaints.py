@@ -36,7 +36,7 @@ def test_only_items_accepted_for_a_company_are_complaints(system: Any) -> None:
     for kind, subject, accepted in subjects:  # the community also counts item 5
         facts = october.facts[(kind, str(subject))]
         assert facts["complaints"] == 2, kind  # items 0 and 1
-        assert facts["issues_accepted"] == accepted
+        assert facts["reported_accepted"] == accepted
         assert november.facts.get((kind, str(subject)), {}).get("complaints", 0) == 0
     assert october.facts[("community", str(ids["community"]))]["issues_reported"] == 6
     assert company["reported"] == 4 and company["complaints"] == 2

@@ -97,6 +97,6 @@ def test_party_life_step_through_the_read_models(system: Any, backend: str) -> N
     training = figures["secretary_training"]
     assert training["held_every_year"] and [y["year"] for y in training["years"]] == [2020, 2021]
     assert all(y["missed"] == [] for y in training["years"])
-    study = year_end["study_coverage"]  # only Kangdu's branch meets in 2020
-    assert study["district"]["members_who_studied"] == year["members_who_studied"] > 0
+    study = year_end["study_coverage"]  # every branch meets, Kangdu's among them
+    assert study["district"]["members_who_studied"] > year["members_who_studied"] > 0
     assert sum(s["members"] for s in study["streets"]) == study["district"]["members"]

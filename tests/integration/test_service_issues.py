@@ -69,9 +69,9 @@ def test_rates_and_funnel_hand_checked(system: Any) -> None:
     }
     (company,) = per_company
     assert company["group_id"] == str(a)
-    assert company["response_rate"] == round(2 / 3, 4)  # i2 accepted after 2 h
-    assert company["resolution_rate"] == round(2 / 3, 4)
-    assert company["satisfaction_rate"] == round(2 / 3, 4)
+    assert company["response_rate"] == round(200 / 3, 4)  # %, i2 accepted after 2 h
+    assert company["resolution_rate"] == round(200 / 3, 4)
+    assert company["satisfaction_rate"] == round(200 / 3, 4)
     assert company["complaints_per_100_households"] == 1.5  # 3 complaints / 200 homes
     assert company["median_hours_to_close"] == 2.0  # median of 1 h and 3 h
     c1 = per_community[str(ids["community"])]

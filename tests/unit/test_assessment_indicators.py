@@ -14,13 +14,13 @@ def m(code: str, **facts: float) -> tuple[float, float, float | None]:
 
 
 def test_rates_on_hand_computed_cases() -> None:
-    assert m("satisfaction_rate", feedback_given=8, feedback_satisfied=6) == (6, 8, 75.0)
+    assert m("satisfaction_rate", reported_with_feedback=8, reported_satisfied=6) == (6, 8, 75.0)
     # 3 complaints in 600 households: 0.5 per 100 households
     assert m("complaint_rate", complaints=3, households_under_contract=600) == (3, 600, 0.5)
-    assert m("response_rate", issues_accepted=4, issues_accepted_on_time=3)[2] == 75.0
+    assert m("response_rate", reported_accepted=4, reported_accepted_on_time=3)[2] == 75.0
     assert m("on_time_handling_rate", issues_handled=3, issues_handled_on_time=1)[2] == 33.3333
     assert m("reopen_rate", issues_handled=4, issues_reopened=1)[2] == 25.0
-    assert m("resolution_rate", issues_handled=2, issues_closed=3)[2] == 100.0  # capped
+    assert m("resolution_rate", reported_accepted=4, reported_resolved=3)[2] == 75.0
     assert m("grid_worker_assessment", grid_assessments=4, grid_assessment_points=340)[2] == 85.0
     assert m("joint_events", joint_events=2)[2] == 2.0
     assert (
@@ -129,26 +129,26 @@ def test_score_period_weights_and_ranks_with_ties() -> None:
         subjects=subjects,
         facts={
             ("community", "a"): {
-                "feedback_given": 10,
-                "feedback_satisfied": 9,
+                "reported_with_feedback": 10,
+                "reported_satisfied": 9,
                 "complaints": 3,
                 "households_under_contract": 600,
             },
             ("community", "b"): {
-                "feedback_given": 4,
-                "feedback_satisfied": 4,
+                "reported_with_feedback": 4,
+                "reported_satisfied": 4,
                 "households_under_contract": 100,
                 "complaints": 2,
             },
             ("community", "c"): {
-                "feedback_given": 1,
-                "feedback_satisfied": 1,
+                "reported_with_feedback": 1,
+                "reported_satisfied": 1,
                 "households_under_contract": 100,
                 "complaints": 2,
             },
         },
         sources={
-            ("community", "a", "feedback_given"): [5, 7],
+            ("community", "a", "reported_with_feedback"): [5, 7],
             ("community", "a", "complaints"): [3],
         },
     )

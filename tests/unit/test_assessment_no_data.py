@@ -40,7 +40,7 @@ def only_card(definition: dict[str, Any], facts: dict[str, float]) -> dict[str, 
     return card
 
 
-ANSWERED_ON_TIME = {"issues_accepted": 4, "issues_accepted_on_time": 3}  # 75% -> score 50
+ANSWERED_ON_TIME = {"reported_accepted": 4, "reported_accepted_on_time": 3}  # 75% -> score 50
 
 
 def test_excluded_lines_say_no_data_and_their_weight_goes_to_the_lines_with_data() -> None:
@@ -64,7 +64,7 @@ def test_a_stated_neutral_value_scores_no_data() -> None:
 
 
 def test_only_lines_with_data_share_the_weights() -> None:
-    facts = {**ANSWERED_ON_TIME, "feedback_given": 2, "feedback_satisfied": 2}
+    facts = {**ANSWERED_ON_TIME, "reported_with_feedback": 2, "reported_satisfied": 2}
     card = only_card(company_scheme({}, {}), facts)
     satisfaction, response, grid = card["lines"]
     assert satisfaction["weighted"] == pytest.approx(100 * 40 / 60, abs=1e-4)
@@ -107,6 +107,6 @@ def test_fractional_weights_with_data_are_not_rounded_away() -> None:
         spec["weight"] = weight
     card = only_card(definition, ANSWERED_ON_TIME)  # only response (12.5) has data
     assert card["lines"][1]["weighted"] == 50.0 and card["total"] == 50.0
-    facts = {**ANSWERED_ON_TIME, "feedback_given": 1, "feedback_satisfied": 1}
+    facts = {**ANSWERED_ON_TIME, "reported_with_feedback": 1, "reported_satisfied": 1}
     card = only_card(definition, facts)  # 62.5 + 12.5 = 75 with data
     assert card["lines"][0]["weighted"] == pytest.approx(100 * 62.5 / 75, abs=1e-4)

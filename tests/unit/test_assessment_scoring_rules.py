@@ -27,10 +27,10 @@ def measure(code: str, **facts: float) -> tuple[float, float, float | None]:
 
 # code: (its numerator fact, its denominator fact or None when the denominator is fixed)
 RATIOS = {
-    "satisfaction_rate": ("feedback_satisfied", "feedback_given"),
+    "satisfaction_rate": ("reported_satisfied", "reported_with_feedback"),
     "complaint_rate": ("complaints", "households_under_contract"),
-    "response_rate": ("issues_accepted_on_time", "issues_accepted"),
-    "resolution_rate": ("issues_closed", "issues_handled"),
+    "response_rate": ("reported_accepted_on_time", "reported_accepted"),
+    "resolution_rate": ("reported_resolved", "reported_accepted"),
     "on_time_handling_rate": ("issues_handled_on_time", "issues_handled"),
     "reopen_rate": ("issues_reopened", "issues_handled"),
     "grid_worker_assessment": ("grid_assessment_points", "grid_assessments"),
@@ -68,9 +68,11 @@ def test_ratios_are_rounded_to_four_places(code: str, num: int, den: int, value:
     assert measure(code, **{n: num, d: den}) == (num, den, value)
 
 
-def test_resolution_is_capped_at_100_but_keeps_its_counts() -> None:
-    assert measure("resolution_rate", issues_closed=5, issues_handled=4) == (5, 4, 100.0)
-    assert measure("resolution_rate", issues_closed=4, issues_handled=4) == (4, 4, 100.0)
+def test_resolution_counts_the_issues_reported_not_the_events_of_the_period() -> None:
+    """resolution_rate@2: resolved / accepted issues of the cohort; closures and
+    handlings of the period's events no longer count (version 1 did)."""
+    assert measure("resolution_rate", reported_resolved=2, reported_accepted=3) == (2, 3, 66.6667)
+    assert measure("resolution_rate", issues_closed=5, issues_handled=4) == (0, 0, None)
 
 
 def test_joint_events_count_has_a_fixed_denominator() -> None:
@@ -216,6 +218,7 @@ def test_a_scorecard_line_for_each_indicator_of_the_subjects_kind() -> None:
     events, satisfaction = card["lines"]
     assert events == {
         "indicator": "joint_events",
+        "definition": "joint_events@1",
         "label": "联建活动次数",
         "numerator": 1,
         "denominator": 1.0,

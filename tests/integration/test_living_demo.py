@@ -1,0 +1,143 @@
+"""A living demo district (issue 17, point 9) and one figure per definition in it (point 2):
+every party organisation holds branch life each year and every street assesses its
+companies' grid workers each quarter, each to its own degree, so the published rankings
+reflect behaviour rather than missing data — and the seed's figures still reproduce."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from domain.assessment_period import period_months
+from domain.figures import ISSUE_RATES
+from infra.bootstrap import build_system
+from infra.settings import Settings
+from projections import assessment_queries as q
+from projections import dual_coverage, issue_metrics
+from projections.branch_life import branch_meetings
+from projections.grid_workers import assessments
+from projections.party_figures import party_figures
+from scenarios.assessment import QUARTERS
+from scenarios.context import ScenarioContext
+from scenarios.tianqiao import load_tianqiao
+from tests.conftest import SECRET
+
+LIFE = ("meeting_compliance", "grid_worker_assessment")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, ScenarioContext]]:
+    """The demo, loaded once for this module (SQLite: the commands are the same on both)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo')}/ledger.db"
+    system = build_system(Settings(database_url=url, secret=SECRET))
+    ctx = load_tianqiao(system.app)
+    system.catch_up()
+    yield system, ctx
+    system.close()
+
+
+def _cards(conn: Any, key: str, kind: str = "property_company") -> list[dict[str, Any]]:
+    (period,) = [p for p in q.list_periods(conn) if p["key"] == key]
+    revision = q.published_revision(conn, period["id"])["revision"]
+    return [
+        q.scorecard(conn, period["id"], revision, kind, row["subject_id"])
+        for row in q.ranking(conn, period["id"], revision, kind)
+    ]
+
+
+def test_every_party_org_holds_branch_life_in_each_year(demo: Any) -> None:
+    system, ctx = demo
+    m = branch_meetings.c
+    year = func.substr(m.held_on, 1, 4)
+    with system.read_engine.connect() as conn:
+        rows = conn.execute(select(m.org_id, year, func.count()).group_by(m.org_id, year))
+        held = {(org, int(y)): n for org, y, n in rows}
+    orgs = {str(o["id"]) for o in ctx.facts["party_orgs"]}
+    assert len(orgs) >= 46  # the seed's 48 covered companies: 46 organisations
+    for org in orgs:
+        assert held.get((org, 2020), 0) > 0 and held.get((org, 2021), 0) > 0, org
+    per_2021 = sorted(held[(org, 2021)] for org in orgs)
+    assert per_2021[0] < per_2021[-1]  # each to its own degree: 2021 counts differ
+
+
+def test_every_street_assesses_its_companies_grid_workers_each_quarter(demo: Any) -> None:
+    system, ctx = demo
+    a = assessments.c
+    with system.read_engine.connect() as conn:
+        done = {(r.company_id, r.period) for r in conn.execute(select(a.company_id, a.period))}
+    periods = [f"{k[:4]}-Q{k[-1]}" for k in QUARTERS]
+    companies = [str(c) for c in ctx.facts["companies"]]
+    assert len(companies) == 65
+    missing = [(c, p) for c in companies for p in periods if (c, p) not in done]
+    assert missing == []
+
+
+def test_scorecards_have_data_for_branch_life_and_grid_workers(demo: Any) -> None:
+    system, ctx = demo
+    with system.read_engine.connect() as conn:
+        for key in QUARTERS:
+            end = period_months(key)[-1]
+            covered = {
+                str(c)
+                for o in ctx.facts["party_orgs"]
+                if f"{o['founded_on']:%Y-%m}" <= end
+                for c in o["company_ids"]
+            }
+            cards = _cards(conn, key)
+            assert len(cards) == 65
+            values: dict[str, set[float]] = {code: set() for code in LIFE}
+            for card in cards:
+                lines = {ln["indicator"]: ln for ln in card["lines"]}
+                grid = lines["grid_worker_assessment"]
+                assert not grid["no_data"], (key, card["subject_name"])
+                meetings = lines["meeting_compliance"]
+                # a company without a party organisation has no branch to meet: that is
+                # the one "no data" left, and the scheme scores it 0
+                assert meetings["no_data"] == (card["subject_id"] not in covered), key
+                for code in LIFE:
+                    if not lines[code]["no_data"]:
+                        values[code].add(lines[code]["value"])
+            assert all(len(v) > 5 for v in values.values()), (key, values)
+            totals = [card["total"] for card in cards]
+            assert 0 not in totals and len(set(totals)) > 0.9 * len(totals), key
+
+
+def test_the_2020q4_issue_rates_are_one_figure_in_scorecards_and_rates(demo: Any) -> None:
+    system, _ = demo
+    with system.read_engine.connect() as conn:
+        cards = _cards(conn, "2020Q4")
+        rates = {
+            r["group_id"]: r
+            for r in issue_metrics.rates(
+                conn, per="company", month_from="2020-10", month_to="2020-12"
+            )
+        }
+    compared = 0
+    for card in cards:
+        lines = {ln["indicator"]: ln for ln in card["lines"]}
+        rate = rates.get(card["subject_id"])
+        for code, figure in ISSUE_RATES.items():
+            assert lines[code]["definition"] == figure.ref
+            expected = None if rate is None else rate[code]
+            assert lines[code]["value"] == expected, (card["subject_name"], code)
+            compared += expected is not None
+    assert compared > 60
+
+
+def test_the_seed_figures_still_reproduce_from_the_living_demo(demo: Any) -> None:
+    system, _ = demo
+    with system.read_engine.connect() as conn:
+        (funnel,) = issue_metrics.funnel(conn, month_from="2020-01", month_to="2021-06")
+        district = dual_coverage.coverage_as_of(conn, date(2020, 12, 31))["district"]
+        figures = party_figures(conn, date(2020, 12, 31))
+    assert (funnel["reported"], funnel["resolved"]) == (882, 577)
+    assert (district["companies"], district["with_party_org"]) == (65, 48)
+    assert district["organisational_coverage_pct"] == 73.8
+    assert district["instructors_in_post"] == 65
+    assert (figures["demonstration_projects"], figures["brands"]) == (15, 5)
+    assert figures["largest_branches"][0]["members"] == 22
+    assert figures["owners_committees"][0]["party_member_share_pct"] == 71.4
