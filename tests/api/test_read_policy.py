@@ -155,7 +155,8 @@ def test_a_company_manager_lists_only_its_companys_subsidy_payments(
     assert own.status_code == 200
     other = client.get(f"{SUBSIDIES}/entitlements/{payments['startup2']}", headers=manager)
     assert other.status_code == 404
-    assert client.get(f"{SUBSIDIES}/statements/{payments['branch1']}", headers=manager).ok
+    mine_statement = client.get(f"{SUBSIDIES}/statements/{payments['branch1']}", headers=manager)
+    assert mine_statement.status_code == 200
     hidden = client.get(f"{SUBSIDIES}/statements/{payments['branch2']}", headers=manager)
     assert hidden.status_code == 404
 
