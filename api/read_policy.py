@@ -16,7 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from werkzeug.exceptions import NotFound
+
 from api.auth import WHOLE_DISTRICT, Principal, principal
+from api.commands import services
 from api.roles import (
     AUDITOR,
     COMMUNITY_OFFICER,
@@ -28,7 +31,7 @@ from api.roles import (
     ROLES,
     STREET_OFFICER,
 )
-from projections.read_scope import EVERYTHING, NOTHING, ReadScope
+from projections.read_scope import EVERYTHING, NOTHING, ReadScope, covers_unit
 
 ALL = "all"
 UNIT = "unit"
@@ -78,9 +81,7 @@ RESOURCES: dict[str, dict[str, str]] = {
     "subsidy_ledger": _by_role(**_OFFICERS_ONLY, company_manager=NONE),
     # a property company's assessments (grid scorecard, assessment scorecards, trend): the
     # streets and communities that assess companies, and the company itself
-    "company_assessment": _by_role(
-        **_OFFICERS_ONLY, street_officer=ALL, community_officer=ALL
-    ),
+    "company_assessment": _by_role(**_OFFICERS_ONLY, street_officer=ALL, community_officer=ALL),
     # a community's assessment (scorecards, trend): by unit
     "community_assessment": _by_role(**_OFFICERS_ONLY, company_manager=NONE),
 }
@@ -205,3 +206,19 @@ def scope_of(who: Principal, resource: str) -> ReadScope:
 def read_scope(resource: str) -> ReadScope:
     """The rows of the resource the signed-in caller may read."""
     return scope_of(principal(), resource)
+
+
+def require_assessment_subject(kind: str, subject_id: str) -> None:
+    """404 unless the caller may read this subject's assessment records (a company's by
+    company, a community's by org unit)."""
+    resource = ASSESSMENT_SUBJECTS.get(kind)
+    if resource is None:
+        raise NotFound(f"no subject kind {kind}")
+    scope = read_scope(resource)
+    if resource == "company_assessment":
+        readable = scope.reads_company(subject_id)
+    else:
+        with services().read_engine.connect() as conn:
+            readable = covers_unit(conn, scope, subject_id)
+    if not readable:
+        raise NotFound(f"no {kind} {subject_id} to read")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, literal, or_, select, true
+from sqlalchemy import ColumnElement, Connection, false, literal, or_, select, true
 
 from projections.org_closure import org_closure
 
@@ -27,14 +27,32 @@ class ReadScope:
     company_id: str | None = None  # rows of this company
     reporter_id: str | None = None  # rows this user reported
 
+    def reads_company(self, company_id: str) -> bool:
+        """Whether the scope covers the company's own records."""
+        return self.everything or self.company_id == company_id
+
 
 EVERYTHING = ReadScope(everything=True)
 NOTHING = ReadScope()
+
 
 def under(unit_id: str) -> Any:
     """The ids of the unit and of every unit below it (a subquery of the closure)."""
     closure = org_closure.c
     return select(closure.descendant_id).where(closure.ancestor_id == unit_id)
+
+
+def covers_unit(conn: Connection, scope: ReadScope, unit_id: str) -> bool:
+    """Whether the unit lies in the scope's unit (or the scope covers everything)."""
+    if scope.everything:
+        return True
+    if scope.unit_id is None:
+        return False
+    closure = org_closure.c
+    found = select(closure.depth).where(
+        closure.ancestor_id == scope.unit_id, closure.descendant_id == unit_id
+    )
+    return conn.execute(found).first() is not None
 
 
 def within(
@@ -47,14 +65,15 @@ def within(
     reporter: Any = None,
 ) -> ColumnElement[bool]:
     """The condition a row meets when the scope covers it: one of its `units` columns names a
-    unit in the scope's unit, its `company` column is the scope's company (or its
+    unit in the scope's unit (a unit may also be a function of that subtree's subquery), its `company` column is the scope's company (or its
     `companies_csv` column, ids joined by commas, or `companies_json`, a JSON list of ids,
     lists it), or its `reporter` column is the scope's user."""
     if scope.everything:
         return true()
     parts: list[ColumnElement[bool]] = []
     if scope.unit_id is not None:
-        parts.extend(column.in_(under(scope.unit_id)) for column in units)
+        subtree = under(scope.unit_id)
+        parts.extend(unit(subtree) if callable(unit) else unit.in_(subtree) for unit in units)
     if scope.company_id is not None:
         if company is not None:
             parts.append(company == scope.company_id)
@@ -66,4 +85,3 @@ def within(
     if scope.reporter_id is not None and reporter is not None:
         parts.append(reporter == scope.reporter_id)
     return or_(*parts) if parts else false()
-
