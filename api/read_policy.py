@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from werkzeug.exceptions import NotFound
 
 from api.auth import WHOLE_DISTRICT, Principal, principal
-from api.commands import services
 from api.roles import (
     AUDITOR,
     COMMUNITY_OFFICER,
@@ -31,6 +30,7 @@ from api.roles import (
     ROLES,
     STREET_OFFICER,
 )
+from api.scope import CLOSURE, fresh_row
 from projections.read_scope import EVERYTHING, NOTHING, ReadScope, covers_unit
 
 ALL = "all"
@@ -217,8 +217,8 @@ def require_assessment_subject(kind: str, subject_id: str) -> None:
     scope = read_scope(resource)
     if resource == "company_assessment":
         readable = scope.reads_company(subject_id)
-    else:
-        with services().read_engine.connect() as conn:
-            readable = covers_unit(conn, scope, subject_id)
+    else:  # a unit registered a moment ago counts: read again at the head if not covered
+        covered = fresh_row(CLOSURE, lambda conn: covers_unit(conn, scope, subject_id) or None)
+        readable = covered is not None
     if not readable:
         raise NotFound(f"no {kind} {subject_id} to read")

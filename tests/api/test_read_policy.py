@@ -33,6 +33,10 @@ def _report(client: Any, headers: dict, ids: dict, n: int) -> str:
 
 @pytest.fixture
 def issues(client: Any, auth: Any, ids: dict, system: Any) -> dict[str, str]:
+    return reported_issues(client, auth, ids, system)
+
+
+def reported_issues(client: Any, auth: Any, ids: dict, system: Any) -> dict[str, str]:
     """mine: reported by resident r1 in compound1; neighbour: by the community officer in
     compound1, accepted for company_a; far: by the admin in compound2 (community2)."""
     officer = auth("community_officer", scope=ids["community"])
@@ -129,6 +133,10 @@ def test_overdue_lists_only_the_callers_issues(
 
 @pytest.fixture
 def payments(system: Any) -> dict[str, Any]:
+    return subsidy_world(system)
+
+
+def subsidy_world(system: Any) -> dict[str, Any]:
     """Two company branches, one per street and company, each with a startup entitlement."""
     app = system.app
     ids: dict[str, Any] = dict(setup_district(app, budget=100_000))
