@@ -189,6 +189,17 @@ def basis(role: str, resource: str) -> str:
     return ALL if resource == PUBLIC else RESOURCES[resource][role]
 
 
+def reads(operation: str, role: str, kind: str = "community") -> str:
+    """What `role` reads through `operation` (a READ_POLICY key): `all`; `unit`, `company`
+    or `own` (its scope's rows only: a list leaves the others out, a single resource outside
+    is OUTSIDE); or `none` (an empty list, OUTSIDE for any single resource). `kind` is the
+    assessment subject kind of the scorecard and trend operations."""
+    resource = READ_POLICY[operation].resource
+    if resource == "assessment":
+        resource = ASSESSMENT_SUBJECTS[kind]
+    return basis(role, resource)
+
+
 def scope_of(who: Principal, resource: str) -> ReadScope:
     """The rows of the resource this caller may read."""
     chosen = basis(who.role, resource)

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from api.read_policy import ALL, BASES, PUBLIC, READ_POLICY, RESOURCES, basis
+from api.auth import Principal
+from api.read_policy import ALL, BASES, PUBLIC, READ_POLICY, RESOURCES, basis, reads, scope_of
 from api.roles import ROLES
 from domain.grid_commands import RegisterGridWorker
 from domain.metadata import command_context
@@ -56,6 +57,23 @@ def test_every_scoped_resource_names_a_basis_for_every_role() -> None:
         assert set(by_role) == set(ROLES), resource
         assert set(by_role.values()) <= set(BASES), resource
         assert basis("district_admin", resource) == basis("auditor", resource) == ALL
+
+
+def test_a_tokens_scope_becomes_a_read_scope() -> None:
+    def scope(role: str, scope: str, resource: str = "service_issue") -> Any:
+        return scope_of(Principal("u1", role, scope), resource)
+
+    assert scope("street_officer", "s1").unit_id == "s1"
+    assert scope("company_manager", "c1").company_id == "c1"
+    assert scope("company_manager", "*").everything and scope("auditor", "s1").everything
+    resident = scope("resident", "*")
+    assert resident.reporter_id == "u1" and not resident.everything
+    nothing = scope("resident", "q1", "grid_worker")
+    assert not (nothing.everything or nothing.unit_id or nothing.reporter_id)
+    card = "GET /api/v1/assessment/trend/{kind}/{subject_id}"
+    assert reads(card, "company_manager", "property_company") == "company"
+    assert reads(card, "company_manager") == "none"
+    assert reads("GET /api/v1/grid-loop/funnel", "resident") == ALL
 
 
 def _public_figures(client: Any) -> list[str]:
