@@ -22,7 +22,7 @@ from api.assessment_schemas import (
 from api.commands import ensure_fresh, services
 from api.conditional import with_etag
 from api.fields import BusinessDate, Text
-from api.read_policy import require_assessment_subject
+from api.read_policy import read_scope, require_assessment_subject
 from api.roles import READERS
 from api.routes import read_route
 from api.schemas import Answer, PageArgs, Paging, ReadArgs, page_of, take_paging
@@ -38,6 +38,9 @@ blp = Blueprint(
     url_prefix="/api/v1/assessment",
     description="Assessment ledger reads: rankings, scorecards, drill-down, trend, what-if.",
 )
+
+
+DRAFT = "assessment_draft"  # the read policy resource of revisions not published
 
 
 class WhichRevision(ReadArgs):
@@ -61,6 +64,8 @@ class WhatIfArgs(ReadArgs):
 
 
 def _revision(conn: Any, key: str, args: dict[str, Any]) -> dict[str, Any]:
+    """The revision asked for; one not published is there only for the roles that read
+    drafts (the read policy's `assessment_draft`)."""
     pid = str(period_id(key))
     if args.get("revision"):
         found = next(
@@ -72,7 +77,8 @@ def _revision(conn: Any, key: str, args: dict[str, Any]) -> dict[str, Any]:
         found = q.published_revision(
             conn, pid, args.get("as_of"), by_record_time=args.get("by_record_time", False)
         )
-    if found is None:
+    unpublished = found is not None and found["state"] != "published"
+    if found is None or (unpublished and not read_scope(DRAFT).everything):
         raise NotFound(f"no such revision of period {key} (not published then?)")
     return found
 

@@ -84,6 +84,11 @@ RESOURCES: dict[str, dict[str, str]] = {
     "company_assessment": _by_role(**_OFFICERS_ONLY, street_officer=ALL, community_officer=ALL),
     # a community's assessment (scorecards, trend): by unit
     "community_assessment": _by_role(**_OFFICERS_ONLY, company_manager=NONE),
+    # an assessment revision not yet published (`draft`, `revision`): the district's own
+    # reviewers and auditors; the others read published revisions only
+    "assessment_draft": _by_role(
+        **_OFFICERS_ONLY, street_officer=NONE, community_officer=NONE, company_manager=NONE
+    ),
 }
 
 PUBLIC = "public"

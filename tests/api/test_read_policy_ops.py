@@ -270,3 +270,37 @@ def test_a_company_reads_its_own_assessment_trend_only(
     assert client.get(f"{trend}/{ids['company_b']}", headers=officer).status_code == 200
     unknown = client.get(f"{BASE}/trend/street/{ids['street']}", headers=auth("auditor"))
     assert unknown.status_code == 404
+
+
+def test_unpublished_revisions_are_read_by_the_district_and_auditors_only(
+    client: Any, auth: Any, published: dict
+) -> None:
+    admin = auth("district_admin")
+    period = {"period": "2020-12", "scheme_id": published["scheme"]}
+    assert client.post(f"{BASE}/periods", json=period, headers=admin).status_code == 201
+    computed = client.post(f"{BASE}/periods/2020-12/compute", json={}, headers=admin)
+    assert computed.status_code == 200, computed.json
+    c1 = str(published["ids"]["community"])
+    card = f"{BASE}/periods/2020-12/scorecards/community/{c1}"
+    asked = [
+        (f"{BASE}/periods/2020-12/rankings", {"subject_kind": "community", "draft": "true"}),
+        (card, {"draft": "true"}),
+        (card, {"revision": 1}),
+    ]
+    fresh = {"min_position": computed.json["position"]}
+    for role, scope, status in (
+        ("district_admin", "*", 200),
+        ("auditor", "*", 200),
+        ("street_officer", "*", 404),
+        ("community_officer", c1, 404),
+        ("resident", c1, 404),
+    ):
+        for url, query in asked:
+            answer = client.get(url, query_string={**fresh, **query}, headers=auth(role, scope))
+            assert answer.status_code == status, (role, url, answer.json)
+    public = client.get(
+        f"{BASE}/periods/2020Q4/rankings",
+        query_string={"subject_kind": "community", "revision": 1},
+        headers=auth("resident", c1),
+    )
+    assert public.status_code == 200  # revision 1 of 2020Q4 is published
