@@ -118,14 +118,10 @@ def _one(resource: str) -> Read:
 V1 = "GET /api/v1"
 # "GET <path as in /openapi.json>" -> what it reads
 READ_POLICY: dict[str, Read] = {
-    # service status and Open311 (its own keys; see docs/http-api.md)
+    # service status
     "GET /healthz": _public(),
     "GET /readyz": _public(),
     "GET /metrics": _public(),
-    "GET /open311/v2/services.json": _public(),
-    "GET /open311/v2/services/{code}.json": _public(),
-    "GET /open311/v2/requests.json": _public(),
-    "GET /open311/v2/requests/{request_id}.json": _public(),
     # registers every role needs to report and to read figures
     f"{V1}/org-units": _public(),
     f"{V1}/org-units/{{unit_id}}": _public(),
@@ -182,6 +178,10 @@ READ_POLICY: dict[str, Read] = {
     f"{V1}/subsidies/streets": _list("subsidy_ledger"),
 }
 
+# operations covered by their path's prefix: Open311 GeoReport v2 publishes its services and
+# service requests without a token (its paths, formats and keys are api/open311.py's own)
+PREFIXES: dict[str, Read] = {"GET /open311/": _public()}
+
 # the assessment endpoints read a company's or a community's records, by the path's kind
 ASSESSMENT_SUBJECTS = {
     "property_company": "company_assessment",
@@ -194,12 +194,22 @@ def basis(role: str, resource: str) -> str:
     return ALL if resource == PUBLIC else RESOURCES[resource][role]
 
 
+def read_of(operation: str) -> Read:
+    """The policy entry of a GET operation ("GET <path>"): its own, else its prefix's."""
+    if operation in READ_POLICY:
+        return READ_POLICY[operation]
+    for prefix, read in PREFIXES.items():
+        if operation.startswith(prefix):
+            return read
+    raise KeyError(f"{operation} has no read policy entry")
+
+
 def reads(operation: str, role: str, kind: str = "community") -> str:
-    """What `role` reads through `operation` (a READ_POLICY key): `all`; `unit`, `company`
+    """What `role` reads through `operation` ("GET <path>"): `all`; `unit`, `company`
     or `own` (its scope's rows only: a list leaves the others out, a single resource outside
     is OUTSIDE); or `none` (an empty list, OUTSIDE for any single resource). `kind` is the
     assessment subject kind of the scorecard and trend operations."""
-    resource = READ_POLICY[operation].resource
+    resource = read_of(operation).resource
     if resource == "assessment":
         resource = ASSESSMENT_SUBJECTS[kind]
     return basis(role, resource)
