@@ -77,7 +77,8 @@ RESOURCES: dict[str, dict[str, str]] = {
     "party_org": _by_role(resident=NONE),
     # subsidy entitlements (payments) and branch statements: by street, by the branch's company
     "subsidy": _by_role(**_OFFICERS_ONLY),
-    # budgets and ledger lines: by the street that holds or pays them
+    # budgets and ledger postings (journal, balances, trial balance, street and yearly
+    # summaries): by the branch's street, by the unit holding the budget
     "subsidy_ledger": _by_role(**_OFFICERS_ONLY, company_manager=NONE),
     # a property company's assessments (grid scorecard, assessment scorecards, trend): the
     # streets and communities that assess companies, and the company itself
@@ -149,7 +150,7 @@ READ_POLICY: dict[str, Read] = {
     f"{V1}/party-building/owners-committees/{{committee_id}}": _public(),
     f"{V1}/party-building/demonstration-projects": _public(),
     f"{V1}/party-building/brands": _public(),
-    f"{V1}/branch-life/report": _public(),
+    f"{V1}/branch-life/report": _one("party_org"),  # its `org_id`
     f"{V1}/party-activities/periods": _public(),
     f"{V1}/party-activities/events": _public(),
     # assessment: schemes, periods and rankings are published figures; scorecards scoped
@@ -164,11 +165,11 @@ READ_POLICY: dict[str, Read] = {
         "assessment"
     ),
     f"{V1}/assessment/trend/{{kind}}/{{subject_id}}": _one("assessment"),
-    # subsidies: the policy and the district's ledger totals are figures for their readers
+    # subsidies: the policy is public to its readers; the ledger is read by scope
     f"{V1}/subsidies/policy": _public(),
-    f"{V1}/subsidies/trial-balance": _public(),
-    f"{V1}/subsidies/balances": _public(),
-    f"{V1}/subsidies/reports/yearly": _public(),
+    f"{V1}/subsidies/trial-balance": _list("subsidy_ledger"),
+    f"{V1}/subsidies/balances": _list("subsidy_ledger"),
+    f"{V1}/subsidies/reports/yearly": _list("subsidy_ledger"),
     f"{V1}/subsidies/entitlements": _list("subsidy"),
     f"{V1}/subsidies/entitlements/{{entitlement_id}}": _one("subsidy"),
     f"{V1}/subsidies/statements/{{branch_id}}": _one("subsidy"),

@@ -324,21 +324,25 @@ class Journal(MethodView):
 class Balances(MethodView):
     @read_route(blp, LEDGER_READERS, BalancePage, PeriodArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Balance per account (debit − credit, fen) for a period, up to it, or overall."""
+        """Balance per account (debit − credit, fen) for a period, up to it, or overall, of
+        the postings in the caller's read scope."""
         _fresh(args)
         paging = take_paging(args)
         with services().read_engine.connect() as conn:
-            return page_of(reports.balances(conn, **args), paging)
+            accounts = reports.balances(conn, scope=read_scope(LEDGER_ROWS), **args)
+        return page_of(accounts, paging)
 
 
 @blp.route("/trial-balance")
 class TrialBalance(MethodView):
     @read_route(blp, LEDGER_READERS, TrialBalanceSchema, YearArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Trial balance: total debits equal total credits; net is always 0."""
+        """Trial balance of the postings in the caller's read scope: total debits equal
+        total credits; net is always 0."""
         _fresh(args)
         with services().read_engine.connect() as conn:
-            return reports.trial_balance(conn, period=args.get("year"))
+            scope = read_scope(LEDGER_ROWS)
+            return reports.trial_balance(conn, period=args.get("year"), scope=scope)
 
 
 @blp.route("/statements/<uuid:branch_id>")
@@ -369,10 +373,12 @@ class Streets(MethodView):
 class Yearly(MethodView):
     @read_route(blp, LEDGER_READERS, YearlyPage, PageArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Per year and kind: due, paid, outstanding, clawed back, recovered (fen)."""
+        """Per year and kind: due, paid, outstanding, clawed back, recovered (fen), of the
+        postings in the caller's read scope."""
         _fresh(args)
         with services().read_engine.connect() as conn:
-            return page_of(reports.yearly_report(conn), take_paging(args))
+            yearly = reports.yearly_report(conn, read_scope(LEDGER_ROWS))
+        return page_of(yearly, take_paging(args))
 
 
 def _labelled(row: dict[str, Any]) -> dict[str, Any]:

@@ -55,11 +55,11 @@ def journal(
     scope: ReadScope = EVERYTHING,
     **filters: Any,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Journal lines in log order (those of streets in the scope); each with the hash of
-    the event that caused it."""
+    """Journal lines in log order (those the scope covers); each with the hash of the event
+    that caused it."""
     chain = _chain(conn, chain_table)
     hash_col = chain.c.hash if chain is not None else literal(None).label("hash")
-    stmt = select(P, hash_col.label("event_hash")).where(within(scope, units=(P.c.street_id,)))
+    stmt = select(P, hash_col.label("event_hash")).where(ledger_readable(scope))
     if chain is not None:
         stmt = stmt.select_from(P.outerjoin(chain, chain.c.position == P.c.position))
     for column, value in filters.items():
@@ -84,12 +84,28 @@ def journal(
     return lines, total
 
 
+def ledger_readable(scope: ReadScope) -> Any:
+    """The postings the scope covers: those of branches in its streets, and those of the
+    budgets held by units in it."""
+    B = subsidy_budgets
+
+    def held_budgets(subtree: Any) -> Any:
+        return P.c.budget_id.in_(select(B.c.id).where(B.c.holder_id.in_(subtree)))
+
+    return within(scope, units=(P.c.street_id, held_budgets))
+
+
 def balances(
-    conn: Connection, *, period: int | None = None, cumulative: bool = False
+    conn: Connection,
+    *,
+    period: int | None = None,
+    cumulative: bool = False,
+    scope: ReadScope = EVERYTHING,
 ) -> list[dict[str, Any]]:
-    """Debit, credit and balance (debit − credit) per account, summed from the postings:
-    for one period (year), up to and including it (`cumulative`), or over all periods."""
-    where = []
+    """Debit, credit and balance (debit − credit) per account, summed from the postings the
+    scope covers: for one period (year), up to and including it (`cumulative`), or over all
+    periods."""
+    where = [ledger_readable(scope)]
     if period is not None:
         where.append(P.c.period <= period if cumulative else P.c.period == period)
     sides = union_all(
@@ -128,8 +144,10 @@ def balances(
     return rows
 
 
-def trial_balance(conn: Connection, *, period: int | None = None) -> dict[str, Any]:
-    accounts = balances(conn, period=period)
+def trial_balance(
+    conn: Connection, *, period: int | None = None, scope: ReadScope = EVERYTHING
+) -> dict[str, Any]:
+    accounts = balances(conn, period=period, scope=scope)
     return {
         "period": period,
         "accounts": accounts,
@@ -162,8 +180,9 @@ def _ints(row: Any) -> dict[str, Any]:
     return {k: int(v) if k.endswith("_fen") else v for k, v in dict(row._mapping).items()}
 
 
-def yearly_report(conn: Connection) -> list[dict[str, Any]]:
-    """Per subsidy year and kind: what was due, paid, outstanding and clawed back."""
+def yearly_report(conn: Connection, scope: ReadScope = EVERYTHING) -> list[dict[str, Any]]:
+    """Per subsidy year and kind: what was due, paid, outstanding and clawed back (of the
+    postings the scope covers)."""
     stmt = (
         select(
             P.c.subsidy_year.label("year"),
@@ -172,6 +191,7 @@ def yearly_report(conn: Connection) -> list[dict[str, Any]]:
             *_amounts(),
         )
         .select_from(P.join(E, E.c.id == P.c.entitlement_id))
+        .where(ledger_readable(scope))
         .group_by(P.c.subsidy_year, E.c.kind)
         .order_by(P.c.subsidy_year, E.c.kind)
     )
@@ -191,7 +211,7 @@ def street_summary(
             *_amounts(),
         )
         .select_from(P.outerjoin(org_units, org_units.c.id == P.c.street_id))
-        .where(P.c.entitlement_id.is_not(None), within(scope, units=(P.c.street_id,)))
+        .where(P.c.entitlement_id.is_not(None), ledger_readable(scope))
         .group_by(P.c.street_id)
         .order_by(P.c.street_id)
     )

@@ -195,6 +195,19 @@ def test_company_scorecards_by_scope(
 # -- party orgs -------------------------------------------------------------------------------
 
 
+def test_branch_life_report_by_scope(client: Any, auth: Any, payments: dict) -> None:
+    def report(org: str, headers: dict) -> int:
+        query = {"org_id": str(payments[org]), "from": "2020-01-01", "to": "2020-12-31"}
+        answer = client.get("/api/v1/branch-life/report", query_string=query, headers=headers)
+        return int(answer.status_code)
+
+    officer = auth("street_officer", payments["S01"])
+    assert (report("branch1", officer), report("branch2", officer)) == (200, 404)
+    manager = auth("company_manager", "company-B2")
+    assert (report("branch1", manager), report("branch2", manager)) == (404, 200)
+    assert report("branch1", auth("resident", payments["S01"])) == 404
+
+
 @pytest.mark.parametrize(
     ("role", "unit", "seen"),
     [
@@ -245,9 +258,23 @@ def test_a_street_officer_reads_its_streets_budgets_journal_and_summary(
     lines = client.get(f"{SUBSIDIES}/journal", headers=officer).json
     everyone = client.get(f"{SUBSIDIES}/journal", headers=auth("auditor")).json
     assert 0 < lines["total"] < everyone["total"]
-    assert {line["street_id"] for line in lines["items"]} == {str(payments["S01"])}
+    for line in lines["items"]:  # its branches' postings, and its own budget's
+        assert line["street_id"] == str(payments["S01"]) or line["budget_id"] == str(budget)
     streets = client.get(f"{SUBSIDIES}/streets", headers=officer).json["items"]
     assert [s["street_id"] for s in streets] == [str(payments["S01"])]
+    accounts = {
+        a["account"] for a in client.get(f"{SUBSIDIES}/balances", headers=officer).json["items"]
+    }
+    assert f"payable:{payments['branch1']}" in accounts
+    assert f"budget:{payments['S01']}" in accounts
+    assert not any(
+        str(payments["branch2"]) in a or str(payments["district"]) in a for a in accounts
+    )
+    trial = client.get(f"{SUBSIDIES}/trial-balance", headers=officer).json
+    assert {a["account"] for a in trial["accounts"]} == accounts and trial["net_fen"] == 0
+    mine = client.get(f"{SUBSIDIES}/reports/yearly", headers=officer).json["items"]
+    alls = client.get(f"{SUBSIDIES}/reports/yearly", headers=auth("auditor")).json["items"]
+    assert sum(r["entitlements"] for r in mine) < sum(r["entitlements"] for r in alls)
 
 
 # -- assessment scorecards and trends ---------------------------------------------------------
