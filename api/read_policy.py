@@ -73,8 +73,9 @@ RESOURCES: dict[str, dict[str, str]] = {
     "service_issue": _by_role(),
     # grid workers: by the grids they are assigned to, by their employer
     "grid_worker": _by_role(resident=NONE),
-    # party orgs and their members: by street or community, by host company
-    "party_org": _by_role(resident=NONE),
+    # party orgs, their members and branch life: by street or community, by host company
+    # (grid workers' and owners' committees' scopes lie below any party org: none)
+    "party_org": _by_role(**_OFFICERS_ONLY),
     # subsidy entitlements (payments) and branch statements: by street, by the branch's company
     "subsidy": _by_role(**_OFFICERS_ONLY),
     # budgets and ledger postings (journal, balances, trial balance, street and yearly
