@@ -22,6 +22,7 @@ from api.assessment_schemas import (
 from api.commands import ensure_fresh, services
 from api.conditional import with_etag
 from api.fields import BusinessDate, Text
+from api.read_policy import read_scope, require_assessment_subject
 from api.roles import READERS
 from api.routes import read_route
 from api.schemas import Answer, PageArgs, Paging, ReadArgs, page_of, take_paging
@@ -37,6 +38,9 @@ blp = Blueprint(
     url_prefix="/api/v1/assessment",
     description="Assessment ledger reads: rankings, scorecards, drill-down, trend, what-if.",
 )
+
+
+DRAFT = "assessment_draft"  # the read policy resource of revisions not published
 
 
 class WhichRevision(ReadArgs):
@@ -60,6 +64,8 @@ class WhatIfArgs(ReadArgs):
 
 
 def _revision(conn: Any, key: str, args: dict[str, Any]) -> dict[str, Any]:
+    """The revision asked for; one not published is there only for the roles that read
+    drafts (the read policy's `assessment_draft`)."""
     pid = str(period_id(key))
     if args.get("revision"):
         found = next(
@@ -71,7 +77,8 @@ def _revision(conn: Any, key: str, args: dict[str, Any]) -> dict[str, Any]:
         found = q.published_revision(
             conn, pid, args.get("as_of"), by_record_time=args.get("by_record_time", False)
         )
-    if found is None:
+    unpublished = found is not None and found["state"] != "published"
+    if found is None or (unpublished and not read_scope(DRAFT).everything):
         raise NotFound(f"no such revision of period {key} (not published then?)")
     return found
 
@@ -114,7 +121,9 @@ class Scorecard(MethodView):
     @read_route(blp, READERS, ScorecardSchema, WhichRevision)
     def get(self, args: dict[str, Any], key: str, kind: str, subject_id: Any) -> Answer:
         """One subject's scorecard: a line per indicator with numerator, denominator,
-        value, normalised score, weight, weighted score and the source event positions."""
+        value, normalised score, weight, weighted score and the source event positions.
+        404 outside the caller's read scope."""
+        require_assessment_subject(kind, str(subject_id))
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
             rev = _revision(conn, key, args)
@@ -129,7 +138,9 @@ class LineEvents(MethodView):
     @read_route(blp, READERS, LineEventPage, PageArgs)
     def get(self, args: dict[str, Any], key: str, kind: str, subject_id: Any, code: str) -> Answer:
         """Drill-down: the events behind one line of the latest published scorecard (or
-        `revision`), each with the facts it contributed."""
+        `revision`), each with the facts it contributed. 404 outside the caller's read
+        scope."""
+        require_assessment_subject(kind, str(subject_id))
         if code not in INDICATORS:
             raise NotFound(f"no indicator {code}")
         svc = services()
@@ -178,7 +189,9 @@ class LineEvents(MethodView):
 class Trend(MethodView):
     @read_route(blp, READERS, TrendPage, PageArgs)
     def get(self, args: dict[str, Any], kind: str, subject_id: Any) -> Answer:
-        """A subject's total, grade and rank per period (latest published revisions)."""
+        """A subject's total, grade and rank per period (latest published revisions). 404
+        outside the caller's read scope."""
+        require_assessment_subject(kind, str(subject_id))
         ensure_fresh(LEDGER, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
             return page_of(q.trend(conn, kind, str(subject_id)), take_paging(args))

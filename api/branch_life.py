@@ -10,16 +10,18 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from werkzeug.exceptions import NotFound
 
 from api.auth import principal, require, require_scope
 from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
 from api.party_scope import party_org, require_party_org_scope
+from api.read_policy import read_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, ReadArgs
 from domain import branch_life_commands as cmd
 from domain.branch_life import DEFAULT_RULES, MEETING_KINDS, PLATFORMS, BranchLifeRules
-from projections import branch_life
+from projections import branch_life, party_orgs
 
 blp = Blueprint(
     "branch_life",
@@ -129,7 +131,8 @@ class Report(MethodView):
     @blp.response(200, ReportSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Per branch and period: meetings held vs the minimum (assembly and party lesson
-        quarterly, committee and party group monthly) and the study coverage share."""
+        quarterly, committee and party group monthly) and the study coverage share. 404 for
+        an org outside the caller's read scope."""
         ensure_fresh(
             branch_life.BranchLifeProjection.name,
             "party_orgs",
@@ -137,6 +140,12 @@ class Report(MethodView):
         )
         rules = _rules(args.get("rule"))
         with services().read_engine.connect() as conn:
+            scope = read_scope("party_org")
+            if (
+                not scope.everything
+                and party_orgs.get_org(conn, str(args["org_id"]), scope) is None
+            ):
+                raise NotFound(f"no party organisation {args['org_id']}")
             return branch_life.branch_life_report(
                 conn, str(args["org_id"]), args["date_from"], args["date_to"], rules
             )

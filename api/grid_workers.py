@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound
 from api.auth import WHOLE_DISTRICT, principal, require
 from api.commands import ensure_fresh, handle, services
 from api.fields import Text
+from api.read_policy import read_scope
 from api.roles import OFFICERS, READERS, UNGRIDDED_REGISTRARS
 from api.schemas import Answer, CommandResultSchema, PageArgs, PageSchema, ReadArgs, page_body
 from api.scope import found, fresh_row, require_org_scope
@@ -123,10 +124,12 @@ class Workers(MethodView):
     @blp.arguments(WorkerArgs, location="query")
     @blp.response(200, WorkerPage)
     def get(self, args: dict[str, Any]) -> Answer:
-        """Grid workers (filters: company, grid) with the grids they are assigned to."""
+        """Grid workers in the caller's read scope (filters: company, grid) with the grids
+        they are assigned to."""
         ensure_fresh(VIEW, min_position=args.pop("min_position", None))
         with services().read_engine.connect() as conn:
-            items, total = read_model.list_grid_workers(conn, **args)
+            scope = read_scope("grid_worker")
+            items, total = read_model.list_grid_workers(conn, scope=scope, **args)
         return page_body(items, total, args)
 
     @require(*OFFICERS)
@@ -153,10 +156,11 @@ class WorkerResource(MethodView):
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, WorkerSchema)
     def get(self, args: dict[str, Any], worker_id: UUID) -> Answer:
-        """One grid worker with the grids it is assigned to."""
+        """One grid worker with the grids it is assigned to (404 outside the caller's read
+        scope)."""
         ensure_fresh(VIEW, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
-            worker = read_model.get_grid_worker(conn, str(worker_id))
+            worker = read_model.get_grid_worker(conn, str(worker_id), read_scope("grid_worker"))
         if worker is None:
             raise NotFound(f"no grid worker {worker_id}")
         return jsonify(worker)
@@ -237,7 +241,10 @@ class Scorecard(MethodView):
     @blp.arguments(ScorecardArgs, location="query")
     @blp.response(200, GridScorecardSchema)
     def get(self, args: dict[str, Any], company_id: UUID) -> Answer:
-        """The company's grid-worker scorecard: mean score per worker and dimension."""
+        """The company's grid-worker scorecard: mean score per worker and dimension (404
+        outside the caller's read scope)."""
+        if not read_scope("company_assessment").reads_company(str(company_id)):
+            raise NotFound(f"no scorecard of company {company_id}")
         ensure_fresh(VIEW, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
             card = read_model.grid_worker_scorecard(conn, str(company_id), args.get("period"))

@@ -15,6 +15,7 @@ from werkzeug.exceptions import NotFound
 from api.auth import require
 from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDateTime, Text
+from api.read_policy import read_scope
 from api.roles import DISTRICT_ADMIN, READERS
 from api.schemas import (
     Answer,
@@ -192,11 +193,13 @@ class Overdue(MethodView):
     @blp.arguments(OverdueArgs, location="query")
     @blp.response(200, OverduePage)
     def get(self, args: dict[str, Any]) -> Answer:
-        """Open issues past their current deadline at `as_of` (default now)."""
+        """Open issues past their current deadline at `as_of` (default now), in the caller's
+        read scope."""
         ensure_fresh(BOARD, min_position=args.pop("min_position", None))
         as_of = args.pop("as_of", None) or datetime.now(UTC)
         with services().read_engine.connect() as conn:
-            items, total = issue_board.overdue_issues(conn, as_of, **args)
+            scope = read_scope("service_issue")
+            items, total = issue_board.overdue_issues(conn, as_of, scope=scope, **args)
         return jsonify(page_body(items, total, args))
 
 

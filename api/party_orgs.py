@@ -16,6 +16,7 @@ from api.auth import require
 from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
 from api.party_scope import AsOfArgs, require_party_org_scope, require_unit_scope
+from api.read_policy import read_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import (
     Answer,
@@ -37,6 +38,8 @@ blp = Blueprint(
     url_prefix="/api/v1/party-orgs",
     description="Party organisations: 单独建/联合建/挂靠建, members over time (R3, R5).",
 )
+
+PARTY_ORG = "party_org"  # the read policy resource
 
 
 class FoundOrg(Schema):
@@ -119,11 +122,13 @@ class Orgs(MethodView):
     @blp.arguments(OrgArgs, location="query")
     @blp.response(200, OrgList)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Party organisations (filter by street)."""
+        """Party organisations in the caller's read scope (filter by street)."""
         ensure_fresh(view.PartyOrgsProjection.name, min_position=args.get("min_position"))
         street = args.get("street_id")
         with services().read_engine.connect() as conn:
-            items = view.list_orgs(conn, street_id=str(street) if street else None)
+            items = view.list_orgs(
+                conn, street_id=str(street) if street else None, scope=read_scope(PARTY_ORG)
+            )
         return page_of(items, take_paging(args))
 
     @require(*OFFICERS)
@@ -141,10 +146,10 @@ class OrgResource(MethodView):
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, OrgSchema)
     def get(self, args: dict[str, Any], org_id: UUID) -> Answer:
-        """One party organisation."""
+        """One party organisation (404 outside the caller's read scope)."""
         ensure_fresh(view.PartyOrgsProjection.name, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
-            org = view.get_org(conn, str(org_id))
+            org = view.get_org(conn, str(org_id), read_scope(PARTY_ORG))
         if org is None:
             raise NotFound(f"no party organisation {org_id}")
         return org
@@ -189,10 +194,10 @@ class MembersResource(MethodView):
     @blp.arguments(AsOfArgs, location="query")
     @blp.response(200, MembersSchema)
     def get(self, args: dict[str, Any], org_id: UUID) -> dict[str, Any]:
-        """Members of the org on a date D."""
+        """Members of the org on a date D (404 outside the caller's read scope)."""
         ensure_fresh(view.PartyOrgsProjection.name, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
-            if view.get_org(conn, str(org_id)) is None:
+            if view.get_org(conn, str(org_id), read_scope(PARTY_ORG)) is None:
                 raise NotFound(f"no party organisation {org_id}")
             refs = view.member_refs_on(conn, str(org_id), args["as_of"])
         return {

@@ -20,6 +20,7 @@ from api.auth import principal, require
 from api.commands import ensure_fresh, handle, services
 from api.conditional import expected_version, with_etag
 from api.fields import BusinessDateTime, Text
+from api.read_policy import read_scope
 from api.roles import (
     COMPANY_MANAGER,
     ISSUE_ACCEPTORS,
@@ -53,6 +54,7 @@ blp = Blueprint(
 )
 
 BOARD = issue_board.IssueBoardProjection.name
+ISSUE = "service_issue"
 
 
 class ReportIssue(Schema):
@@ -195,10 +197,11 @@ class ServiceIssues(MethodView):
     @blp.response(200, IssuePage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The issue board (filters: street, community, compound, grid, company, category,
-        state, overdue, report month). Reporter phones are masked."""
+        state, overdue, report month): the issues in the caller's read scope. Reporter
+        phones are masked."""
         ensure_fresh(BOARD, min_position=args.pop("min_position", None))
         with services().read_engine.connect() as conn:
-            items, total = issue_board.issue_board(conn, **args)
+            items, total = issue_board.issue_board(conn, scope=read_scope(ISSUE), **args)
         return page_body(items, total, args)
 
     @require(*ISSUE_REPORTERS)
@@ -217,10 +220,11 @@ class ServiceIssueResource(MethodView):
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, IssueSchema)
     def get(self, args: dict[str, Any], issue_id: UUID) -> Response:
-        """One issue. Handlers in scope also see the reporter's contact in clear."""
+        """One issue (404 outside the caller's read scope). Handlers in scope also see the
+        reporter's contact in clear."""
         ensure_fresh(BOARD, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
-            row = issue_board.get_issue(conn, str(issue_id))
+            row = issue_board.get_issue(conn, str(issue_id), read_scope(ISSUE))
         if row is None:
             raise NotFound(f"no service issue {issue_id}")
         handler = principal().role in ISSUE_HANDLERS

@@ -17,6 +17,7 @@ from api import scope
 from api.auth import principal, require_scope
 from api.commands import ensure_fresh, handle, services
 from api.conditional import with_etag
+from api.read_policy import read_scope
 from api.roles import (
     DISTRICT_ADMIN,
     ENTITLEMENT_READERS,
@@ -90,6 +91,7 @@ POLICY_EVENTS = [
     for name in ("Configured", "Changed", "EligibilitySet", "YearOpened")
 ]
 LOCATION = "/api/v1/subsidies/entitlements/{id}"
+SUBSIDY, LEDGER_ROWS = "subsidy", "subsidy_ledger"  # read policy resources
 
 
 def _fresh(args: dict[str, Any]) -> None:
@@ -180,7 +182,8 @@ class Budgets(MethodView):
         _fresh(args)
         paging = take_paging(args)
         with services().read_engine.connect() as conn:
-            return page_of(reports.list_budgets(conn, **args), paging)
+            budgets = reports.list_budgets(conn, scope=read_scope(LEDGER_ROWS), **args)
+        return page_of(budgets, paging)
 
     @command_route(blp, FUNDING_OFFICERS, AllocateBudget, status=201)
     def post(self, body: dict[str, Any]) -> Response:
@@ -196,7 +199,7 @@ class BudgetResource(MethodView):
         """One budget with allocated, drawn, returned and available amounts (fen)."""
         _fresh(args)
         with services().read_engine.connect() as conn:
-            found = reports.get_budget(conn, str(budget_id))
+            found = reports.get_budget(conn, str(budget_id), read_scope(LEDGER_ROWS))
         if found is None:
             raise NotFound(f"no budget {budget_id}")
         return with_etag(found)
@@ -222,7 +225,7 @@ class Entitlements(MethodView):
         """Entitlements (filters: branch, street, year, kind, status)."""
         _fresh(args)
         with services().read_engine.connect() as conn:
-            items, total = reports.list_entitlements(conn, **args)
+            items, total = reports.list_entitlements(conn, scope=read_scope(SUBSIDY), **args)
         return page_body([_labelled(i) for i in items], total, args)
 
     @command_route(blp, (DISTRICT_ADMIN,), RaiseEntitlement, status=201)
@@ -238,7 +241,7 @@ class EntitlementResource(MethodView):
         """One entitlement with its workflow state."""
         _fresh(args)
         with services().read_engine.connect() as conn:
-            found = reports.get_entitlement(conn, str(entitlement_id))
+            found = reports.get_entitlement(conn, str(entitlement_id), read_scope(SUBSIDY))
         if found is None:
             raise NotFound(f"no entitlement {entitlement_id}")
         return with_etag(_labelled(found))
@@ -310,7 +313,10 @@ class Journal(MethodView):
         _fresh(args)
         paging = take_paging(args)
         with services().read_engine.connect() as conn:
-            items, total = reports.journal(conn, chain_table=_chain_table(), **paging, **args)
+            scope = read_scope(LEDGER_ROWS)
+            items, total = reports.journal(
+                conn, chain_table=_chain_table(), scope=scope, **paging, **args
+            )
         return page_body(items, total, paging)
 
 
@@ -318,21 +324,25 @@ class Journal(MethodView):
 class Balances(MethodView):
     @read_route(blp, LEDGER_READERS, BalancePage, PeriodArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Balance per account (debit − credit, fen) for a period, up to it, or overall."""
+        """Balance per account (debit − credit, fen) for a period, up to it, or overall, of
+        the postings in the caller's read scope."""
         _fresh(args)
         paging = take_paging(args)
         with services().read_engine.connect() as conn:
-            return page_of(reports.balances(conn, **args), paging)
+            accounts = reports.balances(conn, scope=read_scope(LEDGER_ROWS), **args)
+        return page_of(accounts, paging)
 
 
 @blp.route("/trial-balance")
 class TrialBalance(MethodView):
     @read_route(blp, LEDGER_READERS, TrialBalanceSchema, YearArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Trial balance: total debits equal total credits; net is always 0."""
+        """Trial balance of the postings in the caller's read scope: total debits equal
+        total credits; net is always 0."""
         _fresh(args)
         with services().read_engine.connect() as conn:
-            return reports.trial_balance(conn, period=args.get("year"))
+            scope = read_scope(LEDGER_ROWS)
+            return reports.trial_balance(conn, period=args.get("year"), scope=scope)
 
 
 @blp.route("/statements/<uuid:branch_id>")
@@ -342,11 +352,9 @@ class Statement(MethodView):
         """A branch's statement: entitlements, journal lines and totals."""
         _fresh(args)
         with services().read_engine.connect() as conn:
-            statement = reports.branch_statement(conn, str(branch_id), chain_table=_chain_table())
-        companies = {c for e in statement["entitlements"] for c in e["company_ids"].split(",")}
-        if principal().role == "company_manager":
-            require_scope([*companies, branch_id])
-        return statement
+            if not reports.branch_readable(conn, str(branch_id), read_scope(SUBSIDY)):
+                raise NotFound(f"no branch statement {branch_id}")
+            return reports.branch_statement(conn, str(branch_id), chain_table=_chain_table())
 
 
 @blp.route("/streets")
@@ -357,17 +365,20 @@ class Streets(MethodView):
         _fresh(args)
         paging = take_paging(args)
         with services().read_engine.connect() as conn:
-            return page_of(reports.street_summary(conn, **args), paging)
+            streets = reports.street_summary(conn, scope=read_scope(LEDGER_ROWS), **args)
+        return page_of(streets, paging)
 
 
 @blp.route("/reports/yearly")
 class Yearly(MethodView):
     @read_route(blp, LEDGER_READERS, YearlyPage, PageArgs)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Per year and kind: due, paid, outstanding, clawed back, recovered (fen)."""
+        """Per year and kind: due, paid, outstanding, clawed back, recovered (fen), of the
+        postings in the caller's read scope."""
         _fresh(args)
         with services().read_engine.connect() as conn:
-            return page_of(reports.yearly_report(conn), take_paging(args))
+            yearly = reports.yearly_report(conn, read_scope(LEDGER_ROWS))
+        return page_of(yearly, take_paging(args))
 
 
 def _labelled(row: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from domain.grid_workers import DIMENSIONS, EMPLOYMENT, CollectionPoint, GridWor
 from domain.grid_workers import GridWorkerAssessment as Assessment
 from domain.metadata import occurred_at
 from projections.base import Projection, handles, id_str
+from projections.read_scope import EVERYTHING, ReadScope, within
 from projections.view import View
 
 metadata = MetaData()
@@ -185,10 +186,28 @@ class GridWorkersProjection(Projection):
 # -- queries ------------------------------------------------------------------------------
 
 
+def readable(scope: ReadScope) -> Any:
+    """The grid workers the scope covers: assigned to a grid in its unit, or employed by its
+    company."""
+    a = grid_assignments.c
+
+    def assigned_within(subtree: Any) -> Any:
+        here = select(a.worker_id).where(a.assigned.is_(True), a.grid_id.in_(subtree))
+        return grid_workers.c.id.in_(here)
+
+    return within(scope, units=(assigned_within,), company=grid_workers.c.company_id)
+
+
 def list_grid_workers(
-    conn: Connection, *, page: int, per_page: int, company_id: Any = None, grid_id: Any = None
+    conn: Connection,
+    *,
+    page: int,
+    per_page: int,
+    company_id: Any = None,
+    grid_id: Any = None,
+    scope: ReadScope = EVERYTHING,
 ) -> tuple[list[dict[str, Any]], int]:
-    stmt = select(grid_workers)
+    stmt = select(grid_workers).where(readable(scope))
     if company_id is not None:
         stmt = stmt.where(grid_workers.c.company_id == str(company_id))
     if grid_id is not None:
@@ -202,8 +221,11 @@ def list_grid_workers(
     return [_worker(conn, r) for r in rows], total
 
 
-def get_grid_worker(conn: Connection, worker_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(grid_workers).where(grid_workers.c.id == worker_id)).first()
+def get_grid_worker(
+    conn: Connection, worker_id: str, scope: ReadScope = EVERYTHING
+) -> dict[str, Any] | None:
+    query = select(grid_workers).where(grid_workers.c.id == worker_id, readable(scope))
+    row = conn.execute(query).first()
     return _worker(conn, row) if row else None
 
 

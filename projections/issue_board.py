@@ -29,6 +29,7 @@ from domain.metadata import occurred_at
 from domain.service_issues import ServiceIssue
 from domain.sla import SHANGHAI
 from projections.base import Projection, handles, id_str
+from projections.read_scope import EVERYTHING, ReadScope, within
 from projections.view import View
 
 metadata = MetaData()
@@ -52,6 +53,7 @@ issues = Table(
     Column("lat", Float),
     Column("long", Float),
     Column("reporter_contact_masked", String(40)),
+    Column("reported_by", String(100), index=True),  # the reporting user (not shown)
     Column("company_id", String(36), index=True),
     Column("department", String(100)),
     Column("original_id", String(36)),
@@ -106,6 +108,7 @@ class IssueBoardProjection(Projection):
             "lat": event.lat,
             "long": event.long,
             "reporter_contact_masked": event.reporter_contact_masked,
+            "reported_by": (getattr(event, "meta", None) or {}).get("actor_id"),
             "company_id": None,
             "department": None,
             "original_id": None,
@@ -228,9 +231,21 @@ AREA_FILTERS = ("street_id", "community_id", "compound_id", "grid_id", "company_
 
 def issue_as_dict(row: Any) -> dict[str, Any]:
     data = dict(row._mapping)
+    data.pop("reported_by", None)
     data["category_label"] = CATEGORIES[data["category"]]
     data["state_label"] = STATES[data["state"]]
     return data
+
+
+def readable(scope: ReadScope) -> Any:
+    """The issues the scope covers: in its unit (by compound or grid), routed to its company,
+    or reported by its user."""
+    return within(
+        scope,
+        units=(issues.c.compound_id, issues.c.grid_id),
+        company=issues.c.company_id,
+        reporter=issues.c.reported_by,
+    )
 
 
 def filtered(
@@ -246,8 +261,10 @@ def filtered(
     categories: tuple[str, ...] | None = None,
     reported_from: datetime | None = None,
     reported_to: datetime | None = None,
+    scope: ReadScope = EVERYTHING,
     **areas: Any,
 ) -> Any:
+    stmt = stmt.where(readable(scope))
     for column in AREA_FILTERS:
         if areas.get(column) is not None:
             stmt = stmt.where(issues.c[column] == str(areas[column]))
@@ -309,6 +326,10 @@ def overdue_issue_ids(conn: Connection, as_of: datetime) -> list[str]:
     return [r.id for r in conn.execute(stmt.order_by(issues.c.id))]
 
 
-def get_issue(conn: Connection, issue_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(issues).where(issues.c.id == issue_id)).first()
+def get_issue(
+    conn: Connection, issue_id: str, scope: ReadScope = EVERYTHING
+) -> dict[str, Any] | None:
+    """The issue, if the scope covers it."""
+    query = select(issues).where(issues.c.id == issue_id, readable(scope))
+    row = conn.execute(query).first()
     return issue_as_dict(row) if row else None

@@ -22,6 +22,7 @@ from sqlalchemy import (
 
 from domain.party_orgs import PartyOrg
 from projections.base import Projection, handles, id_str
+from projections.read_scope import EVERYTHING, ReadScope, within
 from projections.view import View
 
 metadata = MetaData()
@@ -154,18 +155,29 @@ def org_as_dict(row: Any) -> dict[str, Any]:
     return data
 
 
-def get_org(conn: Connection, org_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(party_orgs).where(party_orgs.c.id == org_id)).first()
+def readable(scope: ReadScope) -> Any:
+    """The orgs the scope covers: in its street or community, or hosted by its company."""
+    t = party_orgs.c
+    return within(scope, units=(t.street_id, t.community_id), companies_json=t.company_ids)
+
+
+def get_org(conn: Connection, org_id: str, scope: ReadScope = EVERYTHING) -> dict[str, Any] | None:
+    query = select(party_orgs).where(party_orgs.c.id == org_id, readable(scope))
+    row = conn.execute(query).first()
     return org_as_dict(row) if row else None
 
 
 def list_orgs(
-    conn: Connection, *, street_id: str | None = None, active_on: date | None = None
+    conn: Connection,
+    *,
+    street_id: str | None = None,
+    active_on: date | None = None,
+    scope: ReadScope = EVERYTHING,
 ) -> list[dict[str, Any]]:
-    """Party orgs; with `active_on`, only those founded on or before that day and not
-    dissolved or merged by then (an org ended on D is no longer active on D)."""
+    """Party orgs in the scope; with `active_on`, only those founded on or before that day
+    and not dissolved or merged by then (an org ended on D is no longer active on D)."""
     t = party_orgs
-    stmt = select(t).order_by(t.c.code)
+    stmt = select(t).where(readable(scope)).order_by(t.c.code)
     if street_id:
         stmt = stmt.where(t.c.street_id == street_id)
     if active_on is not None:

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 
 from projections.org_registry import org_units
+from projections.read_scope import EVERYTHING, ReadScope, within
 from projections.subsidy_ledger import subsidy_budgets, subsidy_entitlements, subsidy_postings
 
 P = subsidy_postings
@@ -51,12 +52,14 @@ def journal(
     chain_table: str | None = None,
     page: int = 1,
     per_page: int | None = None,
+    scope: ReadScope = EVERYTHING,
     **filters: Any,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Journal lines in log order; each with the hash of the event that caused it."""
+    """Journal lines in log order (those the scope covers); each with the hash of the event
+    that caused it."""
     chain = _chain(conn, chain_table)
     hash_col = chain.c.hash if chain is not None else literal(None).label("hash")
-    stmt = select(P, hash_col.label("event_hash"))
+    stmt = select(P, hash_col.label("event_hash")).where(ledger_readable(scope))
     if chain is not None:
         stmt = stmt.select_from(P.outerjoin(chain, chain.c.position == P.c.position))
     for column, value in filters.items():
@@ -81,12 +84,28 @@ def journal(
     return lines, total
 
 
+def ledger_readable(scope: ReadScope) -> Any:
+    """The postings the scope covers: those of branches in its streets, and those of the
+    budgets held by units in it."""
+    B = subsidy_budgets
+
+    def held_budgets(subtree: Any) -> Any:
+        return P.c.budget_id.in_(select(B.c.id).where(B.c.holder_id.in_(subtree)))
+
+    return within(scope, units=(P.c.street_id, held_budgets))
+
+
 def balances(
-    conn: Connection, *, period: int | None = None, cumulative: bool = False
+    conn: Connection,
+    *,
+    period: int | None = None,
+    cumulative: bool = False,
+    scope: ReadScope = EVERYTHING,
 ) -> list[dict[str, Any]]:
-    """Debit, credit and balance (debit − credit) per account, summed from the postings:
-    for one period (year), up to and including it (`cumulative`), or over all periods."""
-    where = []
+    """Debit, credit and balance (debit − credit) per account, summed from the postings the
+    scope covers: for one period (year), up to and including it (`cumulative`), or over all
+    periods."""
+    where = [ledger_readable(scope)]
     if period is not None:
         where.append(P.c.period <= period if cumulative else P.c.period == period)
     sides = union_all(
@@ -125,8 +144,10 @@ def balances(
     return rows
 
 
-def trial_balance(conn: Connection, *, period: int | None = None) -> dict[str, Any]:
-    accounts = balances(conn, period=period)
+def trial_balance(
+    conn: Connection, *, period: int | None = None, scope: ReadScope = EVERYTHING
+) -> dict[str, Any]:
+    accounts = balances(conn, period=period, scope=scope)
     return {
         "period": period,
         "accounts": accounts,
@@ -159,8 +180,9 @@ def _ints(row: Any) -> dict[str, Any]:
     return {k: int(v) if k.endswith("_fen") else v for k, v in dict(row._mapping).items()}
 
 
-def yearly_report(conn: Connection) -> list[dict[str, Any]]:
-    """Per subsidy year and kind: what was due, paid, outstanding and clawed back."""
+def yearly_report(conn: Connection, scope: ReadScope = EVERYTHING) -> list[dict[str, Any]]:
+    """Per subsidy year and kind: what was due, paid, outstanding and clawed back (of the
+    postings the scope covers)."""
     stmt = (
         select(
             P.c.subsidy_year.label("year"),
@@ -169,15 +191,18 @@ def yearly_report(conn: Connection) -> list[dict[str, Any]]:
             *_amounts(),
         )
         .select_from(P.join(E, E.c.id == P.c.entitlement_id))
+        .where(ledger_readable(scope))
         .group_by(P.c.subsidy_year, E.c.kind)
         .order_by(P.c.subsidy_year, E.c.kind)
     )
     return [_ints(r) for r in conn.execute(stmt)]
 
 
-def street_summary(conn: Connection, *, year: int | None = None) -> list[dict[str, Any]]:
-    """Per street (with its name from the org registry): branches, due, paid, outstanding
-    and clawed back."""
+def street_summary(
+    conn: Connection, *, year: int | None = None, scope: ReadScope = EVERYTHING
+) -> list[dict[str, Any]]:
+    """Per street in the scope (with its name from the org registry): branches, due, paid,
+    outstanding and clawed back."""
     stmt = (
         select(
             P.c.street_id,
@@ -186,7 +211,7 @@ def street_summary(conn: Connection, *, year: int | None = None) -> list[dict[st
             *_amounts(),
         )
         .select_from(P.outerjoin(org_units, org_units.c.id == P.c.street_id))
-        .where(P.c.entitlement_id.is_not(None))
+        .where(P.c.entitlement_id.is_not(None), ledger_readable(scope))
         .group_by(P.c.street_id)
         .order_by(P.c.street_id)
     )
@@ -215,10 +240,23 @@ def branch_statement(
     }
 
 
+def entitlement_readable(scope: ReadScope) -> Any:
+    """The entitlements the scope covers: of a branch in its street, or of its company."""
+    return within(scope, units=(E.c.street_id,), companies_csv=E.c.company_ids)
+
+
+def branch_readable(conn: Connection, branch_id: str, scope: ReadScope) -> bool:
+    """Whether the scope covers the branch: all of them, or one of its entitlements."""
+    if scope.everything:
+        return True
+    found = select(E.c.id).where(E.c.branch_id == branch_id, entitlement_readable(scope))
+    return conn.execute(found.limit(1)).first() is not None
+
+
 def list_entitlements(
-    conn: Connection, *, page: int, per_page: int, **filters: Any
+    conn: Connection, *, page: int, per_page: int, scope: ReadScope = EVERYTHING, **filters: Any
 ) -> tuple[list[dict[str, Any]], int]:
-    stmt = select(E)
+    stmt = select(E).where(entitlement_readable(scope))
     for column, value in filters.items():
         if value is not None:
             stmt = stmt.where(E.c[column] == (str(value) if column.endswith("_id") else value))
@@ -231,20 +269,32 @@ def list_entitlements(
     return [dict(r) for r in rows], total
 
 
-def get_entitlement(conn: Connection, entitlement_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(E).where(E.c.id == entitlement_id)).mappings().first()
+def get_entitlement(
+    conn: Connection, entitlement_id: str, scope: ReadScope = EVERYTHING
+) -> dict[str, Any] | None:
+    query = select(E).where(E.c.id == entitlement_id, entitlement_readable(scope))
+    row = conn.execute(query).mappings().first()
     return dict(row) if row else None
 
 
-def get_budget(conn: Connection, budget_id: str) -> dict[str, Any] | None:
-    found = conn.execute(select(subsidy_budgets).where(subsidy_budgets.c.id == budget_id))
+def get_budget(
+    conn: Connection, budget_id: str, scope: ReadScope = EVERYTHING
+) -> dict[str, Any] | None:
+    B = subsidy_budgets
+    found = conn.execute(
+        select(B).where(B.c.id == budget_id, within(scope, units=(B.c.holder_id,)))
+    )
     row = found.mappings().first()
     return dict(row) if row else None
 
 
-def list_budgets(conn: Connection, *, year: int | None = None) -> list[dict[str, Any]]:
+def list_budgets(
+    conn: Connection, *, year: int | None = None, scope: ReadScope = EVERYTHING
+) -> list[dict[str, Any]]:
+    """Budgets held by units in the scope."""
     B = subsidy_budgets
-    stmt = select(B).order_by(B.c.year, B.c.holder_kind, B.c.holder_id)
+    stmt = select(B).where(within(scope, units=(B.c.holder_id,)))
+    stmt = stmt.order_by(B.c.year, B.c.holder_kind, B.c.holder_id)
     if year is not None:
         stmt = stmt.where(B.c.year == year)
     return [dict(r) for r in conn.execute(stmt).mappings()]

@@ -31,6 +31,11 @@ def admin(auth: Any) -> dict[str, str]:
 
 @pytest.fixture
 def published(client: Any, system: Any, admin: dict) -> dict[str, Any]:
+    return publish(client, system, admin)
+
+
+def publish(client: Any, system: Any, admin: dict) -> dict[str, Any]:
+    """The assessment world's 2020Q4 period, computed, reviewed and published over HTTP."""
     ids = world(system.app)
     scheme = client.post(f"{BASE}/schemes", json=scheme_body(), headers=admin)
     assert scheme.status_code == 201, scheme.json

@@ -86,7 +86,7 @@ def test_workflow_over_http(client: Any, auth: Any, world: dict, system: Any) ->
     other = client.get(
         f"{URL}/statements/{world['branch']}", headers=auth("company_manager", "another-company")
     )
-    _refused(system, other, 403)
+    _refused(system, other, 404)  # outside its read scope
 
 
 BAD_BUDGETS = [(-100, "negative"), (0, "zero"), (12.345, "sub-fen")]
