@@ -6,7 +6,7 @@ What an operation can answer follows from how it is built: `require` (security) 
 and 403; a path parameter 404; a command (any method but GET) 404 and 409 (a rule of the
 aggregate), 413 and 415 (its body); `min_position` 409; a view calling `expected_version()`
 reads If-Match (412); a view calling `with_etag()` answers ETag (304 on If-None-Match).
-Every request may carry headers the server checks (400, 422)."""
+Every request may carry headers and a query string the server checks (400, 414, 422, 431)."""
 
 from __future__ import annotations
 
@@ -67,6 +67,9 @@ RESPONSE_HEADERS: dict[str, tuple[dict[str, Any], str]] = {
     "X-Read-Model-Position": (STRING, "The position the read model has reached."),
     "WWW-Authenticate": (STRING, "The scheme to authenticate with (Bearer)."),
 }
+# What request_limits and request_context check on every request: headers (400 with a control
+# character, 431 too large, 422 ill-formed), the query string's length (414).
+EVERY_REQUEST = (400, 414, 422, 431)
 COMMAND_HEADERS = ("Idempotency-Key", "Occurred-At", "X-Causation-Id", "X-Channel")
 FLASK_SMOREST_ERRORS = re.compile(r"^[A-Z_]+$")  # "UNPROCESSABLE_CONTENT", "DEFAULT_ERROR"
 
@@ -114,7 +117,7 @@ class ContractPlugin(BasePlugin):
         command = method != "get"
         params = [p.get("name") for p in operation.get("parameters", [])]
         headers = ["X-Correlation-Id", *(COMMAND_HEADERS if command else ())]
-        statuses = {400, 422}
+        statuses = set(EVERY_REQUEST)
         if operation.get("security"):
             statuses |= {401, 403}
         if rule.arguments or command:
