@@ -133,8 +133,8 @@ class ContractPlugin(BasePlugin):
             headers.append("If-None-Match")
             responses["304"] = {"description": "Not Modified", "headers": _headers("ETag")}
         operation.setdefault("parameters", []).extend(header_parameter(h) for h in headers)
-        for status in sorted(statuses):
-            responses[str(status)] = problem_response(status)
+        for status in sorted(statuses):  # an answer the view documents itself stays
+            responses.setdefault(str(status), problem_response(status))
         _success_headers(responses, command, "with_etag" in names)
         self._example(operation)
 
