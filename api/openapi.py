@@ -115,26 +115,15 @@ class ContractPlugin(BasePlugin):
         responses = {str(s): answer for s, answer in documented if not _smorest_error(answer)}
         operation["responses"] = responses
         command = method != "get"
-        params = [p.get("name") for p in operation.get("parameters", [])]
         headers = ["X-Correlation-Id", *(COMMAND_HEADERS if command else ())]
-        statuses = set(EVERY_REQUEST)
-        if operation.get("security"):
-            statuses |= {401, 403}
-        if rule.arguments or command:
-            statuses.add(404)
-        if command:
-            statuses |= {409, 413, 415}
-        if "min_position" in params:
-            statuses.add(409)
         if "expected_version" in names:
-            statuses.add(412)
             headers.append("If-Match")
         if "with_etag" in names:
             headers.append("If-None-Match")
             responses["304"] = {"description": "Not Modified", "headers": _headers("ETag")}
+        for status in sorted(error_statuses(operation, command, rule, names)):
+            responses.setdefault(str(status), problem_response(status))  # a view's own stays
         operation.setdefault("parameters", []).extend(header_parameter(h) for h in headers)
-        for status in sorted(statuses):  # an answer the view documents itself stays
-            responses.setdefault(str(status), problem_response(status))
         _success_headers(responses, command, "with_etag" in names)
         self._example(operation)
 
@@ -142,6 +131,24 @@ class ContractPlugin(BasePlugin):
         for media in operation.get("requestBody", {}).get("content", {}).values():
             if self.spec is not None and "example" not in media:
                 media["example"] = body_example(media["schema"], self.spec.components.schemas)
+
+
+def error_statuses(
+    operation: dict[str, Any], command: bool, rule: Rule, names: set[str]
+) -> set[int]:
+    """The 4xx an operation can answer, from its shape (see the module's docstring)."""
+    statuses = set(EVERY_REQUEST)
+    if operation.get("security"):
+        statuses |= {401, 403}
+    if rule.arguments or command:
+        statuses.add(404)
+    if command:
+        statuses |= {409, 413, 415}
+    if any(p.get("name") == "min_position" for p in operation.get("parameters", [])):
+        statuses.add(409)
+    if "expected_version" in names:
+        statuses.add(412)
+    return statuses
 
 
 def numeric_bounds(_converter: Any, _field: Any, ret: dict[str, Any]) -> dict[str, Any]:
