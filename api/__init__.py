@@ -29,6 +29,7 @@ from api import (
 )
 from api.auth import load_principal
 from api.fields import StorableSegment
+from api.openapi import ContractPlugin
 from api.problems import register_error_handlers
 from api.request_context import check_content_type, close_command_context, open_command_context
 from api.request_limits import check_request_limits
@@ -68,6 +69,16 @@ Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION = {
 }
 
 
+class ContractApi(Api):  # type: ignore[misc]
+    """Errors are documented per operation as problem+json (api/openapi.py), not as
+    flask-smorest's default `Error` answer."""
+
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_responses(self) -> None:
+        """None of flask-smorest's error answers (they would register its `Error` schema)."""
+
+
 def create_app(services: ApiServices, **config: Any) -> Flask:
     app = Flask("redprop")
     app.config.update(
@@ -88,7 +99,7 @@ def create_app(services: ApiServices, **config: Any) -> Flask:
     app.url_map.converters.update(default=StorableSegment, string=StorableSegment)
 
     app.add_url_rule("/docs-assets/<path:filename>", "docs_assets", _docs_asset)
-    api = Api(app)
+    api = ContractApi(app, spec_kwargs={"extra_plugins": [ContractPlugin(app)]})
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "signed token"}
     )

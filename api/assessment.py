@@ -105,7 +105,7 @@ class AssessmentNoBody(Schema):
 
 
 class OpenPeriod(Schema):
-    period = Text(required=True, validate=PERIOD_KEY)
+    period = Text(required=True, validate=PERIOD_KEY, metadata={"example": "2026Q2"})
     scheme_id = fields.UUID(required=True)
 
 

@@ -59,7 +59,9 @@ class ScoreLine(Schema):
 
 class Assess(Schema):
     company_id = fields.UUID(required=True)
-    period = Text(required=True, validate=validate.Regexp(PERIOD.pattern))
+    period = Text(
+        required=True, validate=validate.Regexp(PERIOD.pattern), metadata={"example": "2026-06"}
+    )
     assessor_org_id = fields.UUID(required=True)
     lines = fields.List(
         fields.Nested(ScoreLine), required=True, validate=validate.Length(min=1, max=500)

@@ -6,22 +6,47 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import INCLUDE, Schema, fields
 
 from api.commands import services
 
 blp = Blueprint("health", __name__, description="Liveness, readiness and metrics.")
 
+PROMETHEUS_TEXT = {
+    "description": "Prometheus text exposition format",
+    "content": {"text/plain": {"schema": {"type": "string"}}},
+}
+
+
+class AliveSchema(Schema):
+    ok = fields.Boolean(required=True)
+
+
+class ReadySchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # the worker adds figures of its own (e.g. the Kafka relay's)
+
+    ok = fields.Boolean(required=True)
+    database = fields.String(required=True)
+    log_head = fields.Integer()
+    problems = fields.List(fields.String(), required=True)
+    projections = fields.Dict(keys=fields.String(), values=fields.Dict())
+    projection_lag = fields.Dict(keys=fields.String(), values=fields.Integer())
+
 
 @blp.route("/healthz")
 class Health(MethodView):
-    def get(self):  # type: ignore[no-untyped-def]
+    @blp.response(200, AliveSchema)
+    def get(self) -> Response:
         """Alive: the process answers. Touches nothing else. No auth."""
         return jsonify({"ok": True})
 
 
 @blp.route("/readyz")
 class Ready(MethodView):
-    def get(self):  # type: ignore[no-untyped-def]
+    @blp.response(200, ReadySchema)
+    @blp.alt_response(503, schema=ReadySchema, description="Not ready: `problems` says why")
+    def get(self) -> Response:
         """Ready: the database answers and every projection is within the allowed lag and
         not stopped; 503 otherwise, with `problems` naming each. No auth."""
         report = services().health()
@@ -32,7 +57,8 @@ class Ready(MethodView):
 
 @blp.route("/metrics")
 class Metrics(MethodView):
-    def get(self):  # type: ignore[no-untyped-def]
+    @blp.doc(responses={"200": PROMETHEUS_TEXT})
+    def get(self) -> Response:
         """Prometheus text format: requests, commands, group commits, projections, log."""
         body, content_type = services().metrics()
         return Response(body, content_type=content_type)

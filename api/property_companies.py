@@ -45,7 +45,10 @@ class RegisterCompany(Schema):
     credit_code = Text(
         required=True,
         validate=validate.Regexp(r"^[0-9A-Za-z]{18}$"),
-        metadata={"description": "统一社会信用代码 (18 characters), the natural key"},
+        metadata={
+            "description": "统一社会信用代码 (18 characters), the natural key",
+            "example": "91370105MA3C0001XY",
+        },
     )
     name = Text(required=True, validate=validate.Length(min=1, max=100))
     street_id = fields.UUID(load_default=None)
