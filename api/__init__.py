@@ -8,6 +8,7 @@ import swagger_ui_bundle
 from flask import Flask, Response, send_from_directory
 from flask_smorest import Api, Blueprint
 from marshmallow import RAISE
+from werkzeug.exceptions import HTTPException
 
 from api import (
     assessment,
@@ -29,6 +30,7 @@ from api import (
 )
 from api.auth import load_principal
 from api.fields import StorableSegment
+from api.open311_format import refusal_by_path
 from api.openapi import ContractPlugin
 from api.problems import register_error_handlers
 from api.request_context import check_content_type, close_command_context, open_command_context
@@ -106,6 +108,7 @@ def create_app(services: ApiServices, **config: Any) -> Flask:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     register_error_handlers(app)
+    app.register_error_handler(HTTPException, refusal_by_path)
 
     app.before_request(check_request_limits)
     app.before_request(load_principal)

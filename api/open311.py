@@ -26,7 +26,7 @@ from flask import Response, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import Connection
-from werkzeug.exceptions import Forbidden, HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 
 from api.auth import Principal, authenticate, principal
 from api.commands import services
@@ -36,7 +36,6 @@ from api.open311_format import (
     on_domain_error,
     on_http_error,
     on_unexpected,
-    unrouted,
     xml_alternative,
 )
 from api.open311_schemas import (
@@ -72,8 +71,6 @@ blp = Blueprint(
 blp.register_error_handler(HTTPException, on_http_error)
 blp.register_error_handler(DomainError, on_domain_error)
 blp.register_error_handler(Exception, on_unexpected)
-blp.app_errorhandler(NotFound)(unrouted)  # no route matched: no blueprint handler is asked
-blp.app_errorhandler(MethodNotAllowed)(unrouted)
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-30T00:00:00Z"  # bump when the services or their definitions change
@@ -95,6 +92,9 @@ SPEC_ERRORS = {
         (400, "missing or invalid fields (each named in a description)"),
         (403, "a missing or invalid api_key (POST), or a role that may not report"),
         (404, "an unknown jurisdiction_id, service_code or service_request_id"),
+        (413, "a request body over the size limit"),
+        (414, "a query string over the length limit"),
+        (431, "a header over the size limit"),
     ]
 }
 

@@ -116,9 +116,10 @@ def _field_messages(messages: Any) -> list[str]:
     return lines
 
 
-def unrouted(error: HTTPException) -> Response | HTTPException:
-    """A path no route matched (404) or a method no route takes (405): the spec's answer
-    under /open311, problem+json elsewhere."""
+def refusal_by_path(error: HTTPException) -> Response | HTTPException:
+    """The app-wide answer to an HTTP error, which blueprint handlers never see when no
+    route matched (404, 405) or a check before routing refused (headers, limits, token):
+    the spec's answer under /open311, problem+json elsewhere."""
     if request.path.startswith("/open311/"):
         return on_http_error(error)
     return handle_http_exception(error)

@@ -6,8 +6,8 @@ What an operation can answer follows from how it is built: `require` (security) 
 and 403; a path parameter 404; a command (any method but GET) 404 and 409 (a rule of the
 aggregate), 413 and 415 (its body); `min_position` 409; a view calling `expected_version()`
 reads If-Match (412); a view calling `with_etag()` answers ETag (304 on If-None-Match).
-An operation that documents an error answer of its own (Open311's GeoReport errors) keeps
-it, and its other error statuses take the same shape.
+An operation that documents error answers of its own (Open311's GeoReport errors, which
+map statuses the spec's way) documents all of them: nothing is added to it.
 Every request may carry headers and a query string the server checks (400, 414, 422, 431)."""
 
 from __future__ import annotations
@@ -123,9 +123,9 @@ class ContractPlugin(BasePlugin):
         if "with_etag" in names:
             headers.append("If-None-Match")
             responses["304"] = {"description": "Not Modified", "headers": _headers("ETag")}
-        shape = own_error_content(responses)
-        for status in sorted(error_statuses(operation, command, rule, names)):
-            responses.setdefault(str(status), problem_response(status, shape))
+        if not own_error_content(responses):
+            for status in sorted(error_statuses(operation, command, rule, names)):
+                responses.setdefault(str(status), problem_response(status))
         operation.setdefault("parameters", []).extend(header_parameter(h) for h in headers)
         _success_headers(responses, command, "with_etag" in names)
         self._example(operation)
@@ -137,8 +137,7 @@ class ContractPlugin(BasePlugin):
 
 
 def own_error_content(responses: dict[str, Any]) -> dict[str, Any] | None:
-    """The error shape a view documents itself (Open311's GeoReport errors), if any: its
-    other error statuses are answered in that shape too."""
+    """The error shape a view documents itself (Open311's GeoReport errors), if any."""
     for status, answer in sorted(responses.items()):
         if status.startswith("4") and isinstance(answer, dict) and answer.get("content"):
             content: dict[str, Any] = answer["content"]
@@ -192,10 +191,10 @@ def header_parameter(name: str) -> dict[str, Any]:
     return {"name": name, "in": "header", "required": False, "schema": schema, "description": text}
 
 
-def problem_response(status: int, content: dict[str, Any] | None = None) -> dict[str, Any]:
+def problem_response(status: int) -> dict[str, Any]:
     answer: dict[str, Any] = {
         "description": HTTPStatus(status).phrase,
-        "content": content or {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
     if status == 401:
         answer["headers"] = _headers("WWW-Authenticate")

@@ -136,6 +136,16 @@ def test_unknown_things_are_404_in_the_spec_shape(client: Any) -> None:
     assert {"GET", "POST"} <= set(wrong_method.headers["Allow"].split(", "))
 
 
+def test_a_refusal_before_any_route_matched_is_in_the_spec_shape(client: Any) -> None:
+    """Header checks run before routing: under /open311 their refusal is still the spec's."""
+    empty_correlation = {"X-Correlation-Id": ""}
+    assert spec_errors(client.get(f"{BASE}/requests/%00.json", headers=empty_correlation), 400)
+    assert spec_errors(client.get(f"{BASE}/services.json", headers=empty_correlation), 400)
+    elsewhere = client.get("/api/v1/nowhere", headers=empty_correlation)
+    assert elsewhere.status_code == 422
+    assert elsewhere.mimetype == "application/problem+json"
+
+
 def test_read_refusals_name_the_field_and_never_500(client: Any) -> None:
     url = f"{BASE}/requests.json"
     cases = {
