@@ -3,8 +3,9 @@ plugin) so a new endpoint gets it without asking: an operationId, the problem+js
 for each error status it can give, the headers it takes and returns, an example body.
 
 What an operation can answer follows from how it is built: `require` (security) gives 401
-and 403; a path parameter 404; a command (any method but GET) 404 and 409 (a rule of the
-aggregate), 413 and 415 (its body); `min_position` 409; a view calling `expected_version()`
+and 403; a path parameter or an `…_id` in the query 404 (unknown, or outside the caller's
+read scope); a command (any method but GET) 404 and 409 (a rule of the aggregate), 413 and
+415 (its body); `min_position` 409; a view calling `expected_version()`
 reads If-Match (412); a view calling `with_etag()` answers ETag (304 on If-None-Match).
 An operation that documents error answers of its own (Open311's GeoReport errors, which
 map statuses the spec's way) documents all of them: nothing is added to it.
@@ -152,11 +153,12 @@ def error_statuses(
     statuses = set(EVERY_REQUEST)
     if operation.get("security"):
         statuses |= {401, 403}
-    if rule.arguments or command:
+    names_a_resource = any(p.get("name", "").endswith("_id") for p in query_parameters(operation))
+    if rule.arguments or command or names_a_resource:
         statuses.add(404)
     if command:
         statuses |= {409, 413, 415}
-    if any(p.get("name") == "min_position" for p in operation.get("parameters", [])):
+    if any(p.get("name") == "min_position" for p in query_parameters(operation)):
         statuses.add(409)
     if "expected_version" in names:
         statuses.add(412)
@@ -170,6 +172,10 @@ def numeric_bounds(_converter: Any, _field: Any, ret: dict[str, Any]) -> dict[st
         for key, value in ret.items()
         if isinstance(value, Decimal)
     }
+
+
+def query_parameters(operation: dict[str, Any]) -> list[dict[str, Any]]:
+    return [p for p in operation.get("parameters", []) if p.get("in") == "query"]
 
 
 def operation_id(endpoint: str, method: str) -> str:
