@@ -1,5 +1,6 @@
-"""One read operation of the policy table asked as every role with a token in scope and one
-out of it (see test_read_matrix.py); what differs from the table, one line each."""
+"""One read operation of the policy table asked as every role with a token in scope, one out
+of it, and one in scope of another user (see test_read_matrix.py); what differs from the
+table, one line each."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from api.roles import ROLES
 from tests.api.authz.reads import MARKERS, WHERE, read_requests
 from tests.api.authz.world import ROLE_UNIT, Matrix
 
-SIDES = ("in", "out")
+# in: side A's unit, the user who reported side A's issue; out: side B's unit, another user;
+# neighbour: side A's unit, another user (an `own` basis reads nothing of side A then)
+SIDES = ("in", "out", "neighbour")
 
 
 def covers(operation: str, role: str, side: str, row: str = "A") -> bool:
@@ -21,10 +24,10 @@ def covers(operation: str, role: str, side: str, row: str = "A") -> bool:
     basis = reads(operation, role)
     if basis in (ALL, NONE):
         return basis == ALL
-    if (side == "in") != (row == "A"):
+    if (side == "out") != (row == "B"):
         return False
     if basis == OWN:
-        return row == "A"
+        return side == "in"
     assert basis in (UNIT, COMPANY), basis
     return ROLE_UNIT[role] in WHERE[operation]
 
@@ -41,7 +44,9 @@ def expected_status(entry: Access, operation: str, role: str, side: str) -> int:
 
 
 def headers(matrix: Matrix, role: str, side: str) -> dict[str, str]:
-    return matrix.headers(role, side, user=None if side == "in" else f"{role}-b-user")
+    if side == "in":
+        return matrix.headers(role, "in")
+    return matrix.headers(role, "in" if side == "neighbour" else "out", user=f"{role}-{side}")
 
 
 def list_mismatch(

@@ -10,7 +10,9 @@
   and the row on the other side only to those that read `all`; `total` counts the rows
   the page holds, and a role that reads `none` gets none.
 
-The out-of-scope token is another user's (a resident's own reports are by user)."""
+Each role asks with three tokens: in scope (side A; the resident who reported side A's
+issue), out of scope (side B, another user) and in scope as another user (a neighbour: an
+`own` basis shows it nothing of side A)."""
 
 from __future__ import annotations
 
