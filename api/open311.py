@@ -9,9 +9,13 @@ clients work unchanged. docs/http-api.md ("Open311") says what is supported.
 - POST requests is form-encoded; the api_key is a bearer token, sent as `api_key` or as
   `Authorization: Bearer`. `phone` / `email` become the sealed reporter contact.
 - status is `open` or `closed` (closed = closed, referred out, or a duplicate); status_notes
-  says which of our states it is, with the last note. agency_responsible is the name of the
+  says which of our states it is. agency_responsible is the name of the
   handling company or department.
-- The reads are public and never show reporter contacts.
+- The reads are public (a token changes nothing) and show no free text a reporter or an
+  officer wrote, which may name people or flats: `description`, `address` and the notes
+  are withheld (null; status_notes is the state's label), lat/long are rounded to 3
+  decimals (about 100 m), and reporter contacts never leave the ledger. The full record is
+  GET /api/v1/service-issues/{id}, under the read policy.
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ blp.register_error_handler(Exception, on_unexpected)
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-30T00:00:00Z"  # bump when the services or their definitions change
+PLACE_DECIMALS = 3
 CLOSED_STATES = tuple(s for s in STATES if s not in OPEN_STATES)
 ATTRIBUTES = [
     ("compound_id", "小区 (compound id)", True),
@@ -127,26 +132,31 @@ def service(code: str) -> dict[str, Any]:
     }
 
 
+def coarse(degrees: float | None) -> float | None:
+    """A coordinate to about 100 m: the compound, not the flat."""
+    return None if degrees is None else round(degrees, PLACE_DECIMALS)
+
+
 def as_open311(row: dict[str, Any], company_names: dict[str, str]) -> dict[str, Any]:
+    """A request as the public reads it: no free text (see the module's docstring)."""
     state = row["state"]
-    note = STATES[state] + (f": {row['status_note']}" if row.get("status_note") else "")
     return {
         "service_request_id": row["id"],
         "status": "open" if state in OPEN_STATES else "closed",
-        "status_notes": note,
+        "status_notes": STATES[state],
         "service_name": CATEGORIES[row["category"]],
         "service_code": row["category"],
-        "description": row["description"],
+        "description": None,
         "agency_responsible": row["department"] or company_names.get(row["company_id"] or ""),
         "service_notice": None,
         "requested_datetime": row["reported_at"],
         "updated_datetime": row["updated_at"],
         "expected_datetime": row["current_due"],
-        "address": row["address"],
+        "address": None,
         "address_id": row["compound_id"],
         "zipcode": None,
-        "lat": row["lat"],
-        "long": row["long"],
+        "lat": coarse(row["lat"]),
+        "long": coarse(row["long"]),
         "media_url": None,
     }
 

@@ -138,7 +138,9 @@ class RequestSchema(Schema):
     status_notes = Text()
     service_name = Text()
     service_code = Text()
-    description = Text()
+    description = Text(
+        allow_none=True, metadata={"description": "withheld (null): free text may name people"}
+    )
     agency_responsible = Text(allow_none=True)
     service_notice = Text(allow_none=True)
     requested_datetime = Text()

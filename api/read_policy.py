@@ -1,15 +1,15 @@
-"""Who may read what: the read policy, in one place.
+"""Who may read what: how the read policy chooses rows.
 
-`READ_POLICY` names, for every GET operation, what it reads: a public figure or register
-(`PUBLIC`: every role the endpoint allows reads all of it) or a kind of resource whose rows
-are chosen by the caller. `RESOURCES` says, per resource kind and role, how the token's
-scope chooses them (`BASES`). A list leaves out the rows outside the caller's scope (in the
+Each GET operation's entry in api/access_policy.py (`POLICY[op].read`, the one table) names
+what it reads, as a `Read`: a public figure or register (`PUBLIC`: every role the endpoint
+allows reads all of it) or a kind of resource whose rows are chosen by the caller.
+`RESOURCES` says, per resource kind and role, how the token's scope chooses them (`BASES`). A list leaves out the rows outside the caller's scope (in the
 SQL of the query, so its total counts only the rows the caller may read); a single resource
 outside it is 404, as if it did not exist (`OUTSIDE`), so ids found elsewhere disclose
 nothing. A token whose scope is `*` reads every row of a unit or company basis.
 
 Views ask `read_scope(resource)` for the `ReadScope` they pass to the query
-(projections/read_scope.py); tests consult `READ_POLICY` and `basis(...)`.
+(projections/read_scope.py); tests consult the table (`access_policy.reads`) and `basis(...)`.
 """
 
 from __future__ import annotations
@@ -105,86 +105,8 @@ class Read:
     one: bool = False
 
 
-def _public() -> Read:
-    return Read(PUBLIC)
-
-
-def _list(resource: str) -> Read:
-    return Read(resource)
-
-
-def _one(resource: str) -> Read:
-    return Read(resource, one=True)
-
-
-V1 = "GET /api/v1"
-# "GET <path as in /openapi.json>" -> what it reads
-READ_POLICY: dict[str, Read] = {
-    # service status
-    "GET /healthz": _public(),
-    "GET /readyz": _public(),
-    "GET /metrics": _public(),
-    # registers every role needs to report and to read figures
-    f"{V1}/org-units": _public(),
-    f"{V1}/org-units/{{unit_id}}": _public(),
-    f"{V1}/property-companies": _public(),
-    f"{V1}/property-companies/{{company_id}}": _public(),
-    f"{V1}/grid-loop/sla-policy": _public(),
-    # service issues
-    f"{V1}/service-issues": _list("service_issue"),
-    f"{V1}/service-issues/{{issue_id}}": _one("service_issue"),
-    f"{V1}/grid-loop/overdue": _list("service_issue"),
-    f"{V1}/grid-loop/funnel": _public(),
-    f"{V1}/grid-loop/rates": _public(),
-    # grid workers
-    f"{V1}/grid/workers": _list("grid_worker"),
-    f"{V1}/grid/workers/{{worker_id}}": _one("grid_worker"),
-    f"{V1}/grid/companies/{{company_id}}/scorecard": _one("company_assessment"),
-    # party building: orgs are scoped, the district's figures public
-    f"{V1}/party-orgs": _list("party_org"),
-    f"{V1}/party-orgs/{{org_id}}": _one("party_org"),
-    f"{V1}/party-orgs/{{org_id}}/members": _one("party_org"),
-    f"{V1}/party-building/instructors": _public(),
-    f"{V1}/party-building/instructors/{{instructor_id}}": _public(),
-    f"{V1}/party-building/coverage": _public(),
-    f"{V1}/party-building/owners-committees": _public(),
-    f"{V1}/party-building/owners-committees/{{committee_id}}": _public(),
-    f"{V1}/party-building/demonstration-projects": _public(),
-    f"{V1}/party-building/brands": _public(),
-    f"{V1}/branch-life/report": _one("party_org"),  # its `org_id`
-    f"{V1}/party-activities/periods": _public(),
-    f"{V1}/party-activities/events": _public(),
-    # assessment: schemes, periods and rankings are published figures; scorecards scoped
-    f"{V1}/assessment/indicators": _public(),
-    f"{V1}/assessment/schemes": _public(),
-    f"{V1}/assessment/periods": _public(),
-    f"{V1}/assessment/periods/{{key}}": _public(),
-    f"{V1}/assessment/periods/{{key}}/rankings": _public(),
-    f"{V1}/assessment/periods/{{key}}/what-if": _public(),
-    f"{V1}/assessment/periods/{{key}}/scorecards/{{kind}}/{{subject_id}}": _one("assessment"),
-    f"{V1}/assessment/periods/{{key}}/scorecards/{{kind}}/{{subject_id}}/{{code}}": _one(
-        "assessment"
-    ),
-    f"{V1}/assessment/trend/{{kind}}/{{subject_id}}": _one("assessment"),
-    # subsidies: the policy is public to its readers; the ledger is read by scope
-    f"{V1}/subsidies/policy": _public(),
-    f"{V1}/subsidies/trial-balance": _list("subsidy_ledger"),
-    f"{V1}/subsidies/balances": _list("subsidy_ledger"),
-    f"{V1}/subsidies/reports/yearly": _list("subsidy_ledger"),
-    f"{V1}/subsidies/entitlements": _list("subsidy"),
-    f"{V1}/subsidies/entitlements/{{entitlement_id}}": _one("subsidy"),
-    f"{V1}/subsidies/statements/{{branch_id}}": _one("subsidy"),
-    f"{V1}/subsidies/budgets": _list("subsidy_ledger"),
-    f"{V1}/subsidies/budgets/{{budget_id}}": _one("subsidy_ledger"),
-    f"{V1}/subsidies/journal": _list("subsidy_ledger"),
-    f"{V1}/subsidies/streets": _list("subsidy_ledger"),
-}
-
-# operations covered by their path's prefix: Open311 GeoReport v2 publishes its services and
-# service requests without a token (its paths, formats and keys are api/open311.py's own)
-PREFIXES: dict[str, Read] = {"GET /open311/": _public()}
-
 # the assessment endpoints read a company's or a community's records, by the path's kind
+ASSESSMENT = "assessment"  # a scorecard or trend: its resource is its subject kind's
 ASSESSMENT_SUBJECTS = {
     "property_company": "company_assessment",
     "community": "community_assessment",
@@ -194,27 +116,6 @@ ASSESSMENT_SUBJECTS = {
 def basis(role: str, resource: str) -> str:
     """How a role's rows of the resource are chosen (PUBLIC reads all)."""
     return ALL if resource == PUBLIC else RESOURCES[resource][role]
-
-
-def read_of(operation: str) -> Read:
-    """The policy entry of a GET operation ("GET <path>"): its own, else its prefix's."""
-    if operation in READ_POLICY:
-        return READ_POLICY[operation]
-    for prefix, read in PREFIXES.items():
-        if operation.startswith(prefix):
-            return read
-    raise KeyError(f"{operation} has no read policy entry")
-
-
-def reads(operation: str, role: str, kind: str = "community") -> str:
-    """What `role` reads through `operation` ("GET <path>"): `all`; `unit`, `company`
-    or `own` (its scope's rows only: a list leaves the others out, a single resource outside
-    is OUTSIDE); or `none` (an empty list, OUTSIDE for any single resource). `kind` is the
-    assessment subject kind of the scorecard and trend operations."""
-    resource = read_of(operation).resource
-    if resource == "assessment":
-        resource = ASSESSMENT_SUBJECTS[kind]
-    return basis(role, resource)
 
 
 def scope_of(who: Principal, resource: str) -> ReadScope:

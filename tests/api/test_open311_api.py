@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from api.open311 import MAX_REQUEST_IDS
+from domain.issue_catalog import STATES
 from domain.metadata import command_context
 from domain.service_issue_commands import AcceptIssue
 from tests.conftest import SECRET
@@ -83,7 +84,7 @@ def test_post_with_api_key_then_get(client: Any, system: Any) -> None:
     }  # fmt: skip
     assert set(one) == expected
     assert one["status"] == "open" and one["service_code"] == "noise"
-    assert one["lat"] == 36.68 and one["address"] == "堤口路1号"
+    assert one["lat"] == 36.68 and one["address"] is None  # free text: withheld
     assert "13912345678" not in client.get(f"{BASE}/requests.json").get_data(as_text=True)
     with_status = client.get(f"{BASE}/requests.json", query_string={"status": "closed"}).json
     assert with_status == []
@@ -195,3 +196,52 @@ def test_unstorable_form_text_is_refused(client: Any, auth: Any, system: Any) ->
     response = client.post(f"{BASE}/requests.json", data=form, headers=auth("district_admin"))
     assert spec_errors(response, 400)[0].startswith("description: ")
     assert system.app.recorder.max_notification_id() == head
+
+
+PRIVATE = {
+    "description": "3号楼2单元301 张三家暖气不热",
+    "address": "堤口路1号3号楼2单元301",
+    "reporter_contact": "13912345678",
+    "reporter_ref": "zhang-san",
+    "lat": 36.681234,
+    "long": 116.987654,
+}
+
+
+def _private_issue(system: Any) -> tuple[str, str]:
+    """One open issue and one referred out, each reported with free text and a contact."""
+    from domain.service_issue_commands import ReferIssueOut
+
+    ids = small_district(system.app)
+    open_one = report_now(system.app, ids, 1, **PRIVATE)
+    referred = report_now(system.app, ids, 1, **{**PRIVATE, "reporter_ref": "li-si"})
+    with now():
+        system.app.handle(ReferIssueOut(issue_id=UUID(referred), reason="转交张三的房东王五"))
+    system.catch_up()
+    return open_one, referred
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_the_public_reads_withhold_free_text_and_precise_places(
+    client: Any, system: Any, auth: Any, fmt: str
+) -> None:
+    open_one, referred = _private_issue(system)
+    answers = [
+        (client.get(f"{BASE}/requests.{fmt}"), referred),
+        (client.get(f"{BASE}/requests/{open_one}.{fmt}"), open_one),
+        (client.get(f"{BASE}/requests/{referred}.{fmt}"), referred),
+        (client.get(f"{BASE}/requests.{fmt}", headers=auth("district_admin")), open_one),
+    ]  # the last: a token changes nothing
+    for answer, shown in answers:
+        text = answer.get_data(as_text=True)
+        assert answer.status_code == 200 and shown in text, text[:300]
+        for private in ("张三", "301", "13912345678", "zhang-san", "王五", "681234", "987654"):
+            assert private not in text, (private, text[:600])
+    if fmt == "json":
+        listed = {r["service_request_id"]: r for r in answers[0][0].json}
+        assert listed[open_one]["description"] is None and listed[open_one]["address"] is None
+        assert (listed[open_one]["lat"], listed[open_one]["long"]) == (36.681, 116.988)
+        assert listed[referred]["status"] == "closed"
+        assert listed[referred]["status_notes"] == STATES["referred_out"]
+    official = client.get(f"/api/v1/service-issues/{open_one}", headers=auth("district_admin"))
+    assert official.json["description"] == PRIVATE["description"]  # the ledger keeps it

@@ -105,19 +105,31 @@ class Matrix:
         body = {"credit_code": code, "name": f"物业{code[-4:]}", "street_id": self.ids[street]}
         return self.create("/property-companies", body, at_setup=True)
 
-    def issue(self, state: str = "reported", **extra: Any) -> str:
+    def issue(
+        self,
+        state: str = "reported",
+        side: str = "",
+        reporter: str = "district_admin",
+        **extra: Any,
+    ) -> str:
+        """A fresh issue in side's compound and grid, reported with a token of `reporter` (on
+        that side) and driven to `state`; accepting routes it to side's company."""
         body = {
             "channel": "hotline",
             "category": "heating",
-            "compound_id": self.ids["compound"],
-            "grid_id": self.ids["grid"],
+            "compound_id": self.ids[f"compound{side}"],
+            "grid_id": self.ids[f"grid{side}"],
             "description": "暖气不热",
             "reporter_contact": "13812341234",
             **extra,
         }
-        issue = self.create("/service-issues", body)
+        headers = self.headers(reporter, "in" if side == "" else "out")
+        made = self.client.post(f"{V1}/service-issues", json=body, headers=headers)
+        if made.status_code != 201:
+            raise SetupFailed(f"report as {reporter}: {made.status_code} {made.json}")
+        issue = str(made.json["id"])
         steps = {
-            "accepted": [("accept", {"company_id": self.ids["company"]})],
+            "accepted": [("accept", {"company_id": self.ids[f"company{side}"]})],
             "handling": [("start-handling", {})],
             "handled": [("handled", {"resolution": "已修复"})],
         }
@@ -130,7 +142,7 @@ class Matrix:
                 break
         return issue
 
-    def party_org(self, company: str | None = None) -> str:
+    def party_org(self, company: str | None = None, side: str = "") -> str:
         return self.create(
             "/party-orgs",
             {
@@ -141,8 +153,8 @@ class Matrix:
                 "method": "standalone",
                 "kind": "branch",
                 "founded_on": "2020-02-01",
-                "street_id": self.ids["street"],
-                "community_id": self.ids["community"],
+                "street_id": self.ids[f"street{side}"],
+                "community_id": self.ids[f"community{side}"],
                 "full_members": ["F1", "F2", "F3"],
             },
         )
@@ -177,22 +189,23 @@ class Matrix:
                 break
         return key
 
-    def fresh_branch(self) -> str:
-        """A company party branch of company A (street A), recorded by its founding event."""
+    def fresh_branch(self, side: str = "") -> str:
+        """A company party branch of side's company and street (A by default), recorded by
+        its founding event."""
         branch = company_branch(
             self.unique("B"),
-            self.ids["company"],
+            self.ids[f"company{side}"],
             date(2020, 3, 1),
-            UUID(self.ids["street"]),
-            UUID(self.ids["community"]),
+            UUID(self.ids[f"street{side}"]),
+            UUID(self.ids[f"community{side}"]),
         )
         self.system.app.save(branch)
         return str(branch.id)
 
-    def entitlement(self, state: str = "raised") -> str:
-        """A fresh startup entitlement of a new branch of company A (street A), driven to
-        `state`: raised, submitted, approved, disbursed, reversed."""
-        branch = self.fresh_branch()
+    def entitlement(self, state: str = "raised", side: str = "") -> str:
+        """A fresh startup entitlement of a new branch of side's company (A by default),
+        driven to `state`: raised, submitted, approved, disbursed, reversed."""
+        branch = self.fresh_branch(side)
         entitlement = str(SubsidyEntitlement.create_id(UUID(branch), STARTUP))
         self.admin("POST", f"{V1}/subsidies/entitlements", {"branch_id": branch, "kind": STARTUP})
         base = f"{V1}/subsidies/entitlements/{entitlement}"
