@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields
 
 from api.commands import services
+from api.fields import Text
 
 blp = Blueprint("health", __name__, description="Liveness, readiness and metrics.")
 
@@ -27,11 +28,11 @@ class ReadySchema(Schema):
         unknown = INCLUDE  # the worker adds figures of its own (e.g. the Kafka relay's)
 
     ok = fields.Boolean(required=True)
-    database = fields.String(required=True)
+    database = Text(required=True)
     log_head = fields.Integer()
-    problems = fields.List(fields.String(), required=True)
-    projections = fields.Dict(keys=fields.String(), values=fields.Dict())
-    projection_lag = fields.Dict(keys=fields.String(), values=fields.Integer())
+    problems = fields.List(Text(), required=True)
+    projections = fields.Dict(keys=Text(), values=fields.Dict())
+    projection_lag = fields.Dict(keys=Text(), values=fields.Integer())
 
 
 @blp.route("/healthz")

@@ -132,8 +132,8 @@ class RateRow(Schema):
         allow_none=True, metadata={"description": f"%, {SATISFACTION_RATE.ref}"}
     )
     definitions = fields.Dict(
-        keys=fields.String(),
-        values=fields.String(),
+        keys=Text(),
+        values=Text(),
         metadata={"description": "the figure definition (code@version) behind each rate"},
     )
     households = fields.Integer()
