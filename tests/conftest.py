@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -36,9 +37,9 @@ def _pg_available() -> str | None:
 _PG_PROBLEM = _pg_available()
 
 
-@pytest.fixture
-def pg_schema() -> Iterator[str]:
-    """A fresh PostgreSQL schema, dropped afterwards."""
+@contextmanager
+def fresh_pg_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema, dropped afterwards (skips, or fails in CI, with no server)."""
     if _PG_PROBLEM:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL is required (REDPROP_REQUIRE_POSTGRES=1) but: {_PG_PROBLEM}")
@@ -46,9 +47,17 @@ def pg_schema() -> Iterator[str]:
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
-    yield schema
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    try:
+        yield schema
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[str]:
+    with fresh_pg_schema() as schema:
+        yield schema
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
