@@ -1,0 +1,117 @@
+"""Rules of the bodies under communities and streets (社区党组织, 居委会, 街道物业管理办公室,
+社区物业工作指导委员会), kept in the aggregates before their events (no I/O)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+import pytest
+
+from domain.errors import InvalidTransition, OverlappingOrgBody, RuleViolation
+from domain.org_bodies import (
+    BODY_PARENT_KIND,
+    BodyKind,
+    OrgBody,
+    OrgBodyTerms,
+    require_in_office,
+)
+from tests.unit.refusal import refused
+
+D = date(2020, 1, 2)
+COMMUNITY = uuid4()
+
+
+def _establish(
+    terms: OrgBodyTerms,
+    on: date = D,
+    *,
+    kind: str = "residents_committee",
+    parent_kind: str = "community",
+    parent_closed: bool = False,
+) -> OrgBody:
+    return OrgBody.establish(
+        kind=kind,
+        name="华黎社区居委会",
+        parent_id=terms.parent_id,
+        parent_kind=parent_kind,
+        parent_closed=parent_closed,
+        street_id=uuid4(),
+        established_on=on,
+        terms=terms,
+    )
+
+
+def _terms(kind: str = "residents_committee", parent: UUID = COMMUNITY) -> OrgBodyTerms:
+    return OrgBodyTerms(parent_id=parent, kind=kind)
+
+
+@pytest.mark.parametrize("kind", list(BodyKind))
+def test_a_body_belongs_to_a_unit_of_its_parent_kind(kind: BodyKind) -> None:
+    right = BODY_PARENT_KIND[kind]
+    wrong = "street" if right == "community" else "community"
+    for parent_kind in (wrong, "compound", "district"):
+        terms = _terms(kind.value)
+        with refused(RuleViolation, f"a {kind.value} belongs to a {right}", field="parent_id"):
+            _establish(terms, kind=kind.value, parent_kind=parent_kind)
+        assert terms.terms == {}
+    body = _establish(_terms(kind.value), kind=kind.value, parent_kind=right)
+    assert body.kind == kind.value and body.in_office_on(D)
+    assert body.community_id == (body.parent_id if right == "community" else None)
+
+
+def test_unknown_kind_and_closed_parent_are_refused() -> None:
+    with refused(RuleViolation, "unknown kind 'party_school'", field="kind"):
+        _establish(_terms("party_school"), kind="party_school")
+    with refused(InvalidTransition, "the community .* is closed"):
+        _establish(_terms(), parent_closed=True)
+
+
+def test_one_residents_committee_per_community_at_a_time() -> None:
+    terms = _terms()
+    first = _establish(terms)
+    with refused(OverlappingOrgBody, "a residents_committee of this unit", field="established_on"):
+        _establish(terms, date(2021, 5, 1))
+    with refused(RuleViolation, "a body is dissolved after the day", field="on"):
+        first.dissolve(D, "换届", terms)
+    first.dissolve(date(2021, 5, 1), "换届", terms)
+    with refused(OverlappingOrgBody, "a residents_committee of this unit", field="established_on"):
+        _establish(terms, date(2021, 4, 30))  # would overlap the first's last day
+    second = _establish(terms, date(2021, 5, 1))  # the day the first left office
+    assert terms.holder_on(date(2021, 4, 30)) == first.id
+    assert terms.holder_on(date(2021, 5, 1)) == second.id
+    assert terms.holder_on(date(2019, 12, 31)) is None
+    assert not first.in_office_on(date(2021, 5, 1)) and first.in_office_on(date(2021, 4, 30))
+
+
+def test_other_kinds_and_other_units_do_not_collide() -> None:
+    _establish(_terms())
+    _establish(_terms("community_party_org"), kind="community_party_org")
+    _establish(_terms(parent=uuid4()))
+
+
+def test_rename_and_dissolve_need_the_body_in_office() -> None:
+    terms = _terms()
+    body = _establish(terms)
+    with refused(RuleViolation, r"on \(2019-12-31\) is before the start", field="on"):
+        body.rename("新名", date(2019, 12, 31))
+    body.rename("华黎社区居民委员会", date(2020, 6, 1))
+    body.rename("华黎社区居民委员会", date(2020, 7, 1))  # same name: no event
+    body.dissolve(date(2021, 1, 1), "撤并", terms)
+    with refused(InvalidTransition, "the residents_committee was dissolved on 2021-01-01"):
+        body.rename("x", date(2021, 2, 1))
+    with refused(InvalidTransition, "the residents_committee was dissolved"):
+        body.dissolve(date(2021, 2, 1), "again", terms)
+    names = [type(e).__name__ for e in body.collect_events()]
+    assert names == ["Established", "Renamed", "Dissolved"]
+
+
+def test_a_body_named_in_input_is_of_the_kind_and_in_office() -> None:
+    terms = _terms("property_guidance_committee")
+    body = _establish(terms, kind="property_guidance_committee")
+    kinds = ("property_guidance_committee", "street_property_office")
+    assert require_in_office(body, kinds, D, "body_id") is body
+    with refused(RuleViolation, ".* is a property_guidance_committee, not a", field="x"):
+        require_in_office(body, ("community_party_org",), D, "x")
+    with refused(RuleViolation, ".* is not in office on 2020-01-01", field="body_id"):
+        require_in_office(body, kinds, date(2020, 1, 1), "body_id")
