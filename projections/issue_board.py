@@ -54,6 +54,7 @@ issues = Table(
     Column("reporter_contact_masked", String(40)),
     Column("company_id", String(36), index=True),
     Column("department", String(100)),
+    Column("body_id", String(36), index=True),  # the guidance committee or street office
     Column("original_id", String(36)),
     Column("reported_at", String(32), nullable=False),
     Column("reported_month", String(7), nullable=False, index=True),
@@ -108,6 +109,7 @@ class IssueBoardProjection(Projection):
             "reporter_contact_masked": event.reporter_contact_masked,
             "company_id": None,
             "department": None,
+            "body_id": None,
             "original_id": None,
             "reported_at": at,
             "reported_month": event.reported_at.astimezone(SHANGHAI).strftime("%Y-%m"),
@@ -141,6 +143,7 @@ class IssueBoardProjection(Projection):
             accepted_on_time=due is None or row["updated_at"] <= due,
             company_id=id_str(event.company_id),
             department=event.department,
+            body_id=id_str(event.body_id),
             current_due=utc(event.handle_due),
         )
 
@@ -222,7 +225,7 @@ def _touch(view: View, event: Any, **changes: Any) -> dict[str, Any]:
 
 # -- queries ------------------------------------------------------------------------------
 
-AREA_FILTERS = ("street_id", "community_id", "compound_id", "grid_id", "company_id")
+AREA_FILTERS = ("street_id", "community_id", "compound_id", "grid_id", "company_id", "body_id")
 
 
 def issue_as_dict(row: Any) -> dict[str, Any]:

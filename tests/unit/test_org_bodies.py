@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,6 +17,7 @@ from domain.org_bodies import (
     OrgBodyTerms,
     require_in_office,
 )
+from domain.service_issues import ServiceIssue
 from tests.unit.refusal import refused
 
 D = date(2020, 1, 2)
@@ -115,3 +117,46 @@ def test_a_body_named_in_input_is_of_the_kind_and_in_office() -> None:
         require_in_office(body, ("community_party_org",), D, "x")
     with refused(RuleViolation, ".* is not in office on 2020-01-01", field="body_id"):
         require_in_office(body, kinds, date(2020, 1, 1), "body_id")
+
+
+def _issue(community: UUID, street: UUID) -> ServiceIssue:
+    return ServiceIssue.report(
+        source_ref=uuid4().hex,
+        channel="grid_worker",
+        category="heating",
+        compound_id=uuid4(),
+        grid_id=None,
+        street_id=street,
+        community_id=community,
+        description="暖气不热",
+        reported_at=datetime(2020, 3, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai")),
+    )
+
+
+def _body_under(kind: str, parent: UUID, parent_kind: str) -> OrgBody:
+    terms = OrgBodyTerms(parent_id=parent, kind=kind)
+    return _establish(terms, kind=kind, parent_kind=parent_kind)
+
+
+def test_an_issue_is_routed_to_its_own_guidance_committee_or_street_office() -> None:
+    community, street = uuid4(), uuid4()
+    committee = _body_under("property_guidance_committee", community, "community")
+    office = _body_under("street_property_office", street, "street")
+    for body in (committee, office):
+        issue = _issue(community, street)
+        issue.accept(body=body)
+        assert (issue.body_id, issue.department, issue.company_id) == (body.id, body.name, None)
+    elsewhere = _body_under("property_guidance_committee", uuid4(), "community")
+    residents = _body_under("residents_committee", community, "community")
+    other_office = _body_under("street_property_office", uuid4(), "street")
+    for body, message in (
+        (elsewhere, ".* is not the property_guidance_committee of the issue's community"),
+        (other_office, ".* is not the street_property_office of the issue's street"),
+        (residents, "an issue is routed to a property-work guidance committee or a street"),
+    ):
+        issue = _issue(community, street)
+        with refused(RuleViolation, message, field="body_id"):
+            issue.accept(body=body)
+        assert issue.state == "reported" and issue.body_id is None
+    with refused(RuleViolation, "route the issue to exactly one of", field="company_id"):
+        _issue(community, street).accept(body=committee, department="物业办")
