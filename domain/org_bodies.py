@@ -87,6 +87,13 @@ class OrgBodyTerms(LedgerAggregate):
     def end(self, body_id: UUID, on: date) -> None:
         self._ended(body_id=body_id, on=on)
 
+    def in_office(self) -> UUID | None:
+        """The body of this kind not yet dissolved, if any."""
+        for body_id, (_, ends) in self.terms.items():
+            if ends is None:
+                return UUID(body_id)
+        return None
+
     def holder_on(self, day: date) -> UUID | None:
         """The body of this kind in office on `day`, if any."""
         for body_id, (starts, ends) in self.terms.items():
@@ -161,6 +168,7 @@ class OrgBody(LedgerAggregate):
         self.street_id = street_id
         self.community_id = community_id
         self.established_on = established_on
+        self.named_on = established_on  # the day the current name was taken
         self.dissolved_on: date | None = None
 
     def in_office_on(self, day: date) -> bool:
@@ -168,6 +176,7 @@ class OrgBody(LedgerAggregate):
 
     def rename(self, name: str, on: date) -> None:
         self._check_in_office(on)
+        check_order(self.named_on, on, "on")  # names follow each other in time
         new_name = require_text(name, "name", max_len=100)
         if new_name != self.name:
             self._renamed(name=new_name, on=on)
@@ -182,6 +191,7 @@ class OrgBody(LedgerAggregate):
     @event("Renamed")
     def _renamed(self, name: str, on: date) -> None:
         self.name = name
+        self.named_on = on
 
     @event("Dissolved")
     def _dissolved(self, on: date, reason: str) -> None:

@@ -167,3 +167,27 @@ def test_roles_and_scope_decide_who_writes(client: Any, auth: Any, tree: dict, s
         client.post(url, json={"on": "2021-01-01", "reason": "撤销"}, headers=mine).status_code
         == 200
     )
+
+
+def test_a_unit_is_not_closed_under_a_body_in_office_and_a_body_is_no_org_unit(
+    client: Any, auth: Any, tree: dict, system: Any
+) -> None:
+    admin = auth("district_admin")
+    body = _establish(client, admin, **_body("residents_committee", tree["community"], "居委会"))
+    close = f"/api/v1/org-units/{tree['community']}/close"
+    head = system.app.recorder.max_notification_id()
+    kept = client.post(close, json={"reason": "撤并"}, headers=admin)
+    assert kept.status_code == 409 and kept.json["code"] == "invalid_transition", kept.json
+    assert "residents_committee" in kept.json["detail"]
+    assert system.app.recorder.max_notification_id() == head
+    as_unit = client.patch(
+        f"/api/v1/org-units/{body.json['id']}", json={"name": "x"}, headers=admin
+    )
+    assert as_unit.status_code == 404
+    gone = client.post(
+        f"{URL}/{body.json['id']}/dissolve",
+        json={"on": "2021-01-01", "reason": "撤并"},
+        headers=admin,
+    )
+    assert gone.status_code == 200, gone.json
+    assert client.post(close, json={"reason": "撤并"}, headers=admin).status_code == 200

@@ -98,6 +98,10 @@ def test_rename_and_dissolve_need_the_body_in_office() -> None:
     with refused(RuleViolation, r"on \(2019-12-31\) is before the start", field="on"):
         body.rename("新名", date(2019, 12, 31))
     body.rename("华黎社区居民委员会", date(2020, 6, 1))
+    with refused(
+        RuleViolation, r"on \(2020-05-31\) is before the start \(2020-06-01\)", field="on"
+    ):
+        body.rename("旧名", date(2020, 5, 31))  # names follow each other in time
     body.rename("华黎社区居民委员会", date(2020, 7, 1))  # same name: no event
     body.dissolve(date(2021, 1, 1), "撤并", terms)
     with refused(InvalidTransition, "the residents_committee was dissolved on 2021-01-01"):
