@@ -167,7 +167,10 @@ def _co_host(
     body_kind = BODY_CO_HOSTS.get(str(kind))
     if body_kind is None:
         return host
-    named = UUID(str(host["id"]))
+    try:
+        named = UUID(str(host.get("id")))
+    except ValueError:
+        raise RuleViolation(f"a {kind} co-host names its id", field="co_hosts") from None
     if named == community_id:
         body = body_in_office(app, community_id, body_kind, on, "co_hosts")
     else:
