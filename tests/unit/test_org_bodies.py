@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain.base import natural_id
 from domain.errors import InvalidTransition, OverlappingOrgBody, RuleViolation
+from domain.metadata import command_context
 from domain.org_bodies import (
     BODY_PARENT_KIND,
     BodyKind,
@@ -164,3 +166,63 @@ def test_an_issue_is_routed_to_its_own_guidance_committee_or_street_office() -> 
         assert issue.state == "reported" and issue.body_id is None
     with refused(RuleViolation, "route the issue to exactly one of", field="company_id"):
         _issue(community, street).accept(body=committee, department="物业办")
+
+
+def test_ids_are_stable_natural_keys() -> None:
+    """Stored calendars and bodies are found again by these keys: they must never change."""
+    parent, other = uuid4(), uuid4()
+    assert OrgBodyTerms.create_id(parent, "residents_committee") == natural_id(
+        "org-body-terms", parent, "residents_committee"
+    )
+    same_day = [OrgBody.create_id("residents_committee", p, D) for p in (parent, other)]
+    assert same_day[0] != same_day[1]
+    assert same_day[0] == natural_id("org-body", "residents_committee", parent, D.isoformat())
+
+
+def test_an_overlap_names_the_body_in_office_and_its_end() -> None:
+    terms = _terms()
+    first = _establish(terms)
+    with refused(
+        OverlappingOrgBody,
+        r".* is in office from 2020-01-02 with no end: dissolve",
+        field="established_on",
+    ):
+        _establish(terms, date(2020, 3, 1))
+    first.dissolve(date(2020, 6, 1), "换届", terms)
+    with refused(
+        OverlappingOrgBody,
+        r".* is in office from 2020-01-02 until 2020-06-01",
+        field="established_on",
+    ):
+        _establish(terms, date(2020, 3, 1))
+
+
+def test_names_dates_and_kinds_are_checked_on_their_fields() -> None:
+    with (
+        command_context(occurred_at="2020-01-02T09:00:00+08:00"),
+        refused(
+            RuleViolation, r"established_on \(2020-01-05\) is in the future", field="established_on"
+        ),
+    ):
+        _establish(_terms(), date(2020, 1, 5))
+    terms = _terms()
+    with refused(RuleViolation, "name is longer than 100 characters", field="name"):
+        OrgBody.establish(
+            kind="residents_committee",
+            name="居" * 101,
+            parent_id=terms.parent_id,
+            parent_kind="community",
+            parent_closed=False,
+            street_id=None,
+            established_on=D,
+            terms=terms,
+        )
+    body = _establish(terms)
+    body.rename("居" * 100, date(2020, 2, 1))
+    with refused(RuleViolation, "name must not be empty", field="name"):
+        body.rename("  ", date(2020, 3, 1))
+    kinds = ("community_party_org", "street_property_office")
+    with refused(
+        RuleViolation, ".* not a community_party_org or street_property_office", field="x"
+    ):
+        require_in_office(body, kinds, D, "x")
