@@ -19,6 +19,7 @@ from domain.org_bodies import (
     OrgBodyTerms,
     require_in_office,
 )
+from domain.party_activities import CrossAppointment
 from domain.service_issues import ServiceIssue
 from tests.unit.refusal import refused
 
@@ -226,3 +227,13 @@ def test_names_dates_and_kinds_are_checked_on_their_fields() -> None:
         RuleViolation, ".* not a community_party_org or street_property_office", field="x"
     ):
         require_in_office(body, kinds, D, "x")
+
+
+def test_events_stored_before_body_ids_read_as_routed_to_no_body() -> None:
+    """Version-1 `Accepted` and `Appointed` events (stored before bodies existed) are upcast
+    to name no body; the golden log test loads real ones end to end."""
+    for event_class in (ServiceIssue.Accepted, CrossAppointment.Appointed):
+        assert event_class.class_version == 2
+        state: dict[str, object] = {"company_id": None}
+        event_class.upcast_v1_v2(state)
+        assert state == {"company_id": None, "body_id": None}
