@@ -237,3 +237,35 @@ def test_events_stored_before_body_ids_read_as_routed_to_no_body() -> None:
         state: dict[str, object] = {"company_id": None}
         event_class.upcast_v1_v2(state)
         assert state == {"company_id": None, "body_id": None}
+
+
+def test_dissolving_and_renaming_check_their_inputs() -> None:
+    with refused(
+        RuleViolation,
+        r"unknown kind 'x' \(one of community_party_org, residents_committee, street_property_office, property_guidance_committee\)",
+        field="kind",
+    ):
+        _establish(_terms("x"), kind="x")
+    terms = _terms()
+    body = _establish(terms)
+    assert body.name == "华黎社区居委会" and isinstance(body.street_id, UUID)
+    assert terms.in_office() == body.id
+    with refused(RuleViolation, "name is longer than 100 characters", field="name"):
+        body.rename("居" * 101, date(2020, 2, 1))
+    in_march = command_context(occurred_at="2020-03-01T09:00:00+08:00")
+    with in_march, refused(RuleViolation, r"on \(2020-03-05\) is in the future", field="on"):
+        body.rename("新名", date(2020, 3, 5))
+    with refused(
+        RuleViolation, r"on \(2020-01-01\) is before the start \(2020-01-02\)", field="on"
+    ):
+        body.dissolve(date(2020, 1, 1), "撤销", terms)
+    for reason, message in (
+        ("  ", "reason must not be empty"),
+        ("因" * 501, "reason is longer than 500"),
+    ):
+        with refused(RuleViolation, message, field="reason"):
+            body.dissolve(date(2020, 6, 1), reason, terms)
+    assert terms.in_office() == body.id
+    body.dissolve(date(2020, 6, 1), "因" * 500, terms)
+    assert terms.in_office() is None
+    assert body.collect_events()[-1].reason == "因" * 500  # type: ignore[attr-defined]
