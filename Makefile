@@ -44,7 +44,8 @@ clean:
 # 85% target, against the unit tests only. CPU-heavy: one worker unless MUTATE_JOBS says.
 MUTATE_JOBS    ?= 1
 MUTATE_MODULES ?= domain.service_issues domain.subsidy_entitlement domain.subsidy_budget \
-                  domain.assessment_scoring domain.indicators infra.storage.chain
+                  domain.assessment_scoring domain.indicators infra.storage.chain \
+                  domain.org_bodies
 MUTATE_SAMPLE  ?= 7
 
 .PHONY: mutate mutate-sample mutate-domain

@@ -19,6 +19,7 @@ from api import (
     issue_reports,
     observability,
     open311,
+    org_bodies,
     org_registry,
     party_activities,
     party_coverage,
@@ -40,6 +41,7 @@ from api.services import ApiServices
 BLUEPRINTS = [
     health.blp,
     org_registry.blp,
+    org_bodies.blp,
     service_issues.blp,
     issue_reports.blp,
     grid_workers.blp,

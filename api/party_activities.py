@@ -47,6 +47,13 @@ class Appoint(Schema):
     company_id = fields.UUID(required=True)
     community_id = fields.UUID(required=True)
     starts_on = BusinessDate(required=True)
+    community_party_org_id = fields.UUID(
+        load_default=None,
+        metadata={
+            "description": "for the community party committee: its community party "
+            "organisation (/api/v1/org-bodies); default the one in office that day"
+        },
+    )
 
 
 class Post(Schema):

@@ -48,3 +48,6 @@ ISSUE_HANDLERS = (*OFFICERS, COMPANY_MANAGER, GRID_WORKER)
 # Who gives the resident's feedback on a handled issue: never a company manager, whose
 # company's satisfaction score the feedback feeds.
 ISSUE_FEEDBACK_GIVERS = tuple(role for role in ISSUE_REPORTERS if role != COMPANY_MANAGER)
+# Who establishes, renames and dissolves the bodies under communities and streets (社区党组织,
+# 居委会, 街道物业管理办公室, 社区物业工作指导委员会): the district, and a street in its scope.
+ORG_BODY_WRITERS = (DISTRICT_ADMIN, STREET_OFFICER)

@@ -84,6 +84,13 @@ class ReportIssue(Schema):
 class AcceptIssue(Schema):
     company_id = fields.UUID(load_default=None)
     department = Text(load_default=None, validate=validate.Length(min=1, max=100))
+    body_id = fields.UUID(
+        load_default=None,
+        metadata={
+            "description": "the community's property-work guidance committee or the "
+            "street's property-management office (/api/v1/org-bodies)"
+        },
+    )
 
 
 class Reason(Schema):
@@ -117,6 +124,7 @@ class BoardArgs(PageArgs):
     compound_id = fields.UUID()
     grid_id = fields.UUID()
     company_id = fields.UUID()
+    body_id = fields.UUID(metadata={"description": "routed to this guidance committee or office"})
     category = Text(validate=validate.OneOf(list(CATEGORIES)))
     state = Text(validate=validate.OneOf(list(STATES)))
     overdue = fields.Boolean()

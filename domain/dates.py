@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.errors import RuleViolation
 from domain.metadata import current_meta
@@ -34,3 +35,9 @@ def not_in_future(on: date, field: str) -> date:
     if on > today + timedelta(days=FUTURE_TOLERANCE_DAYS):
         raise RuleViolation(f"{field} ({on}) is in the future", field=field)
     return on
+
+
+def business_day() -> date:
+    """The day, in Asia/Shanghai, of the command's business time."""
+    moment = datetime.fromisoformat(current_meta()["occurred_at"])
+    return moment.astimezone(ZoneInfo("Asia/Shanghai")).date()

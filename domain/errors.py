@@ -96,3 +96,10 @@ class UnstorableText(RuleViolation):
 
     def __init__(self, field: str, char: str) -> None:
         super().__init__(f"{field} contains U+{ord(char):04X}, which cannot be stored", field=field)
+
+
+class OverlappingOrgBody(RuleViolation):
+    """A community or street has one body of each kind (community party organisation,
+    residents' committee, guidance committee, street property office) at a time."""
+
+    code = "overlapping_org_body"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.commands import CommandApplication, CommandResult
-from domain.errors import RuleViolation
+from domain.dates import business_day
+from domain.errors import NotFound, RuleViolation
 from domain.grid_commands import (
     AssessGridWorkers,
     AssignGridWorker,
@@ -17,6 +18,8 @@ from domain.grid_commands import (
 )
 from domain.grid_workers import CollectionPoint, GridWorker, GridWorkerAssessment
 from domain.handling import HandlerTable
+from domain.org_bodies import BodyKind, OrgBody, require_in_office
+from domain.org_bodies_handlers import body_in_office
 from domain.org_registry import OrgUnit
 
 
@@ -68,8 +71,8 @@ def close_collection_point(app: CommandApplication, command: CloseCollectionPoin
 
 
 def assess_grid_workers(app: CommandApplication, command: AssessGridWorkers) -> CommandResult:
-    assessor = app.load_reference(OrgUnit, command.assessor_org_id, "assessor_org_id")
-    key = GridWorkerAssessment.create_id(command.company_id, command.period, assessor.id)
+    assessor_id, assessor_level = _assessor(app, command.assessor_org_id)
+    key = GridWorkerAssessment.create_id(command.company_id, command.period, assessor_id)
     app.ensure_new(GridWorkerAssessment, key, f"assessment of {command.period}")
     workers: dict[UUID, GridWorker] = {}
     for line in command.lines:
@@ -79,13 +82,29 @@ def assess_grid_workers(app: CommandApplication, command: AssessGridWorkers) -> 
     assessment = GridWorkerAssessment.record(
         company_id=command.company_id,
         period=command.period,
-        assessor_org_id=assessor.id,
-        assessor_level=assessor.kind,
+        assessor_org_id=assessor_id,
+        assessor_level=assessor_level,
         lines=command.lines,
         workers=workers,
         comment=command.comment,
     )
     return app.commit(assessment)
+
+
+def _assessor(app: CommandApplication, named: UUID) -> tuple[UUID, str]:
+    """The street party working committee (the street stands for it) or the community party
+    organisation (社区党组织) assesses (R10); a community named by its id is assessed for by
+    its party organisation in office today."""
+    field, today = "assessor_org_id", business_day()
+    try:
+        body = app.load(OrgBody, named)
+    except NotFound:
+        unit = app.load_reference(OrgUnit, named, field)
+        if unit.kind != "community":
+            return unit.id, unit.kind
+        body = body_in_office(app, unit.id, BodyKind.COMMUNITY_PARTY_ORG, today, field)
+    body = require_in_office(body, (BodyKind.COMMUNITY_PARTY_ORG,), today, field)
+    return body.id, "community"
 
 
 def send_grid_worker_assessment(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.commands import CommandApplication, CommandResult
-from domain.errors import RuleViolation
+from domain.errors import InvalidTransition, RuleViolation
 from domain.handling import HandlerTable
+from domain.org_bodies import BodyKind, OrgBodyTerms
 from domain.org_registry import OrgUnit
 from domain.org_registry_commands import CloseOrgUnit, MoveCompound, RegisterOrgUnit, RenameOrgUnit
 
@@ -47,8 +48,22 @@ def move_compound(app: CommandApplication, command: MoveCompound) -> CommandResu
 def close_org_unit(app: CommandApplication, command: CloseOrgUnit) -> CommandResult:
     unit = app.load(OrgUnit, command.unit_id, expected_version=command.expected_version)
     parent = app.load(OrgUnit, unit.parent_id) if unit.parent_id else None
+    _check_no_body_in_office(app, unit)
     unit.close(command.reason, parent)
     return app.commit(unit, *([parent] if parent else []))
+
+
+def _check_no_body_in_office(app: CommandApplication, unit: OrgUnit) -> None:
+    """A street or community keeps its bodies (domain/org_bodies.py) until they are
+    dissolved: it is not closed under them."""
+    for kind in BodyKind:
+        terms_id = OrgBodyTerms.create_id(unit.id, kind.value)
+        if terms_id in app.repository:
+            body_id = app.load(OrgBodyTerms, terms_id).in_office()
+            if body_id is not None:
+                raise InvalidTransition(
+                    f"its {kind.value} {body_id} is still in office; dissolve it first"
+                )
 
 
 def unit_of_kind(app: CommandApplication, unit_id: UUID, kind: str, field: str) -> OrgUnit:

@@ -13,11 +13,17 @@ from eventsourcing.domain import event
 from domain.base import LedgerAggregate, natural_id, require_text
 from domain.dates import check_order, not_in_future
 from domain.errors import InvalidTransition, RuleViolation
+from domain.org_bodies import BodyKind, OrgBody
 
 APPOINTMENT_ROLES = ("company_supervisor", "community_party_committee")
 POST_KINDS = ("model_post", "responsibility_area")
 PLACE_KINDS = ("deliberation_hall", "service_window")
-CO_HOST_KINDS = ("residents_committee", "owners_committee", "property_company")
+CO_HOST_KINDS = (
+    "residents_committee",
+    "owners_committee",
+    "property_company",
+    "community_party_org",
+)
 EVENT_KINDS = ("epidemic_response", "volunteer_service", "deliberation", "culture", "other")
 
 
@@ -61,17 +67,47 @@ class CrossAppointment(PeriodFact):
         company_id: UUID,
         community_id: UUID,
         starts_on: date,
+        party_org: OrgBody | None = None,
     ) -> CrossAppointment:
+        """A company party leader on the community party committee names the community's
+        party organisation (`party_org`, in office on `starts_on`); a company supervisor
+        from the community's two committees names none."""
+        _one_of(role, APPOINTMENT_ROLES, "role")
+        if role == "community_party_committee":
+            _check_community_party_org(party_org, community_id)
+        elif party_org is not None:
+            raise RuleViolation(
+                "only an appointment to the community party committee names its party organisation",
+                field="community_party_org_id",
+            )
         return cls(
             person_ref=require_text(person_ref, "person_ref", max_len=64),
             name=require_text(name, "name", max_len=100),
-            role=_one_of(role, APPOINTMENT_ROLES, "role"),
+            role=role,
             company_id=company_id,
             community_id=community_id,
             starts_on=not_in_future(starts_on, "starts_on"),
+            body_id=party_org.id if party_org else None,
         )
 
-    @event("Appointed")
+    class Appointed(LedgerAggregate.Created):
+        """Version 2 added `body_id` (the community party organisation of an appointment to
+        its committee); a version-1 event (stored before) names none."""
+
+        person_ref: str
+        name: str
+        role: str
+        company_id: UUID
+        community_id: UUID
+        starts_on: date
+        body_id: UUID | None = None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["body_id"] = None
+
+    @event(Appointed)
     def __init__(
         self,
         *,
@@ -81,16 +117,32 @@ class CrossAppointment(PeriodFact):
         company_id: UUID,
         community_id: UUID,
         starts_on: date,
+        body_id: UUID | None = None,
     ) -> None:
         self.role = role
         self.company_id = company_id
         self.community_id = community_id
         self.starts_on = starts_on
+        self.body_id = body_id
         self.ended_on = None
 
     @event("Ended")
     def _ended(self, on: date, reason: str | None) -> None:
         self.ended_on = on
+
+
+def _check_community_party_org(party_org: OrgBody | None, community_id: UUID) -> None:
+    if party_org is None or party_org.kind != BodyKind.COMMUNITY_PARTY_ORG:
+        raise RuleViolation(
+            "an appointment to the community party committee names the community party "
+            "organisation",
+            field="community_party_org_id",
+        )
+    if party_org.community_id != community_id:
+        raise RuleViolation(
+            f"{party_org.name} is not the party organisation of community {community_id}",
+            field="community_party_org_id",
+        )
 
 
 class MemberPost(PeriodFact):
@@ -212,7 +264,8 @@ class SecretaryTraining(LedgerAggregate):
 
 
 class JointEvent(LedgerAggregate):
-    """An event co-hosted by the residents' committee, owners' committee and company (R7)."""
+    """An event co-hosted by the residents' committee, owners' committee and company (R7),
+    or led by the community party organisation with them (联合)."""
 
     @staticmethod
     def create_id(name: str, held_on: date, **_: object) -> UUID:

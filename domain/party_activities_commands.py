@@ -14,12 +14,17 @@ from domain.handling import Command
 
 @dataclass(frozen=True, kw_only=True)
 class AppointCross(Command[CommandResult]):
+    """Appoint a two-committees member as company supervisor, or a company party leader to
+    the community party committee: that appointment names the community party organisation
+    (`community_party_org_id`; if omitted, the one in office in the community that day)."""
+
     person_ref: str
     name: str
     role: str
     company_id: UUID
     community_id: UUID
     starts_on: date
+    community_party_org_id: UUID | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 from domain.commands import CommandApplication, CommandResult
 from domain.errors import RuleViolation
 from domain.handling import HandlerTable
+from domain.org_bodies import BodyKind, OrgBody
+from domain.org_bodies_handlers import body_in_office, body_of_kinds
 from domain.org_registry import OrgUnit
 from domain.org_registry_handlers import unit_of_kind
 from domain.owners_committees import OwnersCommittee
@@ -37,15 +41,19 @@ PERIOD_FACTS: dict[str, type[PeriodFact]] = {
 }
 
 CO_HOST_TYPES: dict[str, Any] = {
-    "residents_committee": OrgUnit,
     "owners_committee": OwnersCommittee,
     "property_company": PropertyCompany,
+}
+BODY_CO_HOSTS = {
+    "residents_committee": BodyKind.RESIDENTS_COMMITTEE,
+    "community_party_org": BodyKind.COMMUNITY_PARTY_ORG,
 }
 
 
 def appoint_cross(app: CommandApplication, command: AppointCross) -> CommandResult:
     app.load_reference(PropertyCompany, command.company_id, "company_id")
     unit_of_kind(app, command.community_id, "community", "community_id")
+    party_org = _community_party_org(app, command)
     key = CrossAppointment.create_id(
         command.person_ref, command.role, command.company_id, command.starts_on
     )
@@ -58,7 +66,20 @@ def appoint_cross(app: CommandApplication, command: AppointCross) -> CommandResu
             company_id=command.company_id,
             community_id=command.community_id,
             starts_on=command.starts_on,
+            party_org=party_org,
         )
+    )
+
+
+def _community_party_org(app: CommandApplication, command: AppointCross) -> OrgBody | None:
+    on, named = command.starts_on, command.community_party_org_id
+    if named is not None:
+        kinds = (BodyKind.COMMUNITY_PARTY_ORG,)
+        return body_of_kinds(app, named, kinds, on, "community_party_org_id")
+    if command.role != "community_party_committee":
+        return None
+    return body_in_office(
+        app, command.community_id, BodyKind.COMMUNITY_PARTY_ORG, on, "community_id"
     )
 
 
@@ -118,10 +139,8 @@ def hold_secretary_training(
 
 
 def hold_joint_event(app: CommandApplication, command: HoldJointEvent) -> CommandResult:
-    community = app.load_reference(OrgUnit, command.community_id, "community_id")
-    for host in command.co_hosts:
-        if host.get("kind") in CO_HOST_TYPES:
-            app.load_reference(CO_HOST_TYPES[host["kind"]], host["id"], "co_hosts")
+    community = unit_of_kind(app, command.community_id, "community", "community_id")
+    co_hosts = [_co_host(app, host, community.id, command.held_on) for host in command.co_hosts]
     name = command.name.strip()
     key = JointEvent.create_id(name, command.held_on)
     app.ensure_new(JointEvent, key, f"joint event {command.name}")
@@ -131,10 +150,34 @@ def hold_joint_event(app: CommandApplication, command: HoldJointEvent) -> Comman
             kind=command.kind,
             held_on=command.held_on,
             community_id=community.id,
-            co_hosts=command.co_hosts,
+            co_hosts=co_hosts,
             participants=command.participants,
         )
     )
+
+
+def _co_host(
+    app: CommandApplication, host: dict[str, Any], community_id: UUID, on: date
+) -> dict[str, Any]:
+    """A co-host as recorded. The residents' committee or community party organisation is
+    the event's community's body in office that day; it may be named by the community's id."""
+    kind = host.get("kind")
+    if kind in CO_HOST_TYPES:
+        app.load_reference(CO_HOST_TYPES[kind], host["id"], "co_hosts")
+    body_kind = BODY_CO_HOSTS.get(str(kind))
+    if body_kind is None:
+        return host
+    try:
+        named = UUID(str(host.get("id")))
+    except ValueError:
+        raise RuleViolation(f"a {kind} co-host names its id", field="co_hosts") from None
+    if named == community_id:
+        body = body_in_office(app, community_id, body_kind, on, "co_hosts")
+    else:
+        body = body_of_kinds(app, named, (body_kind,), on, "co_hosts")
+    if body.community_id != community_id:
+        raise RuleViolation(f"{body.name} is not of the event's community", field="co_hosts")
+    return {**host, "id": body.id}
 
 
 HANDLERS: HandlerTable = {

@@ -58,10 +58,13 @@ class OnIssue:
 
 @dataclass(frozen=True, kw_only=True)
 class AcceptIssue(OnIssue, Command[CommandResult]):
-    """Accept (受理) and route."""
+    """Accept (受理) and route: to the company serving the compound, to a body by id (the
+    community's property-work guidance committee or the street's property-management
+    office), or to another department named in free text."""
 
     company_id: UUID | None = None
     department: str | None = None
+    body_id: UUID | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,6 +14,8 @@ from domain.errors import RuleViolation
 from domain.handling import HandlerTable
 from domain.issue_catalog import mask_phone
 from domain.metadata import current_meta
+from domain.org_bodies import ISSUE_ROUTING_KINDS
+from domain.org_bodies_handlers import body_of_kinds
 from domain.org_registry import OrgUnit
 from domain.property_companies import CompoundServiceSlot
 from domain.service_issue_commands import (
@@ -150,12 +152,18 @@ def report_issue(app: CommandApplication, command: ReportIssue) -> CommandResult
 def accept_issue(app: CommandApplication, command: AcceptIssue) -> CommandResult:
     issue = _issue(app, command)
     due = _due(app, "handle", issue)
-    served_by = _company_serving(app, issue.compound_id, business_now())
+    now = business_now()
+    served_by = _company_serving(app, issue.compound_id, now)
+    body = None
+    if command.body_id is not None:
+        today = now.astimezone(SHANGHAI).date()
+        body = body_of_kinds(app, command.body_id, ISSUE_ROUTING_KINDS, today, "body_id")
     issue.accept(
         company_id=command.company_id,
         department=command.department,
         handle_due=due,
         served_by=served_by,
+        body=body,
     )
     return app.commit(issue)
 

@@ -21,7 +21,11 @@ Events (names and fields are stable; add fields only with defaults):
   the reporter's own key, kept outside the log: erasing the key shreds it),
   accept_due (datetime or None), sla_version (int or None).
 - ``ServiceIssue.Accepted``: company_id (UUID or None), department (str or None),
-  handle_due (datetime or None). Exactly one of company_id / department.
+  handle_due (datetime or None), body_id (UUID or None; absent from events stored before
+  bodies were routed to, read as None). Routed to exactly one of a company, a body (the
+  community's property-work guidance committee or the street's property-management office,
+  domain/org_bodies.py: `department` then holds the body's name on acceptance), or a
+  department named in free text.
 - ``ServiceIssue.ReferredOut``: reason.
 - ``ServiceIssue.LinkedAsDuplicate``: original_id.
 - ``ServiceIssue.HandlingStarted``: (no fields).
@@ -42,6 +46,7 @@ never recorded again, so `redprop sla tick` run twice records nothing new.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -58,6 +63,7 @@ from domain.issue_catalog import (
     STATES,
     check_code,
 )
+from domain.org_bodies import BodyKind, OrgBody
 
 
 class ServiceIssue(LedgerAggregate):
@@ -157,6 +163,7 @@ class ServiceIssue(LedgerAggregate):
         self.state = "reported"
         self.company_id: UUID | None = None
         self.department: str | None = None
+        self.body_id: UUID | None = None
         self.cycle = 0  # +1 per reopen
         self.due: dict[str, datetime | None] = {"accept": accept_due}
         self.missed: list[str] = []  # "stage:cycle" already recorded
@@ -171,15 +178,22 @@ class ServiceIssue(LedgerAggregate):
         department: str | None = None,
         handle_due: datetime | None = None,
         served_by: UUID | None = None,
+        body: OrgBody | None = None,
     ) -> None:
-        """Route to a department, or to `company_id`, which must be `served_by`: the company
-        serving the compound under a contract in force on the day of acceptance."""
+        """Route to a department, or to a body (the guidance committee of the issue's
+        community or the property office of its street, in office today), or to
+        `company_id`, which must be `served_by`: the company serving the compound under a
+        contract in force on the day of acceptance."""
         self._require("reported", action="accept")
         dept = _optional_text(department, "department", 100)
-        if (company_id is None) == (dept is None):
+        if [company_id, dept, body].count(None) != 2:
             raise RuleViolation(
-                "route the issue to exactly one of company_id or department", field="company_id"
+                "route the issue to exactly one of company_id, body_id or department",
+                field="company_id",
             )
+        if body is not None:
+            self._check_routing_body(body)
+            dept = body.name
         if company_id is not None and company_id != served_by:
             serving = f"company {served_by}" if served_by else "no company"
             raise CompanyDoesNotServeCompound(
@@ -187,7 +201,29 @@ class ServiceIssue(LedgerAggregate):
                 f"({serving} serves it under a contract in force today)",
                 field="company_id",
             )
-        self._accepted(company_id=company_id, department=dept, handle_due=handle_due)
+        self._accepted(
+            company_id=company_id,
+            department=dept,
+            handle_due=handle_due,
+            body_id=body.id if body else None,
+        )
+
+    def _check_routing_body(self, body: OrgBody) -> None:
+        unit = {
+            BodyKind.PROPERTY_GUIDANCE_COMMITTEE: self.community_id,
+            BodyKind.STREET_PROPERTY_OFFICE: self.street_id,
+        }.get(BodyKind(body.kind))
+        if unit is None:
+            raise RuleViolation(
+                "an issue is routed to a property-work guidance committee or a street "
+                f"property-management office, not a {body.kind}",
+                field="body_id",
+            )
+        if body.parent_id != unit:
+            where = "community" if body.community_id else "street"
+            raise RuleViolation(
+                f"{body.name} is not the {body.kind} of the issue's {where}", field="body_id"
+            )
 
     def refer_out(self, reason: str) -> None:
         self._require("reported", "accepted", action="refer out")
@@ -251,13 +287,31 @@ class ServiceIssue(LedgerAggregate):
 
     # -- events ---------------------------------------------------------------------------
 
-    @event("Accepted")
+    class Accepted(LedgerAggregate.Event):
+        """Version 2 added `body_id`; a version-1 event (stored before) routed to no body."""
+
+        company_id: UUID | None
+        department: str | None
+        handle_due: datetime | None
+        body_id: UUID | None = None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["body_id"] = None
+
+    @event(Accepted)
     def _accepted(
-        self, company_id: UUID | None, department: str | None, handle_due: datetime | None
+        self,
+        company_id: UUID | None,
+        department: str | None,
+        handle_due: datetime | None,
+        body_id: UUID | None = None,
     ) -> None:
         self.state = "accepted"
         self.company_id = company_id
         self.department = department
+        self.body_id = body_id
         self.due["handle"] = handle_due
 
     @event("ReferredOut")

@@ -9,6 +9,7 @@ from projections.branch_life import BranchLifeProjection
 from projections.dual_coverage import DualCoverageProjection
 from projections.grid_workers import GridWorkersProjection
 from projections.issue_board import IssueBoardProjection
+from projections.org_bodies import OrgBodiesProjection
 from projections.org_closure import OrgClosureProjection
 from projections.org_registry import OrgRegistryProjection
 from projections.owners_committees import OwnersCommitteesProjection
@@ -24,6 +25,7 @@ def all_projections() -> list[Projection]:
     return [
         OrgRegistryProjection(),
         OrgClosureProjection(),
+        OrgBodiesProjection(),
         IssueBoardProjection(),
         GridWorkersProjection(),
         DualCoverageProjection(),

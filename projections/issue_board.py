@@ -56,6 +56,7 @@ issues = Table(
     Column("reported_by", String(100), index=True),  # the reporting user (not shown)
     Column("company_id", String(36), index=True),
     Column("department", String(100)),
+    Column("body_id", String(36), index=True),  # the guidance committee or street office
     Column("original_id", String(36)),
     Column("reported_at", String(32), nullable=False),
     Column("reported_month", String(7), nullable=False, index=True),
@@ -111,6 +112,7 @@ class IssueBoardProjection(Projection):
             "reported_by": (getattr(event, "meta", None) or {}).get("actor_id"),
             "company_id": None,
             "department": None,
+            "body_id": None,
             "original_id": None,
             "reported_at": at,
             "reported_month": event.reported_at.astimezone(SHANGHAI).strftime("%Y-%m"),
@@ -145,6 +147,7 @@ class IssueBoardProjection(Projection):
             accepted_on_time=(due is None or row["updated_at"] <= due) and not row["missed_count"],
             company_id=id_str(event.company_id),
             department=event.department,
+            body_id=id_str(event.body_id),
             current_due=utc(event.handle_due),
         )
 
@@ -226,7 +229,7 @@ def _touch(view: View, event: Any, **changes: Any) -> dict[str, Any]:
 
 # -- queries ------------------------------------------------------------------------------
 
-AREA_FILTERS = ("street_id", "community_id", "compound_id", "grid_id", "company_id")
+AREA_FILTERS = ("street_id", "community_id", "compound_id", "grid_id", "company_id", "body_id")
 
 
 def issue_as_dict(row: Any) -> dict[str, Any]:

@@ -12,11 +12,13 @@ from uuid import UUID
 
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, select
 
+from domain.org_bodies import OrgBody
 from domain.org_registry import OrgUnit
 from projections.base import Projection, handles
 from projections.view import View
 
 metadata = MetaData()
+BODY = "body"
 
 org_closure = Table(
     "org_closure",
@@ -41,6 +43,7 @@ class OrgClosureProjection(Projection):
     metadata = metadata
 
     @handles(OrgUnit, "Registered")
+    @handles(OrgBody, "Established")
     def org_unit_registered(self, event: Any, view: View) -> None:
         unit_id = str(event.originator_id)
         ancestors: list[str] = []
@@ -49,7 +52,9 @@ class OrgClosureProjection(Projection):
             parent = _chain(view, parent_id)
             ancestors = [parent_id, *parent["ancestor_ids"].split()]
             view.update("org_chains", parent_id, child_ids=f"{parent['child_ids']} {unit_id}")
-        chain = {"unit_id": unit_id, "kind": event.kind, "ancestor_ids": " ".join(ancestors)}
+        is_body = isinstance(event, OrgBody.Established)  # type: ignore[attr-defined]
+        kind = BODY if is_body else event.kind
+        chain = {"unit_id": unit_id, "kind": kind, "ancestor_ids": " ".join(ancestors)}
         view.insert("org_chains", {**chain, "child_ids": ""})
         _link(view, unit_id, [unit_id, *ancestors])
 
@@ -114,6 +119,11 @@ def ancestry(conn: Connection, unit_id: UUID) -> list[UUID]:
 
 
 def unit_kind(conn: Connection, unit_id: UUID) -> str | None:
-    """The unit's kind (district, street, community, compound, grid); None if unknown."""
-    found = conn.execute(select(org_chains.c.kind).where(org_chains.c.unit_id == str(unit_id)))
+    """The unit's kind (district, street, community, compound, grid); None if unknown or a
+    body (bodies are not org units)."""
+    found = conn.execute(
+        select(org_chains.c.kind)
+        .where(org_chains.c.unit_id == str(unit_id))
+        .where(org_chains.c.kind != BODY)
+    )
     return found.scalar_one_or_none()

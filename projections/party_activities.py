@@ -88,6 +88,7 @@ class PartyActivitiesProjection(Projection):
             subject=event.name,
             company_id=str(event.company_id),
             unit_id=str(event.community_id),
+            org_id=id_str(event.body_id),  # the community party organisation, if named
             from_on=event.starts_on.isoformat(),
         )
 

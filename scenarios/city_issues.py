@@ -11,7 +11,8 @@ escalations. Issues still open at the end of the run stay open.
 
 Timings follow the SLA in force: on time is a random share of the allowance, late is
 hours after the deadline. Routing: to the company serving the compound (companies area),
-else to the community's property department.
+else by id to the property-work guidance committee of the compound's community on the day
+it was reported.
 
 Facts for the other steps: "workers_of_company" (company → grid-worker ids).
 """
@@ -208,6 +209,7 @@ class ServiceIssuesStep:
                 source_ref=issue.ref,
             )
             issue.id = ctx.do(ctx.app.handle, report).id
+        issue.extra["community"] = ctx.facts["community_of"][issue.compound]  # on the report day
         original = self.recent.get(issue.compound)
         if issue.outcome == "duplicate" and original is not None and original.id is not None:
             issue.extra["original"] = original.id
@@ -239,11 +241,8 @@ class ServiceIssuesStep:
                 issue.stage = None
                 return
             company = ctx.facts.get("company_of", {}).get(issue.compound)
-            route: dict[str, Any] = (
-                {"company_id": company}
-                if company
-                else {"department": terms.PROPERTY_WORK_COMMITTEE}
-            )
+            committee = ctx.facts["guidance_committee_of"][issue.extra["community"]]
+            route: dict[str, Any] = {"company_id": company} if company else {"body_id": committee}
             ctx.do(ctx.app.handle, AcceptIssue(issue_id=issue.id, **route))
         issue.stage = "handle"
         if issue.outcome == "dissatisfied_once":

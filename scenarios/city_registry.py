@@ -2,9 +2,14 @@
 registry churn spread over the whole city: renames (most), compounds moved between
 communities, new compounds with their grids, and closed grids (never a compound's last).
 
+Every street gets its property-management office and every community its party
+organisation, residents' committee and property-work guidance committee at go-live
+(domain/org_bodies.py).
+
 Facts for the other steps: "streets", "communities", "compounds" (append-only lists),
 "street_of" (community → street), "community_of" (compound → community, follows moves),
-"grids_of" (compound → its open grids), "compound_of_grid".
+"grids_of" (compound → its open grids), "compound_of_grid", "guidance_committee_of"
+(community → its property-work guidance committee).
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from domain.org_bodies_commands import EstablishOrgBody
 from domain.org_registry import CompoundType
 from domain.org_registry_commands import CloseOrgUnit, MoveCompound, RegisterOrgUnit, RenameOrgUnit
 from scenarios.city_context import CityContext, pick_share
+from scenarios.seed_terms import PROPERTY_WORK_COMMITTEE
 
 COMPOUND_TYPES = [t.value for t in CompoundType]
 MIX = (("rename", 0.75), ("move", 0.12), ("new_compound", 0.08), ("close_grid", 0.05))
@@ -28,7 +35,13 @@ class OrgRegistryStep:
         app, plan, facts = ctx.app, ctx.plan, ctx.facts
         for key in ("streets", "communities", "compounds", "grids"):
             facts.setdefault(key, [])
-        for key in ("street_of", "community_of", "grids_of", "compound_of_grid"):
+        for key in (
+            "street_of",
+            "community_of",
+            "grids_of",
+            "compound_of_grid",
+            "guidance_committee_of",
+        ):
             facts.setdefault(key, {})
         with ctx.at(ctx.moment(plan.start, 8 * 60)):
             district = ctx.do(
@@ -43,6 +56,9 @@ class OrgRegistryStep:
                     ),
                 ).id
                 facts["streets"].append(street)
+                self.establish(
+                    ctx, "street_property_office", street, f"第{s + 1}街道物业管理办公室"
+                )
                 for c in range(plan.communities_per_street):
                     code = f"C{s:03d}{c:03d}"
                     community = ctx.do(
@@ -56,10 +72,24 @@ class OrgRegistryStep:
                     ).id
                     facts["communities"].append(community)
                     facts["street_of"][community] = street
+                    self.community_bodies(ctx, community, f"第{s + 1}街道第{c + 1}")
                     for q in range(plan.compounds_per_community):
                         self.new_compound(ctx, community, f"{code}Q{q:03d}")
                     if ctx.full:
                         return
+
+    def community_bodies(self, ctx: CityContext, community: UUID, name: str) -> None:
+        self.establish(ctx, "community_party_org", community, f"{name}社区党委")
+        self.establish(ctx, "residents_committee", community, f"{name}社区居委会")
+        committee = self.establish(
+            ctx, "property_guidance_committee", community, f"{name}{PROPERTY_WORK_COMMITTEE}"
+        )
+        ctx.facts["guidance_committee_of"][community] = committee
+
+    def establish(self, ctx: CityContext, kind: str, parent: UUID, name: str) -> UUID:
+        on = ctx.plan.start
+        command = EstablishOrgBody(kind=kind, parent_id=parent, name=name, established_on=on)
+        return ctx.do(ctx.app.handle, command).id
 
     def new_compound(self, ctx: CityContext, community: UUID, code: str) -> None:
         app, facts = ctx.app, ctx.facts

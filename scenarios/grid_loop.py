@@ -7,8 +7,9 @@ satisfied / basically satisfied feedback; the funnel read model reproduces both 
 (`GET /api/v1/grid-loop/funnel?month_from=2020-01&month_to=2021-06`).
 
 Routing: to the company serving the issue's compound (ctx.facts["company_of"], compound →
-company, put there by the party-building step with the service contracts), else to the
-community's property-work guidance committee. Grid workers are staff of the companies in
+company, put there by the party-building step with the service contracts), else by id to the
+property-work guidance committee (社区物业工作指导委员会) of the compound's community
+(ctx.facts["guidance_committee_of"], from the org-registry step). Grid workers are staff of the companies in
 ctx.facts["companies"] (ids or dicts with "id") when there are any.
 """
 
@@ -134,7 +135,7 @@ def _drive(
         return
     company = ctx.facts.get("company_of", {}).get(compound)
     route: dict[str, Any] = (
-        {"company_id": company} if company else {"department": terms.PROPERTY_WORK_COMMITTEE}
+        {"company_id": company} if company else _guidance_committee(ctx, compound)
     )
     with ctx.at(step, role="community_officer"):
         app.handle(AcceptIssue(issue_id=issue, **route))
@@ -171,6 +172,12 @@ def _drive(
             app.handle(GiveIssueFeedback(issue_id=issue, rating=rating))
         with ctx.at(step + timedelta(hours=2), role="community_officer"):
             app.handle(CloseIssue(issue_id=issue, note="考核通过"))
+
+
+def _guidance_committee(ctx: ScenarioContext, compound: UUID) -> dict[str, Any]:
+    """The route to the property-work guidance committee of the compound's community."""
+    community = ctx.facts["community_of"][compound]
+    return {"body_id": ctx.facts["guidance_committee_of"][community]}
 
 
 def _grid_of(app: Any, compound_id: UUID) -> UUID | None:

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.metadata import command_context
+from domain.org_bodies_commands import EstablishOrgBody
 from domain.org_registry_commands import RegisterOrgUnit
 from domain.party_building_commands import RegisterPropertyCompany, SignServiceContract
 from domain.service_issue_commands import DefineSlaPolicy, ReportIssue
@@ -37,6 +38,15 @@ def small_district(
         ids["community2"] = app.handle(
             RegisterOrgUnit(kind="community", code="C2", name="无影山社区", parent_id=ids["street"])
         ).id
+        for key in ("community", "community2"):  # 社区党组织: assessor of grid workers (R10)
+            ids[f"party_org:{key}"] = app.handle(
+                EstablishOrgBody(
+                    kind="community_party_org",
+                    parent_id=ids[key],
+                    name="社区党委",
+                    established_on=date(2020, 1, 1),
+                )
+            ).id
         for n, (community, homes) in enumerate([("community", 200), ("community2", 300)], start=1):
             ids[f"compound{n}"] = app.handle(
                 RegisterOrgUnit(

@@ -70,14 +70,24 @@ def test_places_joint_events_and_appointments(
         == 200
     )
 
+    residents = client.post(
+        "/api/v1/org-bodies",
+        json={
+            "kind": "residents_committee",
+            "parent_id": tree["community"],
+            "name": "华黎社区居委会",
+            "established_on": "2020-01-02",
+        },
+        headers=admin,
+    ).json["id"]
     one_host = {
         "name": "议事会",
         "kind": "deliberation",
         "held_on": "2020-05-01",
         "community_id": tree["community"],
         "co_hosts": [
-            {"kind": "residents_committee", "id": tree["community"]},
-            {"kind": "residents_committee", "id": tree["community"]},
+            {"kind": "residents_committee", "id": residents},
+            {"kind": "residents_committee", "id": residents},
         ],
         "participants": 10,
     }

@@ -37,6 +37,8 @@ PLAN = CityPlan(
 )
 AREA_OF = {  # the aggregate class of each topic -> the generator area that makes it
     "OrgUnit": "registry",
+    "OrgBody": "registry",
+    "OrgBodyTerms": "registry",
     "PropertyCompany": "companies",
     "PartyOrg": "companies",
     "Instructor": "companies",
@@ -154,6 +156,8 @@ def test_stops_at_max_events_and_areas_pick_steps(tmp_path: Path) -> None:
         assert 1500 <= ctx.head < 1500 + 10  # stops after the command that crossed it
         assert {t.split(".")[0] for t in topics} <= {
             "OrgUnit",
+            "OrgBody",  # the registry's bodies under streets and communities
+            "OrgBodyTerms",
             "SlaPolicy",
             "GridWorker",
             "CollectionPoint",

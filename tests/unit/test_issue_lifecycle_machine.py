@@ -109,7 +109,9 @@ class IssueLifecycle(RuleBasedStateMachine):
         serving = company if route != "unserved" else uuid4()
         department = {"department": "物业办", "both": "物业办", "blank": "  "}.get(route)
         bad = route in ("both", "neither", "blank")
-        refusal = (RuleViolation, "exactly one of company_id or department") if bad else None
+        refusal = (
+            (RuleViolation, "exactly one of company_id, body_id or department") if bad else None
+        )
         if route == "unserved":
             refusal = (CompanyDoesNotServeCompound, f"company {company} does not serve")
         act = lambda: self.issue.accept(company_id=company, department=department,  # noqa: E731

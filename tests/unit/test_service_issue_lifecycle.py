@@ -122,12 +122,12 @@ def test_bad_values_name_the_field() -> None:
     assert caught.value.field == "description"
     issue = new_issue()
     with pytest.raises(
-        RuleViolation, match=r"route the issue to exactly one of company_id or department"
+        RuleViolation, match=r"route the issue to exactly one of company_id, body_id or department"
     ) as caught:
         issue.accept()
     assert caught.value.field == "company_id"
     with pytest.raises(
-        RuleViolation, match=r"route the issue to exactly one of company_id or department"
+        RuleViolation, match=r"route the issue to exactly one of company_id, body_id or department"
     ) as caught:
         issue.accept(company_id=uuid4(), department="both")
 

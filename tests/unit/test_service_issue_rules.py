@@ -174,7 +174,7 @@ def test_accept_routes_to_exactly_one(company: object, department: str | None) -
     issue = in_state("reported")
     with refused(
         RuleViolation,
-        "route the issue to exactly one of company_id or department",
+        "route the issue to exactly one of company_id, body_id or department",
         field="company_id",
     ):
         issue.accept(company_id=company, department=department)  # type: ignore[arg-type]
