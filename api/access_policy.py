@@ -30,6 +30,7 @@ from api.roles import (
     ISSUE_REPORTERS,
     LEDGER_READERS,
     OFFICERS,
+    ORG_BODY_WRITERS,
     READERS,
     STREET_OFFICER,
     SUBSIDY_APPLICANTS,
@@ -89,6 +90,7 @@ MEETING_RECORDERS = (*OFFICERS, COMPANY_MANAGER)
 
 V1 = "/api/v1"
 ORG = f"{V1}/org-units"
+BODIES = f"{V1}/org-bodies"
 ISSUES = f"{V1}/service-issues"
 GRID = f"{V1}/grid"
 COMPANIES = f"{V1}/property-companies"
@@ -124,6 +126,11 @@ POLICY: dict[str, Access] = {
     f"PATCH {ORG}/{{unit_id}}": write(OFFICERS, Scope.UNIT),
     f"POST {ORG}/{{unit_id}}/move": write(MOVERS, Scope.UNIT),
     f"POST {ORG}/{{unit_id}}/close": write(OFFICERS, Scope.UNIT),
+    f"GET {BODIES}": figures(READERS),
+    f"POST {BODIES}": write(ORG_BODY_WRITERS, Scope.UNIT),
+    f"GET {BODIES}/{{body_id}}": figures(READERS),
+    f"PATCH {BODIES}/{{body_id}}": write(ORG_BODY_WRITERS, Scope.UNIT),
+    f"POST {BODIES}/{{body_id}}/dissolve": write(ORG_BODY_WRITERS, Scope.UNIT),
     # service issues and the grid loop
     f"GET {ISSUES}": rows(READERS, "service_issue"),
     f"POST {ISSUES}": write(ISSUE_REPORTERS, Scope.REPORT),

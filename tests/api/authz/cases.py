@@ -9,6 +9,7 @@ from typing import Any
 
 from api.access_policy import (
     ASSESS,
+    BODIES,
     COMPANIES,
     GRID,
     ISSUES,
@@ -37,6 +38,32 @@ def _org_units(m: Matrix) -> dict[str, Case]:
         ),
         f"POST {ORG}/{{unit_id}}/close": lambda m: Call(
             f"{ORG}/{m.unit('grid', ids['compound'])}/close", {"reason": "撤销"}, "compound"
+        ),
+    }
+
+
+def _org_bodies(m: Matrix) -> dict[str, Case]:
+    """Each request on a fresh community of side A's street (one body of a kind per unit)."""
+
+    def fresh_body(m: Matrix) -> str:
+        return m.body("property_guidance_committee", m.unit("community", m.ids["street"]))
+
+    return {
+        f"POST {BODIES}": lambda m: Call(
+            BODIES,
+            {
+                "kind": "property_guidance_committee",
+                "parent_id": m.unit("community", m.ids["street"]),
+                "name": "社区物业工作指导委员会",
+                "established_on": "2020-02-01",
+            },
+            "street",
+        ),
+        f"PATCH {BODIES}/{{body_id}}": lambda m: Call(
+            f"{BODIES}/{fresh_body(m)}", {"name": m.unique("委员会"), "on": "2020-03-01"}, "street"
+        ),
+        f"POST {BODIES}/{{body_id}}/dissolve": lambda m: Call(
+            f"{BODIES}/{fresh_body(m)}/dissolve", {"on": "2020-03-01", "reason": "撤销"}, "street"
         ),
     }
 
@@ -293,6 +320,7 @@ def _tokens(m: Matrix) -> dict[str, Case]:
 def write_cases(m: Matrix) -> dict[str, Case]:
     return {
         **_org_units(m),
+        **_org_bodies(m),
         **_issues(m),
         **_grid(m),
         **_companies(m),

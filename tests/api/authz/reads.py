@@ -9,6 +9,7 @@ from typing import Any
 
 from api.access_policy import (
     ASSESS,
+    BODIES,
     BUILDING,
     COMPANIES,
     GRID,
@@ -115,6 +116,8 @@ def read_requests(ids: dict[str, str]) -> dict[str, tuple[str, dict[str, Any]]]:
         "GET /metrics": ("/metrics", {}),
         f"GET {ORG}": (ORG, {}),
         f"GET {ORG}/{{unit_id}}": (f"{ORG}/{ids['grid']}", {}),
+        f"GET {BODIES}": (BODIES, {}),
+        f"GET {BODIES}/{{body_id}}": (f"{BODIES}/{ids['residents_committee']}", {}),
         f"GET {ISSUES}": (ISSUES, {}),
         f"GET {ISSUES}/{{issue_id}}": (f"{ISSUES}/{ids['issue']}", {}),
         f"GET {V1}/grid-loop/funnel": (f"{V1}/grid-loop/funnel", {}),

@@ -97,6 +97,11 @@ class Matrix:
         body = {"kind": kind, "code": code, "name": f"{kind}{code}", "parent_id": parent, **extra}
         return self.create("/org-units", body, at_setup=True)
 
+    def body(self, kind: str, parent: str) -> str:
+        """An org body (community party org, residents' committee…) in office from 2020."""
+        body = {"kind": kind, "parent_id": parent, "name": kind, "established_on": "2020-01-01"}
+        return self.create("/org-bodies", body, at_setup=True)
+
     def compound(self, community: str = "community") -> str:
         return self.unit("compound", self.ids[community], compound_type="open", households=100)
 
@@ -247,6 +252,9 @@ def build(matrix: Matrix) -> Matrix:
             f"/property-companies/{ids[f'company{side}']}/contracts", contract, at_setup=True
         )
     ids["community2"] = matrix.unit("community", ids["street"])
+    for side in ("", "_b"):
+        for kind in ("community_party_org", "residents_committee"):
+            ids[f"{kind}{side}"] = matrix.body(kind, ids[f"community{side}"])
     _side_a(matrix)
     matrix.system.catch_up()
     return matrix
