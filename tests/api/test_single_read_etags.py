@@ -14,7 +14,6 @@ import pytest
 
 from scenarios.tianqiao import load_tianqiao
 
-
 NO_VERSION_IN_THE_READ_MODEL = {
     "/api/v1/grid/workers/{worker_id}",
     "/api/v1/property-companies/{company_id}",
