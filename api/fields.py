@@ -1,5 +1,5 @@
-"""The field types for text and dates: every string and date the API reads is one of these.
-Text that a store or view cannot hold (NUL, a lone surrogate) is refused with 422 naming the
+"""The field types for text, dates and money: every string, date and amount the API reads
+is one of these. Text that a store or view cannot hold (NUL, a lone surrogate) is refused with 422 naming the
 field; a date outside 1900..2100 too, so no date arithmetic (Shanghai time, the next day,
 a period's buckets) can overflow, in a request or in a projection later."""
 
@@ -12,6 +12,7 @@ from marshmallow import ValidationError as FieldError
 from marshmallow import fields, validate
 from werkzeug.routing import UnicodeConverter, ValidationError
 
+from domain.subsidy_policy import MAX_FEN
 from domain.text import unstorable_char
 
 MAX_TEXT = 2000  # no text field of the API is longer (descriptions and resolutions)
@@ -39,15 +40,20 @@ class Text(fields.String):
         return text
 
 
-class Money(fields.Decimal):
-    """An amount of money as a JSON number (12.5 or 5000). Text such as "5" is refused: a
-    client that sends money as text has a bug the ledger should not paper over."""
+class Fen(fields.Integer):
+    """An amount of money in integer fen (100 fen = 1 yuan; 500000 is 5,000 yuan) as a JSON
+    integer, from 1 to MAX_FEN. Text ("5"), fractions (12.5, 5.0) and booleans are refused: a
+    client that sends money any other way has a bug the ledger should not paper over."""
 
-    default_error_messages = {"not_a_number": "must be a JSON number, not {kind}"}
+    default_error_messages = {"not_fen": "must be a JSON integer of fen, not {kind}"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+        self.validators.append(validate.Range(min=1, max=MAX_FEN))
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.make_error("not_a_number", kind=type(value).__name__)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("not_fen", kind=type(value).__name__)
         return super()._deserialize(value, attr, data, **kwargs)
 
 

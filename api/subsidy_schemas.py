@@ -1,45 +1,57 @@
-"""Marshmallow schemas of the subsidy ledger endpoints (amounts in: yuan; out: fen)."""
+"""Marshmallow schemas of the subsidy ledger endpoints: money in and out is integer fen, in
+fields named `*_fen`."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
-from api.fields import BusinessDate, Money, Text
+from api.fields import BusinessDate, Fen, Text
 from api.schemas import PageArgs, PageSchema, Paging, ReadArgs
 from domain.subsidy_branches import FOUNDING_METHODS
 from domain.subsidy_entitlement import REVERSAL_REASONS
-from domain.subsidy_policy import KINDS, MAX_FEN, PRO_RATING
+from domain.subsidy_policy import KINDS, PRO_RATING
 
-MAX_YUAN = Decimal(MAX_FEN) / 100
-YUAN = {
-    "description": "amount in yuan as a JSON number, at most two decimals (e.g. 5000 or "
-    '12.50; text such as "5" is refused); stored as integer fen'
+FEN = {
+    "description": "integer fen as a JSON integer (100 fen = 1 yuan; 5000 yuan = 500000); "
+    'text ("5"), fractions (12.5, 5.0) and booleans are refused',
+    "example": 500_000,
 }
 
 
-def _amount(**kw: object) -> Money:
-    return Money(
-        required=True,
-        allow_nan=False,
-        validate=validate.Range(max=MAX_YUAN),  # the domain explains the rest
-        metadata=YUAN,
-        **kw,  # type: ignore[arg-type]
-    )
+def _fen() -> Fen:
+    return Fen(required=True, metadata=FEN)
+
+
+class FenBody(Schema):
+    """A command body with money: a field of the yuan era (`amount`, ...) is refused with a
+    422 naming the `*_fen` field that replaced it."""
+
+    @pre_load
+    def _no_yuan_fields(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, dict):
+            renamed = {
+                old: [f"money is now {old}_fen, integer fen (5000 yuan = 500000)"]
+                for old in (name.removesuffix("_fen") for name in self.fields)
+                if old in data and f"{old}_fen" in self.fields
+            }
+            if renamed:
+                raise ValidationError(renamed)
+        return data
 
 
 def _year(**kw: object) -> fields.Integer:
     return fields.Integer(validate=validate.Range(min=2000, max=2100), **kw)  # type: ignore[arg-type]
 
 
-class SetPolicy(Schema):
+class SetPolicy(FenBody):
     effective_from = BusinessDate(required=True)
     start_date = BusinessDate(
         required=True, metadata={"description": "branches founded on/after get the start-up fund"}
     )
-    startup_fund = _amount()
-    yearly_subsidy = _amount()
+    startup_fund_fen = _fen()
+    yearly_subsidy_fen = _fen()
     pro_rating = Text(load_default="none", validate=validate.OneOf(PRO_RATING))
 
 
@@ -57,15 +69,15 @@ class OpenYear(Schema):
     year = _year(required=True)
 
 
-class AllocateBudget(Schema):
+class AllocateBudget(FenBody):
     holder_id = fields.UUID(required=True, metadata={"description": "the district or a street"})
     year = _year(required=True)
-    amount = _amount()
+    amount_fen = _fen()
     note = Text(load_default="", validate=validate.Length(max=500))
 
 
-class TopUpBudget(Schema):
-    amount = _amount()
+class TopUpBudget(FenBody):
+    amount_fen = _fen()
     note = Text(load_default="", validate=validate.Length(max=500))
 
 

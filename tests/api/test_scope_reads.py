@@ -218,12 +218,12 @@ def test_a_budget_allocated_a_moment_ago_is_scoped_by_its_holder(
     ids = setup_district(system.app)
     allocated = client.post(
         "/api/v1/subsidies/budgets",
-        json={"holder_id": str(ids["S01"]), "year": 2022, "amount": 1000},
+        json={"holder_id": str(ids["S01"]), "year": 2022, "amount_fen": 100_000},
         headers=auth("district_admin"),
     )
     assert allocated.status_code == 201, allocated.json
     url = f"/api/v1/subsidies/budgets/{allocated.json['id']}/top-ups"
-    top_up = {"amount": 100}
+    top_up = {"amount_fen": 10_000}
     assert (
         client.post(url, json=top_up, headers=auth("street_officer", ids["S02"])).status_code == 403
     )
@@ -262,10 +262,17 @@ def test_the_policy_set_a_moment_ago_is_read_back(client: Any, auth: Any) -> Non
     url = "/api/v1/subsidies/policy"
     admin = auth("district_admin")
     assert client.get(url, headers=admin).status_code == 404
-    first = {"effective_from": "2019-01-01", "start_date": "2019-01-01", "startup_fund": 5000}
-    assert client.put(url, json={**first, "yearly_subsidy": 3000}, headers=admin).status_code == 200
+    first = {
+        "effective_from": "2019-01-01",
+        "start_date": "2019-01-01",
+        "startup_fund_fen": 500_000,
+    }
+    assert (
+        client.put(url, json={**first, "yearly_subsidy_fen": 300_000}, headers=admin).status_code
+        == 200
+    )
     assert len(client.get(url, headers=admin).json["settings"]) == 1
-    later = {**first, "effective_from": "2021-01-01", "yearly_subsidy": 3600}
+    later = {**first, "effective_from": "2021-01-01", "yearly_subsidy_fen": 360_000}
     changed = client.put(url, json=later, headers=admin)
     assert changed.status_code == 200, changed.json
     policy = client.get(url, headers=admin)

@@ -11,7 +11,7 @@ import pytest
 from domain.metadata import command_context
 from domain.subsidy_commands import AllocateSubsidyBudget, OpenSubsidyYear
 from domain.subsidy_entitlement import SubsidyEntitlement
-from domain.subsidy_policy import STARTUP, YEARLY
+from domain.subsidy_policy import MAX_FEN, STARTUP, YEARLY
 from tests.support.subsidies import found_branch, setup_district
 
 URL = "/api/v1/subsidies"
@@ -89,7 +89,7 @@ def test_workflow_over_http(client: Any, auth: Any, world: dict, system: Any) ->
     _refused(system, other, 404)  # outside its read scope
 
 
-BAD_BUDGETS = [(-100, "negative"), (0, "zero"), (12.345, "sub-fen")]
+BAD_BUDGETS = [(-100, "negative"), (0, "zero"), (12.5, "sub-fen"), (MAX_FEN + 1, "too large")]
 
 
 @pytest.mark.parametrize(("amount", "_why"), BAD_BUDGETS)
@@ -98,23 +98,27 @@ def test_bad_amounts_are_refused(
 ) -> None:
     head = system.app.recorder.max_notification_id()
     admin = auth("district_admin")
-    body = {"holder_id": str(world["S01"]), "year": 2020, "amount": amount}
-    _refused(system, client.post(f"{URL}/budgets", json=body, headers=admin), 422, "rule_violation")
+    body = {"holder_id": str(world["S01"]), "year": 2020, "amount_fen": amount}
+    allocated = client.post(f"{URL}/budgets", json=body, headers=admin)
+    _refused(system, allocated, 422)
+    assert "amount_fen" in allocated.json["errors"], allocated.json
     budget = client.get(f"{URL}/budgets", headers=admin).json["items"][0]["id"]
-    topped = client.post(f"{URL}/budgets/{budget}/top-ups", json={"amount": amount}, headers=admin)
-    _refused(system, topped, 422, "rule_violation")
+    top_up = {"amount_fen": amount}
+    topped = client.post(f"{URL}/budgets/{budget}/top-ups", json=top_up, headers=admin)
+    _refused(system, topped, 422)
+    assert "amount_fen" in topped.json["errors"], topped.json
     assert system.app.recorder.max_notification_id() == head
 
 
-@pytest.mark.parametrize("amount", ["5", "1000.50", True, None, [5]])
-def test_money_is_a_json_number_never_text(
+@pytest.mark.parametrize("amount", ["5", "1000.50", 5.0, True, None, [5]])
+def test_money_is_a_json_integer_of_fen_never_text(
     client: Any, auth: Any, world: dict, system: Any, amount: Any
 ) -> None:
     head = system.app.recorder.max_notification_id()
-    body = {"holder_id": str(world["S01"]), "year": 2020, "amount": amount}
+    body = {"holder_id": str(world["S01"]), "year": 2020, "amount_fen": amount}
     refused = client.post(f"{URL}/budgets", json=body, headers=auth("district_admin"))
     _refused(system, refused, 422)
-    assert "amount" in refused.json["errors"], refused.json
+    assert "amount_fen" in refused.json["errors"], refused.json
     assert system.app.recorder.max_notification_id() == head
 
 
@@ -203,22 +207,29 @@ def test_policy_years_and_budgets(client: Any, auth: Any, world: dict, system: A
     body = {
         "effective_from": "2022-01-01",
         "start_date": "2019-01-01",
-        "startup_fund": 6000,
-        "yearly_subsidy": 3600,
+        "startup_fund_fen": 600_000,
+        "yearly_subsidy_fen": 360_000,
         "pro_rating": "monthly",
     }
     _refused(system, client.put(f"{URL}/policy", json=body, headers=auth("street_officer")), 403)
     assert client.put(f"{URL}/policy", json=body, headers=admin).status_code == 200
-    sub_fen = client.put(f"{URL}/policy", json={**body, "startup_fund": 1.001}, headers=admin)
-    _refused(system, sub_fen, 422, "rule_violation")
+    sub_fen = client.put(f"{URL}/policy", json={**body, "startup_fund_fen": 1.5}, headers=admin)
+    _refused(system, sub_fen, 422)
+    assert "startup_fund_fen" in sub_fen.json["errors"], sub_fen.json
+    yuan = {**body, "startup_fund": 6000}
+    del yuan["startup_fund_fen"]
+    renamed = client.put(f"{URL}/policy", json=yuan, headers=admin)
+    _refused(system, renamed, 422)
+    assert "startup_fund_fen" in renamed.json["errors"]["startup_fund"][0], renamed.json
     assert client.post(f"{URL}/years", json={"year": 2022}, headers=admin).status_code == 200
     again = client.post(f"{URL}/years", json={"year": 2022}, headers=admin)
     _refused(system, again, 422, "rule_violation")
     policy = client.get(f"{URL}/policy", headers=auth("auditor")).json
     assert [s["startup_fund_fen"] for s in policy["settings"]] == [500_000, 600_000]
+    assert [s["yearly_subsidy_fen"] for s in policy["settings"]] == [300_000, 360_000]
     assert policy["open_years"] == [2020, 2022]
     scoped = auth("street_officer", world["S01"])
-    mine = {"holder_id": str(world["S01"]), "year": 2022, "amount": 1000.50}
+    mine = {"holder_id": str(world["S01"]), "year": 2022, "amount_fen": 100_050}
     other = {**mine, "holder_id": str(world["S02"])}
     created = client.post(f"{URL}/budgets", json=mine, headers=scoped)
     assert created.status_code == 201

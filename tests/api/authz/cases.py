@@ -264,8 +264,8 @@ def _subsidies(m: Matrix) -> dict[str, Case]:
             {
                 "effective_from": "2021-01-01",
                 "start_date": "2019-01-01",
-                "startup_fund": 5000,
-                "yearly_subsidy": 3000,
+                "startup_fund_fen": 500_000,
+                "yearly_subsidy_fen": 300_000,
             },
             "district",
         ),
@@ -277,11 +277,11 @@ def _subsidies(m: Matrix) -> dict[str, Case]:
         f"POST {SUBSIDY}/years": lambda m: Call(f"{SUBSIDY}/years", {"year": 2021}, "district"),
         f"POST {SUBSIDY}/budgets": lambda m: Call(
             f"{SUBSIDY}/budgets",
-            {"holder_id": ids["street"], "year": 2021, "amount": 1000},
+            {"holder_id": ids["street"], "year": 2021, "amount_fen": 100_000},
             "street",
         ),
         f"POST {SUBSIDY}/budgets/{{budget_id}}/top-ups": lambda m: Call(
-            f"{SUBSIDY}/budgets/{ids['budget']}/top-ups", {"amount": 100}, "street"
+            f"{SUBSIDY}/budgets/{ids['budget']}/top-ups", {"amount_fen": 10_000}, "street"
         ),
         f"POST {SUBSIDY}/entitlements": lambda m: Call(
             f"{SUBSIDY}/entitlements",

@@ -50,7 +50,8 @@ def read_world(matrix: Matrix) -> dict[str, str]:
     )
     found["party_org_b"] = matrix.party_org(found["company_b"], side="_b")
     found["budget_b"] = matrix.create(
-        "/subsidies/budgets", {"holder_id": found["street_b"], "year": 2020, "amount": 100_000}
+        "/subsidies/budgets",
+        {"holder_id": found["street_b"], "year": 2020, "amount_fen": 10_000_000},
     )
     found["instructor"] = matrix.instructor()
     found["period"] = matrix.period("published")

@@ -294,14 +294,15 @@ def _side_a(matrix: Matrix) -> None:
         {
             "effective_from": "2019-01-01",
             "start_date": "2019-01-01",
-            "startup_fund": 5000,
-            "yearly_subsidy": 3000,
+            "startup_fund_fen": 500_000,
+            "yearly_subsidy_fen": 300_000,
         },
     )
     for year in (2020, 2021):
         matrix.create(
-            "/subsidies/budgets", {"holder_id": ids["district"], "year": year, "amount": 1_000_000}
+            "/subsidies/budgets",
+            {"holder_id": ids["district"], "year": year, "amount_fen": 100_000_000},
         )
     ids["budget"] = matrix.create(
-        "/subsidies/budgets", {"holder_id": ids["street"], "year": 2020, "amount": 100_000}
+        "/subsidies/budgets", {"holder_id": ids["street"], "year": 2020, "amount_fen": 10_000_000}
     )
