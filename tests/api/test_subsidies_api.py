@@ -110,6 +110,17 @@ def test_bad_amounts_are_refused(
     assert system.app.recorder.max_notification_id() == head
 
 
+@pytest.mark.parametrize("fen", [1, 100_001, MAX_FEN - 1, MAX_FEN])
+def test_fen_in_is_the_fen_stored_exactly(client: Any, auth: Any, world: dict, fen: int) -> None:
+    admin = auth("district_admin")
+    body = {"holder_id": str(world["S02"]), "year": 2020, "amount_fen": fen}
+    created = client.post(f"{URL}/budgets", json=body, headers=admin)
+    assert created.status_code == 201, created.json
+    q = {"min_position": created.json["position"]}
+    budget = client.get(f"{URL}/budgets/{created.json['id']}", query_string=q, headers=admin)
+    assert (budget.json["allocated_fen"], budget.json["available_fen"]) == (fen, fen)
+
+
 @pytest.mark.parametrize("amount", ["5", "1000.50", 5.0, True, None, [5]])
 def test_money_is_a_json_integer_of_fen_never_text(
     client: Any, auth: Any, world: dict, system: Any, amount: Any
