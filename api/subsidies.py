@@ -4,7 +4,6 @@ the double-entry journal, balances, statements and the yearly report."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -99,15 +98,6 @@ def _fresh(args: dict[str, Any]) -> None:
     ensure_fresh(LEDGER, min_position=args.pop("min_position", None))
 
 
-def _in_yuan(body: dict[str, Any]) -> dict[str, Any]:
-    """A body's `*_fen` amounts as the yuan the domain commands take (exact: 500000 fen ->
-    Decimal("5000.00"), which the domain turns back into 500000 fen)."""
-    return {
-        name.removesuffix("_fen"): Decimal(value).scaleb(-2) if name.endswith("_fen") else value
-        for name, value in body.items()
-    }
-
-
 def _chain_table() -> str | None:
     table: str | None = getattr(services().app.recorder, "chain_table", None)
     return table
@@ -164,7 +154,7 @@ class Policy(MethodView):
     @command_route(blp, (DISTRICT_ADMIN,), SetPolicy)
     def put(self, body: dict[str, Any]) -> Response:
         """Record new policy settings (amounts in fen), effective from a date."""
-        return handle(SetSubsidyPolicy(**_in_yuan(body)))
+        return handle(SetSubsidyPolicy(**body))
 
 
 @blp.route("/policy/eligibility")
@@ -199,7 +189,7 @@ class Budgets(MethodView):
     def post(self, body: dict[str, Any]) -> Response:
         """Allocate the yearly budget of the district or of a street (in scope)."""
         require_org_scope(body["holder_id"], "holder_id")
-        return handle(AllocateSubsidyBudget(**_in_yuan(body)), status=201)
+        return handle(AllocateSubsidyBudget(**body), status=201)
 
 
 @blp.route("/budgets/<uuid:budget_id>")
@@ -222,7 +212,7 @@ class BudgetTopUps(MethodView):
         """Top up a budget."""
         budget = scope.fresh_row(LEDGER, lambda conn: reports.get_budget(conn, str(budget_id)))
         require_org_scope(UUID(scope.found(budget, "SubsidyBudget", budget_id)["holder_id"]))
-        return handle(TopUpSubsidyBudget(budget_id, **_in_yuan(body)))
+        return handle(TopUpSubsidyBudget(budget_id, **body))
 
 
 # -- entitlements -------------------------------------------------------------------------

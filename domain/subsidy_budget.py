@@ -32,7 +32,7 @@ class SubsidyBudget(LedgerAggregate):
             holder_id=holder_id,
             holder_kind=holder_kind,
             year=check_year(year),
-            amount_fen=check_fen(amount_fen, "amount"),
+            amount_fen=check_fen(amount_fen),
             note=note.strip()[:500],
         )
 
@@ -47,7 +47,7 @@ class SubsidyBudget(LedgerAggregate):
         self.allocated_fen = amount_fen
 
     def top_up(self, amount_fen: int, note: str = "") -> None:
-        self._topped_up(amount_fen=check_fen(amount_fen, "amount"), note=note.strip()[:500])
+        self._topped_up(amount_fen=check_fen(amount_fen), note=note.strip()[:500])
 
     def draw(self, amount_fen: int, entitlement_id: UUID) -> None:
         check_fen(amount_fen)

@@ -1,26 +1,23 @@
 """Commands of the subsidy ledger (R11): policy, budgets, entitlements and their workflow.
-Amounts are in yuan (a Decimal, an int or a string such as "12.50"); stored as fen."""
+Amounts are integer fen (5000 yuan = 500000)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from uuid import UUID
 
 from domain.commands import CommandResult
 from domain.handling import Command
-
-Amount = Decimal | int | str
 
 
 @dataclass(frozen=True)
 class SetSubsidyPolicy(Command[CommandResult]):
     effective_from: date
     start_date: date
-    startup_fund: Amount
-    yearly_subsidy: Amount
+    startup_fund_fen: int
+    yearly_subsidy_fen: int
     pro_rating: str = "none"
 
 
@@ -41,14 +38,14 @@ class OpenSubsidyYear(Command[CommandResult]):
 class AllocateSubsidyBudget(Command[CommandResult]):
     holder_id: UUID
     year: int
-    amount: Amount
+    amount_fen: int
     note: str = ""
 
 
 @dataclass(frozen=True)
 class TopUpSubsidyBudget(Command[CommandResult]):
     budget_id: UUID
-    amount: Amount
+    amount_fen: int
     note: str = ""
 
 

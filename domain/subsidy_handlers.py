@@ -36,10 +36,10 @@ from domain.subsidy_policy import (
     PolicySettings,
     SubsidyPolicy,
     check_eligible,
+    check_fen,
     check_year,
     startup_fund_due,
     yearly_subsidy_due,
-    yuan_to_fen,
 )
 
 # -- policy -------------------------------------------------------------------------------
@@ -49,8 +49,8 @@ def set_subsidy_policy(app: CommandApplication, command: SetSubsidyPolicy) -> Co
     settings = PolicySettings(
         effective_from=command.effective_from,
         start_date=command.start_date,
-        startup_fund_fen=yuan_to_fen(command.startup_fund, "startup_fund"),
-        yearly_subsidy_fen=yuan_to_fen(command.yearly_subsidy, "yearly_subsidy"),
+        startup_fund_fen=check_fen(command.startup_fund_fen, "startup_fund_fen"),
+        yearly_subsidy_fen=check_fen(command.yearly_subsidy_fen, "yearly_subsidy_fen"),
         pro_rating=command.pro_rating,
     )
     policy_id = SubsidyPolicy.create_id()
@@ -83,20 +83,23 @@ def allocate_subsidy_budget(
     app: CommandApplication, command: AllocateSubsidyBudget
 ) -> CommandResult:
     holder = app.load_reference(OrgUnit, command.holder_id, "holder_id")
-    fen = yuan_to_fen(command.amount)
     year = command.year
     app.ensure_new(
         SubsidyBudget, SubsidyBudget.create_id(command.holder_id, year), f"the {year} budget"
     )
     budget = SubsidyBudget.allocate(
-        holder_id=holder.id, holder_kind=holder.kind, year=year, amount_fen=fen, note=command.note
+        holder_id=holder.id,
+        holder_kind=holder.kind,
+        year=year,
+        amount_fen=command.amount_fen,
+        note=command.note,
     )
     return app.commit(budget)
 
 
 def top_up_subsidy_budget(app: CommandApplication, command: TopUpSubsidyBudget) -> CommandResult:
     budget = app.load(SubsidyBudget, command.budget_id)
-    budget.top_up(yuan_to_fen(command.amount), command.note)
+    budget.top_up(command.amount_fen, command.note)
     return app.commit(budget)
 
 

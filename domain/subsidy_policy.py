@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -38,20 +37,6 @@ KIND_LABELS = {STARTUP: "启动资金", YEARLY: "党建工作经费补助"}
 PRO_RATING = ("none", "monthly")
 DEFAULT_ELIGIBLE_METHODS = ("standalone", "joint")
 MAX_FEN = 10**12  # 10 billion yuan: anything larger is a typo
-
-
-def yuan_to_fen(amount: Decimal | int | str | float, field: str = "amount") -> int:
-    """A positive amount in yuan (at most two decimals) as integer fen."""
-    try:
-        value = Decimal(str(amount))
-    except (InvalidOperation, ValueError):
-        raise RuleViolation(f"{field} is not a number", field=field) from None
-    if not value.is_finite():
-        raise RuleViolation(f"{field} is not a number", field=field)
-    fen = value * 100
-    if fen != fen.to_integral_value():
-        raise RuleViolation(f"{field} has more than two decimals (sub-fen)", field=field)
-    return check_fen(int(fen), field)
 
 
 def check_fen(fen: int, field: str = "amount_fen") -> int:

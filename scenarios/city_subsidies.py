@@ -34,8 +34,8 @@ from infra.subsidy_process import SubsidyProcess
 from scenarios.city_context import CityContext, Schedule, end_of
 from scenarios.subsidies import REVERSALS
 
-STARTUP_FUND, YEARLY_SUBSIDY = 5000, 3000  # yuan (seed report)
-STREET_BUDGET = 20_000  # yuan a year
+STARTUP_FUND, YEARLY_SUBSIDY = 500_000, 300_000  # fen: 5000 and 3000 yuan (seed report)
+STREET_BUDGET = 2_000_000  # fen (20,000 yuan) a year
 REJECTED, REVERSED = 0.02, 0.01
 
 
@@ -57,8 +57,8 @@ class SubsidiesStep:
                 SetSubsidyPolicy(
                     effective_from=since,
                     start_date=since,
-                    startup_fund=STARTUP_FUND,
-                    yearly_subsidy=YEARLY_SUBSIDY,
+                    startup_fund_fen=STARTUP_FUND,
+                    yearly_subsidy_fen=YEARLY_SUBSIDY,
                 ),
             )
             self._new_year(ctx, self.year)
@@ -72,12 +72,14 @@ class SubsidiesStep:
         district = (YEARLY_SUBSIDY + STARTUP_FUND) * (branches + len(facts["companies"]) // 2)
         ctx.do(
             app.handle,
-            AllocateSubsidyBudget(ctx.ids["district"], year=year, amount=district, note="市财政"),
+            AllocateSubsidyBudget(
+                ctx.ids["district"], year=year, amount_fen=district, note="市财政"
+            ),
         )
         for street in facts["streets"]:
             ctx.do(
                 app.handle,
-                AllocateSubsidyBudget(street, year=year, amount=STREET_BUDGET, note="街道配套"),
+                AllocateSubsidyBudget(street, year=year, amount_fen=STREET_BUDGET, note="街道配套"),
             )
         ctx.do(app.handle, OpenSubsidyYear(year))
 
@@ -118,7 +120,7 @@ class SubsidiesStep:
         if (day.month, day.day) == (7, 1):
             with ctx.at(ctx.moment(day, 9 * 60)):
                 budget = SubsidyBudget.create_id(ctx.ids["district"], day.year)
-                ctx.do(ctx.app.handle, TopUpSubsidyBudget(budget, 100_000, note="年中追加"))
+                ctx.do(ctx.app.handle, TopUpSubsidyBudget(budget, 10_000_000, note="年中追加"))
         if years or len(ctx.facts["party_orgs"]) > self.seen_orgs:
             self._raise(ctx, day, years)
         self.schedule.run_until(end_of(day), ctx)

@@ -31,9 +31,9 @@ from infra.subsidy_process import SubsidyProcess
 from scenarios.context import ScenarioContext
 
 POLICY_START = date(2019, 1, 1)
-DISTRICT_BUDGET = {2020: "400000", 2021: "250000"}  # yuan
-TOP_UP_2021 = "100000"  # the district's mid-year top-up
-STREET_BUDGET = ("北坦街道", 2021, "20000")
+DISTRICT_BUDGET = {2020: 40_000_000, 2021: 25_000_000}  # fen (400,000 and 250,000 yuan)
+TOP_UP_2021 = 10_000_000  # fen: the district's mid-year top-up of 100,000 yuan
+STREET_BUDGET = ("北坦街道", 2021, 2_000_000)  # fen
 LAST_DAY = date(2021, 12, 31)  # the demo's books close here
 UNPAID_2021 = 4  # applications still waiting at the end of the demo
 REVERSALS = (("wrong_account", "拨付至错误账户，已退回"), ("other", "申报材料不实，责令退回"))
@@ -55,21 +55,21 @@ def load(ctx: ScenarioContext) -> None:
             SetSubsidyPolicy(
                 effective_from=POLICY_START,
                 start_date=POLICY_START,
-                startup_fund=5000,
-                yearly_subsidy=3000,
+                startup_fund_fen=500_000,
+                yearly_subsidy_fen=300_000,
             )
         )
         # as the seed reads: newly founded company branches (单独建, 联合建), not 挂靠建
         app.handle(SetSubsidyEligibility(POLICY_START, methods=list(DEFAULT_ELIGIBLE_METHODS)))
         for year, amount in DISTRICT_BUDGET.items():
-            app.handle(AllocateSubsidyBudget(district, year=year, amount=amount, note="区财政"))
+            app.handle(AllocateSubsidyBudget(district, year=year, amount_fen=amount, note="区财政"))
         app.handle(OpenSubsidyYear(2020))
     with ctx.at("2021-01-04T09:00:00"):
         app.handle(OpenSubsidyYear(2021))
         street, year, amount = STREET_BUDGET
         app.handle(
             AllocateSubsidyBudget(
-                holder_id=ctx.ids[f"street:{street}"], year=year, amount=amount, note="街道配套"
+                holder_id=ctx.ids[f"street:{street}"], year=year, amount_fen=amount, note="街道配套"
             )
         )
     with ctx.at("2021-07-01T09:00:00"):

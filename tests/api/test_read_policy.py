@@ -139,7 +139,7 @@ def payments(system: Any) -> dict[str, Any]:
 def subsidy_world(system: Any) -> dict[str, Any]:
     """Two company branches, one per street and company, each with a startup entitlement."""
     app = system.app
-    ids: dict[str, Any] = dict(setup_district(app, budget=100_000))
+    ids: dict[str, Any] = dict(setup_district(app, budget=10_000_000))
     for n, street in ((1, "S01"), (2, "S02")):
         branch = found_branch(app, f"B{n}", date(2020, 3, 1), ids[street])
         ids[f"branch{n}"] = branch

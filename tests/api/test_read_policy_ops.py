@@ -235,7 +235,7 @@ def test_a_street_officer_reads_its_streets_budgets_journal_and_summary(
 ) -> None:
     with command_context(actor_id="admin", role="district_admin", scope="*"):
         budget = system.app.handle(
-            AllocateSubsidyBudget(holder_id=payments["S01"], year=2020, amount=1000)
+            AllocateSubsidyBudget(holder_id=payments["S01"], year=2020, amount_fen=100_000)
         ).id
     system.catch_up()
     officer = auth("street_officer", payments["S01"])

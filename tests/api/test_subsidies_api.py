@@ -20,7 +20,7 @@ URL = "/api/v1/subsidies"
 @pytest.fixture
 def world(system: Any) -> dict[str, Any]:
     app = system.app
-    ids: dict[str, Any] = dict(setup_district(app, budget=8000))
+    ids: dict[str, Any] = dict(setup_district(app, budget=800_000))
     ids["branch"] = found_branch(app, "B1", date(2020, 3, 1), ids["S01"])
     with command_context(actor_id="admin", role="district_admin"):
         app.handle(OpenSubsidyYear(2020))
@@ -195,7 +195,7 @@ def test_overdraw_and_double_reversal_are_refused(
     # the street's budget is 1 fen short of 3,000 yuan: naming it explicitly overdraws
     with command_context(actor_id="officer"):
         street_budget = app.handle(
-            AllocateSubsidyBudget(holder_id=world["S01"], year=2020, amount="2999.99")
+            AllocateSubsidyBudget(holder_id=world["S01"], year=2020, amount_fen=299_999)
         ).id
     head = app.recorder.max_notification_id()
     overdraw = client.post(

@@ -79,8 +79,8 @@ def test_a_later_policy_change_does_not_alter_past_entitlements(system: Any) -> 
             SetSubsidyPolicy(
                 effective_from=date(2021, 1, 1),
                 start_date=date(2019, 1, 1),
-                startup_fund=8000,
-                yearly_subsidy="3500.50",
+                startup_fund_fen=800_000,
+                yearly_subsidy_fen=350_050,
             )
         )
         app.handle(OpenSubsidyYear(2021))

@@ -13,7 +13,7 @@ from domain.subsidy_commands import AllocateSubsidyBudget, SetSubsidyPolicy
 from tests.support.company_branches import company_branch
 
 
-def setup_district(app: Any, *, budget: int = 100_000) -> dict[str, UUID]:
+def setup_district(app: Any, *, budget: int = 10_000_000) -> dict[str, UUID]:
     ids: dict[str, UUID] = {}
     with command_context(actor_id="admin", role="district_admin", scope="*"):
         ids["district"] = app.handle(
@@ -27,12 +27,14 @@ def setup_district(app: Any, *, budget: int = 100_000) -> dict[str, UUID]:
             SetSubsidyPolicy(
                 effective_from=date(2019, 1, 1),
                 start_date=date(2019, 1, 1),
-                startup_fund=5000,
-                yearly_subsidy=3000,
+                startup_fund_fen=500_000,
+                yearly_subsidy_fen=300_000,
             )
         )
         for year in (2020, 2021):
-            app.handle(AllocateSubsidyBudget(holder_id=ids["district"], year=year, amount=budget))
+            app.handle(
+                AllocateSubsidyBudget(holder_id=ids["district"], year=year, amount_fen=budget)
+            )
     return ids
 
 

@@ -1,8 +1,7 @@
 """The request schemas of the subsidy and assessment endpoints agree with the command
 dataclasses they build: the same field names, required exactly when the command field has
 no default. Fields the route takes from elsewhere (the path, the caller, If-Match, the read
-model) are named; a scheme's `definition` arrives as its parts; money arrives as `*_fen`
-(integer fen) for the command field of the same name without the suffix (yuan)."""
+model) are named; a scheme's `definition` arrives as its parts."""
 
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ from domain import subsidy_commands as c
 
 DEFINITION = {"subjects", "indicators", "bands"}
 PERIOD_ROUTE = {"period_id", "expected_version"}
-MONEY = ("amount", "startup_fund", "yearly_subsidy")  # commands take yuan; bodies carry fen
 
 CASES: list[tuple[type[Schema], type[Any], set[str]]] = [
     (s.SetPolicy, c.SetSubsidyPolicy, set()),
@@ -51,8 +49,7 @@ def _command_fields(command: type[Any], from_route: set[str]) -> dict[str, bool]
         if f.name in from_route:
             continue
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        parts = {f"{f.name}_fen"} if f.name in MONEY else {f.name}
-        parts = DEFINITION if f.name == "definition" else parts
+        parts = DEFINITION if f.name == "definition" else {f.name}
         found.update(dict.fromkeys(parts, required))
     return found
 

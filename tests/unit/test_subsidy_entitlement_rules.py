@@ -336,9 +336,9 @@ def test_a_budget_belongs_to_the_district_or_a_street() -> None:
 
 def test_allocation_and_top_up_amounts_are_positive_whole_fen() -> None:
     for bad in (0, -1):
-        with refused(RuleViolation, "amount must be positive", field="amount"):
+        with refused(RuleViolation, "amount_fen must be positive", field="amount_fen"):
             budget(bad)
-        with refused(RuleViolation, "amount must be positive", field="amount"):
+        with refused(RuleViolation, "amount_fen must be positive", field="amount_fen"):
             budget().top_up(bad)
     with refused(RuleViolation, "year must be between 2000 and 2100", field="year"):
         budget(year=1999)

@@ -168,7 +168,7 @@ class SubsidyLedger(RuleBasedStateMachine):
 
     @rule(year=st.sampled_from(["2020", "2021"]), fen=st.sampled_from([-1, 0, 1, 100_000]))
     def top_up(self, year: str, fen: int) -> None:
-        refusal = (RuleViolation, "amount must be positive") if fen <= 0 else None
+        refusal = (RuleViolation, "amount_fen must be positive") if fen <= 0 else None
         if self.attempt(refusal, lambda: self.budgets[year].top_up(fen), ["ToppedUp"]):
             self.available[year] += fen
             self.allocated[year] += fen

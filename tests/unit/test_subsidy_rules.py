@@ -12,44 +12,43 @@ from domain.errors import InvalidTransition, NotPermitted, RuleViolation
 from domain.subsidy_budget import SubsidyBudget
 from domain.subsidy_entitlement import SubsidyEntitlement
 from domain.subsidy_policy import (
+    MAX_FEN,
     STARTUP,
     YEARLY,
     PolicySettings,
     SubsidyPolicy,
+    check_fen,
     fen_to_yuan,
     months_active,
     startup_fund_due,
     yearly_subsidy_due,
-    yuan_to_fen,
 )
 
 POLICY = PolicySettings(date(2019, 1, 1), date(2019, 1, 1), 500_000, 300_000, version=1)
 
 
-@pytest.mark.parametrize(
-    ("yuan", "fen"), [(5000, 500_000), ("3000.5", 300_050), (Decimal("0.01"), 1), ("12.30", 1230)]
-)
-def test_yuan_to_fen_is_exact(yuan: object, fen: int) -> None:
-    assert yuan_to_fen(yuan) == fen  # type: ignore[arg-type]
+@pytest.mark.parametrize("fen", [1, 500_000, MAX_FEN])
+def test_whole_positive_fen_up_to_the_maximum_are_amounts(fen: int) -> None:
+    assert check_fen(fen) == fen
 
 
 @pytest.mark.parametrize(
     ("bad", "rule"),
     [
-        (0, "amount must be positive"),
-        (-1, "amount must be positive"),
-        ("-0.01", "amount must be positive"),
-        ("12.345", r"amount has more than two decimals \(sub-fen\)"),
-        ("0.001", r"amount has more than two decimals \(sub-fen\)"),
-        ("abc", "amount is not a number"),
-        ("NaN", "amount is not a number"),
-        ("Infinity", "amount is not a number"),
+        (0, "amount_fen must be positive"),
+        (-1, "amount_fen must be positive"),
+        (MAX_FEN + 1, "amount_fen is too large"),
+        (12.5, "amount_fen must be a whole number of fen"),
+        (5.0, "amount_fen must be a whole number of fen"),
+        (True, "amount_fen must be a whole number of fen"),
+        ("500", "amount_fen must be a whole number of fen"),
+        (Decimal("5"), "amount_fen must be a whole number of fen"),
     ],
 )
 def test_bad_amounts_are_rule_violations(bad: object, rule: str) -> None:
     with pytest.raises(RuleViolation, match=rule) as refused:
-        yuan_to_fen(bad)  # type: ignore[arg-type]
-    assert refused.value.field == "amount"
+        check_fen(bad)  # type: ignore[arg-type]
+    assert refused.value.field == "amount_fen"
 
 
 def test_fen_to_yuan() -> None:
