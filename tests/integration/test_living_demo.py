@@ -1,11 +1,13 @@
 """A living demo district (issue 17, point 9) and one figure per definition in it (point 2):
 every party organisation holds branch life each year and every street assesses its
 companies' grid workers each quarter, each to its own degree, so the published rankings
-reflect behaviour rather than missing data — and the seed's figures still reproduce."""
+reflect behaviour rather than missing data — and the seed's figures still reproduce, on
+both databases."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -24,20 +26,35 @@ from projections.party_figures import party_figures
 from scenarios.assessment import QUARTERS
 from scenarios.context import ScenarioContext
 from scenarios.tianqiao import load_tianqiao
-from tests.conftest import SECRET
+from tests.conftest import PG_URL, SECRET, fresh_pg_schema
 
 LIFE = ("meeting_compliance", "grid_worker_assessment")
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, ScenarioContext]]:
-    """The demo, loaded once for this module (SQLite: the commands are the same on both)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo')}/ledger.db"
-    system = build_system(Settings(database_url=url, secret=SECRET))
-    ctx = load_tianqiao(system.app)
-    system.catch_up()
-    yield system, ctx
-    system.close()
+@contextmanager
+def _demo_settings(backend: str, tmp: pytest.TempPathFactory) -> Iterator[Settings]:
+    if backend == "sqlite":
+        yield Settings(database_url=f"sqlite:///{tmp.mktemp('demo')}/ledger.db", secret=SECRET)
+        return
+    with fresh_pg_schema() as schema:
+        yield Settings(database_url=PG_URL, database_schema=schema, secret=SECRET)
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Any, ScenarioContext]]:
+    """The demo, loaded once per database for this module (a fresh schema on PostgreSQL)."""
+    with _demo_settings(request.param, tmp_path_factory) as settings:
+        system = build_system(settings)
+        try:
+            ctx = load_tianqiao(system.app)
+            system.catch_up()
+            yield system, ctx
+        finally:
+            system.close()
 
 
 def _cards(conn: Any, key: str, kind: str = "property_company") -> list[dict[str, Any]]:
