@@ -16,17 +16,22 @@ from sqlalchemy import func, select
 
 from domain.assessment_period import period_months
 from domain.figures import ISSUE_RATES
+from domain.subsidy_policy import DEFAULT_ELIGIBLE_METHODS
 from infra.bootstrap import build_system
 from infra.settings import Settings
 from projections import assessment_queries as q
 from projections import dual_coverage, issue_metrics
+from projections import subsidy_reports as subsidies
 from projections.branch_life import branch_meetings
 from projections.grid_workers import assessments
+from projections.org_registry import org_units, unit_as_dict
 from projections.party_figures import party_figures
+from projections.party_orgs import party_orgs
 from scenarios.assessment import QUARTERS
 from scenarios.context import ScenarioContext
 from scenarios.tianqiao import load_tianqiao
 from tests.conftest import PG_URL, SECRET, fresh_pg_schema
+from tests.integration.test_seed_labels import SEED
 
 LIFE = ("meeting_compliance", "grid_worker_assessment")
 
@@ -55,6 +60,15 @@ def demo(
             yield system, ctx
         finally:
             system.close()
+
+
+def _company_lines(conn: Any, period_id: str) -> list[dict[str, Any]]:
+    rev = q.published_revision(conn, period_id)["revision"]
+    lines = []
+    for row in q.ranking(conn, period_id, rev, "property_company"):
+        card = q.scorecard(conn, period_id, rev, "property_company", row["subject_id"])
+        lines += card["lines"]
+    return lines
 
 
 def _cards(conn: Any, key: str, kind: str = "property_company") -> list[dict[str, Any]]:
@@ -158,3 +172,65 @@ def test_the_seed_figures_still_reproduce_from_the_living_demo(demo: Any) -> Non
     assert (figures["demonstration_projects"], figures["brands"]) == (15, 5)
     assert figures["largest_branches"][0]["members"] == 22
     assert figures["owners_committees"][0]["party_member_share_pct"] == 71.4
+
+
+def test_demo_publishes_quarterly_rankings_and_no_data_is_not_full_marks(demo: Any) -> None:
+    system, _ = demo
+    with system.read_engine.connect() as conn:
+        periods = q.list_periods(conn)
+        assert [p["key"] for p in periods] == QUARTERS
+        assert {p["state"] for p in periods} == {"published"}
+        versions = {}
+        for period in periods:
+            rev = q.published_revision(conn, period["id"])
+            versions[period["key"]] = rev["scheme_version"]
+            ranking = q.ranking(conn, period["id"], rev["revision"], "community")
+            assert [r["rank"] for r in ranking][0] == 1 and len(ranking) == 18
+        assert versions["2020Q4"] == 1 and versions["2021Q1"] == 2
+        lines = _company_lines(conn, periods[3]["id"])
+    # no data is not full marks (point 4): a company without resident feedback has that
+    # line excluded ("no data"), not scored 100 or 0
+    excluded = {"satisfaction_rate", "complaint_rate", "grid_worker_assessment"}
+    no_data = [ln for ln in lines if ln["no_data"] and ln["indicator"] in excluded]
+    assert {ln["indicator"] for ln in no_data} >= {"satisfaction_rate"}
+    assert all(ln["score"] is None and ln["weighted"] == 0 for ln in no_data)
+    assert all(ln["score"] is not None for ln in lines if not ln["no_data"])
+    meetings = [ln for ln in lines if ln["indicator"] == "meeting_compliance" and ln["no_data"]]
+    assert all(ln["score"] == 0 for ln in meetings)  # the scheme states 0 for no branch
+
+
+def test_the_yearly_report_funds_only_the_eligible_founding_methods(demo: Any) -> None:
+    """Point 6: by the policy the demo records (the seed's default), affiliated company
+    organisations get neither start-up funds nor yearly subsidies."""
+    system, _ = demo
+    o = party_orgs.c
+    with system.read_engine.connect() as conn:
+        orgs = conn.execute(
+            select(o.id, o.method).where(o.host_kind == "property_company", o.ended_on.is_(None))
+        ).all()
+        yearly = subsidies.yearly_report(conn)
+        funded = {
+            e["branch_id"] for e in subsidies.list_entitlements(conn, page=1, per_page=1000)[0]
+        }
+    eligible = {org for org, method in orgs if method in DEFAULT_ELIGIBLE_METHODS}
+    left_out = {org for org, _ in orgs} - eligible
+    assert left_out and {m for _, m in orgs} - set(DEFAULT_ELIGIBLE_METHODS) == {"affiliated"}
+    assert funded == eligible
+    assert {(r["year"], r["kind"]) for r in yearly} == {
+        (2020, "startup"),
+        (2020, "yearly"),
+        (2021, "yearly"),
+    }
+    assert all(r["entitlements"] == len(eligible) for r in yearly), yearly
+
+
+def test_the_compound_focus_labels_read_back_are_the_seeds(demo: Any) -> None:
+    """Point 11 through the stored log and the read model: every compound's management
+    focus reads back as the seed spells it, the corrected ones among them."""
+    system, _ = demo
+    seed = SEED.read_text(encoding="utf-8")
+    with system.read_engine.connect() as conn:
+        rows = conn.execute(select(org_units).where(org_units.c.kind == "compound")).all()
+    focus = {unit_as_dict(row)["management_focus"]["zh"] for row in rows}
+    assert {"化解矛盾问题", "改善基础设施"} <= focus
+    assert all(label in seed for label in focus), focus
