@@ -163,9 +163,11 @@ def test_the_seed_figures_still_reproduce_from_the_living_demo(demo: Any) -> Non
     system, _ = demo
     with system.read_engine.connect() as conn:
         (funnel,) = issue_metrics.funnel(conn, month_from="2020-01", month_to="2021-06")
+        by_month = issue_metrics.funnel(conn, per_month=True)
         district = dual_coverage.coverage_as_of(conn, date(2020, 12, 31))["district"]
         figures = party_figures(conn, date(2020, 12, 31))
     assert (funnel["reported"], funnel["resolved"]) == (882, 577)
+    assert [by_month[0]["month"], by_month[-1]["month"]] == ["2020-01", "2021-06"]
     assert (district["companies"], district["with_party_org"]) == (65, 48)
     assert district["organisational_coverage_pct"] == 73.8
     assert district["instructors_in_post"] == 65
