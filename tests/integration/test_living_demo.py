@@ -6,6 +6,7 @@ both databases."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -24,16 +25,26 @@ from projections import dual_coverage, issue_metrics
 from projections import subsidy_reports as subsidies
 from projections.branch_life import branch_meetings
 from projections.grid_workers import assessments
+from projections.issue_board import issues
 from projections.org_registry import org_units, unit_as_dict
+from projections.party_activities import activity_periods
 from projections.party_figures import party_figures
 from projections.party_orgs import party_orgs
 from scenarios.assessment import QUARTERS
 from scenarios.context import ScenarioContext
+from scenarios.org_registry import STREETS
+from scenarios.seed_terms import PROPERTY_WORK_COMMITTEE
 from scenarios.tianqiao import load_tianqiao
 from tests.conftest import PG_URL, SECRET, fresh_pg_schema
+from tests.integration.test_org_bodies_demo import (
+    MISNAMED,
+    _bodies_on,
+    _rows,
+)
 from tests.integration.test_seed_labels import SEED
 
 LIFE = ("meeting_compliance", "grid_worker_assessment")
+COMMUNITY_KINDS = {"community_party_org", "residents_committee", "property_guidance_committee"}
 
 
 @contextmanager
@@ -236,3 +247,63 @@ def test_the_compound_focus_labels_read_back_are_the_seeds(demo: Any) -> None:
     focus = {unit_as_dict(row)["management_focus"]["zh"] for row in rows}
     assert {"化解矛盾问题", "改善基础设施"} <= focus
     assert all(label in seed for label in focus), focus
+
+
+def _held_joint_events(system: Any) -> list[Any]:
+    found, after = [], 0
+    while page := system.app.recorder.select_notifications(after, 5000, inclusive_of_start=False):
+        found += [
+            system.app.mapper.to_domain_event(n)
+            for n in page
+            if n.topic.endswith(":JointEvent.Held")
+        ]
+        after = page[-1].id
+    return found
+
+
+def test_the_tianqiao_demo_has_every_body_and_uses_them(demo: Any) -> None:
+    """Point 1 in the demo (helpers and the checks' story: test_org_bodies_demo)."""
+    system, _ = demo
+    units = {r.id: r for r in _rows(system, org_units)}
+    bodies = _bodies_on(system, date(2020, 6, 30))
+    assert _bodies_on(system, date(2020, 1, 1)) == []
+    per_unit = Counter((b["parent_id"], b["kind"]) for b in bodies)
+    assert set(per_unit.values()) == {1}
+    streets = {u for u, r in units.items() if r.kind == "street"}
+    communities = {u for u, r in units.items() if r.kind == "community"}
+    assert len(streets) == len(STREETS)
+    assert {p for p, k in per_unit if k == "street_property_office"} == streets
+    for kind in COMMUNITY_KINDS:
+        assert {p for p, k in per_unit if k == kind} == communities, kind
+    for body in bodies:
+        assert body["street_id"] == (
+            units[body["parent_id"]].parent_id if body["community_id"] else body["parent_id"]
+        )
+        if body["kind"] == "property_guidance_committee":
+            assert PROPERTY_WORK_COMMITTEE in body["name"]
+    party_org_of = {
+        b["community_id"]: b["id"] for b in bodies if b["kind"] == "community_party_org"
+    }
+    huali = next(u for u, r in units.items() if r.name == "华黎社区")
+    assert next(b["name"] for b in bodies if b["id"] == party_org_of[huali]) == "华黎社区党总支"
+
+    to_committee = _rows(
+        system,
+        activity_periods,
+        activity_periods.c.what == "cross_appointment",
+        activity_periods.c.kind == "community_party_committee",
+    )
+    assert to_committee
+    assert all(r.org_id == party_org_of[r.unit_id] for r in to_committee)
+
+    held = _held_joint_events(system)
+    assert held
+    body_of = {(b["kind"], b["community_id"]): b["id"] for b in bodies}
+    for joint in held:
+        for host in joint.co_hosts:
+            if host["kind"] in COMMUNITY_KINDS:
+                assert host["id"] == body_of[(host["kind"], str(joint.community_id))]
+
+    routed = _rows(system, issues, issues.c.department.is_not(None))
+    assert all(r.body_id is not None for r in routed)
+    assert not _rows(system, issues, issues.c.department == MISNAMED)
