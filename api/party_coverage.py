@@ -15,6 +15,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import require
 from api.commands import ensure_fresh, handle, services
+from api.conditional import with_etag
 from api.fields import BusinessDate, Text
 from api.party_coverage_schemas import (
     BrandPage,
@@ -149,7 +150,7 @@ class InstructorResource(MethodView):
             found = dual_coverage.get_instructor(conn, str(instructor_id))
         if found is None:
             raise NotFound(f"no instructor {instructor_id}")
-        return found
+        return with_etag(found)
 
 
 @blp.route("/instructors/<uuid:instructor_id>/dispatch")
@@ -269,7 +270,7 @@ class OwnersCommitteeResource(MethodView):
             found = owners_committees.get_committee(conn, str(committee_id))
         if found is None:
             raise NotFound(f"no owners' committee {committee_id}")
-        return found
+        return with_etag(found)
 
 
 @blp.route("/demonstration-projects")

@@ -13,7 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import require
 from api.commands import ensure_fresh, handle, services
-from api.conditional import expected_version
+from api.conditional import expected_version, with_etag
 from api.fields import BusinessDate, Text
 from api.party_scope import require_unit_scope
 from api.roles import OFFICERS, READERS
@@ -95,6 +95,7 @@ class CompanySchema(Schema):
     street_id = Text(allow_none=True)
     registered_on = Text()
     has_party_org = fields.Boolean()
+    version = fields.Integer()
 
 
 class CompanyList(PageSchema):
@@ -149,7 +150,7 @@ class CompanyResource(MethodView):
             company = dual_coverage.get_company(conn, str(company_id))
         if company is None:
             raise NotFound(f"no property company {company_id}")
-        return company
+        return with_etag(company)
 
     @require(*OFFICERS)
     @blp.arguments(RenameCompany)
