@@ -215,6 +215,7 @@ POLICY: dict[str, Access] = {
     f"GET {ASSESS}/schemes": figures(READERS),
     f"POST {ASSESS}/schemes": write(DISTRICT_ASSESSORS, Scope.DISTRICT),
     f"POST {ASSESS}/schemes/{{scheme_id}}/versions": write(DISTRICT_ASSESSORS, Scope.DISTRICT),
+    f"GET {ASSESS}/schemes/{{scheme_id}}": figures(READERS),
     f"GET {ASSESS}/periods": figures(READERS),
     f"POST {ASSESS}/periods": write(DISTRICT_ASSESSORS, Scope.DISTRICT),
     **{

@@ -150,7 +150,7 @@ class CompanyResource(MethodView):
             company = dual_coverage.get_company(conn, str(company_id))
         if company is None:
             raise NotFound(f"no property company {company_id}")
-        return with_etag(company)
+        return with_etag(CompanySchema().dump(company))
 
     @require(*OFFICERS)
     @blp.arguments(RenameCompany)

@@ -177,6 +177,7 @@ def read_requests(ids: dict[str, str]) -> dict[str, tuple[str, dict[str, Any]]]:
         ),
         f"GET {ASSESS}/indicators": (f"{ASSESS}/indicators", {}),
         f"GET {ASSESS}/schemes": (f"{ASSESS}/schemes", {}),
+        f"GET {ASSESS}/schemes/{{scheme_id}}": (f"{ASSESS}/schemes/{ids['scheme']}", {}),
         f"GET {ASSESS}/periods": (f"{ASSESS}/periods", {}),
         f"GET {ASSESS}/periods/{{key}}": (period, {}),
         f"GET {ASSESS}/periods/{{key}}/rankings": (
