@@ -171,6 +171,8 @@ POLICY: dict[str, Access] = {
     f"PATCH {COMPANIES}/{{company_id}}": write(OFFICERS, Scope.COMPANY),
     f"POST {COMPANIES}/{{company_id}}/brand": write(OFFICERS, Scope.COMPANY),
     f"POST {COMPANIES}/{{company_id}}/contracts": write(OFFICERS, Scope.COMPANY),
+    f"GET {COMPANIES}/{{company_id}}/contracts": rows(READERS, "contract"),
+    f"GET {COMPANIES}/{{company_id}}/contracts/{{contract_id}}": one(READERS, "contract"),
     f"POST {COMPANIES}/{{company_id}}/contracts/{{contract_id}}/end": write(
         OFFICERS, Scope.COMPANY
     ),

@@ -5,7 +5,9 @@ and, for scoped lists, the ids that tell an in-scope row (side A) from an outsid
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 from api.access_policy import (
     ASSESS,
@@ -20,6 +22,7 @@ from api.access_policy import (
     SUBSIDY,
     V1,
 )
+from domain.property_companies import PropertyCompany
 from tests.api.authz.world import Matrix
 
 READS = sorted(key for key in POLICY if key.startswith("GET "))
@@ -53,6 +56,11 @@ def read_world(matrix: Matrix) -> dict[str, str]:
         "/subsidies/budgets", {"holder_id": found["street_b"], "year": 2020, "amount": 100_000}
     )
     found["instructor"] = matrix.instructor()
+    found["contract"] = str(  # signed when the world was made
+        PropertyCompany.contract_id_for(
+            UUID(found["company"]), UUID(found["compound"]), date(2020, 1, 1)
+        )
+    )
     found["period"] = matrix.period("published")
     found["branch"] = matrix.fresh_branch()
     found["entitlement"] = matrix.entitlement()
@@ -71,6 +79,12 @@ WHERE: dict[str, tuple[str, ...]] = {
     f"GET {GRID}/workers": (*CHAIN, "company"),
     f"GET {GRID}/workers/{{worker_id}}": (*CHAIN, "company"),
     f"GET {GRID}/companies/{{company_id}}/scorecard": ("company",),
+    f"GET {COMPANIES}/{{company_id}}/contracts/{{contract_id}}": (
+        "compound",
+        "community",
+        "street",
+        "company",
+    ),
     f"GET {PARTY}": ("community", "street", "company"),
     f"GET {PARTY}/{{org_id}}": ("community", "street", "company"),
     f"GET {PARTY}/{{org_id}}/members": ("community", "street", "company"),
@@ -144,6 +158,14 @@ def read_requests(ids: dict[str, str]) -> dict[str, tuple[str, dict[str, Any]]]:
         ),
         f"GET {COMPANIES}": (COMPANIES, {}),
         f"GET {COMPANIES}/{{company_id}}": (f"{COMPANIES}/{ids['company']}", {}),
+        f"GET {COMPANIES}/{{company_id}}/contracts": (
+            f"{COMPANIES}/{ids['company']}/contracts",
+            {},
+        ),
+        f"GET {COMPANIES}/{{company_id}}/contracts/{{contract_id}}": (
+            f"{COMPANIES}/{ids['company']}/contracts/{ids['contract']}",
+            {},
+        ),
         f"GET {PARTY}": (PARTY, {}),
         f"GET {PARTY}/{{org_id}}": (f"{PARTY}/{ids['party_org']}", {}),
         f"GET {PARTY}/{{org_id}}/members": (f"{PARTY}/{ids['party_org']}/members", AS_OF),
