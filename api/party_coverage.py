@@ -28,7 +28,15 @@ from api.party_coverage_schemas import (
 )
 from api.party_scope import AsOfArgs, require_unit_scope
 from api.roles import OFFICERS, READERS
-from api.schemas import CommandResultSchema, PageArgs, Paging, ReadArgs, page_of, take_paging
+from api.schemas import (
+    Answer,
+    CommandResultSchema,
+    PageArgs,
+    Paging,
+    ReadArgs,
+    page_of,
+    take_paging,
+)
 from api.scope import found, fresh_row
 from domain import party_coverage_commands as cmd
 from domain.instructors import TARGET_KINDS, Instructor
@@ -141,7 +149,7 @@ class InstructorResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, InstructorSchema)
-    def get(self, args: dict[str, Any], instructor_id: UUID) -> dict[str, Any]:
+    def get(self, args: dict[str, Any], instructor_id: UUID) -> Answer:
         """One instructor (open_post is set while dispatched)."""
         ensure_fresh(
             dual_coverage.DualCoverageProjection.name, min_position=args.get("min_position")
@@ -261,7 +269,7 @@ class OwnersCommitteeResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, OwnersCommitteeSchema)
-    def get(self, args: dict[str, Any], committee_id: UUID) -> dict[str, Any]:
+    def get(self, args: dict[str, Any], committee_id: UUID) -> Answer:
         """One owners' committee with its party-member share (R4)."""
         ensure_fresh(
             owners_committees.OwnersCommitteesProjection.name, min_position=args.get("min_position")
