@@ -171,6 +171,8 @@ POLICY: dict[str, Access] = {
     f"PATCH {COMPANIES}/{{company_id}}": write(OFFICERS, Scope.COMPANY),
     f"POST {COMPANIES}/{{company_id}}/brand": write(OFFICERS, Scope.COMPANY),
     f"POST {COMPANIES}/{{company_id}}/contracts": write(OFFICERS, Scope.COMPANY),
+    f"GET {COMPANIES}/{{company_id}}/contracts": rows(READERS, "contract"),
+    f"GET {COMPANIES}/{{company_id}}/contracts/{{contract_id}}": one(READERS, "contract"),
     f"POST {COMPANIES}/{{company_id}}/contracts/{{contract_id}}/end": write(
         OFFICERS, Scope.COMPANY
     ),
@@ -215,6 +217,7 @@ POLICY: dict[str, Access] = {
     f"GET {ASSESS}/schemes": figures(READERS),
     f"POST {ASSESS}/schemes": write(DISTRICT_ASSESSORS, Scope.DISTRICT),
     f"POST {ASSESS}/schemes/{{scheme_id}}/versions": write(DISTRICT_ASSESSORS, Scope.DISTRICT),
+    f"GET {ASSESS}/schemes/{{scheme_id}}": figures(READERS),
     f"GET {ASSESS}/periods": figures(READERS),
     f"POST {ASSESS}/periods": write(DISTRICT_ASSESSORS, Scope.DISTRICT),
     **{

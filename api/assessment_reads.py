@@ -4,6 +4,7 @@ date, or the draft), scorecards, the events behind a line, trends, and what-if."
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -15,6 +16,7 @@ from api.assessment_schemas import (
     LineEventPage,
     PeriodDetailSchema,
     RankingPage,
+    SchemeSchema,
     ScorecardSchema,
     TrendPage,
     WhatIfSchema,
@@ -86,6 +88,29 @@ def _revision(conn: Any, key: str, args: dict[str, Any]) -> dict[str, Any]:
 def revision_header(rev: dict[str, Any]) -> dict[str, Any]:
     keep = ("key", "revision", "state", "reason", "scheme_version", "facts_position")
     return {**{k: rev[k] for k in keep}, **{k: rev[k] for k in ("published_at", "recorded_at")}}
+
+
+@blp.route("/schemes/<uuid:scheme_id>")
+class SchemeResource(MethodView):
+    @read_route(blp, READERS, SchemeSchema, ReadArgs)
+    def get(self, args: dict[str, Any], scheme_id: UUID) -> Answer:
+        """A scheme with every version, oldest first; its ETag is the latest version, which
+        If-Match on a revision checks."""
+        ensure_fresh(LEDGER, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            versions = q.scheme_versions(conn, str(scheme_id))
+        if not versions:
+            raise NotFound(f"no assessment scheme {scheme_id}")
+        latest = versions[-1]
+        return with_etag(
+            {
+                "id": latest["scheme_id"],
+                "code": latest["code"],
+                "name": latest["name"],
+                "version": latest["version"],
+                "versions": versions,
+            }
+        )
 
 
 @blp.route("/periods/<string:key>")

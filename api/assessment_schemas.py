@@ -39,6 +39,16 @@ class SchemeVersionPage(PageSchema):
     items = fields.List(fields.Nested(SchemeVersionSchema))
 
 
+class SchemeSchema(Schema):
+    id = Text()
+    code = Text()
+    name = Text()
+    version = fields.Integer(metadata={"description": "the latest version (the ETag)"})
+    versions = fields.List(
+        fields.Nested(SchemeVersionSchema), metadata={"description": "oldest first"}
+    )
+
+
 class PeriodSchema(Schema):
     id = Text()
     key = Text()

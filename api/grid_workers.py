@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import WHOLE_DISTRICT, principal, require
 from api.commands import ensure_fresh, handle, services
+from api.conditional import with_etag
 from api.fields import Text
 from api.read_policy import read_scope
 from api.roles import OFFICERS, READERS, UNGRIDDED_REGISTRARS
@@ -97,6 +98,7 @@ class WorkerSchema(Schema):
     grid_ids = fields.List(Text())
     registered_at = Text()
     position = fields.Integer()
+    version = fields.Integer()
 
 
 class DimensionMean(Schema):
@@ -165,7 +167,7 @@ class WorkerResource(MethodView):
             worker = read_model.get_grid_worker(conn, str(worker_id), read_scope("grid_worker"))
         if worker is None:
             raise NotFound(f"no grid worker {worker_id}")
-        return jsonify(worker)
+        return with_etag(worker)
 
 
 def _district_wide() -> bool:

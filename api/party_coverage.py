@@ -15,6 +15,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import require
 from api.commands import ensure_fresh, handle, services
+from api.conditional import with_etag
 from api.fields import BusinessDate, Text
 from api.party_coverage_schemas import (
     BrandPage,
@@ -27,7 +28,15 @@ from api.party_coverage_schemas import (
 )
 from api.party_scope import AsOfArgs, require_unit_scope
 from api.roles import OFFICERS, READERS
-from api.schemas import CommandResultSchema, PageArgs, Paging, ReadArgs, page_of, take_paging
+from api.schemas import (
+    Answer,
+    CommandResultSchema,
+    PageArgs,
+    Paging,
+    ReadArgs,
+    page_of,
+    take_paging,
+)
 from api.scope import found, fresh_row
 from domain import party_coverage_commands as cmd
 from domain.instructors import TARGET_KINDS, Instructor
@@ -140,7 +149,7 @@ class InstructorResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, InstructorSchema)
-    def get(self, args: dict[str, Any], instructor_id: UUID) -> dict[str, Any]:
+    def get(self, args: dict[str, Any], instructor_id: UUID) -> Answer:
         """One instructor (open_post is set while dispatched)."""
         ensure_fresh(
             dual_coverage.DualCoverageProjection.name, min_position=args.get("min_position")
@@ -149,7 +158,7 @@ class InstructorResource(MethodView):
             found = dual_coverage.get_instructor(conn, str(instructor_id))
         if found is None:
             raise NotFound(f"no instructor {instructor_id}")
-        return found
+        return with_etag(found)
 
 
 @blp.route("/instructors/<uuid:instructor_id>/dispatch")
@@ -260,7 +269,7 @@ class OwnersCommitteeResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, OwnersCommitteeSchema)
-    def get(self, args: dict[str, Any], committee_id: UUID) -> dict[str, Any]:
+    def get(self, args: dict[str, Any], committee_id: UUID) -> Answer:
         """One owners' committee with its party-member share (R4)."""
         ensure_fresh(
             owners_committees.OwnersCommitteesProjection.name, min_position=args.get("min_position")
@@ -269,7 +278,7 @@ class OwnersCommitteeResource(MethodView):
             found = owners_committees.get_committee(conn, str(committee_id))
         if found is None:
             raise NotFound(f"no owners' committee {committee_id}")
-        return found
+        return with_etag(found)
 
 
 @blp.route("/demonstration-projects")

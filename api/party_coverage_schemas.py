@@ -16,6 +16,7 @@ class InstructorSchema(Schema):
     open_post = fields.Integer(
         allow_none=True, metadata={"description": "set while dispatched (the post's position)"}
     )
+    version = fields.Integer()
 
 
 class InstructorPage(PageSchema):
@@ -63,6 +64,7 @@ class OwnersCommitteeSchema(Schema):
     party_member_share_pct = fields.Float()
     dissolved = fields.Boolean()
     dissolved_on = Text(allow_none=True)
+    version = fields.Integer()
 
 
 class OwnersCommitteePage(PageSchema):

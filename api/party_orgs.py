@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import require
 from api.commands import ensure_fresh, handle, services
+from api.conditional import with_etag
 from api.fields import BusinessDate, Text
 from api.party_scope import AsOfArgs, require_party_org_scope, require_unit_scope
 from api.read_policy import read_scope
@@ -103,6 +104,7 @@ class OrgSchema(Schema):
     street_id = Text(allow_none=True)
     community_id = Text(allow_none=True)
     affiliated_to = Text(allow_none=True)
+    version = fields.Integer()
 
 
 class OrgList(PageSchema):
@@ -152,7 +154,7 @@ class OrgResource(MethodView):
             org = view.get_org(conn, str(org_id), read_scope(PARTY_ORG))
         if org is None:
             raise NotFound(f"no party organisation {org_id}")
-        return org
+        return with_etag(org)
 
 
 @blp.route("/<uuid:org_id>/dissolve")

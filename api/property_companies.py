@@ -13,9 +13,10 @@ from werkzeug.exceptions import NotFound
 
 from api.auth import require
 from api.commands import ensure_fresh, handle, services
-from api.conditional import expected_version
+from api.conditional import expected_version, with_etag
 from api.fields import BusinessDate, Text
 from api.party_scope import require_unit_scope
+from api.read_policy import read_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import (
     Answer,
@@ -23,15 +24,18 @@ from api.schemas import (
     PageArgs,
     PageSchema,
     ReadArgs,
+    page_body,
     page_of,
     take_paging,
 )
 from api.scope import found, fresh_row
 from domain import party_building_commands as cmd
 from domain.property_companies import PropertyCompany
-from projections import dual_coverage
+from projections import dual_coverage, service_contracts
 
 COVERAGE = dual_coverage.DualCoverageProjection.name
+CONTRACTS = service_contracts.ServiceContractsProjection.name
+CONTRACT = "contract"  # the read policy resource
 
 blp = Blueprint(
     "property_companies",
@@ -95,10 +99,28 @@ class CompanySchema(Schema):
     street_id = Text(allow_none=True)
     registered_on = Text()
     has_party_org = fields.Boolean()
+    version = fields.Integer()
 
 
 class CompanyList(PageSchema):
     items = fields.List(fields.Nested(CompanySchema))
+
+
+class ContractSchema(Schema):
+    id = Text()
+    company_id = Text()
+    compound_id = Text()
+    starts_on = Text()
+    ends_on = Text(allow_none=True)
+    closed_on = Text(allow_none=True, metadata={"description": "set once ended or terminated"})
+    closed_how = Text(allow_none=True, metadata={"description": "ended | terminated"})
+    reason = Text(allow_none=True, metadata={"description": "why it was terminated early"})
+    signed_at = Text()
+    position = fields.Integer()
+
+
+class ContractList(PageSchema):
+    items = fields.List(fields.Nested(ContractSchema))
 
 
 def _company(company_id: UUID) -> None:
@@ -149,7 +171,7 @@ class CompanyResource(MethodView):
             company = dual_coverage.get_company(conn, str(company_id))
         if company is None:
             raise NotFound(f"no property company {company_id}")
-        return company
+        return with_etag(CompanySchema().dump(company))
 
     @require(*OFFICERS)
     @blp.arguments(RenameCompany)
@@ -178,6 +200,20 @@ class BrandResource(MethodView):
 
 @blp.route("/<uuid:company_id>/contracts")
 class ContractsResource(MethodView):
+    @require(*READERS)
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, ContractList)
+    def get(self, args: dict[str, Any], company_id: UUID) -> dict[str, Any]:
+        """The company's service contracts, oldest start first (only those the caller may
+        read: its company's, or on compounds in its unit)."""
+        ensure_fresh(CONTRACTS, min_position=args.get("min_position"))
+        paging = take_paging(args)
+        with services().read_engine.connect() as conn:
+            items, total = service_contracts.list_contracts(
+                conn, str(company_id), **paging, scope=read_scope(CONTRACT)
+            )
+        return page_body(items, total, paging)
+
     @require(*OFFICERS)
     @blp.arguments(SignContract)
     @blp.response(201, CommandResultSchema)
@@ -194,6 +230,23 @@ class ContractsResource(MethodView):
             status=201,
             location=f"/api/v1/property-companies/{company_id}/contracts/{contract}",
         )
+
+
+@blp.route("/<uuid:company_id>/contracts/<uuid:contract_id>")
+class ContractResource(MethodView):
+    @require(*READERS)
+    @blp.arguments(ReadArgs, location="query")
+    @blp.response(200, ContractSchema)
+    def get(self, args: dict[str, Any], company_id: UUID, contract_id: UUID) -> dict[str, Any]:
+        """One service contract (404 outside the caller's read scope)."""
+        ensure_fresh(CONTRACTS, min_position=args.get("min_position"))
+        with services().read_engine.connect() as conn:
+            contract = service_contracts.get_contract(
+                conn, str(company_id), str(contract_id), read_scope(CONTRACT)
+            )
+        if contract is None:
+            raise NotFound(f"no contract {contract_id} of property company {company_id}")
+        return contract
 
 
 @blp.route("/<uuid:company_id>/contracts/<uuid:contract_id>/end")

@@ -81,6 +81,9 @@ RESOURCES: dict[str, dict[str, str]] = {
     # budgets and ledger postings (journal, balances, trial balance, street and yearly
     # summaries): by the branch's street, by the unit holding the budget
     "subsidy_ledger": _by_role(**_OFFICERS_ONLY, company_manager=NONE),
+    # service contracts: by the compound served, by the company serving it (a grid lies
+    # below its compound, a resident reports: neither reads contracts)
+    "contract": _by_role(grid_worker=NONE, resident=NONE),
     # a property company's assessments (grid scorecard, assessment scorecards, trend): the
     # streets and communities that assess companies, and the company itself
     "company_assessment": _by_role(**_OFFICERS_ONLY, street_officer=ALL, community_officer=ALL),

@@ -16,6 +16,7 @@ from projections.owners_committees import OwnersCommitteesProjection
 from projections.party_activities import PartyActivitiesProjection
 from projections.party_orgs import PartyOrgsProjection
 from projections.recognitions import RecognitionsProjection
+from projections.service_contracts import ServiceContractsProjection
 from projections.subsidy_ledger import SubsidyLedgerProjection
 from projections.subsidy_policy import SubsidyPolicyProjection
 from projections.token_revocations import TokenRevocationsProjection
@@ -39,4 +40,5 @@ def all_projections() -> list[Projection]:
         SubsidyLedgerProjection(),
         SubsidyPolicyProjection(),
         TokenRevocationsProjection(),
+        ServiceContractsProjection(),
     ]

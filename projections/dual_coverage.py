@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table, select
+from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, String, Table, select
 
 from domain.instructors import Instructor
 from domain.metadata import occurred_at
@@ -30,6 +30,7 @@ cov_companies = Table(
     Column("street_id", String(36), index=True),
     Column("registered_on", String(10), nullable=False),
     Column("open_link", BigInteger),
+    Column("version", Integer, nullable=False),
 )
 
 # One row per period a company was covered by a party org: [from_on, to_on).
@@ -80,6 +81,7 @@ cov_instructors = Table(
     Column("code", String(40), nullable=False),
     Column("name", String(100), nullable=False),
     Column("open_post", BigInteger),
+    Column("version", Integer, nullable=False),
 )
 
 
@@ -97,12 +99,25 @@ class DualCoverageProjection(Projection):
                 "street_id": id_str(event.street_id),
                 "registered_on": occurred_at(event).date().isoformat(),
                 "open_link": None,
+                "version": event.originator_version,
             },
         )
 
     @handles(PropertyCompany, "Renamed")
     def property_company_renamed(self, event: Any, view: View) -> None:
-        view.update("cov_companies", str(event.originator_id), name=event.name)
+        _touch(view, "cov_companies", event, name=event.name)
+
+    @handles(
+        PropertyCompany,
+        "BrandAwarded",
+        "BrandRevoked",
+        "ContractSigned",
+        "ContractEnded",
+        "ContractTerminated",
+    )
+    def property_company_changed(self, event: Any, view: View) -> None:
+        """Events with no coverage figure still move the company's version (its ETag)."""
+        _touch(view, "cov_companies", event)
 
     @handles(PropertyCompany, "PartyOrgLinked")
     def property_company_party_org_linked(self, event: Any, view: View) -> None:
@@ -116,14 +131,14 @@ class DualCoverageProjection(Projection):
                 "to_on": None,
             },
         )
-        view.update("cov_companies", str(event.originator_id), open_link=view.position)
+        _touch(view, "cov_companies", event, open_link=view.position)
 
     @handles(PropertyCompany, "PartyOrgUnlinked")
     def property_company_party_org_unlinked(self, event: Any, view: View) -> None:
         company = view.get("cov_companies", str(event.originator_id))
         assert company is not None and company["open_link"] is not None
         view.update("cov_org_links", company["open_link"], to_on=event.on.isoformat())
-        view.update("cov_companies", company["id"], open_link=None)
+        _touch(view, "cov_companies", event, open_link=None)
 
     @handles(OwnersCommittee, "PartyOrgLinked")
     def owners_committee_party_org_linked(self, event: Any, view: View) -> None:
@@ -155,6 +170,7 @@ class DualCoverageProjection(Projection):
                 "code": event.code,
                 "name": event.name,
                 "open_post": None,
+                "version": event.originator_version,
             },
         )
 
@@ -171,14 +187,18 @@ class DualCoverageProjection(Projection):
                 "to_on": None,
             },
         )
-        view.update("cov_instructors", str(event.originator_id), open_post=view.position)
+        _touch(view, "cov_instructors", event, open_post=view.position)
 
     @handles(Instructor, "Recalled")
     def instructor_recalled(self, event: Any, view: View) -> None:
         instructor = view.get("cov_instructors", str(event.originator_id))
         assert instructor is not None and instructor["open_post"] is not None
         view.update("cov_instructor_posts", instructor["open_post"], to_on=event.on.isoformat())
-        view.update("cov_instructors", instructor["id"], open_post=None)
+        _touch(view, "cov_instructors", event, open_post=None)
+
+
+def _touch(view: View, table: str, event: Any, **changes: Any) -> None:
+    view.update(table, str(event.originator_id), version=event.originator_version, **changes)
 
 
 # -- queries ------------------------------------------------------------------------------

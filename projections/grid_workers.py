@@ -38,6 +38,7 @@ grid_workers = Table(
     Column("grid_count", Integer, nullable=False),
     Column("registered_at", String(40), nullable=False),
     Column("position", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
 )
 grid_assignments = Table(
     "grid_worker_assignments",
@@ -100,6 +101,7 @@ class GridWorkersProjection(Projection):
                 "grid_count": 0,
                 "registered_at": occurred_at(event).isoformat(),
                 "position": view.position,
+                "version": event.originator_version,
             },
         )
 
@@ -107,7 +109,12 @@ class GridWorkersProjection(Projection):
     def grid_worker_assigned_to_grid(self, event: Any, view: View) -> None:
         worker = view.get("grid_workers", str(event.originator_id))
         assert worker is not None
-        view.update("grid_workers", worker["id"], grid_count=worker["grid_count"] + 1)
+        view.update(
+            "grid_workers",
+            worker["id"],
+            grid_count=worker["grid_count"] + 1,
+            version=event.originator_version,
+        )
         view.put(
             "grid_worker_assignments",
             {
@@ -122,7 +129,12 @@ class GridWorkersProjection(Projection):
     def grid_worker_unassigned_from_grid(self, event: Any, view: View) -> None:
         worker = view.get("grid_workers", str(event.originator_id))
         assert worker is not None
-        view.update("grid_workers", worker["id"], grid_count=worker["grid_count"] - 1)
+        view.update(
+            "grid_workers",
+            worker["id"],
+            grid_count=worker["grid_count"] - 1,
+            version=event.originator_version,
+        )
         view.update(
             "grid_worker_assignments",
             worker["id"],

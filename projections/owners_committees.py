@@ -28,6 +28,7 @@ owners_committees = Table(
     Column("from_two_committees", Integer, nullable=False),
     Column("dissolved", Boolean, nullable=False),
     Column("dissolved_on", String(10)),
+    Column("version", Integer, nullable=False),
 )
 
 
@@ -51,6 +52,7 @@ class OwnersCommitteesProjection(Projection):
                 "from_two_committees": sum(1 for m in event.members if m["from_two_committees"]),
                 "dissolved": False,
                 "dissolved_on": None,
+                "version": event.originator_version,
             },
         )
 
@@ -61,7 +63,13 @@ class OwnersCommitteesProjection(Projection):
             str(event.originator_id),
             dissolved=True,
             dissolved_on=event.on.isoformat(),
+            version=event.originator_version,
         )
+
+    @handles(OwnersCommittee, "PartyOrgLinked", "PartyOrgUnlinked")
+    def owners_committee_party_org_changed(self, event: Any, view: View) -> None:
+        """A party-org link moves the committee's version (its ETag), not its figures."""
+        view.update("owners_committees", str(event.originator_id), version=event.originator_version)
 
 
 def committees_with_party_share(

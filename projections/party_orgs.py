@@ -43,6 +43,7 @@ party_orgs = Table(
     Column("street_id", String(36), index=True),
     Column("community_id", String(36)),
     Column("affiliated_to", String(36)),
+    Column("version", Integer, nullable=False),
 )
 
 membership_lines = Table(
@@ -80,23 +81,24 @@ class PartyOrgsProjection(Projection):
                 "street_id": id_str(event.street_id),
                 "community_id": id_str(event.community_id),
                 "affiliated_to": id_str(event.affiliated_to),
+                "version": event.originator_version,
             },
         )
 
     @handles(PartyOrg, "Dissolved")
     def party_org_dissolved(self, event: Any, view: View) -> None:
-        view.update(
-            "party_orgs",
-            str(event.originator_id),
+        _touch(
+            view,
+            event,
             ended_on=event.dissolved_on.isoformat(),
             end_reason=event.reason,
         )
 
     @handles(PartyOrg, "Merged")
     def party_org_merged(self, event: Any, view: View) -> None:
-        view.update(
-            "party_orgs",
-            str(event.originator_id),
+        _touch(
+            view,
+            event,
             ended_on=event.merged_on.isoformat(),
             end_reason=f"merged into {event.into_id}",
         )
@@ -107,7 +109,7 @@ class PartyOrgsProjection(Projection):
         assert org is not None
         ids = json.loads(org["company_ids"])
         ids += [str(c) for c in event.company_ids if str(c) not in ids]
-        view.update("party_orgs", org["id"], company_ids=json.dumps(ids))
+        _touch(view, event, company_ids=json.dumps(ids))
         seq = 0
         for ref in event.member_refs:
             for org_id, delta in ((str(event.from_id), -1), (org["id"], 1)):
@@ -116,19 +118,33 @@ class PartyOrgsProjection(Projection):
 
     @handles(PartyOrg, "MemberJoined")
     def party_org_member_joined(self, event: Any, view: View) -> None:
-        _line(view, 0, str(event.originator_id), event.member_ref, "joined", event.on, 1)
+        _member(view, event, "joined", 1)
 
     @handles(PartyOrg, "MemberTransferredIn")
     def party_org_member_transferred_in(self, event: Any, view: View) -> None:
-        _line(view, 0, str(event.originator_id), event.member_ref, "transferred_in", event.on, 1)
+        _member(view, event, "transferred_in", 1)
 
     @handles(PartyOrg, "MemberTransferredOut")
     def party_org_member_transferred_out(self, event: Any, view: View) -> None:
-        _line(view, 0, str(event.originator_id), event.member_ref, "transferred_out", event.on, -1)
+        _member(view, event, "transferred_out", -1)
 
     @handles(PartyOrg, "MemberLeft")
     def party_org_member_left(self, event: Any, view: View) -> None:
-        _line(view, 0, str(event.originator_id), event.member_ref, "left", event.on, -1)
+        _member(view, event, "left", -1)
+
+    @handles(PartyOrg, "HostedByOwnersCommittee")
+    def party_org_hosted_by_owners_committee(self, event: Any, view: View) -> None:
+        """No figure of the org changes, but its version (its ETag) does."""
+        _touch(view, event)
+
+
+def _touch(view: View, event: Any, **changes: Any) -> None:
+    view.update("party_orgs", str(event.originator_id), version=event.originator_version, **changes)
+
+
+def _member(view: View, event: Any, change: str, delta: int) -> None:
+    _line(view, 0, str(event.originator_id), event.member_ref, change, event.on, delta)
+    _touch(view, event)
 
 
 def _line(view: View, seq: int, org_id: str, ref: str, change: str, on: date, delta: int) -> None:

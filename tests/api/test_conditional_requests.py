@@ -76,3 +76,32 @@ def test_a_period_read_carries_its_etag(client: Any, auth: Any, system: Any) -> 
     assert read.headers["ETag"] == f'"{opened["version"]}"'
     cached = client.get(url, headers={**admin, "If-None-Match": read.headers["ETag"]})
     assert cached.status_code == 304
+
+
+def test_a_scheme_read_carries_its_versions_and_the_tag_a_revision_checks(
+    client: Any, auth: Any
+) -> None:
+    admin = auth("district_admin")
+    defined = client.post("/api/v1/assessment/schemes", json=scheme_body(), headers=admin).json
+    url = f"/api/v1/assessment/schemes/{defined['id']}"
+    read = client.get(url, query_string={"min_position": defined["position"]}, headers=admin)
+    assert read.status_code == 200 and read.headers["ETag"] == f'"{defined["version"]}"'
+    assert [v["version"] for v in read.json["versions"]] == [defined["version"]]
+    body = {**scheme_body(effective_from="2021-01-01"), "note": "第二版"}
+    del body["code"], body["name"]
+    revise = {**admin, "If-Match": read.headers["ETag"]}
+    revised = client.post(f"{url}/versions", json=body, headers=revise)
+    assert revised.status_code == 201, revised.json
+    again = client.post(f"{url}/versions", json=body, headers=revise)
+    assert again.status_code == 412
+    fresh = {"min_position": revised.json["position"]}
+    now = client.get(
+        url, query_string=fresh, headers={**admin, "If-None-Match": read.headers["ETag"]}
+    )
+    assert now.status_code == 200 and now.headers["ETag"] == f'"{revised.json["version"]}"'
+    assert [v["note"] for v in now.json["versions"]] == ["defined", "第二版"]
+    assert (
+        client.get(url, headers={**admin, "If-None-Match": now.headers["ETag"]}).status_code == 304
+    )
+    nowhere = "/api/v1/assessment/schemes/00000000-0000-0000-0000-000000000000"
+    assert client.get(nowhere, headers=admin).status_code == 404

@@ -15,6 +15,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 COLUMNS = {
     "issues": "service_issue",
     "grid workers": "grid_worker",
+    "contracts": "contract",
     "party orgs, branch life": "party_org",
     "subsidy payments": "subsidy",
     "budgets, ledger": "subsidy_ledger",

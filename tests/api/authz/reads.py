@@ -5,7 +5,9 @@ and, for scoped lists, the ids that tell an in-scope row (side A) from an outsid
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 from api.access_policy import (
     ASSESS,
@@ -20,6 +22,7 @@ from api.access_policy import (
     SUBSIDY,
     V1,
 )
+from domain.property_companies import PropertyCompany
 from tests.api.authz.world import Matrix
 
 READS = sorted(key for key in POLICY if key.startswith("GET "))
@@ -54,6 +57,11 @@ def read_world(matrix: Matrix) -> dict[str, str]:
         {"holder_id": found["street_b"], "year": 2020, "amount_fen": 10_000_000},
     )
     found["instructor"] = matrix.instructor()
+    found["contract"] = str(  # signed when the world was made
+        PropertyCompany.contract_id_for(
+            UUID(found["company"]), UUID(found["compound"]), date(2020, 1, 1)
+        )
+    )
     found["period"] = matrix.period("published")
     found["branch"] = matrix.fresh_branch()
     found["entitlement"] = matrix.entitlement()
@@ -72,6 +80,12 @@ WHERE: dict[str, tuple[str, ...]] = {
     f"GET {GRID}/workers": (*CHAIN, "company"),
     f"GET {GRID}/workers/{{worker_id}}": (*CHAIN, "company"),
     f"GET {GRID}/companies/{{company_id}}/scorecard": ("company",),
+    f"GET {COMPANIES}/{{company_id}}/contracts/{{contract_id}}": (
+        "compound",
+        "community",
+        "street",
+        "company",
+    ),
     f"GET {PARTY}": ("community", "street", "company"),
     f"GET {PARTY}/{{org_id}}": ("community", "street", "company"),
     f"GET {PARTY}/{{org_id}}/members": ("community", "street", "company"),
@@ -145,6 +159,14 @@ def read_requests(ids: dict[str, str]) -> dict[str, tuple[str, dict[str, Any]]]:
         ),
         f"GET {COMPANIES}": (COMPANIES, {}),
         f"GET {COMPANIES}/{{company_id}}": (f"{COMPANIES}/{ids['company']}", {}),
+        f"GET {COMPANIES}/{{company_id}}/contracts": (
+            f"{COMPANIES}/{ids['company']}/contracts",
+            {},
+        ),
+        f"GET {COMPANIES}/{{company_id}}/contracts/{{contract_id}}": (
+            f"{COMPANIES}/{ids['company']}/contracts/{ids['contract']}",
+            {},
+        ),
         f"GET {PARTY}": (PARTY, {}),
         f"GET {PARTY}/{{org_id}}": (f"{PARTY}/{ids['party_org']}", {}),
         f"GET {PARTY}/{{org_id}}/members": (f"{PARTY}/{ids['party_org']}/members", AS_OF),
@@ -178,6 +200,7 @@ def read_requests(ids: dict[str, str]) -> dict[str, tuple[str, dict[str, Any]]]:
         ),
         f"GET {ASSESS}/indicators": (f"{ASSESS}/indicators", {}),
         f"GET {ASSESS}/schemes": (f"{ASSESS}/schemes", {}),
+        f"GET {ASSESS}/schemes/{{scheme_id}}": (f"{ASSESS}/schemes/{ids['scheme']}", {}),
         f"GET {ASSESS}/periods": (f"{ASSESS}/periods", {}),
         f"GET {ASSESS}/periods/{{key}}": (period, {}),
         f"GET {ASSESS}/periods/{{key}}/rankings": (

@@ -25,8 +25,13 @@ from tests.api.authz.reads import MARKERS, READS, WHERE, read_requests, read_wor
 from tests.api.authz.world import Matrix
 
 # a scoped list whose rows carry no id of the world (years' sums): its scoping is asserted in
-# tests/api/test_read_policy_ops.py (a street's sums are less than the district's)
-UNMARKED = {"GET /api/v1/subsidies/reports/yearly"}
+# tests/api/test_read_policy_ops.py (a street's sums are less than the district's); a
+# company's contracts are all one company's, so no row lies wholly on side B: their
+# scoping is asserted in tests/api/test_service_contracts.py
+UNMARKED = {
+    "GET /api/v1/subsidies/reports/yearly",
+    "GET /api/v1/property-companies/{company_id}/contracts",
+}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,104 @@
+"""Read model of service contracts: which company serves which compound, from when to when,
+and how the contract closed (ended on its date, or terminated early with a reason)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table, func, select
+
+from domain.metadata import occurred_at
+from domain.property_companies import PropertyCompany
+from projections.base import Projection, handles
+from projections.read_scope import EVERYTHING, ReadScope, within
+from projections.view import View
+
+metadata = MetaData()
+
+service_contracts = Table(
+    "service_contracts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("company_id", String(36), nullable=False, index=True),
+    Column("compound_id", String(36), nullable=False, index=True),
+    Column("starts_on", String(10), nullable=False),
+    Column("ends_on", String(10)),
+    Column("closed_on", String(10)),
+    Column("closed_how", String(12)),  # ended | terminated
+    Column("reason", String(500)),
+    Column("signed_at", String(40), nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+
+class ServiceContractsProjection(Projection):
+    name = "service_contracts"
+    metadata = metadata
+
+    @handles(PropertyCompany, "ContractSigned")
+    def property_company_contract_signed(self, event: Any, view: View) -> None:
+        view.insert(
+            "service_contracts",
+            {
+                "id": str(event.contract_id),
+                "company_id": str(event.originator_id),
+                "compound_id": str(event.compound_id),
+                "starts_on": event.starts_on.isoformat(),
+                "ends_on": event.ends_on.isoformat() if event.ends_on else None,
+                "closed_on": None,
+                "closed_how": None,
+                "reason": None,
+                "signed_at": occurred_at(event).isoformat(),
+                "position": view.position,
+            },
+        )
+
+    @handles(PropertyCompany, "ContractEnded")
+    def property_company_contract_ended(self, event: Any, view: View) -> None:
+        _close(view, event, "ended", None)
+
+    @handles(PropertyCompany, "ContractTerminated")
+    def property_company_contract_terminated(self, event: Any, view: View) -> None:
+        _close(view, event, "terminated", event.reason)
+
+
+def _close(view: View, event: Any, how: str, reason: str | None) -> None:
+    view.update(
+        "service_contracts",
+        str(event.contract_id),
+        closed_on=event.on.isoformat(),
+        closed_how=how,
+        reason=reason,
+        position=view.position,
+    )
+
+
+def readable(scope: ReadScope) -> Any:
+    """The contracts the scope covers: on a compound in its unit, or of its company."""
+    t = service_contracts.c
+    return within(scope, units=(t.compound_id,), company=t.company_id)
+
+
+def list_contracts(
+    conn: Connection,
+    company_id: str,
+    *,
+    page: int,
+    per_page: int,
+    scope: ReadScope = EVERYTHING,
+) -> tuple[list[dict[str, Any]], int]:
+    """A company's contracts the scope covers, oldest start first, and how many there are."""
+    t = service_contracts
+    stmt = select(t).where(t.c.company_id == company_id, readable(scope))
+    total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    ordered = stmt.order_by(t.c.starts_on, t.c.id).limit(per_page).offset((page - 1) * per_page)
+    return [dict(row._mapping) for row in conn.execute(ordered)], total
+
+
+def get_contract(
+    conn: Connection, company_id: str, contract_id: str, scope: ReadScope = EVERYTHING
+) -> dict[str, Any] | None:
+    t = service_contracts
+    query = select(t).where(t.c.id == contract_id, t.c.company_id == company_id, readable(scope))
+    row = conn.execute(query).first()
+    return dict(row._mapping) if row else None

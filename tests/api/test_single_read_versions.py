@@ -1,0 +1,103 @@
+"""A single read's ETag is its aggregate's version, moved by every event of that aggregate
+(a contract, a party-org link, a member, a dispatch), and it is what If-Match accepts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import register
+
+AT = {"Occurred-At": "2020-03-01T10:00:00+08:00"}
+V1 = "/api/v1"
+
+
+def _tag(client: Any, url: str, headers: dict, head: int) -> str:
+    read = client.get(url, query_string={"min_position": head}, headers=headers)
+    assert read.status_code == 200, read.json
+    return str(read.headers["ETag"])
+
+
+@pytest.fixture
+def ids(client: Any, auth: Any, tree: dict) -> dict[str, Any]:
+    admin = {**auth("district_admin"), **AT}
+    found = dict(tree)
+    found["compound"] = register(
+        client,
+        admin,
+        kind="compound",
+        code="Q1",
+        name="华黎1号小区",
+        parent_id=tree["community"],
+        compound_type="open",
+    ).json["id"]
+    body = {"credit_code": "91370105MA3C000001", "name": "康都物业", "street_id": tree["street"]}
+    found["company"] = client.post(f"{V1}/property-companies", json=body, headers=admin).json["id"]
+    return found
+
+
+def test_company_tag_moves_with_its_contracts_and_org_link_and_guards_the_rename(
+    client: Any, auth: Any, ids: dict, system: Any
+) -> None:
+    officer = {**auth("street_officer", scope=ids["street"]), **AT}
+    url = f"{V1}/property-companies/{ids['company']}"
+    head = system.app.recorder.max_notification_id
+    registered = _tag(client, url, officer, head())
+    contract = {"compound_id": ids["compound"], "starts_on": "2020-01-01"}
+    assert client.post(f"{url}/contracts", json=contract, headers=officer).status_code == 201
+    signed = _tag(client, url, officer, head())
+    assert signed != registered
+    org = {
+        "code": "DZB001",
+        "name": "康都物业党支部",
+        "host_kind": "property_company",
+        "company_ids": [ids["company"]],
+        "method": "standalone",
+        "kind": "branch",
+        "founded_on": "2020-02-01",
+        "street_id": ids["street"],
+        "full_members": ["F1", "F2", "F3"],
+    }
+    assert client.post(f"{V1}/party-orgs", json=org, headers=officer).status_code == 201
+    linked = _tag(client, url, officer, head())
+    assert linked not in (registered, signed)
+    stale = client.patch(url, json={"name": "康都"}, headers={**officer, "If-Match": signed})
+    assert stale.status_code == 412
+    fresh = client.patch(url, json={"name": "康都"}, headers={**officer, "If-Match": linked})
+    assert fresh.status_code == 200, fresh.json
+    assert _tag(client, url, officer, head()) not in (registered, signed, linked)
+
+
+def test_party_org_and_instructor_tags_move_with_members_and_posts(
+    client: Any, auth: Any, ids: dict, system: Any
+) -> None:
+    officer = {**auth("street_officer", scope=ids["street"]), **AT}
+    head = system.app.recorder.max_notification_id
+    org = {
+        "code": "LHDZB1",
+        "name": "联合党支部",
+        "host_kind": "property_company",
+        "company_ids": [ids["company"]],
+        "method": "standalone",
+        "kind": "branch",
+        "founded_on": "2020-02-01",
+        "street_id": ids["street"],
+        "full_members": ["F1", "F2", "F3"],
+    }
+    org_url = (
+        f"{V1}/party-orgs/" + client.post(f"{V1}/party-orgs", json=org, headers=officer).json["id"]
+    )
+    founded = _tag(client, org_url, officer, head())
+    joined = {"change": "joined", "member_ref": "M1", "on": "2020-02-10"}
+    assert client.post(f"{org_url}/membership", json=joined, headers=officer).status_code == 201
+    assert _tag(client, org_url, officer, head()) == f'"{int(founded.strip(chr(34))) + 1}"'
+
+    admin = {**auth("district_admin"), **AT}
+    body = {"code": "ZDY1", "name": "指导员"}
+    instructor = client.post(f"{V1}/party-building/instructors", json=body, headers=admin)
+    url = f"{V1}/party-building/instructors/{instructor.json['id']}"
+    assert _tag(client, url, admin, head()) == '"1"'
+    post = {"target_kind": "property_company", "target_id": ids["company"], "on": "2020-02-15"}
+    assert client.post(f"{url}/dispatch", json=post, headers=officer).status_code == 200
+    assert _tag(client, url, admin, head()) == '"2"'
