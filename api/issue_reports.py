@@ -28,12 +28,13 @@ from api.schemas import (
     page_of,
     take_paging,
 )
-from domain.figures import RESOLUTION_RATE, RESPONSE_RATE, SATISFACTION_RATE
+from domain.figures import COMPLAINT_RATE, RESOLUTION_RATE, RESPONSE_RATE, SATISFACTION_RATE
 from domain.issue_catalog import CATEGORIES, PRIORITIES
 from domain.service_issue_commands import DefineSlaPolicy, EraseReporter
 from domain.service_issue_handlers import sla_policy
 from domain.sla import DAY, MAX_SLA_DAYS
 from projections import issue_board, issue_metrics
+from projections.assessment_facts import PROJECTION_NAME as ASSESSMENT_INPUTS
 
 blp = Blueprint(
     "issue_reports",
@@ -136,8 +137,12 @@ class RateRow(Schema):
         values=Text(),
         metadata={"description": "the figure definition (code@version) behind each rate"},
     )
-    households = fields.Integer()
-    complaints_per_100_households = fields.Float(allow_none=True)
+    complaint_rate = fields.Float(
+        allow_none=True, metadata={"description": f"per 100 households, {COMPLAINT_RATE.ref}"}
+    )
+    households = fields.Integer(
+        metadata={"description": "households under contract at the end of the period"}
+    )
     median_hours_to_close = fields.Float(allow_none=True)
 
 
@@ -179,9 +184,10 @@ class Rates(MethodView):
     @blp.arguments(RateArgs, location="query")
     @blp.response(200, RatePage)
     def get(self, args: dict[str, Any]) -> Answer:
-        """Response, resolution and satisfaction rates, complaints per 100 households and
-        median hours to close, per company or per community (definitions in the README)."""
-        ensure_fresh(BOARD, "org_registry", min_position=args.pop("min_position", None))
+        """Response, resolution, satisfaction and complaint rates (per 100 households under
+        contract) and median hours to close, per company or per community (definitions in
+        the README)."""
+        ensure_fresh(BOARD, ASSESSMENT_INPUTS, min_position=args.pop("min_position", None))
         paging = take_paging(args)
         with services().read_engine.connect() as conn:
             return jsonify(page_of(issue_metrics.rates(conn, **args), paging))

@@ -68,12 +68,15 @@ REPORTED_ACCEPTED_ON_TIME = "reported_accepted_on_time"  # accepted by the accep
 REPORTED_RESOLVED = "reported_resolved"  # closed, last feedback positive (the seed's 577)
 REPORTED_WITH_FEEDBACK = "reported_with_feedback"  # at least one resident feedback
 REPORTED_SATISFIED = "reported_satisfied"  # last feedback satisfied / basically satisfied
+COMPLAINTS = "complaints"  # accepted for a company, not referred out nor duplicate
+HOUSEHOLDS = "households_under_contract"  # a stock: at the end of the period
 COHORT_COUNTS = (
     REPORTED_ACCEPTED,
     REPORTED_ACCEPTED_ON_TIME,
     REPORTED_RESOLVED,
     REPORTED_WITH_FEEDBACK,
     REPORTED_SATISFIED,
+    COMPLAINTS,
 )
 
 RESPONSE_RATE = FigureDefinition(
@@ -115,8 +118,23 @@ SATISFACTION_RATE = FigureDefinition(
     _cohort_rate(REPORTED_SATISFIED, REPORTED_WITH_FEEDBACK),
 )
 
+COMPLAINT_RATE = FigureDefinition(
+    "complaint_rate",
+    "物业投诉率",
+    2,
+    "per 100 households",
+    "Complaint rate per 100 households. Numerator: issues reported in the period that "
+    "are complaints at the time of reading — accepted for a company, neither referred "
+    "out as not a property matter nor linked as a duplicate (company: against it; "
+    "community: against the companies of its compounds). Denominator: households under "
+    "contract at the end of the period (company: of the compounds it serves under "
+    "contract; community: of the compounds registered in it), divided by 100.",
+    (COMPLAINTS, HOUSEHOLDS),
+    _cohort_rate(COMPLAINTS, HOUSEHOLDS),
+)
+
 ISSUE_RATES: dict[str, FigureDefinition] = {
-    f.code: f for f in (RESPONSE_RATE, RESOLUTION_RATE, SATISFACTION_RATE)
+    f.code: f for f in (RESPONSE_RATE, RESOLUTION_RATE, SATISFACTION_RATE, COMPLAINT_RATE)
 }
 
 
@@ -158,6 +176,9 @@ RETIRED: dict[str, str] = {
     "Accepted events in the period, x 100",
     "resolution_rate@1": "Closed events in the period / Handled events in the period, "
     "x 100, capped at 100",
+    "complaint_rate@1": "complaints accepted in the period (scorecards) / households "
+    "under contract at period end x 100; in /grid-loop/rates complaints among the "
+    "period's issues / households of their compounds x 100, to 2 places",
     "satisfaction_rate@1": "FeedbackGiven events in the period rated satisfied or "
     "basically satisfied / all FeedbackGiven events in the period, x 100",
 }

@@ -12,7 +12,7 @@ Two kinds of facts:
 Each indicator reads its facts and returns a `Measure`: numerator, denominator and value.
 A zero denominator gives value None ("no data"); the scheme then decides the score.
 An indicator's definition of record is its `definition`: the formula of its versioned
-figure (`domain/figures.py`: response, resolution and satisfaction rates) or the docstring
+figure (`domain/figures.py`: response, resolution, satisfaction, complaint rates) or the docstring
 of its function (version 1).
 """
 
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from domain.figures import (
     COHORT_COUNTS,
+    COMPLAINT_RATE,
     RESOLUTION_RATE,
     RESPONSE_RATE,
     SATISFACTION_RATE,
@@ -36,7 +37,6 @@ from domain.figures import (
 FLOW_FACTS = (
     "issues_reported",  # ServiceIssue.Reported: every public-opinion item, a figure of its own
     *COHORT_COUNTS,  # issues reported in the month, by their state now (domain.figures)
-    "complaints",  # items accepted for a company that are complaints (`is_complaint`)
     "issues_handled",  # ServiceIssue.Handled
     "issues_handled_on_time",  # ServiceIssue.Handled by handle_due
     "issues_reopened",  # ServiceIssue.Reopened
@@ -75,7 +75,7 @@ def is_complaint(company_id: object, state: str) -> bool:
     company (ServiceIssue.Accepted with its company_id) that is not referred out as not a
     property matter (ServiceIssue.ReferredOut) nor linked as a duplicate of another item
     (ServiceIssue.LinkedAsDuplicate). Items routed to a department are not complaints
-    against a company. It counts in the month it was accepted."""
+    against a company. It counts in the month the item was reported (`COMPLAINT_RATE`)."""
     return company_id is not None and state not in NOT_COMPLAINTS
 
 
@@ -124,16 +124,6 @@ def _of_figure(figure: FigureDefinition, subjects: tuple[str, ...]) -> Indicator
 
 
 _ratio = ratio
-
-
-def complaint_rate(f: Mapping[str, float]) -> Measure:
-    """Complaint rate per 100 households. Numerator: complaints (`is_complaint`: items
-    accepted for a company, neither referred out nor duplicates) accepted in the period
-    (company: against it; community: against the companies of its compounds).
-    Denominator: households under contract at the end of the period (company: compounds
-    with an active service contract; community: compounds registered in it), divided by
-    100."""
-    return _ratio(f.get("complaints", 0), f.get("households_under_contract", 0))
 
 
 def on_time_handling_rate(f: Mapping[str, float]) -> Measure:
@@ -202,14 +192,7 @@ INDICATORS: dict[str, Indicator] = {
     i.code: i
     for i in (
         _of_figure(SATISFACTION_RATE, BOTH),
-        Indicator(
-            "complaint_rate",
-            "物业投诉率(每百户)",
-            "per 100 households",
-            BOTH,
-            ("complaints", "households_under_contract"),
-            complaint_rate,
-        ),
+        _of_figure(COMPLAINT_RATE, BOTH),
         _of_figure(RESPONSE_RATE, BOTH),
         _of_figure(RESOLUTION_RATE, BOTH),
         Indicator(

@@ -2,12 +2,12 @@
 
 Subjects: a community is scored on the issues of its compounds; a company on the issues
 routed to it (`Accepted.company_id`); complaints are the items accepted for a company
-(`domain.indicators.is_complaint`), taken back in the month of acceptance when the item
-is later referred out or linked as a duplicate.
+(`domain.indicators.is_complaint`), taken back when the item is later referred out or
+linked as a duplicate.
 
-The cohort counts of `domain.figures` (response, resolution, satisfaction rates) are
-written in the month the issue was reported, whenever the event behind them happens, so
-a period's sum is the state of its reported issues at the position read.
+The cohort counts of `domain.figures` (response, resolution, satisfaction, complaint
+rates) are written in the month the issue was reported, whenever the event behind them
+happens, so a period's sum is the state of its reported issues at the position read.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.figures import (
+    COMPLAINTS,
     REPORTED,
     REPORTED_ACCEPTED,
     REPORTED_ACCEPTED_ON_TIME,
@@ -148,10 +149,9 @@ class GridInputs:
             handle_due=event.handle_due.isoformat() if event.handle_due else None,
             accepted_month=month_of(event),
         )
-        subjects = _issue_subjects(issue)
         _cohort(view, issue, REPORTED_ACCEPTED)
         if is_complaint(issue["company_id"], "accepted"):
-            add_fact(view, event, subjects, "complaints")
+            _cohort(view, issue, COMPLAINTS)
         if due_met(event, issue["accept_due"]) and "accept" not in issue["missed"]:
             _cohort(view, issue, REPORTED_ACCEPTED_ON_TIME)
 
@@ -170,8 +170,7 @@ class GridInputs:
         if is_complaint(issue["company_id"], "accepted") and not is_complaint(
             issue["company_id"], state
         ):
-            subjects = _issue_subjects(issue)
-            add_fact_in_month(view, issue["accepted_month"], subjects, "complaints", -1)
+            _cohort(view, issue, COMPLAINTS, -1)
 
     @handles(ServiceIssue, "Handled")
     def service_issue_handled(self, event: Any, view: View) -> None:

@@ -7,16 +7,14 @@ Definitions (every count is of issues reported in the period and area):
   matter); duplicates: linked to an original; handled: ever marked handled;
   resolved: closed with a satisfied / basically satisfied last feedback (the seed's
   "problems solved"); reopened: reopened at least once (dissatisfied feedback or by hand).
-- response, resolution and satisfaction rates: the figures of record of
-  `domain.figures` (RESPONSE_RATE, RESOLUTION_RATE, SATISFACTION_RATE), in %, computed by
-  their own functions from the counts of the issues reported in the period; each row
-  names the definitions used (`definitions`: code -> `code@version`), as the assessment
-  scorecards do.
+- response, resolution, satisfaction and complaint rates: the figures of record of
+  `domain.figures` (`ISSUE_RATES`), computed by their own functions from the counts of
+  the issues reported in the period; each row names the definitions used
+  (`definitions`: code -> `code@version`), as the assessment scorecards do.
 - complaints: items accepted for a company, neither referred out nor duplicates
   (`domain.indicators.is_complaint`); reported (every item) stays a figure of its own.
-- complaint rate per 100 households = complaints / households × 100, where households
-  are those of the compounds in the group (a community: all its compounds in the org
-  registry; a company: the compounds of the issues it accepted).
+- households: under contract at the end of the period, the scorecards' stock fact
+  (a company: the compounds it serves under contract; a community: its compounds).
 - median time to close: median of (closed − reported) in hours over closed issues.
 Rates are None when their denominator is 0.
 """
@@ -29,6 +27,8 @@ from typing import Any
 from sqlalchemy import Connection, case, func, select
 
 from domain.figures import (
+    COMPLAINTS,
+    HOUSEHOLDS,
     ISSUE_RATES,
     REPORTED_ACCEPTED,
     REPORTED_ACCEPTED_ON_TIME,
@@ -37,8 +37,8 @@ from domain.figures import (
     REPORTED_WITH_FEEDBACK,
 )
 from domain.indicators import NOT_COMPLAINTS
+from projections.assessment_facts import COMMUNITY, COMPANY, assessment_facts
 from projections.issue_board import filtered, issues
-from projections.org_registry import org_units
 
 FUNNEL_STAGES = (
     "reported",
@@ -104,12 +104,14 @@ COHORT = {
     REPORTED_RESOLVED: "resolved",
     REPORTED_WITH_FEEDBACK: "with_feedback",
     REPORTED_SATISFIED: "satisfied",
+    COMPLAINTS: "complaints",
 }
 
 
-def issue_rates(group: dict[str, Any]) -> dict[str, float | None]:
+def issue_rates(group: dict[str, Any], households: int = 0) -> dict[str, float | None]:
     """The issue rates of `domain.figures` for one group's board counts."""
     counts = {name: float(group[column] or 0) for name, column in COHORT.items()}
+    counts[HOUSEHOLDS] = float(households)
     return {code: figure.measure(counts).value for code, figure in ISSUE_RATES.items()}
 
 
@@ -129,7 +131,7 @@ def rates(conn: Connection, *, per: str, **filters: Any) -> list[dict[str, Any]]
     minutes: dict[str, list[int]] = {}
     for r in conn.execute(closing):
         minutes.setdefault(r.group_id, []).append(r.close_minutes)
-    households = _households(conn, per, filters)
+    households = _households(conn, per, filters.get("month_to"))
     result = []
     for group_id, g in groups.items():
         homes = households.get(group_id, 0)
@@ -141,36 +143,22 @@ def rates(conn: Connection, *, per: str, **filters: Any) -> list[dict[str, Any]]
                 "accepted": int(g["accepted"] or 0),
                 "resolved": int(g["resolved"] or 0),
                 "complaints": int(g["complaints"] or 0),
-                **issue_rates(g),
+                **issue_rates(g, homes),
                 "definitions": DEFINITIONS,
                 "households": homes,
-                "complaints_per_100_households": (
-                    round(100 * int(g["complaints"] or 0) / homes, 2) if homes else None
-                ),
                 "median_hours_to_close": round(median(closes) / 60, 2) if closes else None,
             }
         )
     return result
 
 
-def _households(conn: Connection, per: str, filters: dict[str, Any]) -> dict[str, int]:
-    compounds = org_units.alias("compounds")
-    if per == "community":
-        stmt = (
-            select(compounds.c.community_id, func.sum(compounds.c.households))
-            .where(compounds.c.kind == "compound", compounds.c.closed.is_(False))
-            .group_by(compounds.c.community_id)
-        )
-        return {k: int(v or 0) for k, v in conn.execute(stmt)}
-    served = (
-        filtered(select(issues.c.company_id, issues.c.compound_id), **filters)
-        .where(issues.c.company_id.is_not(None))
-        .distinct()
-        .subquery()
+def _households(conn: Connection, per: str, month_to: str | None) -> dict[str, int]:
+    """Households under contract at the end of `month_to` (or now), per company or
+    community: the stock the assessment scorecards read (`HOUSEHOLDS`)."""
+    f = assessment_facts
+    stmt = select(f.c.subject_id, func.sum(f.c.value)).where(
+        f.c.subject_kind == (COMPANY if per == "company" else COMMUNITY), f.c.fact == HOUSEHOLDS
     )
-    stmt = (
-        select(served.c.company_id, func.sum(compounds.c.households))
-        .join(compounds, compounds.c.id == served.c.compound_id)
-        .group_by(served.c.company_id)
-    )
-    return {k: int(v or 0) for k, v in conn.execute(stmt)}
+    if month_to is not None:
+        stmt = stmt.where(f.c.month <= month_to)
+    return {k: int(v or 0) for k, v in conn.execute(stmt.group_by(f.c.subject_id))}

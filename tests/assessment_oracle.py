@@ -48,9 +48,9 @@ def raw_counts(app: Any, months: list[str], upto: int) -> dict[str, dict[str, li
         if kind == "ServiceIssue.Accepted":
             it["handle_due"] = e.handle_due
             late = (it["accept_due"] and _when(e) > it["accept_due"]) or "accept" in it["missed"]
-            if inside and e.company_id is not None:  # no item here is referred out later
-                c["complaints"].append(n.id)
             if it["cohort"]:
+                if e.company_id is not None:  # no item here is referred out later
+                    c["complaints"].append(n.id)
                 c["accepted"].append(n.id)
                 if not late:
                     c["accepted_on_time"].append(n.id)

@@ -40,7 +40,7 @@ def test_only_items_accepted_for_a_company_are_complaints(system: Any) -> None:
         assert november.facts.get((kind, str(subject)), {}).get("complaints", 0) == 0
     assert october.facts[("community", str(ids["community"]))]["issues_reported"] == 6
     assert company["reported"] == 4 and company["complaints"] == 2
-    assert company["complaints_per_100_households"] == 1.0  # 2 complaints / 200 homes
+    assert company["complaint_rate"] == 1.0  # 2 complaints / 200 homes
     c1 = community[str(ids["community"])]
     assert c1["reported"] == 6 and c1["complaints"] == 2
-    assert c1["complaints_per_100_households"] == 1.0
+    assert c1["complaint_rate"] == 1.0

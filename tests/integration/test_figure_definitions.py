@@ -1,5 +1,5 @@
-"""One definition per figure (issue 17, point 2): a company's response, resolution and
-satisfaction rates of 2020Q4 are the same figure in its assessment scorecard and in
+"""One definition per figure (issue 17, point 2): a company's response, resolution,
+satisfaction and complaint rates of 2020Q4 are the same figure in its assessment scorecard and in
 /grid-loop/rates, and both name the definition (code@version) they used."""
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from domain.assessment_commands import (
     DefineAssessmentScheme,
     OpenAssessmentPeriod,
 )
-from domain.figures import ISSUE_RATES, RESOLUTION_RATE, SATISFACTION_RATE
+from domain.figures import COMPLAINT_RATE, ISSUE_RATES, RESOLUTION_RATE, SATISFACTION_RATE
 from domain.service_issue_commands import (
     AcceptIssue,
     CloseIssue,
     GiveIssueFeedback,
     MarkIssueHandled,
+    ReferIssueOut,
     StartHandlingIssue,
 )
 from projections import assessment_queries as q
@@ -82,12 +83,10 @@ def _quarter(app: Any, ids: dict[str, Any]) -> None:
     _handle(app, issues["2020-12-01"], "2020-12-01T15:00:00")
 
 
-def test_the_company_case_of_2020q4_is_one_figure_in_both(
-    system: Any, client: Any, auth: Any
-) -> None:
-    app = system.app
-    ids = small_district(app)
-    _quarter(app, ids)
+def _card_and_rates(
+    system: Any, client: Any, auth: Any, app: Any, company: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The company's 2020Q4 scorecard and its row of /grid-loop/rates for the quarter."""
     with at("2021-01-05T09:00:00"):
         scheme = DefineAssessmentScheme(
             code="T", name="测试办法", definition=SCHEME, effective_from=date(2020, 1, 1)
@@ -97,17 +96,26 @@ def test_the_company_case_of_2020q4_is_one_figure_in_both(
     with system.read_engine.connect() as conn:
         app.handle(ComputeAssessment(period, read_period_facts(conn, "2020Q4")))
     system.catch_up()
-    company = str(ids["company_a"])
     with system.read_engine.connect() as conn:
         card = q.scorecard(conn, str(period), 1, "property_company", company)
     assert card is not None
-    lines = {ln["indicator"]: ln for ln in card["lines"]}
     answer = client.get(
         "/api/v1/grid-loop/rates?per=company&month_from=2020-10&month_to=2020-12",
         headers=auth("district_admin"),
     )
     assert answer.status_code == 200, answer.get_json()
     (rates,) = [r for r in answer.get_json()["items"] if r["group_id"] == company]
+    return card, rates
+
+
+def test_the_company_case_of_2020q4_is_one_figure_in_both(
+    system: Any, client: Any, auth: Any
+) -> None:
+    app = system.app
+    ids = small_district(app)
+    _quarter(app, ids)
+    card, rates = _card_and_rates(system, client, auth, app, str(ids["company_a"]))
+    lines = {ln["indicator"]: ln for ln in card["lines"]}
     assert (
         lines["resolution_rate"]["value"]
         == rates["resolution_rate"]
@@ -122,3 +130,32 @@ def test_the_company_case_of_2020q4_is_one_figure_in_both(
         3,
     )
     assert RESOLUTION_RATE.ref == "resolution_rate@2" and SATISFACTION_RATE.version == 2
+
+
+def test_a_company_complaint_rate_is_one_figure_in_both(
+    system: Any, client: Any, auth: Any
+) -> None:
+    """Company A (200 households under contract), 2020Q4: an issue reported and accepted in
+    October, one reported on 31 December and accepted on 4 January, one referred out.
+    The complaints of the quarter are the issues reported in it that are complaints, as
+    of the reading: 2 of 200 households = 1.0 (not the 1 accepted within the quarter)."""
+    app = system.app
+    ids = small_district(app)
+    a = ids["company_a"]
+    when = {
+        "2020-10-05T09:00:00": "2020-10-05T10:00:00",
+        "2020-12-31T15:00:00": "2021-01-04T09:00:00",
+    }
+    for reported, accepted in when.items():
+        with at(reported):
+            issue = report(app, ids, 1)
+        with at(accepted):
+            app.handle(AcceptIssue(issue_id=issue, company_id=a))
+    with at("2020-11-02T09:00:00"):
+        app.handle(ReferIssueOut(issue_id=report(app, ids, 1), reason="非物业事项"))
+    card, rates = _card_and_rates(system, client, auth, app, str(a))
+    line = {ln["indicator"]: ln for ln in card["lines"]}["complaint_rate"]
+    assert line["value"] == rates["complaint_rate"] == pytest.approx(1.0)
+    assert (line["numerator"], line["denominator"]) == (2, 200) and rates["households"] == 200
+    assert line["definition"] == rates["definitions"]["complaint_rate"] == COMPLAINT_RATE.ref
+    assert COMPLAINT_RATE.ref == "complaint_rate@2"

@@ -72,13 +72,13 @@ def test_rates_and_funnel_hand_checked(system: Any) -> None:
     assert company["response_rate"] == round(200 / 3, 4)  # %, i2 accepted after 2 h
     assert company["resolution_rate"] == round(200 / 3, 4)
     assert company["satisfaction_rate"] == round(200 / 3, 4)
-    assert company["complaints_per_100_households"] == 1.5  # 3 complaints / 200 homes
+    assert company["complaint_rate"] == 1.5  # 3 complaints / 200 homes
     assert company["median_hours_to_close"] == 2.0  # median of 1 h and 3 h
     c1 = per_community[str(ids["community"])]
-    assert c1["reported"] == 3 and c1["complaints_per_100_households"] == 1.5
+    assert c1["reported"] == 3 and c1["complaint_rate"] == 1.5
     c2 = per_community[str(ids["community2"])]
     assert c2["reported"] == 1 and c2["accepted"] == 0 and c2["response_rate"] is None
-    assert c2["complaints_per_100_households"] == 0.0  # referred out: not a complaint
+    assert c2["complaint_rate"] == 0.0  # referred out: not a complaint
 
 
 def test_board_filters_and_sla_tick_is_idempotent(system: Any) -> None:
