@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from domain.figures import RESOLUTION_RATE, RESPONSE_RATE, SATISFACTION_RATE, FigureDefinition
+from domain.figures import (
+    COMPLAINT_RATE,
+    RESOLUTION_RATE,
+    RESPONSE_RATE,
+    SATISFACTION_RATE,
+    FigureDefinition,
+)
 from domain.indicators import INDICATORS, _of_figure
 
-FIGURES = [RESPONSE_RATE, RESOLUTION_RATE, SATISFACTION_RATE]
+FIGURES = [RESPONSE_RATE, RESOLUTION_RATE, SATISFACTION_RATE, COMPLAINT_RATE]
 
 
 @pytest.mark.parametrize("figure", FIGURES, ids=lambda f: f.code)
