@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
+from hashlib import sha256
 from typing import Any
 
 from flask import current_app, g, request
@@ -45,6 +47,13 @@ def mint_token(
 
 def read_token(keys: TokenKeys | str, token: str, issuer: OidcIssuer | None = None) -> Principal:
     """A local HS256 token (no `iss`), or one from the configured single sign-on issuer."""
+    return _read_token(keys, token, issuer)[0]
+
+
+def _read_token(
+    keys: TokenKeys | str, token: str, issuer: OidcIssuer | None
+) -> tuple[Principal, float]:
+    """The token's holder and when the token expires (seconds since the epoch)."""
     try:
         claims = _verified(_keys(keys), token, issuer)
     except TokenRefused as refused:
@@ -56,7 +65,34 @@ def read_token(keys: TokenKeys | str, token: str, issuer: OidcIssuer | None = No
     role, scope = claims["role"], claims["scope"]
     if not isinstance(role, str) or role not in ALL_ROLES or not isinstance(scope, str):
         raise Unauthorized("the bearer token is not valid")
-    return Principal(str(claims["sub"]), role, scope, str(claims["jti"]))
+    expires = claims.get("exp")
+    who = Principal(str(claims["sub"]), role, scope, str(claims["jti"]))
+    return who, float(expires) if isinstance(expires, int | float) else 0.0
+
+
+class VerifiedTokens:
+    """Tokens this process verified in the last `seconds` (kept by their SHA-256), so a
+    client's next request skips decoding and checking the signature again. A token is kept
+    until its own expiry at the latest; refused tokens are never kept. Revocation is
+    checked on every request all the same (`authenticate`)."""
+
+    def __init__(self, seconds: float = 30.0, size: int = 4096) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._kept: dict[bytes, tuple[Principal, float]] = {}
+
+    def get(self, token: str, now: float) -> Principal | None:
+        kept = self._kept.get(sha256(token.encode()).digest())
+        if kept is None or now >= kept[1]:
+            return None
+        return kept[0]
+
+    def put(self, token: str, who: Principal, expires: float, now: float) -> None:
+        if expires <= now:
+            return
+        if len(self._kept) >= self.size:
+            self._kept = {}  # bounded: start again rather than track ages
+        self._kept[sha256(token.encode()).digest()] = (who, min(expires, now + self.seconds))
 
 
 def _verified(keys: TokenKeys, token: str, issuer: OidcIssuer | None) -> dict[str, Any]:
@@ -83,7 +119,14 @@ def load_principal() -> None:
 def authenticate(token: str) -> Principal:
     """The token's holder, unless the token does not verify or has been revoked (401)."""
     services = current_app.extensions["redprop"]
-    who = read_token(services.tokens, token, services.oidc)
+    verified: VerifiedTokens = current_app.extensions.setdefault(
+        "redprop.verified_tokens", VerifiedTokens()
+    )
+    now = time.time()
+    who = verified.get(token, now)
+    if who is None:
+        who, expires = _read_token(services.tokens, token, services.oidc)
+        verified.put(token, who, expires, now)
     with services.read_engine.connect() as conn:
         if token_revocations.is_revoked(conn, who.jti):
             raise Unauthorized("the bearer token has been revoked")
