@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
+from flask import g
 from sqlalchemy import Connection
 
 from api.auth import principal, require_scope
@@ -62,11 +63,16 @@ def found(row: R | None, label: str, row_id: Any, field: str | None = None) -> R
 
 def org_ancestry(unit_id: UUID, field: str | None = None) -> list[UUID]:
     """The unit and every unit above it, nearest first. An unknown unit is a 422 on `field`
-    (a 404 without one)."""
-    chain = fresh_row(
-        CLOSURE, lambda conn: org_closure.ancestry(conn, unit_id) or None, changed_by=[MOVED]
-    )
-    return found(chain, "OrgUnit", unit_id, field)
+    (a 404 without one). Read once per request (a route often checks a unit, then the
+    caller's scope over it)."""
+    known: dict[UUID, list[UUID]] = g.setdefault("org_ancestries", {})
+    chain = known.get(unit_id)
+    if chain is None:
+        chain = fresh_row(
+            CLOSURE, lambda conn: org_closure.ancestry(conn, unit_id) or None, changed_by=[MOVED]
+        )
+        chain = known[unit_id] = found(chain, "OrgUnit", unit_id, field)
+    return chain
 
 
 def org_unit_kind(unit_id: UUID) -> str:
