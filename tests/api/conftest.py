@@ -11,6 +11,32 @@ def register(client: Any, headers: dict, **body: Any) -> Any:
     return client.post("/api/v1/org-units", json=body, headers=headers)
 
 
+def add_compound(client: Any, headers: dict, community_id: str, n: int = 1, **extra: Any) -> str:
+    """Compound Q<n> (华黎<n>号小区, open) in the community; its id."""
+    made = register(
+        client,
+        headers,
+        kind="compound",
+        code=f"Q{n}",
+        name=f"华黎{n}号小区",
+        parent_id=community_id,
+        compound_type="open",
+        **extra,
+    )
+    assert made.status_code == 201, made.json
+    return str(made.json["id"])
+
+
+def add_company(
+    client: Any, headers: dict, street_id: str, n: int = 1, name: str = "康都物业"
+) -> str:
+    """Property company n (credit code 91370105MA3C00000<n>) registered in the street; its id."""
+    body = {"credit_code": f"91370105MA3C00000{n}", "name": name, "street_id": street_id}
+    made = client.post("/api/v1/property-companies", json=body, headers=headers)
+    assert made.status_code == 201, made.json
+    return str(made.json["id"])
+
+
 @pytest.fixture
 def tree(client: Any, auth: Any, system: Any) -> dict[str, str]:
     admin = auth("district_admin")

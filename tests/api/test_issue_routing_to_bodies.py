@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import register
+from tests.api.conftest import add_compound
 
 AT = {"Occurred-At": "2020-03-01T10:00:00+08:00"}
 
@@ -28,16 +28,7 @@ def _establish(client: Any, headers: dict, kind: str, parent: str, name: str) ->
 def routed(client: Any, auth: Any, tree: dict) -> dict[str, Any]:
     admin = {**auth("district_admin"), **AT}
     ids = dict(tree)
-    ids["compound"] = register(
-        client,
-        admin,
-        kind="compound",
-        code="Q1",
-        name="华黎1号小区",
-        parent_id=tree["community"],
-        compound_type="open",
-        households=300,
-    ).json["id"]
+    ids["compound"] = add_compound(client, admin, tree["community"], households=300)
     for key, kind, parent, name in (
         ("committee", "property_guidance_committee", "community", "华黎社区物业工作指导委员会"),
         (

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import register
+from tests.api.conftest import add_company, add_compound
 
 AT = {"Occurred-At": "2020-03-01T10:00:00+08:00"}
 V1 = "/api/v1"
@@ -19,20 +19,9 @@ def world(client: Any, auth: Any, tree: dict) -> dict[str, Any]:
     admin = {**auth("district_admin"), **AT}
     ids = dict(tree)
     for n in (1, 2):
-        ids[f"compound{n}"] = register(
-            client,
-            admin,
-            kind="compound",
-            code=f"Q{n}",
-            name=f"华黎{n}号小区",
-            parent_id=tree["community"],
-            compound_type="open",
-        ).json["id"]
+        ids[f"compound{n}"] = add_compound(client, admin, tree["community"], n)
     for n, name in ((1, "康都物业"), (2, "乙物业")):
-        body = {"credit_code": f"91370105MA3C00000{n}", "name": name, "street_id": tree["street"]}
-        ids[f"company{n}"] = client.post(f"{V1}/property-companies", json=body, headers=admin).json[
-            "id"
-        ]
+        ids[f"company{n}"] = add_company(client, admin, tree["street"], n, name)
     return ids
 
 

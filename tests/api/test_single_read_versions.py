@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import register
+from tests.api.conftest import add_company, add_compound
 
 AT = {"Occurred-At": "2020-03-01T10:00:00+08:00"}
 V1 = "/api/v1"
@@ -23,17 +23,8 @@ def _tag(client: Any, url: str, headers: dict, head: int) -> str:
 def ids(client: Any, auth: Any, tree: dict) -> dict[str, Any]:
     admin = {**auth("district_admin"), **AT}
     found = dict(tree)
-    found["compound"] = register(
-        client,
-        admin,
-        kind="compound",
-        code="Q1",
-        name="华黎1号小区",
-        parent_id=tree["community"],
-        compound_type="open",
-    ).json["id"]
-    body = {"credit_code": "91370105MA3C000001", "name": "康都物业", "street_id": tree["street"]}
-    found["company"] = client.post(f"{V1}/property-companies", json=body, headers=admin).json["id"]
+    found["compound"] = add_compound(client, admin, tree["community"])
+    found["company"] = add_company(client, admin, tree["street"])
     return found
 
 
