@@ -4,8 +4,8 @@ Pointer.
 
 Two readings that must agree (tests/unit/test_integration_event_walk.py and, on every demo
 event, tests/kafka/test_demo_log.py): straight from the stored JSON, the fast one, and from
-the domain event the mapper decodes, for what only the mapper can read (a cipher, a
-versioned event class, an unknown transcoding).
+the domain event the mapper decodes, for what only the mapper can read (a cipher, an event
+written by an older version of its class, an unknown transcoding).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import TopicError, resolve_topic
 
 from domain.metadata import occurred_at
 from infra.storage.chain import canonical_id
@@ -104,8 +105,8 @@ def from_stored(
         return None
     try:
         state = orjson.loads(notification.state)
-        if "class_version" in state:
-            return None
+        if state.pop("class_version", 1) != _class_version(notification.topic):
+            return None  # written by an older version of its class: the mapper upcasts it
         payload = {k: v for k, v in state.items() if k not in _ENVELOPE and k not in personal}
         meta = state.get("meta")
         # every typed value is written with a "_type_" key; one of them is the timestamp
@@ -122,6 +123,14 @@ def from_stored(
         datetime.fromisoformat(occurred).isoformat() if occurred else recorded,
         recorded,
     )
+
+
+def _class_version(topic: str) -> int | None:
+    """The current version of the event class a topic names (None if it names none)."""
+    try:
+        return int(getattr(resolve_topic(topic), "class_version", 1))
+    except TopicError:
+        return None
 
 
 class _StoredWalk:
