@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import Connection, Engine, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from domain.app import RedPropertyApp
@@ -178,28 +178,72 @@ class ProjectionRunner:
         self._state = (reached, generation)
         return reached
 
-    def _claim(self, conn: Connection, old: int, generation: int) -> None:
-        """Lock the tracking row if it is still where we read it (PostgreSQL makes a
-        concurrent claim wait for our commit, then find the position moved)."""
-        t = projection_positions
+    def _claim(self, conn: Connection, old: int, generation: int, new: int | None = None) -> None:
+        """Lock the tracking row if it is still where we read it, moving it to `new` if
+        given (PostgreSQL makes a concurrent claim wait for our commit, then find the
+        position moved)."""
+        moved_to = old if new is None else new
         result = conn.execute(
-            update(t)
-            .where(
-                t.c.name == self.tracking_name, t.c.position == old, t.c.generation == generation
-            )
-            .values(position=old)
+            _CLAIM, {"at": self.tracking_name, "old": old, "gen": generation, "new": moved_to}
         )
         if result.rowcount != 1:
             raise PositionMoved(self.tracking_name)
 
+    def _reach(self, conn: Connection, seen: tuple[int, int], head: int) -> tuple[int, int] | None:
+        """Within `conn`'s transaction: the stored position moved to `head` if it is still
+        `seen`; the new state, or None if another writer moved it."""
+        old, generation = seen
+        try:
+            self._claim(conn, old, generation, new=head)
+        except PositionMoved:
+            return None
+        return head, generation
+
+    def concerned_by(self, stretch: list[tuple[int, str]]) -> bool:
+        """Whether any (position, topic) of `stretch` after this runner's position is one
+        of its projection's topics."""
+        position, topics = self.cached_position or 0, self.projection.topics
+        return any(at > position and topic in topics for at, topic in stretch)
+
     def _move(self, conn: Connection, new: int) -> None:
-        t = projection_positions
-        conn.execute(update(t).where(t.c.name == self.tracking_name).values(position=new))
+        conn.execute(_MOVE, {"at": self.tracking_name, "new": new})
 
     def _load_state(self) -> tuple[int, int]:
         if self._state is None:
             self._state = read_state(self.engine, self.tracking_name)
         return self._state
+
+
+_T = projection_positions
+# built once: every live round runs them for each projection it moves
+_CLAIM = (
+    update(_T)
+    .where(
+        _T.c.name == bindparam("at"),
+        _T.c.position == bindparam("old"),
+        _T.c.generation == bindparam("gen"),
+    )
+    .values(position=bindparam("new"))
+)
+_MOVE = update(_T).where(_T.c.name == bindparam("at")).values(position=bindparam("new"))
+
+
+def advance_together(runners: list[ProjectionRunner], head: int) -> list[ProjectionRunner]:
+    """Store `head` as the position of runners with nothing to apply up to it, in one
+    transaction per engine, each by compare-and-set from the position it last saw; returns
+    those moved. A runner another writer moved reloads its position next time."""
+    moved: list[ProjectionRunner] = []
+    for engine in {id(r.engine): r.engine for r in runners}.values():
+        seen = [(r, r._load_state()) for r in runners if r.engine is engine]
+        with engine.begin() as conn:  # states read before: SQLite's write lock is held here
+            reached = [(runner, runner._reach(conn, state, head)) for runner, state in seen]
+        for runner, state in reached:
+            runner._state = state
+            if state is None:
+                runner.cache.clear()
+            else:
+                moved.append(runner)
+    return moved
 
 
 def _as_uuid(aggregate_id: UUID | str) -> UUID:

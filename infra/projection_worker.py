@@ -13,10 +13,12 @@ from typing import Any
 from sqlalchemy import Engine, Select, bindparam, select
 
 from infra.projection_failures import Failure, clear_failure, record_failure
-from infra.projection_runner import ProjectionFailed, ProjectionRunner
+from infra.projection_runner import ProjectionFailed, ProjectionRunner, advance_together
 from projections.positions import projection_positions
 
 log = logging.getLogger(__name__)
+
+QUIET_STRETCH = 2000  # events: up to this far behind, untouched projections move together
 
 
 class ProjectionWorker:
@@ -62,11 +64,11 @@ class ProjectionWorker:
         for process in self.processes:
             self._run(_name(process), process.run_once, _failed_event)
         head = self._head()
-        for runner in self.runners:
-            name = runner.projection.name
-            if head is not None and self._idle(runner, head):
-                continue  # an idle round costs one query, not one per projection
-            done += self._run(name, runner.catch_up, _failed_event) or 0
+        due = [r for r in self.runners if head is None or not self._idle(r, head)]
+        if head is not None:  # an idle round costs one query, not one per projection
+            due = self._advance_untouched(due, head)
+        for runner in due:
+            done += self._run(runner.projection.name, runner.catch_up, _failed_event) or 0
         for job in self.jobs:
             job.run_if_due(self._run)
         return done
@@ -79,10 +81,30 @@ class ProjectionWorker:
         except Exception:  # reported by the runners' own attempts
             return None
 
-    def _idle(self, runner: ProjectionRunner, head: int) -> bool:
+    def _settled(self, runner: ProjectionRunner) -> bool:
         name = runner.projection.name
-        settled = name not in self._failures and name not in self._unchecked
-        return settled and runner.cached_position is not None and runner.cached_position >= head
+        known = name not in self._failures and name not in self._unchecked
+        return known and runner.cached_position is not None
+
+    def _idle(self, runner: ProjectionRunner, head: int) -> bool:
+        return self._settled(runner) and (runner.cached_position or 0) >= head
+
+    def _advance_untouched(self, due: list[ProjectionRunner], head: int) -> list[ProjectionRunner]:
+        """Runners behind `head` with none of their topics in between are moved to it in
+        one transaction, instead of one per projection (on SQLite each holds the write
+        lock commands wait for); returns the runners still to catch up."""
+        settled = [r for r in due if self._settled(r)]
+        low = min((r.cached_position or 0 for r in settled), default=head)
+        if not settled or head - low > QUIET_STRETCH:
+            return due
+        try:
+            stretch = self.runners[0].app.recorder.select_topics(low, head)  # type: ignore[attr-defined]
+            untouched = [r for r in settled if not r.concerned_by(stretch)]
+            moved = advance_together(untouched, head) if untouched else []
+        except Exception:  # noqa: BLE001 - each runner then catches up (and reports) alone
+            log.exception("could not move untouched projections together")
+            return due
+        return [r for r in due if r not in moved]
 
     def _run(
         self,

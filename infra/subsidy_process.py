@@ -61,6 +61,7 @@ class SubsidyProcess:
         self.state = DueState()
         self.scanned = 0  # position up to which the working state is built
         self.memory_position = 0
+        self._stored: int | None = None  # the stored position as last read or written here
         self.stats = ProcessStats()
 
     # -- position -------------------------------------------------------------------------
@@ -69,7 +70,9 @@ class SubsidyProcess:
     def position(self) -> int:
         if self.engine is None:
             return self.memory_position
-        return read_state(self.engine, NAME)[0]
+        if self._stored is None:
+            self._stored = read_state(self.engine, NAME)[0]
+        return self._stored
 
     def _store(self, position: int) -> None:
         if self.engine is None:
@@ -80,13 +83,17 @@ class SubsidyProcess:
             conn.execute(
                 update(t).where(t.c.name == NAME, t.c.position < position).values(position=position)
             )
+        self._stored = max(self._stored or 0, position)
 
     # -- running --------------------------------------------------------------------------
 
     def run_once(self) -> int:
         """Read every relevant event after the scanned position; issue what is due after
-        the stored position. Returns how many events were read."""
-        issued_to = self.position
+        the stored position. Returns how many events were read. The position is read only
+        when there is something to read, and stored only after a page that held events of
+        its topics (a page without them can make nothing due, so reading it again after a
+        restart issues nothing)."""
+        issued_to: int | None = None
         read = 0
         while True:
             page = self.app.recorder.select_notifications(
@@ -94,12 +101,14 @@ class SubsidyProcess:
             )
             if not page:
                 return read
-            for notification in page:
-                if notification.topic in TOPICS:
-                    self._handle(notification, issue=notification.id > issued_to)
+            if issued_to is None:
+                issued_to = self.position
+            relevant = [n for n in page if n.topic in TOPICS]
+            for notification in relevant:
+                self._handle(notification, issue=notification.id > issued_to)
             self.scanned = page[-1].id
             read += len(page)
-            if self.scanned > issued_to:
+            if relevant and self.scanned > issued_to:
                 self._store(self.scanned)
                 issued_to = self.scanned
 

@@ -155,6 +155,17 @@ class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
             (after, stop, list(topics), limit),
         )
 
+    def select_topics(self, after: int, stop: int) -> list[tuple[int, str]]:
+        """As ChainedSQLiteRecorder.select_topics."""
+        rows = self._tuples(
+            SQL(
+                "SELECT notification_id, topic FROM {} "
+                "WHERE notification_id > %s AND notification_id <= %s"
+            ).format(self._events),
+            (after, stop),
+        )
+        return [(row[0], row[1]) for row in rows]
+
     def _tuples(self, statement: Any, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         """Rows as plain tuples (the library's cursors make a dict of every row)."""
         with (

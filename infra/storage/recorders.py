@@ -221,6 +221,16 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
             )
             return [tuple(row) for row in c.fetchall()]
 
+    def select_topics(self, after: int, stop: int) -> list[tuple[int, str]]:
+        """(position, topic) of every event in (after, stop]: which projections a stretch
+        of the log concerns, without reading the events."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT rowid, topic FROM {self.events_table_name} WHERE rowid > ? AND rowid <= ?",
+                (after, stop),
+            )
+            return [(row[0], row[1]) for row in c.fetchall()]
+
     def select_command(self, key: str) -> CommandRecord | None:
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT * FROM {self.commands_table} WHERE idempotency_key = ?", (key,))

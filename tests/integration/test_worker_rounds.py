@@ -1,0 +1,110 @@
+"""A worker round moves the projections an event does not concern to the head together,
+in one transaction, and catches up only those it concerns; positions, rows and every
+compare-and-set stay as when each caught up alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, event, select
+
+from domain.metadata import command_context
+from domain.org_registry_commands import RegisterOrgUnit, RenameOrgUnit
+from infra.bootstrap import System
+from infra.projection_runner import ProjectionRunner
+from infra.rebuild import rebuild
+from projections.org_registry import OrgRegistryProjection, org_units
+from projections.positions import read_positions
+
+
+def _register(system: System) -> list[UUID]:
+    with command_context(actor_id="t"):
+        district = system.app.handle(RegisterOrgUnit(kind="district", code="D", name="区")).id
+        return [
+            system.app.handle(
+                RegisterOrgUnit(kind="street", code=f"S{s}", name=f"街{s}", parent_id=district)
+            ).id
+            for s in range(3)
+        ]
+
+
+def _rename(system: System, unit: UUID, name: str) -> str:
+    with command_context(actor_id="t"):
+        system.app.handle(RenameOrgUnit(unit_id=unit, name=name))
+    recorder = system.app.recorder
+    return str(recorder.select_notifications(recorder.max_notification_id(), 1)[0].topic)
+
+
+@contextmanager
+def _commits(engine: Engine) -> Iterator[list[int]]:
+    seen: list[int] = []
+
+    def committed(_conn: Any) -> None:
+        seen.append(1)
+
+    event.listen(engine, "commit", committed)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "commit", committed)
+
+
+def _positions(system: System) -> dict[str, int]:
+    with system.read_engine.connect() as conn:
+        positions = read_positions(conn)
+    return {r.projection.name: positions.get(r.projection.name, 0) for r in system.runners}
+
+
+def test_untouched_projections_reach_the_head_in_one_transaction(system: System) -> None:
+    streets = _register(system)
+    system.catch_up()
+    with _commits(system.write_engine) as idle:
+        system.catch_up()
+    topic = _rename(system, streets[0], "新街0")
+    head = system.app.recorder.max_notification_id()
+    concerned = [r for r in system.runners if topic in r.projection.topics]
+    assert 0 < len(concerned) < len(system.runners) - 1
+
+    with _commits(system.write_engine) as commits:
+        system.catch_up()
+
+    assert len(commits) == len(idle) + len(concerned) + 1
+    assert set(_positions(system).values()) == {head}
+    assert [r.cached_position for r in system.runners] == [head] * len(system.runners)
+
+
+def test_a_position_another_writer_moved_is_reloaded_not_overwritten(system: System) -> None:
+    streets = _register(system)
+    system.catch_up()
+    _rename(system, streets[1], "新街1")
+    head = system.app.recorder.max_notification_id()
+    untouched = next(r for r in system.runners if not r.concerned_by([(head, _topic(system))]))
+    other = ProjectionRunner(system.app, system.write_engine, untouched.projection)
+    other.catch_up()  # another process got there first
+
+    system.catch_up()
+
+    assert set(_positions(system).values()) == {head}
+    assert untouched.position == head
+
+
+def test_rows_after_rounds_equal_a_rebuild(system: System) -> None:
+    streets = _register(system)
+    system.catch_up()
+    for round_ in range(3):
+        _rename(system, streets[round_], f"第{round_}街")
+        system.catch_up()
+    with system.read_engine.connect() as conn:
+        live = conn.execute(select(org_units).order_by(org_units.c.id)).all()
+    rebuild(system.app, system.write_engine, OrgRegistryProjection())
+    with system.read_engine.connect() as conn:
+        assert conn.execute(select(org_units).order_by(org_units.c.id)).all() == live
+    assert {row.name for row in live} >= {"第0街", "第1街", "第2街"}
+
+
+def _topic(system: System) -> str:
+    recorder = system.app.recorder
+    return str(recorder.select_notifications(recorder.max_notification_id(), 1)[0].topic)
