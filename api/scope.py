@@ -12,7 +12,7 @@ moment ago is judged by its current state. Org scope comes from the org-ancestry
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 
 from api.auth import principal, require_scope
 from api.commands import ensure_fresh, services
+from api.services import TopicsAfter
 from domain.errors import NotFound, RuleViolation
 from domain.org_registry import OrgUnit
 from projections import issue_board, org_closure
@@ -43,8 +44,11 @@ def fresh_row(
     head of the log if it is missing, if an event of a `changed_by` topic lies beyond the
     projection's position, or if `covered` says the caller's scope does not cover it."""
     topics = list(changed_by)
-    position = services().freshness.positions([projection])[projection] if topics else 0
-    row = _read_with(read)
+    with services().read_engine.connect() as conn:  # the position and the row: one snapshot
+        position = (
+            services().freshness.positions_in(conn, [projection])[projection] if topics else 0
+        )
+        row = read(conn)
     if row is None or (covered is not None and not covered(row)) or _beyond(position, topics):
         _wait_for_head(projection)
         row = _read_with(read)
@@ -63,23 +67,27 @@ def found(row: R | None, label: str, row_id: Any, field: str | None = None) -> R
 
 def org_ancestry(unit_id: UUID, field: str | None = None) -> list[UUID]:
     """The unit and every unit above it, nearest first. An unknown unit is a 422 on `field`
-    (a 404 without one). Read once per request (a route often checks a unit, then the
-    caller's scope over it)."""
-    known: dict[UUID, list[UUID]] = g.setdefault("org_ancestries", {})
-    chain = known.get(unit_id)
-    if chain is None:
-        chain = fresh_row(
-            CLOSURE, lambda conn: org_closure.ancestry(conn, unit_id) or None, changed_by=[MOVED]
-        )
-        chain = known[unit_id] = found(chain, "OrgUnit", unit_id, field)
-    return chain
+    (a 404 without one)."""
+    return _place(unit_id, field)[1]
 
 
 def org_unit_kind(unit_id: UUID) -> str:
-    """The unit's kind (it never changes); an unknown unit is a 404."""
-    return found(
-        fresh_row(CLOSURE, lambda c: org_closure.unit_kind(c, unit_id)), "OrgUnit", unit_id
-    )
+    """The unit's kind (it never changes); an unknown unit, or a body, is a 404."""
+    kind = _place(unit_id)[0]
+    if not org_closure.is_unit(kind):
+        raise NotFound(f"no OrgUnit with id {unit_id}")
+    return kind
+
+
+def _place(unit_id: UUID, field: str | None = None) -> tuple[str, list[UUID]]:
+    """The unit's kind and ancestry, read once per request (a route often checks a unit,
+    then the caller's scope over it)."""
+    known: dict[UUID, tuple[str, list[UUID]]] = g.setdefault("org_places", {})
+    place = known.get(unit_id)
+    if place is None:
+        read = fresh_row(CLOSURE, lambda conn: org_closure.place(conn, unit_id), changed_by=[MOVED])
+        place = known[unit_id] = found(read, "OrgUnit", unit_id, field)
+    return place
 
 
 def require_org_scope(unit_id: UUID, field: str | None = None) -> None:
@@ -100,8 +108,8 @@ def _wait_for_head(projection: str) -> None:
 def _beyond(position: int, topics: list[str]) -> bool:
     if not topics:
         return False
-    recorder = services().app.recorder
-    return bool(recorder.select_notifications(position + 1, 1, topics=topics))
+    recorder = cast(TopicsAfter, services().app.recorder)
+    return recorder.any_after(position, topics)
 
 
 def issue_units(row: Mapping[str, Any]) -> list[UUID]:

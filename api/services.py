@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from api.oidc import OidcIssuer
 from api.tokens import TokenKeys
@@ -28,6 +28,15 @@ class FreshnessCheck(Protocol):
     def wait(self, names: list[str], position: int, timeout: float) -> tuple[bool, int]: ...
 
     def positions(self, names: list[str]) -> dict[str, int]: ...
+
+    def positions_in(self, conn: Connection, names: list[str]) -> dict[str, int]: ...
+
+
+class TopicsAfter(Protocol):
+    """What both of our recorders answer: is there an event of these topics after a
+    position (infra/storage/recorders.py, postgres_recorder.py)."""
+
+    def any_after(self, position: int, topics: Sequence[str]) -> bool: ...
 
 
 @dataclass

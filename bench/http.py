@@ -10,6 +10,9 @@ http_threads=4` (the same for ours and the bare app).
   Idempotency-Key), against the in-process single-thread command path (the same renames
   through the gateway, no HTTP, no worker running) just before and just after; errors
   and p99;
+* the floor of that row: the same 32 clients renaming through the bare Flask app, whose
+  PATCH loads a plain eventsourcing aggregate, renames it and `save()`s it (its own
+  database), so the table shows what any rename service costs on this server;
 * the 80/20 mix paced at `mix_rate` (300) requests/s: p99, timed from when each request
   was due (a server that falls behind is charged for the queue);
 * read-your-writes: a rename, then a GET with `min_position`, until the worker applied it.
@@ -34,6 +37,7 @@ from typing import Any
 from uuid import UUID
 
 from api.auth import mint_token
+from bench.bare_flask import BareUnit, bare_application
 from bench.command_path import register_districts, run_renames
 from bench.harness import (
     Row,
@@ -94,7 +98,8 @@ def ours(settings: Settings, port: int) -> Any:
     return process([str(BIN / "redprop"), "serve", "--port", str(port), *size], settings, port)
 
 
-def bare(settings: Settings, port: int) -> Any:
+def bare(settings: Settings, port: int, units_db: Settings | None = None) -> Any:
+    """The bare Flask peer; `units_db` holds its `BareUnit`s for the rename floor."""
     args = [str(BIN / "gunicorn"), "--config", "python:infra.gunicorn_conf"]
     size = _size()
     bind = ["--bind", f"127.0.0.1:{port}"]
@@ -105,7 +110,26 @@ def bare(settings: Settings, port: int) -> Any:
         port,
         PROMETHEUS_MULTIPROC_DIR=multiproc,
         REDPROP_METRICS_DIR_OWNED="1",
+        **(
+            {}
+            if units_db is None
+            else {
+                "REDPROP_BENCH_BARE_URL": units_db.database_url,
+                "REDPROP_BENCH_BARE_SCHEMA": units_db.database_schema,
+            }
+        ),
     )
+
+
+def bare_units(units_db: Settings, count: int) -> list[UUID]:
+    """`count` BareUnits registered in the floor's own database."""
+    app = bare_application(units_db)
+    try:
+        units = [BareUnit(name=f"单位{i}") for i in range(count)]
+        app.save(*units)
+        return [unit.id for unit in units]
+    finally:
+        app.close()
 
 
 def worker(settings: Settings) -> Any:
@@ -258,10 +282,11 @@ def measure(backend: str, sizes: Sizes) -> list[Row]:
     samples = sizes.n("ryw_samples", 100)
     SERVER.update(workers=sizes.n("http_workers", 2), threads=sizes.n("http_threads", 4))
     ms = 1000.0
-    with temp_database(backend, "http") as settings:
+    with temp_database(backend, "http") as settings, temp_database(backend, "hb") as units_db:
         system = build_system(settings)
         try:
             units = register_districts(system, 200)
+            floor_units = bare_units(units_db, len(units))
             system.catch_up()
             run_renames(system, units, 20, "warm")
             system.catch_up()
@@ -288,6 +313,13 @@ def measure(backend: str, sizes: Sizes) -> list[Row]:
                     )
                     mix = paced(our_port, rate, mix_seconds, 16, mixed(our_port, units, token))
                     waits = read_your_writes(our_port, units, token, samples)
+                with bare(settings, bare_port, units_db):
+                    floor = closed_loop(
+                        bare_port,
+                        command_clients,
+                        commands // command_clients,
+                        renamer(bare_port, floor_units, token, "floor"),
+                    )
                 inproc_seconds += timed(lambda: run_renames(system, units, commands // 4, "in2"))
                 inproc_rate = (commands // 2) / inproc_seconds
         finally:
@@ -344,6 +376,16 @@ def measure(backend: str, sizes: Sizes) -> list[Row]:
             issue="#14",
         ),
         Row(
+            f"HTTP renames, {command_clients} clients: bare Flask + save() floor",
+            backend,
+            "cmd/s",
+            len(floor["latency"]) / floor["wall"],
+            inproc_rate,
+            "in-process 1 thread",
+            issue="#14",
+            notes=f"the least a rename can cost on this server: {_latencies(floor)}",
+        ),
+        Row(
             f"80/20 mix at {rate} req/s: p99",
             backend,
             "ms",
@@ -366,6 +408,13 @@ def measure(backend: str, sizes: Sizes) -> list[Row]:
             f"every {Settings().projection_poll_seconds:g} s)",
         ),
     ]
+
+
+def _latencies(got: dict[str, Any]) -> str:
+    if not got["latency"]:
+        return f"{len(got['errors'])} errors, none answered"
+    p50, p99 = (percentile(got["latency"], q) * 1000.0 for q in (50, 99))
+    return f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, {len(got['errors'])} errors"
 
 
 def run(sizes: Sizes) -> list[Row]:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, Select, bindparam, select
+from sqlalchemy import Connection, Engine, Select, bindparam, select
 
 from infra.projection_failures import Failure, clear_failure, record_failure
 from infra.projection_runner import ProjectionFailed, ProjectionRunner, advance_together
@@ -242,10 +242,15 @@ class Freshness:
         """On every read that names a position, and on each poll while waiting: one
         statement per number of names, bound by name (`read_positions`' IN list is
         expanded and compiled again on every call, about 3x the cost)."""
-        statement = _named_positions(len(names))
         with self.engine.connect() as conn:
-            rows = conn.execute(statement, {f"name_{i}": name for i, name in enumerate(names)})
-            found = {row[0]: row[1] for row in rows}
+            return self.positions_in(conn, names)
+
+    @staticmethod
+    def positions_in(conn: Connection, names: list[str]) -> dict[str, int]:
+        """As `positions`, on a connection the caller holds (with the rows it reads)."""
+        statement = _named_positions(len(names))
+        rows = conn.execute(statement, {f"name_{i}": name for i, name in enumerate(names)})
+        found = {row[0]: row[1] for row in rows}
         return {name: found.get(name, 0) for name in names}
 
     def wait(self, names: list[str], position: int, timeout: float) -> tuple[bool, int]:

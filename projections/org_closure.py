@@ -108,22 +108,25 @@ def _link(view: View, unit_id: str, chain: list[str], start: int = 0) -> None:
 # -- queries ------------------------------------------------------------------------------
 
 
+def place(conn: Connection, unit_id: UUID) -> tuple[str, list[UUID]] | None:
+    """The unit's kind ("body" for an org body) and its ancestry: its id and its
+    ancestors' ids, nearest first; None for an unknown unit. One primary-key read."""
+    row = conn.execute(
+        select(org_chains.c.kind, org_chains.c.ancestor_ids).where(
+            org_chains.c.unit_id == str(unit_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    return row.kind, [UUID(str(unit_id)), *map(UUID, row.ancestor_ids.split())]
+
+
 def ancestry(conn: Connection, unit_id: UUID) -> list[UUID]:
     """The unit's id and its ancestors' ids, nearest first; empty for an unknown unit."""
-    rows = conn.execute(
-        select(org_closure.c.ancestor_id)
-        .where(org_closure.c.descendant_id == str(unit_id))
-        .order_by(org_closure.c.depth)
-    )
-    return [UUID(r[0]) for r in rows]
+    found = place(conn, unit_id)
+    return [] if found is None else found[1]
 
 
-def unit_kind(conn: Connection, unit_id: UUID) -> str | None:
-    """The unit's kind (district, street, community, compound, grid); None if unknown or a
-    body (bodies are not org units)."""
-    found = conn.execute(
-        select(org_chains.c.kind)
-        .where(org_chains.c.unit_id == str(unit_id))
-        .where(org_chains.c.kind != BODY)
-    )
-    return found.scalar_one_or_none()
+def is_unit(kind: str) -> bool:
+    """Whether a `place` kind is an org unit's (district ... grid), not a body's."""
+    return kind != BODY

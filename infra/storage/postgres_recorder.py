@@ -155,6 +155,16 @@ class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
             (after, stop, list(topics), limit),
         )
 
+    def any_after(self, position: int, topics: Sequence[str]) -> bool:
+        """As ChainedSQLiteRecorder.any_after."""
+        rows = self._tuples(
+            SQL("SELECT 1 FROM {} WHERE notification_id > %s AND topic = ANY(%s) LIMIT 1").format(
+                self._events
+            ),
+            (position, list(topics)),
+        )
+        return bool(rows)
+
     def select_topics(self, after: int, stop: int) -> list[tuple[int, str]]:
         """As ChainedSQLiteRecorder.select_topics."""
         rows = self._tuples(

@@ -221,6 +221,15 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
             )
             return [tuple(row) for row in c.fetchall()]
 
+    def any_after(self, position: int, topics: Sequence[str]) -> bool:
+        """Whether an event of these topics lies after `position` (one statement, no
+        transaction around it: a route asks before trusting a read model's row)."""
+        marks = ",".join("?" * len(topics))
+        statement = (
+            f"SELECT 1 FROM {self.events_table_name} WHERE rowid > ? AND topic IN ({marks}) LIMIT 1"
+        )
+        return bool(select_plain_rows(self.datastore, statement, [position, *topics]))
+
     def select_topics(self, after: int, stop: int) -> list[tuple[int, str]]:
         """(position, topic) of every event in (after, stop]: which projections a stretch
         of the log concerns, without reading the events."""

@@ -1,5 +1,5 @@
-"""A route that checks a unit and then the caller's scope over it reads the unit's ancestry
-from the closure once per request (issue 14: the cost of a rename), and a later request
+"""A route that checks a unit's kind and then the caller's scope over it reads the unit's
+place (kind and ancestry) from the closure once per request (issue 14: the cost of a rename), and a later request
 reads it again (a move in between counts)."""
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ def test_a_rename_reads_the_ancestry_once(
     client: Any, auth: Any, tree: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reads: list[Any] = []
-    ancestry = org_closure.ancestry
+    place = org_closure.place
 
     def counted(conn: Any, unit_id: Any) -> Any:
         reads.append(unit_id)
-        return ancestry(conn, unit_id)
+        return place(conn, unit_id)
 
-    monkeypatch.setattr(org_closure, "ancestry", counted)
+    monkeypatch.setattr(org_closure, "place", counted)
     officer = auth("street_officer", scope=tree["street"])
     for name in ("一号", "二号"):
         response = client.patch(
