@@ -9,7 +9,8 @@ read scope); a command (any method but GET) 404 and 409 (a rule of the aggregate
 reads If-Match (412); a view calling `with_etag()` answers ETag (304 on If-None-Match).
 An operation that documents error answers of its own (Open311's GeoReport errors, which
 map statuses the spec's way) documents all of them: nothing is added to it.
-Every request may carry headers and a query string the server checks (400, 414, 422, 431)."""
+Every request may carry headers and a query string the server checks (400, 414, 422, 431),
+and may find the database unable to take it (503, with Retry-After)."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ RESPONSE_HEADERS: dict[str, tuple[dict[str, Any], str]] = {
 }
 # What request_limits and request_context check on every request: headers (400 with a control
 # character, 431 too large, 422 ill-formed), the query string's length (414).
-EVERY_REQUEST = (400, 414, 422, 431)
+EVERY_REQUEST = (400, 414, 422, 431, 503)
 COMMAND_HEADERS = ("Idempotency-Key", "Occurred-At", "X-Causation-Id", "X-Channel")
 FLASK_SMOREST_ERRORS = re.compile(r"^[A-Z_]+$")  # "UNPROCESSABLE_CONTENT", "DEFAULT_ERROR"
 
@@ -149,7 +150,7 @@ def own_error_content(responses: dict[str, Any]) -> dict[str, Any] | None:
 def error_statuses(
     operation: dict[str, Any], command: bool, rule: Rule, names: set[str]
 ) -> set[int]:
-    """The 4xx an operation can answer, from its shape (see the module's docstring)."""
+    """The errors an operation can answer, from its shape (see the module's docstring)."""
     statuses = set(EVERY_REQUEST)
     if operation.get("security"):
         statuses |= {401, 403}

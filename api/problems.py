@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy.exc
+from eventsourcing import persistence
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
@@ -100,6 +102,19 @@ def handle_http_exception(error: HTTPException) -> Response:
     return response
 
 
+def handle_database_busy(error: Exception) -> Response:
+    """The database cannot take the request now (its write lock is held past the wait,
+    the server is unreachable): nothing was stored; the client may send it again."""
+    log.warning("database unavailable: %s", error)
+    response = problem(
+        503,
+        "Service Unavailable",
+        "the database cannot take this request now; nothing was stored: send it again in a moment",
+    )
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def handle_unexpected(error: Exception) -> Response:
     log.exception("unexpected error")
     return problem(500, "Internal Server Error", "an unexpected error occurred; it was logged")
@@ -108,4 +123,6 @@ def handle_unexpected(error: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(errors.DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(persistence.OperationalError, handle_database_busy)
+    app.register_error_handler(sqlalchemy.exc.OperationalError, handle_database_busy)
     app.register_error_handler(Exception, handle_unexpected)

@@ -11,6 +11,10 @@ from typing import Any
 from sqlalchemy import Engine, NullPool, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from infra.storage.write_turns import TurnTakingConnection, WriteTurns, turns_for
+
+SQLITE_LOCK_SECONDS = 30
+
 
 def sqlalchemy_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -31,11 +35,14 @@ def make_engine(url: str, *, schema: str = "public", immediate: bool = False) ->
     begin explicitly (`BEGIN IMMEDIATE` for writers, so they never hit a stale snapshot)."""
     url = sqlalchemy_url(url)
     if url.startswith("sqlite"):
-        sqlite_path(url)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        _explicit_sqlite_transactions(engine, "BEGIN IMMEDIATE" if immediate else "BEGIN")
+        path = sqlite_path(url)
+        connect_args: dict[str, Any] = {"timeout": SQLITE_LOCK_SECONDS, "check_same_thread": False}
+        if immediate and path != ":memory:":  # writers take turns (infra/storage/write_turns.py)
+            connect_args["factory"] = TurnTakingConnection
+        engine = create_engine(url, connect_args=connect_args)
+        _explicit_sqlite_transactions(engine, immediate, turns_for(path) if immediate else None)
         return engine
-    connect_args: dict[str, Any] = {}
+    connect_args = {}
     if schema != "public":
         connect_args["options"] = f"-csearch_path={schema}"
     return create_engine(
@@ -43,16 +50,24 @@ def make_engine(url: str, *, schema: str = "public", immediate: bool = False) ->
     )
 
 
-def _explicit_sqlite_transactions(engine: Engine, begin: str) -> None:
+def _explicit_sqlite_transactions(
+    engine: Engine, immediate: bool, turns: WriteTurns | None
+) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # let us issue BEGIN ourselves
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+        if isinstance(dbapi_connection, TurnTakingConnection):
+            dbapi_connection.turns = turns
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql(begin)
+        dbapi_connection = conn.connection.dbapi_connection
+        if isinstance(dbapi_connection, TurnTakingConnection):
+            dbapi_connection.begin_writing(SQLITE_LOCK_SECONDS)
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 @contextmanager

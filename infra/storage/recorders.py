@@ -16,13 +16,14 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.sqlite import SQLITE3_DEFAULT_LOCK_TIMEOUT, SQLiteApplicationRecorder
 
 from infra.storage.chain import Link
 from infra.storage.chained_writes import ChainedWrites
 from infra.storage.command_log import CommandRecord
 from infra.storage.library_seams import select_plain_rows, use_statement_cache
 from infra.storage.transcoder import uuid_from_hex
+from infra.storage.write_turns import database_file, turns_for
 
 
 def _no_sync() -> None:
@@ -117,8 +118,13 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
             return
         if self._writer is None or self._writer.closed:
             self._writer = pool.get_connection()  # kept; the pool closes it on close()
-        with self._writer.transaction(commit=True) as c:
-            yield c, _no_sync
+        turns = turns_for(database_file(pool.db_name))
+        turns.take(pool.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT)
+        try:
+            with self._writer.transaction(commit=True) as c:
+                yield c, _no_sync
+        finally:
+            turns.give_back()
 
     @contextmanager
     def _savepoint(self, c: Any) -> Iterator[None]:
