@@ -33,7 +33,7 @@ from api.auth import load_principal
 from api.fields import StorableSegment
 from api.open311_format import refusal_by_path
 from api.openapi import ContractPlugin
-from api.problems import register_error_handlers
+from api.problems import DATABASE_UNAVAILABLE, database_unavailable, register_error_handlers
 from api.request_context import check_content_type, close_command_context, open_command_context
 from api.request_limits import check_request_limits
 from api.services import ApiServices
@@ -111,6 +111,8 @@ def create_app(services: ApiServices, **config: Any) -> Flask:
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     app.register_error_handler(HTTPException, refusal_by_path)
+    for busy in DATABASE_UNAVAILABLE:
+        app.register_error_handler(busy, lambda error: refusal_by_path(database_unavailable(error)))
 
     app.before_request(check_request_limits)
     app.before_request(load_principal)

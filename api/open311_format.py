@@ -13,7 +13,12 @@ from typing import Any
 from flask import Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from api.problems import DOMAIN_STATUS, handle_http_exception
+from api.problems import (
+    DATABASE_UNAVAILABLE,
+    DOMAIN_STATUS,
+    database_unavailable,
+    handle_http_exception,
+)
 from domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -99,7 +104,9 @@ def on_domain_error(error: DomainError) -> Response:
     return refusal(spec_status(status), [prefix + error.message])
 
 
-def on_unexpected(error: Exception) -> Response:
+def on_unexpected(error: Exception) -> Response | HTTPException:
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return on_http_error(database_unavailable(error))
     log.exception("unexpected error in Open311")
     return refusal(500, ["an unexpected error occurred; it was logged"])
 

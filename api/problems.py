@@ -8,13 +8,15 @@ from typing import Any
 import sqlalchemy.exc
 from eventsourcing import persistence
 from flask import Flask, Response, json
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from domain import errors
 
 log = logging.getLogger(__name__)
 
 PROBLEM = "application/problem+json"
+# the database cannot take a request now (its write lock held past the wait, unreachable)
+DATABASE_UNAVAILABLE = (persistence.OperationalError, sqlalchemy.exc.OperationalError)
 
 DOMAIN_STATUS: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
@@ -102,17 +104,16 @@ def handle_http_exception(error: HTTPException) -> Response:
     return response
 
 
-def handle_database_busy(error: Exception) -> Response:
-    """The database cannot take the request now (its write lock is held past the wait,
-    the server is unreachable): nothing was stored; the client may send it again."""
+def database_unavailable(error: Exception) -> ServiceUnavailable:
+    """The database cannot take the request now (its write lock held past the wait, the
+    server unreachable): nothing was stored, and the client may send it again. Answered
+    as any HTTP error (`refusal_by_path`: Open311's shape under /open311)."""
     log.warning("database unavailable: %s", error)
-    response = problem(
-        503,
-        "Service Unavailable",
-        "the database cannot take this request now; nothing was stored: send it again in a moment",
+    refusal = ServiceUnavailable(
+        "the database cannot take this request now; nothing was stored: send it again soon"
     )
-    response.headers["Retry-After"] = "1"
-    return response
+    refusal.data = {"headers": {"Retry-After": "1"}}  # type: ignore[attr-defined]
+    return refusal
 
 
 def handle_unexpected(error: Exception) -> Response:
@@ -123,6 +124,4 @@ def handle_unexpected(error: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(errors.DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
-    app.register_error_handler(persistence.OperationalError, handle_database_busy)
-    app.register_error_handler(sqlalchemy.exc.OperationalError, handle_database_busy)
     app.register_error_handler(Exception, handle_unexpected)

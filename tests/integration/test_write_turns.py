@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+import sqlalchemy.exc
 
 from domain.metadata import command_context
 from domain.org_registry_commands import RegisterOrgUnit, RenameOrgUnit
@@ -127,3 +128,18 @@ def test_threads_of_one_process_take_turns_before_the_file(tmp_path: Path) -> No
     turns.give_back()
     other.join(timeout=5)
     assert taken == [True]
+
+
+def test_a_database_that_cannot_answer_is_a_503_in_each_surfaces_shape(
+    system: System, client: Any, auth: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable(*_args: Any, **_kwargs: Any) -> Any:
+        raise sqlalchemy.exc.OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(system.read_engine, "connect", unavailable)
+    api = client.get("/api/v1/org-units", headers=auth("district_admin"))
+    assert (api.status_code, api.mimetype) == (503, "application/problem+json")
+    assert api.headers["Retry-After"] == "1" and "nothing was stored" in api.json["detail"]
+    open311 = client.get("/open311/v2/requests.json")
+    assert open311.status_code == 503
+    assert [set(e) for e in open311.json] == [{"code", "description"}]
