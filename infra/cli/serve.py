@@ -15,6 +15,7 @@ import click
 
 from infra import logs
 from infra.cli.system import open_system
+from infra.gunicorn_conf import CONNECTIONS_PER_THREAD
 from infra.metrics import serve_worker_metrics
 from infra.settings import Settings
 
@@ -34,6 +35,7 @@ def serve(host: str, port: int, workers: int | None, threads: int | None) -> Non
     if not env.get("PROMETHEUS_MULTIPROC_DIR"):  # counts of every worker, summed at /metrics
         env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="redprop-metrics-")
         env["REDPROP_METRICS_DIR_OWNED"] = "1"
+    threads = threads or settings.web_threads
     argv = [
         sys.executable,
         "-m",
@@ -45,12 +47,14 @@ def serve(host: str, port: int, workers: int | None, threads: int | None) -> Non
         "--workers",
         str(workers or settings.web_workers),
         "--threads",
-        str(threads or settings.web_threads),
+        str(threads),
+        "--worker-connections",
+        str(CONNECTIONS_PER_THREAD * threads),
         "infra.wsgi:create()",
     ]
     click.echo(
         f"API http://{host}:{port}/api/v1  docs http://{host}:{port}/docs  "
-        f"({workers or settings.web_workers} processes x {threads or settings.web_threads} "
+        f"({workers or settings.web_workers} processes x {threads} "
         "threads; run `redprop worker` beside it)",
         err=True,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -134,4 +135,5 @@ def test_one_json_log_line_per_request(client: Any, tree: dict, auth: Any) -> No
     assert logged["route"] == UNIT_RULE
     assert logged["status"] == 200
     assert logged["duration_ms"] >= 0
+    assert logged["pid"] == os.getpid()
     assert "\x1b[" not in line

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from infra.settings import Settings
 
@@ -52,15 +52,18 @@ def call(port: int, method: str, path: str, body: Any = None, **headers: str) ->
 
 
 @contextmanager
-def serving(settings: Settings, *args: str, **extra: str) -> Iterator[tuple[int, Any]]:
-    """`redprop serve` on a free port; yields (port, process) once /healthz answers."""
+def serving(
+    settings: Settings, *args: str, log: IO[str] | None = None, **extra: str
+) -> Iterator[tuple[int, Any]]:
+    """`redprop serve` on a free port; yields (port, process) once /healthz answers. Its
+    log lines go to `log` if given."""
     port = free_port()
     process = subprocess.Popen(
         [REDPROP, "serve", "--port", str(port), *args],
         env=env_for(settings, **extra),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.PIPE if log is None else log,
     )
     try:
         deadline = time.monotonic() + 60

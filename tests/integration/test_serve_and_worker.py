@@ -4,6 +4,8 @@ process becomes readable once that worker has caught up."""
 
 from __future__ import annotations
 
+import json
+import socket
 import time
 from typing import Any
 
@@ -30,6 +32,7 @@ def test_serve_runs_gunicorn_with_the_workers_asked_for(settings: Settings) -> N
     with serving(settings, "--workers", "3", "--threads", "2") as (port, process):
         assert len(_wait_for(lambda: len(children(process.pid)) == 3 and [1])) == 1
         assert len(children(process.pid)) == 3
+
         assert call(port, "GET", "/healthz") == (200, {"ok": True})
         for _ in range(12):
             assert call(port, "GET", "/openapi.json")[0] == 200
@@ -78,3 +81,22 @@ def test_the_worker_escalates_an_overdue_issue_without_anyone_running_sla_tick(
             assert _wait_for(escalated)
     finally:
         system.close()
+
+
+def test_connections_are_spread_over_the_web_processes(settings: Settings, tmp_path: Any) -> None:
+    """A process holds at most twice its threads' connections (here 4), so of eight
+    clients connected at once the process that accepted first cannot keep them all."""
+    log = tmp_path / "serve.log"
+    with (
+        log.open("w") as lines,
+        serving(settings, "--workers", "2", "--threads", "2", log=lines) as (port, _process),
+    ):
+        clients = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(8)]
+        time.sleep(0.5)  # each process accepts what it may; nothing is asked yet
+        for client in clients:
+            client.sendall(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+        for client in clients:
+            assert client.recv(4096).startswith(b"HTTP/1.1 200")
+            client.close()
+    served = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert len({line["pid"] for line in served if line.get("event") == "request"}) == 2
