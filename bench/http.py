@@ -50,6 +50,7 @@ from bench.harness import (
     timed,
 )
 from infra.bootstrap import build_system
+from infra.gunicorn_conf import CONNECTIONS_PER_THREAD
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +102,8 @@ def ours(settings: Settings, port: int) -> Any:
 def bare(settings: Settings, port: int, units_db: Settings | None = None) -> Any:
     """The bare Flask peer; `units_db` holds its `BareUnit`s for the rename floor."""
     args = [str(BIN / "gunicorn"), "--config", "python:infra.gunicorn_conf"]
-    size = _size()
+    connections = CONNECTIONS_PER_THREAD * SERVER["threads"]  # as `redprop serve` sets it
+    size = [*_size(), "--worker-connections", str(connections)]
     bind = ["--bind", f"127.0.0.1:{port}"]
     multiproc = tempfile.mkdtemp(prefix="redprop-bench-")  # the conf's hooks need one
     return process(
