@@ -37,10 +37,11 @@ def make_engine(url: str, *, schema: str = "public", immediate: bool = False) ->
     if url.startswith("sqlite"):
         path = sqlite_path(url)
         connect_args: dict[str, Any] = {"timeout": SQLITE_LOCK_SECONDS, "check_same_thread": False}
-        if immediate and path != ":memory:":  # writers take turns (infra/storage/write_turns.py)
+        turns = turns_for(path) if immediate and path != ":memory:" else None
+        if turns is not None:  # writers take turns (infra/storage/write_turns.py)
             connect_args["factory"] = TurnTakingConnection
         engine = create_engine(url, connect_args=connect_args)
-        _explicit_sqlite_transactions(engine, immediate, turns_for(path) if immediate else None)
+        _explicit_sqlite_transactions(engine, immediate, turns)
         return engine
     connect_args = {}
     if schema != "public":

@@ -23,7 +23,7 @@ from infra.storage.chained_writes import ChainedWrites
 from infra.storage.command_log import CommandRecord
 from infra.storage.library_seams import select_plain_rows, use_statement_cache
 from infra.storage.transcoder import uuid_from_hex
-from infra.storage.write_turns import database_file, turns_for
+from infra.storage.write_turns import WriteTurns, database_file, turns_for
 
 
 def _no_sync() -> None:
@@ -49,6 +49,7 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
         self._start_group_commit()
         self._statements: dict[tuple[str, int, str], str] = {}
         self._writer: Any = None
+        self._turns: WriteTurns | None = None  # this process's turns at the database file
         self._insert_link = f"INSERT INTO {self.chain_table} VALUES (?, ?, ?)"
         self._insert_command = f"INSERT INTO {self.commands_table} VALUES (?, ?, ?, ?, ?, ?)"
 
@@ -118,7 +119,9 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
             return
         if self._writer is None or self._writer.closed:
             self._writer = pool.get_connection()  # kept; the pool closes it on close()
-        turns = turns_for(database_file(pool.db_name))
+        if self._turns is None:
+            self._turns = turns_for(database_file(pool.db_name))
+        turns = self._turns
         turns.take(pool.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT)
         try:
             with self._writer.transaction(commit=True) as c:
@@ -239,12 +242,12 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
     def select_topics(self, after: int, stop: int) -> list[tuple[int, str]]:
         """(position, topic) of every event in (after, stop]: which projections a stretch
         of the log concerns, without reading the events."""
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT rowid, topic FROM {self.events_table_name} WHERE rowid > ? AND rowid <= ?",
-                (after, stop),
-            )
-            return [(row[0], row[1]) for row in c.fetchall()]
+        statement = (
+            f"SELECT rowid, topic FROM {self.events_table_name} WHERE rowid > ? AND rowid <= ?"
+        )
+        return [
+            (row[0], row[1]) for row in select_plain_rows(self.datastore, statement, [after, stop])
+        ]
 
     def select_command(self, key: str) -> CommandRecord | None:
         with self.datastore.transaction(commit=False) as c:

@@ -9,15 +9,15 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, delete, event, select, update
 
 from domain.metadata import command_context
 from domain.org_registry_commands import RegisterOrgUnit, RenameOrgUnit
 from infra.bootstrap import System
-from infra.projection_runner import ProjectionRunner
 from infra.rebuild import rebuild
+from projections.org_closure import OrgClosureProjection, org_chains, org_closure
 from projections.org_registry import OrgRegistryProjection, org_units
-from projections.positions import read_positions
+from projections.positions import projection_positions, read_positions
 
 
 def _register(system: System) -> list[UUID]:
@@ -77,18 +77,34 @@ def test_untouched_projections_reach_the_head_in_one_transaction(system: System)
 
 
 def test_a_position_another_writer_moved_is_reloaded_not_overwritten(system: System) -> None:
+    """Another writer resets the closure (a new generation at position 0, its rows gone)
+    after this worker last saw it; a rename does not concern the closure, but the round
+    must not store the head over that reset: the closure is read again and rebuilt."""
     streets = _register(system)
     system.catch_up()
-    _rename(system, streets[1], "新街1")
-    head = system.app.recorder.max_notification_id()
-    untouched = next(r for r in system.runners if not r.concerned_by([(head, _topic(system))]))
-    other = ProjectionRunner(system.app, system.write_engine, untouched.projection)
-    other.catch_up()  # another process got there first
+    closure = system.runner(OrgClosureProjection.name)
+    before = _closure_rows(system)
+    with system.write_engine.begin() as conn:  # the other writer
+        conn.execute(delete(org_chains))
+        conn.execute(delete(org_closure))
+        conn.execute(
+            update(projection_positions)
+            .where(projection_positions.c.name == closure.tracking_name)
+            .values(position=0, generation=projection_positions.c.generation + 1)
+        )
+    topic = _rename(system, streets[1], "新街1")
+    assert topic not in closure.projection.topics
 
-    system.catch_up()
+    system.catch_up()  # finds the position moved: reloads it
+    system.catch_up()  # and replays the closure from the reset
 
-    assert set(_positions(system).values()) == {head}
-    assert untouched.position == head
+    assert _closure_rows(system) == before
+    assert closure.position == system.app.recorder.max_notification_id()
+
+
+def _closure_rows(system: System) -> list[Any]:
+    with system.read_engine.connect() as conn:
+        return list(conn.execute(select(org_chains).order_by(org_chains.c.unit_id)).all())
 
 
 def test_rows_after_rounds_equal_a_rebuild(system: System) -> None:
