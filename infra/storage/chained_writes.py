@@ -1,7 +1,7 @@
 """Group commit of chained, idempotent writes: what both recorders share (the batch, its
 chain links and idempotency records, a savepoint per command after a conflict)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -66,19 +66,10 @@ class ChainedWrites:
 
     def _write_together(self, requests: list[WriteRequest]) -> None:
         events = [e for r in requests for e in r.events]
-        results: list[list[int]] = []
         with self._write_transaction() as (c, sync):
             positions = self._insert_rows(c, sync, events)
             links = extend_chain(self._head(c, positions[0]), positions, events)
-            records = []
-            start = 0
-            for request in requests:
-                mine = positions[start : start + len(request.events)]
-                start += len(request.events)
-                results.append(mine)
-                record = record_for(request.pending, mine, request.events)
-                if record is not None:
-                    records.append(record)
+            results, records = shares(requests, positions)
             self._write_links(c, links, records)
         self._settle(requests, results, links[-1])
 
@@ -136,3 +127,32 @@ class ChainedWrites:
 
     def _write_links(self, c: Any, links: list[Link], records: list[CommandRecord]) -> None:
         raise NotImplementedError
+
+
+def shares(
+    requests: list[WriteRequest], positions: list[int]
+) -> tuple[list[list[int]], list[CommandRecord]]:
+    """Each request's share of a batch's positions, and the idempotency records to store."""
+    results: list[list[int]] = []
+    records: list[CommandRecord] = []
+    start = 0
+    for request in requests:
+        mine = positions[start : start + len(request.events)]
+        start += len(request.events)
+        results.append(mine)
+        record = record_for(request.pending, mine, request.events)
+        if record is not None:
+            records.append(record)
+    return results, records
+
+
+CHUNK = 200  # rows per multi-row INSERT (SQLite allows 32,766 parameters)
+
+
+def chunks(rows: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
+
+
+def flat(rows: Sequence[Sequence[Any]]) -> list[Any]:
+    return [value for row in rows for value in row]

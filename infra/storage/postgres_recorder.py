@@ -10,13 +10,14 @@ from eventsourcing.persistence import IntegrityError, InterfaceError, Operationa
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composable, Identifier
 
-from infra.storage.chain import Link
-from infra.storage.chained_writes import ChainedWrites
+from infra.storage.chain import Link, extend_chain
+from infra.storage.chained_writes import ChainedWrites, chunks, flat, shares
 from infra.storage.command_log import CommandRecord
 from infra.storage.group_commit import WriteRequest
 from infra.storage.library_seams import lock_and_notify
+from infra.storage.two_trips import TwoTrips
 
 
 class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
@@ -44,6 +45,24 @@ class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
             .format(self._chain, self._commands)
             .as_string()
         )
+        self._select_head = (
+            SQL("SELECT position, prev_position, hash FROM {} ORDER BY position DESC LIMIT 1")
+            .format(self._chain)
+            .as_string()
+        )
+        self._opening = [
+            *(_text(statement) for statement in self.lock_table_statements),
+            SQL("NOTIFY {}").format(Identifier(self.channel_name)).as_string(),
+            self._select_head,
+        ]
+        self._insert_event = (
+            SQL(
+                "INSERT INTO {} (originator_id, originator_version, topic, state) VALUES (%s, %s, %s, %s)"
+            )
+            .format(self._events)
+            .as_string()
+        )
+        self._statements: dict[tuple[str, int], str] = {}
         self.sql_create_statements.extend(
             [
                 SQL(
@@ -61,6 +80,26 @@ class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def _write_batch(self, requests: list[WriteRequest]) -> None:
         super()._write_batch(requests)
+
+    def _write_together(self, requests: list[WriteRequest]) -> None:
+        """The batch in two round trips (`TwoTrips`): the lock, the notification, the chain
+        head and the events' insert in the first; the links, the records and COMMIT in the
+        second. A conflict in either raises IntegrityError with nothing stored."""
+        events = [e for r in requests for e in r.events]
+        with self.datastore.get_connection() as conn, TwoTrips(conn) as trips:
+            head_rows, position_rows = trips.open(
+                [*self._opening, self._insert_values(len(events))],
+                [value for e in events for value in _event_values(e)],
+            )
+            positions = sorted(row[0] for row in position_rows)  # taken in row order
+            head = _link(head_rows[0]) if head_rows else None
+            links = extend_chain(head, positions, events)
+            results, records = shares(requests, positions)
+            self._write_links(trips, links, records)
+        self._settle(requests, results, links[-1])
+
+    def _insert_values(self, count: int) -> str:
+        return self._rows(self._insert_event, count) + " RETURNING notification_id"
 
     @contextmanager
     def _write_transaction(self) -> Iterator[tuple[Any, Callable[[], None]]]:
@@ -93,28 +132,27 @@ class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
         return [row["notification_id"] for row in c.fetchall()]
 
     def _read_head(self, c: Any) -> Link | None:
-        c.execute(
-            SQL(
-                "SELECT position, prev_position, hash FROM {} ORDER BY position DESC LIMIT 1"
-            ).format(self._chain)
-        )
+        c.execute(self._select_head)
         row = c.fetchone()
         return Link(row["position"], row["prev_position"], bytes(row["hash"])) if row else None
 
     def _write_links(self, c: Any, links: list[Link], records: list[CommandRecord]) -> None:
-        """The links and the idempotency records; the usual command (one event, a key) in
-        one prepared statement."""
+        """The links and the idempotency records: the usual command (one event, a key) in
+        one prepared statement, a batch in one multi-row statement for each."""
         if len(links) == 1 and len(records) == 1:
             c.execute(self._insert_link_and_command, (*links[0], *records[0]), prepare=True)
             return
-        if len(links) == 1:
-            c.execute(self._insert_link, links[0], prepare=True)
-        else:
-            c.executemany(self._insert_link, links)
-        if len(records) == 1:
-            c.execute(self._insert_command, records[0], prepare=True)
-        elif records:
-            c.executemany(self._insert_command, records)
+        for statement, rows in ((self._insert_link, links), (self._insert_command, records)):
+            for chunk in chunks(rows):
+                c.execute(self._rows(statement, len(chunk)), flat(chunk), prepare=len(chunk) == 1)
+
+    def _rows(self, statement: str, count: int) -> str:
+        """`statement` (an INSERT of one row) inserting `count` rows."""
+        key = (statement, count)
+        if key not in self._statements:
+            head, row = statement.split(" VALUES ")
+            self._statements[key] = f"{head} VALUES " + ", ".join([row] * count)
+        return self._statements[key]
 
     def select_links(self, after: int, limit: int) -> list[Link]:
         with self.datastore.transaction(commit=False) as curs:
@@ -192,3 +230,15 @@ class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
             )
             row = curs.fetchone()
             return CommandRecord(*row.values()) if row else None
+
+
+def _event_values(stored: Any) -> tuple[Any, int, str, bytes]:
+    return stored.originator_id, stored.originator_version, stored.topic, stored.state
+
+
+def _link(row: tuple[Any, ...]) -> Link:
+    return Link(row[0], row[1], bytes(row[2]))
+
+
+def _text(statement: Any) -> str:
+    return statement.as_string() if isinstance(statement, Composable) else str(statement)

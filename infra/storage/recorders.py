@@ -19,7 +19,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLITE3_DEFAULT_LOCK_TIMEOUT, SQLiteApplicationRecorder
 
 from infra.storage.chain import Link
-from infra.storage.chained_writes import ChainedWrites
+from infra.storage.chained_writes import ChainedWrites, chunks, flat
 from infra.storage.command_log import CommandRecord
 from infra.storage.library_seams import select_plain_rows, use_statement_cache
 from infra.storage.transcoder import uuid_from_hex
@@ -28,18 +28,6 @@ from infra.storage.write_turns import WriteTurns, database_file, turns_for
 
 def _no_sync() -> None:
     pass
-
-
-CHUNK = 200  # rows per multi-row INSERT (SQLite allows 32,766 parameters)
-
-
-def _chunks(rows: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(rows), CHUNK):
-        yield rows[start : start + CHUNK]
-
-
-def _flat(rows: Sequence[Sequence[Any]]) -> list[Any]:
-    return [value for row in rows for value in row]
 
 
 class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
@@ -156,9 +144,9 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
             c.execute(self.insert_events_statement, rows[0])
             return [c.lastrowid]
         positions: list[int] = []
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows):
             c.execute(
-                self._many(self.events_table_name, 4, len(chunk), " RETURNING rowid"), _flat(chunk)
+                self._many(self.events_table_name, 4, len(chunk), " RETURNING rowid"), flat(chunk)
             )
             # each row takes the next rowid (the table is locked), so sorted = row order
             positions.extend(sorted(row[0] for row in c.fetchall()))
@@ -185,13 +173,13 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
         if len(links) == 1:  # the usual command
             c.execute(self._insert_link, links[0])
         else:
-            for chunk in _chunks(links):
-                c.execute(self._many(self.chain_table, 3, len(chunk)), _flat(chunk))
+            for chunk in chunks(links):
+                c.execute(self._many(self.chain_table, 3, len(chunk)), flat(chunk))
         if len(records) == 1:
             c.execute(self._insert_command, records[0])
         else:
-            for chunk in _chunks(records):
-                c.execute(self._many(self.commands_table, 6, len(chunk)), _flat(chunk))
+            for chunk in chunks(records):
+                c.execute(self._many(self.commands_table, 6, len(chunk)), flat(chunk))
 
     def select_links(self, after: int, limit: int) -> list[Link]:
         with self.datastore.transaction(commit=False) as c:
