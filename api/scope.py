@@ -44,7 +44,7 @@ def fresh_row(
     head of the log if it is missing, if an event of a `changed_by` topic lies beyond the
     projection's position, or if `covered` says the caller's scope does not cover it."""
     topics = list(changed_by)
-    with services().read_engine.connect() as conn:  # the position and the row: one snapshot
+    with services().read_engine.connect() as conn:  # the position first: the row is no older
         position = (
             services().freshness.positions_in(conn, [projection])[projection] if topics else 0
         )

@@ -182,7 +182,7 @@ def build_system(
         )
         read_url = bounded(settings.read_database_url or settings.database_url, settings)
         write_engine = make_engine(read_url, schema=settings.database_schema, immediate=True)
-        read_engine = make_engine(read_url, schema=settings.database_schema)
+        read_engine = make_engine(read_url, schema=settings.database_schema, reads_only=True)
         runners = [ProjectionRunner(app, write_engine, p) for p in all_projections()]
         for runner in runners:
             runner.create_tables()

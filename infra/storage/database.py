@@ -30,9 +30,14 @@ def sqlite_path(url: str) -> str:
     return database
 
 
-def make_engine(url: str, *, schema: str = "public", immediate: bool = False) -> Engine:
+def make_engine(
+    url: str, *, schema: str = "public", immediate: bool = False, reads_only: bool = False
+) -> Engine:
     """An engine on `url`. SQLite: WAL, a generous busy timeout, and transactions that
-    begin explicitly (`BEGIN IMMEDIATE` for writers, so they never hit a stale snapshot)."""
+    begin explicitly (`BEGIN IMMEDIATE` for writers, so they never hit a stale snapshot).
+    PostgreSQL, `reads_only`: no BEGIN and ROLLBACK around a checkout's statements, two
+    round trips each; under READ COMMITTED every statement reads its own snapshot, in a
+    transaction block or not, so the answers are the same."""
     url = sqlalchemy_url(url)
     if url.startswith("sqlite"):
         path = sqlite_path(url)
@@ -47,7 +52,12 @@ def make_engine(url: str, *, schema: str = "public", immediate: bool = False) ->
     if schema != "public":
         connect_args["options"] = f"-csearch_path={schema}"
     return create_engine(
-        url, connect_args=connect_args, pool_size=5, max_overflow=10, pool_pre_ping=True
+        url,
+        connect_args=connect_args,
+        pool_size=5,
+        max_overflow=10,
+        pool_pre_ping=True,
+        **({"isolation_level": "AUTOCOMMIT"} if reads_only else {}),
     )
 
 

@@ -215,10 +215,11 @@ class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
         return [(row[0], row[1]) for row in rows]
 
     def _tuples(self, statement: Any, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        """Rows as plain tuples (the library's cursors make a dict of every row)."""
+        """Rows as plain tuples (the library's cursors make a dict of every row), read by
+        one statement on the pool's autocommit connection: no BEGIN and ROLLBACK trips."""
         with (
-            self.datastore.transaction(commit=False) as dict_cursor,
-            dict_cursor.connection.cursor(row_factory=tuple_row) as curs,
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row) as curs,
         ):
             curs.execute(statement, params)
             return curs.fetchall()
