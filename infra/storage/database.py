@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,10 +11,12 @@ from typing import Any
 
 from sqlalchemy import Engine, NullPool, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 
 from infra.storage.write_turns import TurnTakingConnection, WriteTurns, turns_for
 
 SQLITE_LOCK_SECONDS = 30
+PING_AFTER_IDLE_SECONDS = 1.0  # a pooled PostgreSQL connection idle longer is pinged first
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -51,14 +54,37 @@ def make_engine(
     connect_args = {}
     if schema != "public":
         connect_args["options"] = f"-csearch_path={schema}"
-    return create_engine(
+    engine = create_engine(
         url,
         connect_args=connect_args,
         pool_size=5,
         max_overflow=10,
-        pool_pre_ping=True,
         **({"isolation_level": "AUTOCOMMIT"} if reads_only else {}),
     )
+    _ping_after_idle(engine, PING_AFTER_IDLE_SECONDS)
+    return engine
+
+
+def _ping_after_idle(engine: Engine, seconds: float) -> None:
+    """A pooled connection idle for longer than `seconds` is pinged when checked out and
+    replaced if the server no longer answers (as `pool_pre_ping` does on every checkout:
+    one round trip of the two a one-statement read costs). A connection back in the pool
+    less than `seconds` ago was just used, so its next request goes straight on; a fault in
+    between fails that request (503, `Retry-After`), and the pool replaces it."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since <= seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as lost:
+            raise DisconnectionError(f"the pooled connection did not answer: {lost}") from lost
 
 
 def _explicit_sqlite_transactions(
