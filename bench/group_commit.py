@@ -5,7 +5,9 @@ metadata context, creating one trivial aggregate of ours per command (one event,
 link and idempotency record); commands that arrive together share one transaction. Peer:
 a plain eventsourcing `Application` on the same persistence module and database server,
 16 threads each calling `save()` of a new trivial aggregate (one event per save). The
-chain is verified afterwards (the row fails if it does not).
+chain is verified afterwards (the row fails if it does not). A second row measures the
+ceiling: the same library saving 16 aggregates per `save()` from one thread, beside the
+same peer.
 """
 
 from __future__ import annotations
@@ -65,6 +67,14 @@ def bare_saves(bare: Application[Any], per_thread: int) -> int:
     return in_threads(THREADS, per_thread, lambda t, i: bare.save(BareTick(n=i)))
 
 
+def bare_batches(bare: Application[Any], per_thread: int) -> int:
+    """The ceiling of group commit on the bare library: one thread saving THREADS new
+    aggregates per `save()`, as many events as the threaded peer writes."""
+    for i in range(per_thread):
+        bare.save(*[BareTick(n=i) for _ in range(THREADS)])
+    return THREADS * per_thread
+
+
 def measure(backend: str, per_thread: int, rounds: int) -> list[Row]:
     with temp_database(backend, "gc") as ours_db, temp_database(backend, "gcbare") as bare_db:
         system = build_system(ours_db)
@@ -80,6 +90,11 @@ def measure(backend: str, per_thread: int, rounds: int) -> list[Row]:
                 rounds,
             )
             batches, commands = (committer.batches - before[0], committer.commands - before[1])
+            ceiling, peer_again = side_by_side(
+                lambda r: bare_batches(bare, per_thread),
+                lambda r: bare_saves(bare, per_thread),
+                rounds,
+            )
             report = verify_chain(system.app.recorder)  # type: ignore[arg-type]
         finally:
             system.close()
@@ -102,7 +117,21 @@ def measure(backend: str, per_thread: int, rounds: int) -> list[Row]:
                 f"{committer.largest}; verify OK ({report.checked} events)"
             ),
             extra={"batches": batches, "commands": commands, "largest": committer.largest},
-        )
+        ),
+        Row(
+            f"group commit ceiling: bare save() of {THREADS} aggregates at once, 1 thread",
+            backend,
+            "events/s",
+            ceiling,
+            peer_again,
+            f"bare save() ({THREADS} threads)",
+            issue="#14",
+            notes=(
+                f"the bare library, one transaction per {THREADS} events with no command, "
+                "chain link, idempotency record or threads to coordinate: the most group "
+                f"commit can give over the peer; median of {rounds} interleaved rounds"
+            ),
+        ),
     ]
 
 
