@@ -91,6 +91,8 @@ def test_connections_are_spread_over_the_web_processes(settings: Settings, tmp_p
         log.open("w") as lines,
         serving(settings, "--workers", "2", "--threads", "2", log=lines) as (port, _process),
     ):
+        until_both_answer(port, log)  # a process still starting would leave all to the other
+        start = len(log.read_text())
         clients = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(8)]
         time.sleep(0.5)  # each process accepts what it may; nothing is asked yet
         for client in clients:
@@ -98,5 +100,16 @@ def test_connections_are_spread_over_the_web_processes(settings: Settings, tmp_p
         for client in clients:
             assert client.recv(4096).startswith(b"HTTP/1.1 200")
             client.close()
-    served = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-    assert len({line["pid"] for line in served if line.get("event") == "request"}) == 2
+    assert len(serving_pids(log.read_text()[start:])) == 2
+
+
+def serving_pids(text: str) -> set[int]:
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    return {line["pid"] for line in lines if line.get("event") == "request"}
+
+
+def until_both_answer(port: int, log: Any) -> None:
+    deadline = time.monotonic() + 60
+    while len(serving_pids(log.read_text())) < 2 and time.monotonic() < deadline:
+        call(port, "GET", "/healthz")  # a new connection each time, closed after
+        time.sleep(0.05)
