@@ -5,6 +5,7 @@ straight on (issue 14: the ping was one of a one-statement read's round trips)."
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
@@ -17,9 +18,19 @@ from tests.conftest import PG_URL
 pytestmark = pytest.mark.postgres
 
 
-def engine_pinging_after(seconds: float, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", seconds)
-    return database.make_engine(PG_URL, reads_only=True)
+@pytest.fixture
+def pinging_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[float], Engine]]:
+    """pinging_after(seconds) -> a read engine that pings connections idle that long."""
+    engines: list[Engine] = []
+
+    def make(seconds: float) -> Engine:
+        monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", seconds)
+        engines.append(database.make_engine(PG_URL, reads_only=True))
+        return engines[-1]
+
+    yield make
+    for engine in engines:
+        engine.dispose()
 
 
 def backend_pid(engine: Engine) -> int:
@@ -41,35 +52,30 @@ def counted_pings(engine: Engine) -> list[Any]:
 
 
 def test_a_connection_dropped_while_idle_is_replaced_unseen(
-    monkeypatch: pytest.MonkeyPatch,
+    pinging_after: Callable[[float], Engine],
 ) -> None:
-    engine = engine_pinging_after(0.05, monkeypatch)
-    try:
-        dropped = backend_pid(engine)
-        with psycopg.connect(PG_URL, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", (dropped,))
-        time.sleep(0.2)
-        assert backend_pid(engine) != dropped  # a fresh connection answered, no error
-    finally:
-        engine.dispose()
+    engine = pinging_after(0.05)
+    dropped = backend_pid(engine)
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (dropped,))
+    time.sleep(0.2)
+    assert backend_pid(engine) != dropped  # a fresh connection answered, no error
 
 
-def test_a_connection_used_just_now_is_not_pinged(monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = engine_pinging_after(60, monkeypatch)
-    try:
-        pings = counted_pings(engine)
-        first = backend_pid(engine)
-        assert backend_pid(engine) == first and pings == []
-    finally:
-        engine.dispose()
+def test_a_connection_used_just_now_is_not_pinged(
+    pinging_after: Callable[[float], Engine],
+) -> None:
+    engine = pinging_after(60)
+    pings = counted_pings(engine)
+    first = backend_pid(engine)
+    assert backend_pid(engine) == first and pings == []
 
 
-def test_a_connection_idle_past_the_limit_is_pinged_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = engine_pinging_after(0.05, monkeypatch)
-    try:
-        pings = counted_pings(engine)
-        first = backend_pid(engine)
-        time.sleep(0.1)
-        assert backend_pid(engine) == first and len(pings) == 1
-    finally:
-        engine.dispose()
+def test_a_connection_idle_past_the_limit_is_pinged_once(
+    pinging_after: Callable[[float], Engine],
+) -> None:
+    engine = pinging_after(0.05)
+    pings = counted_pings(engine)
+    first = backend_pid(engine)
+    time.sleep(0.1)
+    assert backend_pid(engine) == first and len(pings) == 1
