@@ -155,55 +155,61 @@ def request(
     payload = response.read()
     if own:
         conn.close()
-    return response.status, json.loads(payload) if payload else None
+    json_body = payload and "json" in response.getheader("Content-Type", "")
+    return response.status, json.loads(payload) if json_body else payload.decode(errors="replace")
 
 
 Call = Callable[[http.client.HTTPConnection, int, int], int]  # (conn, client, i) -> status
 
 
+FAILED = 0  # the status recorded for a request that got no HTTP answer (or an unreadable one)
+
+
 def closed_loop(port: int, clients: int, per_client: int, call: Call) -> dict[str, Any]:
     """`clients` threads each sending `per_client` requests back to back."""
-    latencies: list[float] = []
-    errors: list[int] = []
-    lock = threading.Lock()
-
-    def client(n: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, bad = [], []
-        for i in range(per_client):
-            start = time.perf_counter()
-            status = call(conn, n, i)
-            (mine if status < 300 else bad).append(time.perf_counter() - start)
-            if status >= 300:
-                bad[-1] = status
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors.extend(bad)
-
-    return _threads(clients, client) | {"latency": latencies, "errors": errors}
+    return _load(port, clients, lambda n: [(i, None) for i in range(per_client)], call)
 
 
 def paced(port: int, rate: float, seconds: float, clients: int, call: Call) -> dict[str, Any]:
     """Requests due at `rate` per second in all, spread over `clients` threads; latency
     counts from when each was due."""
+    begin = time.perf_counter() + 0.2
+    total = int(rate * seconds)
+    return _load(
+        port, clients, lambda n: [(i, begin + i / rate) for i in range(n, total, clients)], call
+    )
+
+
+def _load(
+    port: int,
+    clients: int,
+    plan: Callable[[int], list[tuple[int, float | None]]],
+    call: Call,
+) -> dict[str, Any]:
+    """Each client thread sends the requests `plan(client)` lists, as (i, due time or None
+    for at once); latency counts from when a request was due. A request that fails
+    without an HTTP answer counts as an error (status FAILED), on a new connection."""
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
-    begin = time.perf_counter() + 0.2
-    total = int(rate * seconds)
 
     def client(n: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine, bad = [], []
-        for i in range(n, total, clients):
-            due = begin + i / rate
-            if (wait := due - time.perf_counter()) > 0:
+        for i, due in plan(n):
+            if due is not None and (wait := due - time.perf_counter()) > 0:
                 time.sleep(wait)
-            status = call(conn, n, i)
-            (mine if status < 300 else bad).append(time.perf_counter() - due)
-            if status >= 300:
-                bad[-1] = status
+            start = time.perf_counter() if due is None else due
+            try:
+                status = call(conn, n, i)
+            except (OSError, http.client.HTTPException, ValueError):
+                status = FAILED
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            if FAILED < status < 300:
+                mine.append(time.perf_counter() - start)
+            else:
+                bad.append(status)
         conn.close()
         with lock:
             latencies.extend(mine)
