@@ -43,10 +43,12 @@ class ChainedWrites:
 
     head_cache: ChainHeadCache
     committer: GroupCommitter
+    _multi_row: dict[tuple[str, int], str]
 
     def _start_group_commit(self) -> None:
         self.head_cache = ChainHeadCache()
         self.committer = GroupCommitter(self._write_batch)
+        self._multi_row = {}
 
     def insert_events(self, stored_events: Sequence[Any], **kwargs: Any) -> Any:
         if not stored_events:
@@ -106,6 +108,14 @@ class ChainedWrites:
             request.positions = positions
             if request.pending is not None:
                 request.pending.stored = True
+
+    def _rows(self, statement: str, count: int) -> str:
+        """`statement` (an INSERT of one row) inserting `count` rows."""
+        key = (statement, count)
+        if key not in self._multi_row:
+            head, row = statement.split(" VALUES ")
+            self._multi_row[key] = f"{head} VALUES " + ", ".join([row] * count)
+        return self._multi_row[key]
 
     def _head(self, c: Any, first_position: int) -> Link | None:
         head = self.head_cache.head_for(first_position)

@@ -62,7 +62,6 @@ class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
             .format(self._events)
             .as_string()
         )
-        self._statements: dict[tuple[str, int], str] = {}
         self.sql_create_statements.extend(
             [
                 SQL(
@@ -145,14 +144,6 @@ class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
         for statement, rows in ((self._insert_link, links), (self._insert_command, records)):
             for chunk in chunks(rows):
                 c.execute(self._rows(statement, len(chunk)), flat(chunk), prepare=len(chunk) == 1)
-
-    def _rows(self, statement: str, count: int) -> str:
-        """`statement` (an INSERT of one row) inserting `count` rows."""
-        key = (statement, count)
-        if key not in self._statements:
-            head, row = statement.split(" VALUES ")
-            self._statements[key] = f"{head} VALUES " + ", ".join([row] * count)
-        return self._statements[key]
 
     def select_links(self, after: int, limit: int) -> list[Link]:
         with self.datastore.transaction(commit=False) as curs:

@@ -35,7 +35,6 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
         super().__init__(*args, **kwargs)
         use_statement_cache(self.datastore.pool)
         self._start_group_commit()
-        self._statements: dict[tuple[str, int, str], str] = {}
         self._writer: Any = None
         self._turns: WriteTurns | None = None  # this process's turns at the database file
         self._insert_link = f"INSERT INTO {self.chain_table} VALUES (?, ?, ?)"
@@ -145,21 +144,11 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
             return [c.lastrowid]
         positions: list[int] = []
         for chunk in chunks(rows):
-            c.execute(
-                self._many(self.events_table_name, 4, len(chunk), " RETURNING rowid"), flat(chunk)
-            )
+            statement = self._rows(self.insert_events_statement, len(chunk))
+            c.execute(statement + " RETURNING rowid", flat(chunk))
             # each row takes the next rowid (the table is locked), so sorted = row order
             positions.extend(sorted(row[0] for row in c.fetchall()))
         return positions
-
-    def _many(self, table: str, width: int, count: int, tail: str = "") -> str:
-        key = (table, count, tail)
-        statement = self._statements.get(key)
-        if statement is None:
-            row = "(" + ", ".join("?" * width) + ")"
-            statement = f"INSERT INTO {table} VALUES " + ", ".join([row] * count) + tail
-            self._statements[key] = statement
-        return statement
 
     def _read_head(self, c: Any) -> Link | None:
         c.execute(
@@ -170,16 +159,9 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
         return Link(row[0], row[1], bytes(row[2])) if row else None
 
     def _write_links(self, c: Any, links: list[Link], records: list[CommandRecord]) -> None:
-        if len(links) == 1:  # the usual command
-            c.execute(self._insert_link, links[0])
-        else:
-            for chunk in chunks(links):
-                c.execute(self._many(self.chain_table, 3, len(chunk)), flat(chunk))
-        if len(records) == 1:
-            c.execute(self._insert_command, records[0])
-        else:
-            for chunk in chunks(records):
-                c.execute(self._many(self.commands_table, 6, len(chunk)), flat(chunk))
+        for statement, rows in ((self._insert_link, links), (self._insert_command, records)):
+            for chunk in chunks(rows):
+                c.execute(self._rows(statement, len(chunk)), flat(chunk))
 
     def select_links(self, after: int, limit: int) -> list[Link]:
         with self.datastore.transaction(commit=False) as c:

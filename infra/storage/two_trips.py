@@ -6,7 +6,7 @@ command's BEGIN, lock, notification, insert, link, record and COMMIT (measured b
 this in `bench/RESULTS.md`). Here psycopg's client-side binding (`ClientCursor`) sends
 several statements as one simple query: the opening (BEGIN, the lock, the notification,
 the chain head, the events' insert) in the first trip, the statements deferred with
-`execute`/`executemany` and COMMIT in the second.
+`execute` and COMMIT in the second.
 """
 
 from __future__ import annotations
@@ -22,13 +22,12 @@ from psycopg.rows import tuple_row
 
 class TwoTrips:
     """`open()` sends the opening and returns its two row sets (the head, the inserted
-    positions); `execute`/`executemany` defer statements, which leaving the block sends
+    positions); `execute` defers statements, which leaving the block sends
     with COMMIT. The connection must be in autocommit mode (the library's pool's are) and
     taken from the pool's `connection()` block, which rolls back whatever a failure left
     open before the pool gets the connection back."""
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
-        self.conn = conn
         self.cursor = ClientCursor(conn, row_factory=tuple_row)
         self.deferred: list[bytes] = []
 
@@ -47,10 +46,6 @@ class TwoTrips:
 
     def execute(self, statement: str, params: Sequence[Any], prepare: bool = False) -> None:
         self.deferred.append(self.cursor.mogrify(statement, params).encode())
-
-    def executemany(self, statement: str, params_seq: Sequence[Sequence[Any]]) -> None:
-        for params in params_seq:
-            self.execute(statement, params)
 
     def __exit__(
         self,
