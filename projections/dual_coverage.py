@@ -17,6 +17,7 @@ from domain.metadata import occurred_at
 from domain.owners_committees import OwnersCommittee
 from domain.property_companies import PropertyCompany
 from projections.base import Projection, handles, id_str
+from projections.in_force import in_force_on
 from projections.owners_committees import owners_committees
 from projections.view import View
 
@@ -204,8 +205,8 @@ def _touch(view: View, table: str, event: Any, **changes: Any) -> None:
 # -- queries ------------------------------------------------------------------------------
 
 
-def _active(row: Any, day: str) -> bool:
-    return bool(row.from_on <= day and (row.to_on is None or row.to_on > day))
+def _in_force(table: Any, day: str) -> Any:
+    return select(table).where(in_force_on(table.c.from_on, table.c.to_on, day))
 
 
 def _share(part: int, whole: int) -> float:
@@ -219,8 +220,8 @@ def coverage_as_of(conn: Connection, day: date) -> dict[str, Any]:
         r.id: r.street_id
         for r in conn.execute(select(cov_companies).where(cov_companies.c.registered_on <= d))
     }
-    with_org = {r.company_id for r in conn.execute(select(cov_org_links)) if _active(r, d)}
-    posts = [r for r in conn.execute(select(cov_instructor_posts)) if _active(r, d)]
+    with_org = {r.company_id for r in conn.execute(_in_force(cov_org_links, d))}
+    posts = list(conn.execute(_in_force(cov_instructor_posts, d)))
     with_instructor = {p.target_id for p in posts if p.target_kind == "property_company"}
     streets: dict[str | None, dict[str, Any]] = {}
     for company_id, street_id in companies.items():
@@ -255,13 +256,12 @@ def _committee_coverage(conn: Connection, d: str, posts: list[Any]) -> dict[str,
     in_office = {
         r.id
         for r in conn.execute(
-            select(t.c.id, t.c.dissolved_on).where(t.c.term_starts <= d, t.c.term_ends >= d)
+            select(t.c.id).where(
+                t.c.term_ends >= d, in_force_on(t.c.term_starts, t.c.dissolved_on, d)
+            )
         )
-        if r.dissolved_on is None or r.dissolved_on > d
     }
-    with_org = {
-        r.committee_id for r in conn.execute(select(cov_committee_links)) if _active(r, d)
-    } & in_office
+    with_org = {r.committee_id for r in conn.execute(_in_force(cov_committee_links, d))} & in_office
     with_instructor = {p.target_id for p in posts if p.target_kind == "owners_committee"}
     worked = with_org | (with_instructor & in_office)
     return {

@@ -16,12 +16,12 @@ from sqlalchemy import (
     String,
     Table,
     func,
-    or_,
     select,
 )
 
 from domain.org_bodies import BODY_LABELS, BodyKind, OrgBody
 from projections.base import Projection, handles, id_str
+from projections.in_force import in_force_on
 from projections.view import View
 
 metadata = MetaData()
@@ -131,9 +131,7 @@ def list_bodies(
             stmt = stmt.where(org_bodies.c[column] == str(value))
     if as_of is not None:
         day = as_of.isoformat()
-        stmt = stmt.where(org_bodies.c.established_on <= day).where(
-            or_(org_bodies.c.dissolved_on.is_(None), org_bodies.c.dissolved_on > day)
-        )
+        stmt = stmt.where(in_force_on(org_bodies.c.established_on, org_bodies.c.dissolved_on, day))
     elif not include_dissolved:
         stmt = stmt.where(org_bodies.c.dissolved_on.is_(None))
     total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()

@@ -17,6 +17,7 @@ from domain.party_activities import (
     SecretaryTraining,
 )
 from projections.base import Projection, handles, id_str
+from projections.in_force import in_force_on
 from projections.view import View
 
 metadata = MetaData()
@@ -180,10 +181,10 @@ def periods_active_on(
     """Cross-appointments, member posts or places in force on `day`."""
     t = activity_periods
     d = day.isoformat()
-    stmt = select(t).where(t.c.what == what, t.c.from_on <= d).order_by(t.c.from_on)
+    stmt = select(t).where(t.c.what == what, in_force_on(t.c.from_on, t.c.to_on, d))
     if kind:
         stmt = stmt.where(t.c.kind == kind)
-    return [dict(r._mapping) for r in conn.execute(stmt) if r.to_on is None or r.to_on > d]
+    return [dict(r._mapping) for r in conn.execute(stmt.order_by(t.c.from_on))]
 
 
 def events_in_year(conn: Connection, what: str, year: int) -> list[dict[str, Any]]:

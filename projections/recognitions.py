@@ -21,6 +21,7 @@ from sqlalchemy import (
 from domain.demonstration import DemonstrationProject
 from domain.property_companies import PropertyCompany
 from projections.base import Projection, handles
+from projections.in_force import in_force_on
 from projections.view import View
 
 metadata = MetaData()
@@ -117,17 +118,11 @@ def demonstration_projects_in(
     stmt = select(t).where(t.c.year == year).order_by(t.c.designated_on)
     if as_of is None:
         return [dict(r._mapping) for r in conn.execute(stmt.where(t.c.withdrawn.is_(False)))]
-    d = as_of.isoformat()
-    stmt = stmt.where(t.c.designated_on <= d)
-    return [
-        dict(r._mapping) for r in conn.execute(stmt) if r.withdrawn_on is None or r.withdrawn_on > d
-    ]
+    stmt = stmt.where(in_force_on(t.c.designated_on, t.c.withdrawn_on, as_of.isoformat()))
+    return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
 def brands_as_of(conn: Connection, day: date) -> list[dict[str, Any]]:
     t = company_brands
-    d = day.isoformat()
-    stmt = select(t).where(t.c.awarded_on <= d).order_by(t.c.awarded_on)
-    return [
-        dict(r._mapping) for r in conn.execute(stmt) if r.revoked_on is None or r.revoked_on > d
-    ]
+    stmt = select(t).where(in_force_on(t.c.awarded_on, t.c.revoked_on, day.isoformat()))
+    return [dict(r._mapping) for r in conn.execute(stmt.order_by(t.c.awarded_on))]
