@@ -10,13 +10,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from infra.settings import Settings
+
 accesslog = None
 # A gthread worker accepts every connection it can, and keep-alive clients stay with the
 # process that accepted them: one process served all 32 clients of the benchmark while the
 # other idled. Holding at most twice its threads (the rest wait in the listen queue for
 # whichever process has room, and keep-alive beyond it is closed) spreads them.
 CONNECTIONS_PER_THREAD = 2
-worker_connections = CONNECTIONS_PER_THREAD * int(os.environ.get("REDPROP_WEB_THREADS") or 4)
+worker_connections = CONNECTIONS_PER_THREAD * Settings.from_env().web_threads
 control_socket_disable = True  # several servers on one machine would share its path
 timeout = 60
 graceful_timeout = 10

@@ -121,12 +121,6 @@ def place(conn: Connection, unit_id: UUID) -> tuple[str, list[UUID]] | None:
     return row.kind, [UUID(str(unit_id)), *map(UUID, row.ancestor_ids.split())]
 
 
-def ancestry(conn: Connection, unit_id: UUID) -> list[UUID]:
-    """The unit's id and its ancestors' ids, nearest first; empty for an unknown unit."""
-    found = place(conn, unit_id)
-    return [] if found is None else found[1]
-
-
 def is_unit(kind: str) -> bool:
     """Whether a `place` kind is an org unit's (district ... grid), not a body's."""
     return kind != BODY
