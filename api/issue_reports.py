@@ -33,7 +33,7 @@ from domain.issue_catalog import CATEGORIES, PRIORITIES
 from domain.service_issue_commands import DefineSlaPolicy, EraseReporter
 from domain.service_issue_handlers import sla_policy
 from domain.sla import DAY, MAX_SLA_DAYS
-from projections import issue_board, issue_metrics
+from projections import issue_board, issue_metrics, org_closure
 from projections.assessment_facts import PROJECTION_NAME as ASSESSMENT_INPUTS
 
 blp = Blueprint(
@@ -44,6 +44,7 @@ blp = Blueprint(
 )
 
 BOARD = issue_board.IssueBoardProjection.name
+CLOSURE = org_closure.OrgClosureProjection.name
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month is YYYY-MM")
 
 
@@ -187,7 +188,9 @@ class Rates(MethodView):
         """Response, resolution, satisfaction and complaint rates (per 100 households under
         contract) and median hours to close, per company or per community (definitions in
         the README)."""
-        ensure_fresh(BOARD, ASSESSMENT_INPUTS, min_position=args.pop("min_position", None))
+        ensure_fresh(
+            BOARD, ASSESSMENT_INPUTS, CLOSURE, min_position=args.pop("min_position", None)
+        )
         paging = take_paging(args)
         with services().read_engine.connect() as conn:
             return jsonify(page_of(issue_metrics.rates(conn, **args), paging))

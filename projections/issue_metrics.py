@@ -17,6 +17,11 @@ Definitions (every count is of issues reported in the period and area):
   (a company: the compounds it serves under contract; a community: its compounds).
 - median time to close: median of (closed − reported) in hours over closed issues.
 Rates are None when their denominator is 0.
+
+The rates list every group with an issue in the period and area, and every group with
+households under contract at the end of the period whose compounds lie in the area (a
+company serving a compound there, a community holding one): a company no resident
+complained of is listed with zero counts, not left out.
 """
 
 from __future__ import annotations
@@ -37,8 +42,14 @@ from domain.figures import (
     REPORTED_WITH_FEEDBACK,
 )
 from domain.indicators import NOT_COMPLAINTS
-from projections.assessment_facts import COMMUNITY, COMPANY, assessment_facts
+from projections.assessment_facts import (
+    COMMUNITY,
+    COMPANY,
+    assessment_compounds,
+    assessment_facts,
+)
 from projections.issue_board import filtered, issues
+from projections.read_scope import under
 
 FUNNEL_STAGES = (
     "reported",
@@ -132,8 +143,11 @@ def rates(conn: Connection, *, per: str, **filters: Any) -> list[dict[str, Any]]
     for r in conn.execute(closing):
         minutes.setdefault(r.group_id, []).append(r.close_minutes)
     households = _households(conn, per, filters.get("month_to"))
+    for group_id in _serving(conn, per, filters):
+        if households.get(group_id, 0) > 0:
+            groups.setdefault(group_id, {"reported": 0, **dict.fromkeys(COHORT.values())})
     result = []
-    for group_id, g in groups.items():
+    for group_id, g in sorted(groups.items()):
         homes = households.get(group_id, 0)
         closes = minutes.get(group_id, [])
         result.append(
@@ -150,6 +164,19 @@ def rates(conn: Connection, *, per: str, **filters: Any) -> list[dict[str, Any]]
             }
         )
     return result
+
+
+def _serving(conn: Connection, per: str, filters: dict[str, Any]) -> set[str]:
+    """The companies serving, or communities holding, the compounds the area filters cover."""
+    c = assessment_compounds.c
+    column = c.company_id if per == "company" else c.community_id
+    stmt = select(column).distinct().where(column.is_not(None))
+    for area in ("street_id", "community_id", "compound_id"):
+        if filters.get(area) is not None:
+            stmt = stmt.where(c.id.in_(under(str(filters[area]))))
+    if filters.get("company_id") is not None:
+        stmt = stmt.where(c.company_id == str(filters["company_id"]))
+    return {row[0] for row in conn.execute(stmt)}
 
 
 def _households(conn: Connection, per: str, month_to: str | None) -> dict[str, int]:

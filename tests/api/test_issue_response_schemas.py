@@ -62,7 +62,8 @@ def test_grid_loop_reads_match_their_schemas(client: Any, auth: Any, system: Any
     assert scorecard.json["workers"][0]["dimensions"]["deployment"]["mean"] == 90
     rates = get("/api/v1/grid-loop/rates", per="company")
     check(issue_reports.RatePage(), rates)
-    assert rates.json["items"][0]["accepted"] == 1
+    accepted_per_company = {row["group_id"]: row["accepted"] for row in rates.json["items"]}
+    assert accepted_per_company == {str(ids["company_a"]): 1, str(ids["company_b"]): 0}
     overdue = get("/api/v1/grid-loop/overdue", as_of="2030-01-02T00:00:00+08:00")
     check(issue_reports.OverduePage(), overdue)
     assert overdue.json["total"] == 1

@@ -30,7 +30,7 @@ def test_only_items_accepted_for_a_company_are_complaints(system: Any) -> None:
     with system.read_engine.connect() as conn:
         october = read_period_facts(conn, "2020-10")
         november = read_period_facts(conn, "2020-11")
-        (company,) = issue_metrics.rates(conn, per="company")
+        (company,) = issue_metrics.rates(conn, per="company", company_id=a)
         community = {r["group_id"]: r for r in issue_metrics.rates(conn, per="community")}
     subjects = (("property_company", a, 4), ("community", ids["community"], 5))
     for kind, subject, accepted in subjects:  # the community also counts item 5

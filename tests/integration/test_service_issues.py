@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.errors import InvalidTransition, RuleViolation
+from domain.party_building_commands import RegisterPropertyCompany
 from domain.service_issue_commands import (
     AcceptIssue,
     CloseIssue,
@@ -67,7 +68,7 @@ def test_rates_and_funnel_hand_checked(system: Any) -> None:
         "resolved": 2,
         "reopened": 1,
     }
-    (company,) = per_company
+    company, idle = per_company if per_company[0]["group_id"] == str(a) else per_company[::-1]
     assert company["group_id"] == str(a)
     assert company["response_rate"] == round(200 / 3, 4)  # %, i2 accepted after 2 h
     assert company["resolution_rate"] == round(200 / 3, 4)
@@ -79,6 +80,45 @@ def test_rates_and_funnel_hand_checked(system: Any) -> None:
     c2 = per_community[str(ids["community2"])]
     assert c2["reported"] == 1 and c2["accepted"] == 0 and c2["response_rate"] is None
     assert c2["complaint_rate"] == 0.0  # referred out: not a complaint
+    # company_b serves compound2 (300 homes) and no issue was routed to it: listed, with zeros
+    assert idle["group_id"] == str(ids["company_b"])
+    assert (idle["reported"], idle["complaints"], idle["households"]) == (0, 0, 300)
+    assert idle["complaint_rate"] == 0.0 and idle["response_rate"] is None
+
+
+def test_rates_list_the_groups_serving_the_area_with_no_issue(system: Any) -> None:
+    app = system.app
+    ids = small_district(app)
+    with at("2020-03-01T10:00:00"):
+        app.handle(AcceptIssue(issue_id=report(app, ids, 1), company_id=ids["company_a"]))
+    system.catch_up()
+    a, b = str(ids["company_a"]), str(ids["company_b"])
+
+    def listed(per: str, **filters: Any) -> dict[str, int]:
+        with system.read_engine.connect() as conn:
+            rows = issue_metrics.rates(conn, per=per, **filters)
+        return {row["group_id"]: row["reported"] for row in rows}
+
+    assert listed("company") == {a: 1, b: 0}
+    assert listed("company", street_id=ids["street"]) == {a: 1, b: 0}
+    assert listed("company", community_id=ids["community2"]) == {b: 0}
+    assert listed("company", compound_id=ids["compound1"]) == {a: 1}
+    assert listed("company", company_id=ids["company_b"]) == {b: 0}
+    assert listed("company", category="parking") == {a: 0, b: 0}
+    assert listed("community") == {str(ids["community"]): 1, str(ids["community2"]): 0}
+    assert listed("community", community_id=ids["community"]) == {str(ids["community"]): 1}
+    # before the contracts (2020-01-01) no company served a compound
+    assert listed("company", month_from="2019-12", month_to="2019-12") == {}
+
+
+def test_rates_leave_out_a_company_with_no_households_and_no_issue(system: Any) -> None:
+    ids = small_district(system.app)
+    with at("2020-01-02T09:00:00"):
+        system.app.handle(RegisterPropertyCompany(credit_code="91370105IDLE000001", name="空物业"))
+    system.catch_up()
+    with system.read_engine.connect() as conn:
+        rows = issue_metrics.rates(conn, per="company")
+    assert {row["group_id"] for row in rows} == {str(ids["company_a"]), str(ids["company_b"])}
 
 
 def test_board_filters_and_sla_tick_is_idempotent(system: Any) -> None:
