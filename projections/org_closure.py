@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, bindparam, select
 
 from domain.org_bodies import OrgBody
 from domain.org_registry import OrgUnit
@@ -108,14 +108,15 @@ def _link(view: View, unit_id: str, chain: list[str], start: int = 0) -> None:
 # -- queries ------------------------------------------------------------------------------
 
 
+_PLACE = select(org_chains.c.kind, org_chains.c.ancestor_ids).where(
+    org_chains.c.unit_id == bindparam("unit_id")
+)
+
+
 def place(conn: Connection, unit_id: UUID) -> tuple[str, list[UUID]] | None:
     """The unit's kind ("body" for an org body) and its ancestry: its id and its
     ancestors' ids, nearest first; None for an unknown unit. One primary-key read."""
-    row = conn.execute(
-        select(org_chains.c.kind, org_chains.c.ancestor_ids).where(
-            org_chains.c.unit_id == str(unit_id)
-        )
-    ).first()
+    row = conn.execute(_PLACE, {"unit_id": str(unit_id)}).first()
     if row is None:
         return None
     return row.kind, [UUID(str(unit_id)), *map(UUID, row.ancestor_ids.split())]

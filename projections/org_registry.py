@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     func,
     select,
 )
@@ -152,8 +153,11 @@ def unit_as_dict(row: Any) -> dict[str, Any]:
     return data
 
 
+_ONE_UNIT = select(org_units).where(org_units.c.id == bindparam("unit_id"))
+
+
 def get_unit(conn: Connection, unit_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(org_units).where(org_units.c.id == unit_id)).first()
+    row = conn.execute(_ONE_UNIT, {"unit_id": unit_id}).first()
     return unit_as_dict(row) if row else None
 
 

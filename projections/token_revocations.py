@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table, select
+from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table, bindparam, select
 
 from domain.token_revocations import MAX_JTI, TokenRevocation
 from projections.base import Projection, handles
@@ -29,6 +29,8 @@ class TokenRevocationsProjection(Projection):
         view.insert("revoked_tokens", {"jti": event.jti, "position": view.position})
 
 
+_REVOKED = select(revoked_tokens.c.jti).where(revoked_tokens.c.jti == bindparam("jti"))
+
+
 def is_revoked(conn: Connection, jti: str) -> bool:
-    found = conn.execute(select(revoked_tokens.c.jti).where(revoked_tokens.c.jti == jti))
-    return found.first() is not None
+    return conn.execute(_REVOKED, {"jti": jti}).first() is not None
