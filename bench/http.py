@@ -54,7 +54,7 @@ from infra.gunicorn_conf import CONNECTIONS_PER_THREAD
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRET = "bench-secret"
+SECRET = "bench-secret-long-enough-for-hs256-keys"
 BIN = Path(sys.executable).parent
 SERVER = {"workers": 2, "threads": 4}  # the same for ours and the bare app (`--size`)
 
