@@ -188,9 +188,7 @@ class Rates(MethodView):
         """Response, resolution, satisfaction and complaint rates (per 100 households under
         contract) and median hours to close, per company or per community (definitions in
         the README)."""
-        ensure_fresh(
-            BOARD, ASSESSMENT_INPUTS, CLOSURE, min_position=args.pop("min_position", None)
-        )
+        ensure_fresh(BOARD, ASSESSMENT_INPUTS, CLOSURE, min_position=args.pop("min_position", None))
         paging = take_paging(args)
         with services().read_engine.connect() as conn:
             return jsonify(page_of(issue_metrics.rates(conn, **args), paging))
