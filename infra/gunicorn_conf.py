@@ -18,7 +18,9 @@ accesslog = None
 # other idled. Holding at most twice its threads (the rest wait in the listen queue for
 # whichever process has room, and keep-alive beyond it is closed) spreads them.
 CONNECTIONS_PER_THREAD = 2
-worker_connections = CONNECTIONS_PER_THREAD * Settings.from_env().web_threads
+# For the default threads; `redprop serve` passes --worker-connections for the threads it runs
+# (the settings are read, and checked, by the command, not when this module is imported).
+worker_connections = CONNECTIONS_PER_THREAD * Settings.web_threads
 control_socket_disable = True  # several servers on one machine would share its path
 timeout = 60
 graceful_timeout = 10
