@@ -13,13 +13,14 @@ CPU ours spends.
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from statistics import median
 from typing import Any
+from unittest import mock
 from uuid import UUID
 
 from api.auth import mint_token
@@ -30,20 +31,6 @@ from bench.http import SECRET, bare_units
 from infra.bootstrap import build_system
 
 UNITS = 200
-
-
-@contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def cpu_per_call(calls: int, call: Callable[[int], None]) -> float:
@@ -80,12 +67,13 @@ def measure(backend: str, calls: int, rounds: int) -> list[Row]:
             units = register_districts(system, UNITS)
             system.catch_up()
             floor_units = bare_units(bare_db, UNITS)
-            with environment(
+            with mock.patch.dict(
+                os.environ,
                 {
                     **settings_env(db),
                     "REDPROP_BENCH_BARE_URL": bare_db.database_url,
                     "REDPROP_BENCH_BARE_SCHEMA": bare_db.database_schema,
-                }
+                },
             ):
                 bare = create_bare().test_client()
             ours = web.wsgi().test_client()
@@ -111,7 +99,7 @@ def _rows(
         )
 
     def renamer(client: Any, units: list[UUID], tag: str) -> Callable[[int], None]:
-        count = iter(range(10**9))
+        count = itertools.count()
 
         def rename(i: int) -> None:
             n = next(count)
@@ -121,9 +109,10 @@ def _rows(
 
         return rename
 
-    for warm in (reader(*ours), reader(bare[0], ours[1]), renamer(*ours, "w"), renamer(*bare, "w")):
+    read_ours, read_bare = reader(*ours), reader(bare[0], ours[1])  # both read our row
+    for warm in (read_ours, read_bare, renamer(*ours, "w"), renamer(*bare, "w")):
         cpu_per_call(20, warm)
-    get = interleaved(rounds, calls, reader(*ours), reader(bare[0], ours[1]))  # one row
+    get = interleaved(rounds, calls, read_ours, read_bare)
     patch = interleaved(rounds, calls, renamer(*ours, "m"), renamer(*bare, "m"))
     note = f"median of {rounds} alternating rounds x {calls} requests, CPU per request"
     return [
