@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from domain.app import RedPropertyApp
@@ -86,19 +86,25 @@ class ProjectionRunner:
         return None if self._state is None else self._state[0]
 
     def catch_up(
-        self, *, until: int | None = None, progress: Callable[[int], None] | None = None
+        self,
+        *,
+        until: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        head: int | None = None,
     ) -> int:
-        """Apply every event after the stored position (up to `until`); returns how many
-        log positions it advanced. Only the projection's topics are read (filtered in SQL).
+        """Apply every event after the stored position (up to `until`; up to `head`, the
+        log's head as the caller has just read it, without reading it again); returns how
+        many log positions it advanced. Only the projection's topics are read (filtered in SQL).
 
         When a batch fails, it is retried one event per transaction, so everything before
         the failing event is stored and `ProjectionFailed` names that event."""
         read = 0
+        known_head, until = head, head if head is not None else until
         while True:
             position, generation = self._load_state()
             if until is not None and position >= until:
                 break
-            head = self.app.recorder.max_notification_id() or 0
+            head = known_head if known_head is not None else self._read_head()
             if head <= position:
                 break
             try:
@@ -120,6 +126,9 @@ class ProjectionRunner:
             if self._careful_until is not None and new_position >= self._careful_until:
                 self._careful_until = None  # past the batch that failed: whole batches again
         return read
+
+    def _read_head(self) -> int:
+        return int(self.app.recorder.max_notification_id() or 0)
 
     def _fill(self, view: ViewBatch, position: int, head: int, first: list[tuple[Any, ...]]) -> int:
         """Apply pages after `position` (up to `head`) until the batch is full, starting
@@ -178,26 +187,12 @@ class ProjectionRunner:
         self._state = (reached, generation)
         return reached
 
-    def _claim(self, conn: Connection, old: int, generation: int, new: int | None = None) -> None:
-        """Lock the tracking row if it is still where we read it, moving it to `new` if
-        given (PostgreSQL makes a concurrent claim wait for our commit, then find the
-        position moved)."""
-        moved_to = old if new is None else new
-        result = conn.execute(
-            _CLAIM, {"at": self.tracking_name, "old": old, "gen": generation, "new": moved_to}
-        )
+    def _claim(self, conn: Connection, old: int, generation: int) -> None:
+        """Lock the tracking row if it is still where we read it (PostgreSQL makes a
+        concurrent claim wait for our commit, then find the position moved)."""
+        result = conn.execute(_CLAIM, {"at": self.tracking_name, "old": old, "gen": generation})
         if result.rowcount != 1:
             raise PositionMoved(self.tracking_name)
-
-    def _reach(self, conn: Connection, seen: tuple[int, int], head: int) -> tuple[int, int] | None:
-        """Within `conn`'s transaction: the stored position moved to `head` if it is still
-        `seen`; the new state, or None if another writer moved it."""
-        old, generation = seen
-        try:
-            self._claim(conn, old, generation, new=head)
-        except PositionMoved:
-            return None
-        return head, generation
 
     def concerned_by(self, stretch: list[tuple[int, str]]) -> bool:
         """Whether any (position, topic) of `stretch` after this runner's position is one
@@ -223,27 +218,56 @@ _CLAIM = (
         _T.c.position == bindparam("old"),
         _T.c.generation == bindparam("gen"),
     )
-    .values(position=bindparam("new"))
+    .values(position=_T.c.position)
 )
 _MOVE = update(_T).where(_T.c.name == bindparam("at")).values(position=bindparam("new"))
 
 
 def advance_together(runners: list[ProjectionRunner], head: int) -> list[ProjectionRunner]:
     """Store `head` as the position of runners with nothing to apply up to it, in one
-    transaction per engine, each by compare-and-set from the position it last saw; returns
+    statement per engine, each by compare-and-set from the position it last saw; returns
     those moved. A runner another writer moved reloads its position next time."""
     moved: list[ProjectionRunner] = []
     for engine in {id(r.engine): r.engine for r in runners}.values():
         seen = [(r, r._load_state()) for r in runners if r.engine is engine]
+        params: dict[str, Any] = {"head": head}
+        for i, (runner, (position, generation)) in enumerate(seen):
+            params |= {
+                f"at_{i}": runner.tracking_name,
+                f"old_{i}": position,
+                f"gen_{i}": generation,
+            }
         with engine.begin() as conn:  # states read before: SQLite's write lock is held here
-            reached = [(runner, runner._reach(conn, state, head)) for runner, state in seen]
-        for runner, state in reached:
-            runner._state = state
-            if state is None:
-                runner.cache.clear()
-            else:
+            reached = set(conn.execute(_advance(len(seen)), params).scalars())
+        for runner, (_, generation) in seen:
+            if runner.tracking_name in reached:
+                runner._state = (head, generation)
                 moved.append(runner)
+            else:
+                runner._state = None
+                runner.cache.clear()
     return moved
+
+
+_ADVANCE: dict[int, Any] = {}
+
+
+def _advance(count: int) -> Any:
+    """One compare-and-set of `count` positions to `head`, returning the names it moved
+    (built once per count)."""
+    if count not in _ADVANCE:
+        seen = [
+            and_(
+                _T.c.name == bindparam(f"at_{i}"),
+                _T.c.position == bindparam(f"old_{i}"),
+                _T.c.generation == bindparam(f"gen_{i}"),
+            )
+            for i in range(count)
+        ]
+        _ADVANCE[count] = (
+            update(_T).where(or_(*seen)).values(position=bindparam("head")).returning(_T.c.name)
+        )
+    return _ADVANCE[count]
 
 
 def _as_uuid(aggregate_id: UUID | str) -> UUID:

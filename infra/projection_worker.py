@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Select, bindparam, select
@@ -68,7 +69,8 @@ class ProjectionWorker:
         if head is not None:  # an idle round costs one query, not one per projection
             due = self._advance_untouched(due, head)
         for runner in due:
-            done += self._run(runner.projection.name, runner.catch_up, _failed_event) or 0
+            catch_up = partial(runner.catch_up, head=head)
+            done += self._run(runner.projection.name, catch_up, _failed_event) or 0
         for job in self.jobs:
             job.run_if_due(self._run)
         return done

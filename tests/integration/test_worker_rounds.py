@@ -52,6 +52,20 @@ def _commits(engine: Engine) -> Iterator[list[int]]:
         event.remove(engine, "commit", committed)
 
 
+@contextmanager
+def _statements(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def executed(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)
+
+
 def _positions(system: System) -> dict[str, int]:
     with system.read_engine.connect() as conn:
         positions = read_positions(conn)
@@ -74,6 +88,34 @@ def test_untouched_projections_reach_the_head_in_one_transaction(system: System)
     assert len(commits) == len(idle) + len(concerned) + 1
     assert set(_positions(system).values()) == {head}
     assert [r.cached_position for r in system.runners] == [head] * len(system.runners)
+
+
+def test_a_round_moves_the_untouched_in_one_statement_and_reads_the_head_once(
+    system: System,
+) -> None:
+    streets = _register(system)
+    system.catch_up()
+    topic = _rename(system, streets[0], "新街0")
+    concerned = [r for r in system.runners if topic in r.projection.topics]
+    heads: list[int] = []
+    recorder = system.app.recorder
+    read_head = recorder.max_notification_id
+
+    def counted_head() -> int | None:
+        heads.append(1)
+        return read_head()
+
+    recorder.max_notification_id = counted_head  # type: ignore[method-assign]
+    try:
+        with _statements(system.write_engine) as statements:
+            system.catch_up()
+    finally:
+        del recorder.max_notification_id
+    moves = [s for s in statements if s.lstrip().upper().startswith("UPDATE PROJECTION_POSITIONS")]
+
+    assert len(moves) == 2 * len(concerned) + 1  # each concerned: claim and move
+    assert len(heads) == 1
+    assert set(_positions(system).values()) == {recorder.max_notification_id()}
 
 
 def test_a_position_another_writer_moved_is_reloaded_not_overwritten(system: System) -> None:
