@@ -65,6 +65,13 @@ def on_starting(server: Any) -> None:
         stale.unlink()
 
 
+def post_worker_init(worker: Any) -> None:
+    """The worker has loaded the app: keep the collector off what it loaded."""
+    from infra.heap import freeze_loaded
+
+    freeze_loaded()
+
+
 def child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 

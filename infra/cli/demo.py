@@ -9,6 +9,7 @@ import click
 from infra.bootstrap import System
 from infra.cli.console import console, progress
 from infra.cli.system import open_system
+from infra.heap import freeze_loaded
 from infra.settings import Settings
 from scenarios.tianqiao import load_tianqiao
 
@@ -25,7 +26,9 @@ def _serve(system: System, host: str, port: int) -> None:
     console.print(
         f"token: redprop token --role district_admin   (database {system.settings.database_url})"
     )
-    run_simple(host, port, system.wsgi(), threaded=True, use_reloader=False)
+    app = system.wsgi()
+    freeze_loaded()
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 @click.command()

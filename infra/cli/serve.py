@@ -16,6 +16,7 @@ import click
 from infra import logs
 from infra.cli.system import open_system
 from infra.gunicorn_conf import CONNECTIONS_PER_THREAD
+from infra.heap import freeze_loaded
 from infra.metrics import serve_worker_metrics
 from infra.settings import Settings
 
@@ -75,6 +76,7 @@ def worker(once: bool) -> None:
             system.worker.run_once()
             return
         metrics = _worker_metrics(settings, system.health)
+        freeze_loaded()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: system.worker.stop())
         log.info(
