@@ -16,6 +16,10 @@ http_threads=4` (the same for ours and the bare app).
 * the 80/20 mix paced at `mix_rate` (300) requests/s: p99, timed from when each request
   was due (a server that falls behind is charged for the queue);
 * read-your-writes: a rename, then a GET with `min_position`, until the worker applied it.
+
+The worker is started before the rows that run beside it and waited for until it logs that
+it has started, so its start-up (imports, building the system: seconds of CPU on this
+machine) is not timed with them.
 """
 
 from __future__ import annotations
@@ -66,20 +70,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def process(args: list[str], settings: Settings, port: int | None, **extra: str) -> Iterator[None]:
-    """A server (waits until /healthz answers) or the worker; stopped afterwards."""
+def process(
+    args: list[str], settings: Settings, port: int | None, ready: bytes = b"", **extra: str
+) -> Iterator[None]:
+    """A server (waits until /healthz answers) or the worker (waits until its log holds
+    `ready`, so its start-up is not timed with the load); stopped afterwards."""
     env = {**os.environ, **settings_env(settings), "REDPROP_SECRET": SECRET, **extra}
     env["PYTHONPATH"] = str(ROOT)
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=log)
         try:
             deadline = time.monotonic() + 60
-            while port is not None:
-                try:
-                    if request(port, "GET", "/healthz", {})[0] == 200:
-                        break
-                except OSError:
-                    pass
+            while not _up(port, ready, log.fileno()):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     raise RuntimeError(f"{args} did not start: {log.read()[-2000:]!r}")
@@ -88,6 +90,15 @@ def process(args: list[str], settings: Settings, port: int | None, **extra: str)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def _up(port: int | None, ready: bytes, log: int) -> bool:
+    if port is not None:
+        try:
+            return request(port, "GET", "/healthz", {})[0] == 200
+        except OSError:
+            return False
+    return ready in os.pread(log, 1 << 20, 0)  # pread: the child's write offset stays put
 
 
 def _size() -> list[str]:
@@ -135,7 +146,7 @@ def bare_units(units_db: Settings, count: int) -> list[UUID]:
 
 
 def worker(settings: Settings) -> Any:
-    return process([str(BIN / "redprop"), "worker"], settings, None)
+    return process([str(BIN / "redprop"), "worker"], settings, None, ready=b"worker started")
 
 
 def request(

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import http.client
 import http.server
+import sys
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from bench.http import FAILED, closed_loop, paced, request
+from bench.http import FAILED, closed_loop, paced, process, request
+from infra.settings import Settings
 
 
 class Answers(http.server.BaseHTTPRequestHandler):
@@ -70,3 +73,16 @@ def test_a_paced_loop_counts_them_too(port: int) -> None:
 
 def test_a_request_answered_with_html_returns_its_text(port: int) -> None:
     assert request(port, "GET", "/html", {}) == (500, "<h1>Internal Server Error</h1>")
+
+
+def test_a_process_without_a_port_is_waited_for_until_its_log_says_ready(tmp_path: Any) -> None:
+    """The worker's start-up is not timed with the load: `process` returns only once the
+    child has logged its ready line."""
+    marker = tmp_path / "started"
+    child = (
+        "import pathlib, time; time.sleep(0.5); "
+        f"pathlib.Path({str(marker)!r}).touch(); print('up and ready', flush=True); "
+        "time.sleep(30)"
+    )
+    with process([sys.executable, "-c", child], Settings(), None, ready=b"ready"):
+        assert marker.exists()
