@@ -12,7 +12,7 @@ moment ago is judged by its current state. Org scope comes from the org-ancestry
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -21,7 +21,6 @@ from sqlalchemy import Connection
 
 from api.auth import principal, require_scope
 from api.commands import ensure_fresh, services
-from api.services import TopicsAfter
 from domain.errors import NotFound, RuleViolation
 from domain.org_registry import OrgUnit
 from projections import issue_board, org_closure
@@ -44,12 +43,11 @@ def fresh_row(
     head of the log if it is missing, if an event of a `changed_by` topic lies beyond the
     projection's position, or if `covered` says the caller's scope does not cover it."""
     topics = list(changed_by)
-    with services().read_engine.connect() as conn:  # the position first: the row is no older
-        position = (
-            services().freshness.positions_in(conn, [projection])[projection] if topics else 0
-        )
+    freshness = services().freshness
+    with services().read_engine.connect() as conn:  # the log first: the row is no older
+        changed = freshness.changed_beyond(conn, projection, topics) if topics else False
         row = read(conn)
-    if row is None or (covered is not None and not covered(row)) or _beyond(position, topics):
+    if row is None or (covered is not None and not covered(row)) or changed:
         _wait_for_head(projection)
         row = _read_with(read)
     return row
@@ -103,13 +101,6 @@ def _read_with(read: Callable[[Connection], R | None]) -> R | None:
 
 def _wait_for_head(projection: str) -> None:
     ensure_fresh(projection, min_position=services().app.recorder.max_notification_id() or 0)
-
-
-def _beyond(position: int, topics: list[str]) -> bool:
-    if not topics:
-        return False
-    recorder = cast(TopicsAfter, services().app.recorder)
-    return recorder.any_after(position, topics)
 
 
 def issue_units(row: Mapping[str, Any]) -> list[UUID]:

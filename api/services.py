@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,12 +31,7 @@ class FreshnessCheck(Protocol):
 
     def positions_in(self, conn: Connection, names: list[str]) -> dict[str, int]: ...
 
-
-class TopicsAfter(Protocol):
-    """What both of our recorders answer: is there an event of these topics after a
-    position (infra/storage/recorders.py, postgres_recorder.py)."""
-
-    def any_after(self, position: int, topics: Sequence[str]) -> bool: ...
+    def changed_beyond(self, conn: Connection, projection: str, topics: list[str]) -> bool: ...
 
 
 @dataclass

@@ -205,7 +205,12 @@ def build_system(
         runners,
         worker,
         gateway,
-        Freshness(read_engine, worker if projections_here else None),
+        Freshness(
+            read_engine,
+            worker if projections_here else None,
+            recorder=app.recorder,
+            events=None if settings.read_database_url else app.recorder.events_source(),
+        ),
     )
     if sla_tick:
         worker.jobs.append(Periodic("sla_tick", settings.sla_tick_seconds, lambda: tick(system)))

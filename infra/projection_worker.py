@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, bindparam, select
+from sqlalchemy import Connection, Engine, Select, TextClause, bindparam, select, text
 
 from infra.projection_failures import Failure, clear_failure, record_failure
 from infra.projection_runner import ProjectionFailed, ProjectionRunner, advance_together
@@ -236,9 +236,42 @@ class Periodic:
 class Freshness:
     """Read-your-writes: wait (bounded) until projections have reached a log position."""
 
-    def __init__(self, engine: Engine, worker: ProjectionWorker | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        worker: ProjectionWorker | None = None,
+        *,
+        recorder: Any = None,
+        events: tuple[str, str] | None = None,
+    ) -> None:
         self.engine = engine
         self.worker = worker
+        self.recorder = recorder  # asked whether the log changed, when `events` is None
+        self.events = events  # (table, position column) when the views share the log's database
+        self._changed: dict[int, TextClause] = {}
+
+    def changed_beyond(self, conn: Connection, projection: str, topics: list[str]) -> bool:
+        """Whether an event of `topics` lies after `projection`'s stored position: one
+        statement on `conn` when the read models share the log's database; else the position
+        read on `conn`, and the log asked through the recorder."""
+        if self.events is None:
+            position = self.positions_in(conn, [projection])[projection]
+            return bool(self.recorder.any_after(position, topics))
+        params = {"name": projection} | {f"topic_{i}": t for i, t in enumerate(topics)}
+        return bool(conn.execute(self._changed_statement(len(topics)), params).scalar())
+
+    def _changed_statement(self, count: int) -> TextClause:
+        statement = self._changed.get(count)
+        if statement is None:
+            assert self.events is not None
+            table, column = self.events
+            marks = ", ".join(f":topic_{i}" for i in range(count))
+            statement = self._changed[count] = text(
+                f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} > COALESCE("
+                "(SELECT position FROM projection_positions WHERE name = :name), 0) "
+                f"AND topic IN ({marks}))"
+            )
+        return statement
 
     def positions(self, names: list[str]) -> dict[str, int]:
         """On every read that names a position, and on each poll while waiting: one

@@ -184,6 +184,10 @@ class ChainedPostgresRecorder(ChainedWrites, PostgresApplicationRecorder):
             (after, stop, list(topics), limit),
         )
 
+    def events_source(self) -> tuple[str, str]:
+        """As ChainedSQLiteRecorder.events_source."""
+        return f'"{self.datastore.schema}"."{self.events_table_name}"', "notification_id"
+
     def any_after(self, position: int, topics: Sequence[str]) -> bool:
         """As ChainedSQLiteRecorder.any_after."""
         rows = self._tuples(

@@ -200,6 +200,11 @@ class ChainedSQLiteRecorder(ChainedWrites, SQLiteApplicationRecorder):
             )
             return [tuple(row) for row in c.fetchall()]
 
+    def events_source(self) -> tuple[str, str]:
+        """The events table and its position column, for a statement on another connection
+        to the same database (the read engine's)."""
+        return f'"{self.events_table_name}"', "rowid"
+
     def any_after(self, position: int, topics: Sequence[str]) -> bool:
         """Whether an event of these topics lies after `position` (one statement, no
         transaction around it: a route asks before trusting a read model's row)."""
