@@ -99,23 +99,24 @@ class ProjectionRunner:
         When a batch fails, it is retried one event per transaction, so everything before
         the failing event is stored and `ProjectionFailed` names that event."""
         read = 0
-        known_head, until = head, head if head is not None else until
+        if head is not None:
+            until = head
         while True:
             position, generation = self._load_state()
             if until is not None and position >= until:
                 break
-            head = known_head if known_head is not None else self._read_head()
-            if head <= position:
+            end = head if head is not None else self._read_head()
+            if end <= position:
                 break
             try:
-                new_position = self._apply(position, head, generation)
+                new_position = self._apply(position, end, generation)
             except PositionMoved:
                 self._state = None
                 self.cache.clear()
                 continue
             except Exception as exc:
                 if self._careful_until is None:
-                    self._careful_until = self._applying or head
+                    self._careful_until = self._applying or end
                     continue
                 self._careful_until = None
                 failed_at = self._applying if self._applying is not None else position + 1
