@@ -117,6 +117,9 @@ class ContractSchema(Schema):
     reason = Text(allow_none=True, metadata={"description": "why it was terminated early"})
     signed_at = Text()
     position = fields.Integer()
+    version = fields.Integer(
+        metadata={"description": "the company's version (the ETag): a contract is part of it"}
+    )
 
 
 class ContractList(PageSchema):
@@ -237,8 +240,9 @@ class ContractResource(MethodView):
     @require(*READERS)
     @blp.arguments(ReadArgs, location="query")
     @blp.response(200, ContractSchema)
-    def get(self, args: dict[str, Any], company_id: UUID, contract_id: UUID) -> dict[str, Any]:
-        """One service contract (404 outside the caller's read scope)."""
+    def get(self, args: dict[str, Any], company_id: UUID, contract_id: UUID) -> Answer:
+        """One service contract (404 outside the caller's read scope). Its ETag is the
+        company's version, which If-Match on ending it checks."""
         ensure_fresh(CONTRACTS, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
             contract = service_contracts.get_contract(
@@ -246,7 +250,7 @@ class ContractResource(MethodView):
             )
         if contract is None:
             raise NotFound(f"no contract {contract_id} of property company {company_id}")
-        return contract
+        return with_etag(ContractSchema().dump(contract))
 
 
 @blp.route("/<uuid:company_id>/contracts/<uuid:contract_id>/end")
@@ -255,8 +259,13 @@ class EndContractResource(MethodView):
     @blp.arguments(EndContract)
     @blp.response(200, CommandResultSchema)
     def post(self, body: dict[str, Any], company_id: UUID, contract_id: UUID) -> Response:
-        """End a contract (with a reason: terminate it early)."""
+        """End a contract (with a reason: terminate it early); If-Match refuses stale edits."""
         _company(company_id)
         return handle(
-            cmd.EndServiceContract(company_id=company_id, contract_id=contract_id, **body)
+            cmd.EndServiceContract(
+                company_id=company_id,
+                contract_id=contract_id,
+                expected_version=expected_version(),
+                **body,
+            )
         )

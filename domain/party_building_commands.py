@@ -58,6 +58,7 @@ class EndServiceContract(Command[CommandResult]):
     contract_id: UUID
     on: date
     reason: str | None = None
+    expected_version: ExpectedVersion = None
 
 
 @dataclass(frozen=True, kw_only=True)

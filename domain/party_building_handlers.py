@@ -80,7 +80,9 @@ def sign_service_contract(app: CommandApplication, command: SignServiceContract)
 
 
 def end_service_contract(app: CommandApplication, command: EndServiceContract) -> CommandResult:
-    company = app.load(PropertyCompany, command.company_id)
+    company = app.load(
+        PropertyCompany, command.company_id, expected_version=command.expected_version
+    )
     slot = service_slot(app, company.contract(command.contract_id)["compound_id"])
     if command.reason is None:
         company.end_contract(slot, command.contract_id, command.on)

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table, func, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    select,
+)
 
 from domain.metadata import occurred_at
 from domain.property_companies import PropertyCompany
@@ -30,13 +40,36 @@ service_contracts = Table(
     Column("position", BigInteger, nullable=False),
 )
 
+# A contract is part of its company's record: its entity tag is the company's version,
+# which If-Match on ending it checks.
+contract_companies = Table(
+    "contract_companies",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
 
 class ServiceContractsProjection(Projection):
     name = "service_contracts"
     metadata = metadata
 
+    @handles(
+        PropertyCompany,
+        "Registered",
+        "Renamed",
+        "BrandAwarded",
+        "BrandRevoked",
+        "PartyOrgLinked",
+        "PartyOrgUnlinked",
+    )
+    def property_company_changed(self, event: Any, view: View) -> None:
+        """Events with no contract in them still move the contracts' version (their ETag)."""
+        _company_at(view, event)
+
     @handles(PropertyCompany, "ContractSigned")
     def property_company_contract_signed(self, event: Any, view: View) -> None:
+        _company_at(view, event)
         view.insert(
             "service_contracts",
             {
@@ -62,7 +95,15 @@ class ServiceContractsProjection(Projection):
         _close(view, event, "terminated", event.reason)
 
 
+def _company_at(view: View, event: Any) -> None:
+    view.put(
+        "contract_companies",
+        {"id": str(event.originator_id), "version": event.originator_version},
+    )
+
+
 def _close(view: View, event: Any, how: str, reason: str | None) -> None:
+    _company_at(view, event)
     view.update(
         "service_contracts",
         str(event.contract_id),
@@ -88,17 +129,22 @@ def list_contracts(
     scope: ReadScope = EVERYTHING,
 ) -> tuple[list[dict[str, Any]], int]:
     """A company's contracts the scope covers, oldest start first, and how many there are."""
-    t = service_contracts
-    stmt = select(t).where(t.c.company_id == company_id, readable(scope))
+    t = service_contracts.c
+    stmt = _with_version().where(t.company_id == company_id, readable(scope))
     total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    ordered = stmt.order_by(t.c.starts_on, t.c.id).limit(per_page).offset((page - 1) * per_page)
+    ordered = stmt.order_by(t.starts_on, t.id).limit(per_page).offset((page - 1) * per_page)
     return [dict(row._mapping) for row in conn.execute(ordered)], total
 
 
 def get_contract(
     conn: Connection, company_id: str, contract_id: str, scope: ReadScope = EVERYTHING
 ) -> dict[str, Any] | None:
-    t = service_contracts
-    query = select(t).where(t.c.id == contract_id, t.c.company_id == company_id, readable(scope))
+    t = service_contracts.c
+    query = _with_version().where(t.id == contract_id, t.company_id == company_id, readable(scope))
     row = conn.execute(query).first()
     return dict(row._mapping) if row else None
+
+
+def _with_version() -> Any:
+    t, company = service_contracts, contract_companies
+    return select(t, company.c.version).join(company, company.c.id == t.c.company_id)

@@ -92,3 +92,31 @@ def test_party_org_and_instructor_tags_move_with_members_and_posts(
     post = {"target_kind": "property_company", "target_id": ids["company"], "on": "2020-02-15"}
     assert client.post(f"{url}/dispatch", json=post, headers=officer).status_code == 200
     assert _tag(client, url, admin, head()) == '"2"'
+
+
+def test_contract_tag_is_its_company_version_and_guards_ending_it(
+    client: Any, auth: Any, ids: dict, system: Any
+) -> None:
+    officer = {**auth("street_officer", scope=ids["street"]), **AT}
+    company_url = f"{V1}/property-companies/{ids['company']}"
+    head = system.app.recorder.max_notification_id
+    contract = {"compound_id": ids["compound"], "starts_on": "2020-01-01"}
+    signed = client.post(f"{company_url}/contracts", json=contract, headers=officer)
+    assert signed.status_code == 201, signed.json
+    url = signed.headers["Location"]
+    at_signing = _tag(client, url, officer, head())
+    assert at_signing == signed.headers["ETag"] == _tag(client, company_url, officer, head())
+    cached = client.get(url, headers={**officer, "If-None-Match": at_signing})
+    assert cached.status_code == 304 and not cached.data
+
+    renamed = client.patch(company_url, json={"name": "康都"}, headers=officer)
+    assert renamed.status_code == 200, renamed.json
+    after_rename = _tag(client, url, officer, head())
+    assert after_rename == renamed.headers["ETag"] != at_signing
+    end = {"on": "2020-02-15"}
+    stale = client.post(f"{url}/end", json=end, headers={**officer, "If-Match": at_signing})
+    assert stale.status_code == 412
+    assert client.get(url, headers=officer).json["closed_on"] is None
+    ended = client.post(f"{url}/end", json=end, headers={**officer, "If-Match": after_rename})
+    assert ended.status_code == 200, ended.json
+    assert _tag(client, url, officer, head()) == ended.headers["ETag"] != after_rename

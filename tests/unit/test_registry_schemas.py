@@ -68,7 +68,7 @@ PAIRS: list[tuple[type[Schema], type[Any], tuple[str, ...], tuple[str, ...]]] = 
     (
         property_companies.EndContract,
         party_building_commands.EndServiceContract,
-        ("company_id", "contract_id"),
+        ("company_id", "contract_id", IF_MATCH),
         (),
     ),
     (party_orgs.FoundOrg, party_building_commands.FoundPartyOrg, (), ()),
