@@ -210,7 +210,7 @@ POLICY: dict[str, Access] = {
     f"POST {ACTIVITIES}/{{what}}/{{fact_id}}/end": write(OFFICERS, Scope.UNIT),
     f"POST {ACTIVITIES}/secretary-trainings": write(TRAINERS, Scope.DISTRICT),
     f"POST {ACTIVITIES}/joint-events": write(OFFICERS, Scope.UNIT),
-    f"GET {ACTIVITIES}/periods": figures(READERS),
+    f"GET {ACTIVITIES}/periods": rows(READERS, "party_activity"),
     f"GET {ACTIVITIES}/events": figures(READERS),
     # assessment: district-wide schemes and periods, published scorecards
     f"GET {ASSESS}/indicators": figures(READERS),

@@ -16,6 +16,7 @@ from api.auth import require
 from api.commands import ensure_fresh, handle, services
 from api.fields import BusinessDate, Text
 from api.party_scope import AsOfArgs, require_party_org_scope, require_unit_scope
+from api.read_policy import read_scope
 from api.roles import OFFICERS, READERS
 from api.schemas import CommandResultSchema, PageSchema, Paging, ReadArgs, page_of, take_paging
 from api.scope import found, fresh_row
@@ -31,6 +32,7 @@ from domain.party_activities_handlers import PERIOD_FACTS
 from projections import party_activities as view
 
 VIEW = view.PartyActivitiesProjection.name
+ACTIVITY = "party_activity"  # the read policy resource
 
 blp = Blueprint(
     "party_activities",
@@ -235,10 +237,13 @@ class Periods(MethodView):
     @blp.arguments(PeriodArgs, location="query")
     @blp.response(200, ActivityPeriodPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Cross-appointments, member posts or places in force on date D."""
+        """Cross-appointments, member posts or places in force on date D (only those the
+        caller may read: in its unit, or a cross-appointment to its company)."""
         ensure_fresh(view.PartyActivitiesProjection.name, min_position=args.get("min_position"))
         with services().read_engine.connect() as conn:
-            items = view.periods_active_on(conn, args["what"], args["as_of"], args.get("kind"))
+            items = view.periods_active_on(
+                conn, args["what"], args["as_of"], args.get("kind"), read_scope(ACTIVITY)
+            )
         return page_of(items, take_paging(args), as_of=args["as_of"].isoformat(), count=len(items))
 
 

@@ -84,6 +84,9 @@ RESOURCES: dict[str, dict[str, str]] = {
     # service contracts: by the compound served, by the company serving it (a grid lies
     # below its compound, a resident reports: neither reads contracts)
     "contract": _by_role(grid_worker=NONE, resident=NONE),
+    # party activity periods (cross-appointments, which name people; member posts; places):
+    # by the community or compound they lie in, by the company a cross-appointment supervises
+    "party_activity": _by_role(resident=NONE),
     # a property company's assessments (grid scorecard, assessment scorecards, trend): the
     # streets and communities that assess companies, and the company itself
     "company_assessment": _by_role(**_OFFICERS_ONLY, street_officer=ALL, community_officer=ALL),

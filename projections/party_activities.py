@@ -18,6 +18,7 @@ from domain.party_activities import (
 )
 from projections.base import Projection, handles, id_str
 from projections.in_force import in_force_on
+from projections.read_scope import EVERYTHING, ReadScope, within
 from projections.view import View
 
 metadata = MetaData()
@@ -176,15 +177,34 @@ def get_period(conn: Connection, what: str, fact_id: str) -> dict[str, Any] | No
 
 
 def periods_active_on(
-    conn: Connection, what: str, day: date, kind: str | None = None
+    conn: Connection,
+    what: str,
+    day: date,
+    kind: str | None = None,
+    scope: ReadScope = EVERYTHING,
 ) -> list[dict[str, Any]]:
-    """Cross-appointments, member posts or places in force on `day`."""
+    """Cross-appointments, member posts or places in force on `day` that the scope covers."""
     t = activity_periods
     d = day.isoformat()
-    stmt = select(t).where(t.c.what == what, in_force_on(t.c.from_on, t.c.to_on, d))
+    stmt = select(t).where(
+        t.c.what == what, in_force_on(t.c.from_on, t.c.to_on, d), readable(scope)
+    )
     if kind:
         stmt = stmt.where(t.c.kind == kind)
     return [dict(r._mapping) for r in conn.execute(stmt.order_by(t.c.from_on))]
+
+
+def readable(scope: ReadScope) -> Any:
+    """The periods the scope covers: in its unit (a model post by its window's unit), or a
+    cross-appointment to its company."""
+    t = activity_periods.c
+    window = activity_periods.alias("window")
+
+    def window_in(subtree: Any) -> Any:
+        at = select(window.c.id).where(window.c.id == t.unit_id, window.c.unit_id.in_(subtree))
+        return at.exists()
+
+    return within(scope, units=(t.unit_id, window_in), company=t.company_id)
 
 
 def events_in_year(conn: Connection, what: str, year: int) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ COLUMNS = {
     "grid workers": "grid_worker",
     "contracts": "contract",
     "party orgs, branch life": "party_org",
+    "appointments, posts, places": "party_activity",
     "subsidy payments": "subsidy",
     "budgets, ledger": "subsidy_ledger",
     "company assessments": "company_assessment",

@@ -57,6 +57,8 @@ def read_world(matrix: Matrix) -> dict[str, str]:
         {"holder_id": found["street_b"], "year": 2020, "amount_fen": 10_000_000},
     )
     found["instructor"] = matrix.instructor()
+    found["appointment"] = cross_appointment(matrix, "")
+    found["appointment_b"] = cross_appointment(matrix, "_b")
     found["contract"] = str(  # signed when the world was made
         PropertyCompany.contract_id_for(
             UUID(found["company"]), UUID(found["compound"]), date(2020, 1, 1)
@@ -68,6 +70,21 @@ def read_world(matrix: Matrix) -> dict[str, str]:
     found["entitlement_b"] = matrix.entitlement(side="_b")
     matrix.system.catch_up()
     return found
+
+
+def cross_appointment(matrix: Matrix, side: str) -> str:
+    """A two-committees member of side's community appointed supervisor of side's company."""
+    return matrix.create(
+        "/party-activities/cross-appointments",
+        {
+            "person_ref": f"LW{side}",
+            "name": "张三" if side == "" else "李四",
+            "role": "company_supervisor",
+            "company_id": matrix.ids[f"company{side}"],
+            "community_id": matrix.ids[f"community{side}"],
+            "starts_on": "2020-03-01",
+        },
+    )
 
 
 CHAIN = ("grid", "compound", "community", "street")
@@ -90,6 +107,7 @@ WHERE: dict[str, tuple[str, ...]] = {
     f"GET {PARTY}/{{org_id}}": ("community", "street", "company"),
     f"GET {PARTY}/{{org_id}}/members": ("community", "street", "company"),
     f"GET {V1}/branch-life/report": ("community", "street", "company"),
+    f"GET {V1}/party-activities/periods": ("community", "street", "company"),
     f"GET {ASSESS}/periods/{{key}}/scorecards/{{kind}}/{{subject_id}}": ("community", "street"),
     f"GET {ASSESS}/periods/{{key}}/scorecards/{{kind}}/{{subject_id}}/{{code}}": (
         "community",
@@ -113,6 +131,7 @@ MARKERS: dict[str, tuple[str, str]] = {
     f"GET {V1}/grid-loop/overdue": ("issue", "issue_b"),
     f"GET {GRID}/workers": ("worker", "worker_b"),
     f"GET {PARTY}": ("party_org", "party_org_b"),
+    f"GET {V1}/party-activities/periods": ("appointment", "appointment_b"),
     f"GET {SUBSIDY}/budgets": ("budget", "budget_b"),
     f"GET {SUBSIDY}/entitlements": ("entitlement", "entitlement_b"),
     f"GET {SUBSIDY}/journal": ("budget", "budget_b"),
@@ -192,7 +211,7 @@ def read_requests(ids: dict[str, str]) -> dict[str, tuple[str, dict[str, Any]]]:
         ),
         f"GET {V1}/party-activities/periods": (
             f"{V1}/party-activities/periods",
-            {"what": "place", **AS_OF},
+            {"what": "cross_appointment", **AS_OF},
         ),
         f"GET {V1}/party-activities/events": (
             f"{V1}/party-activities/events",
