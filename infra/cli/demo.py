@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
+from waitress.server import create_server
 
+from infra import logs
 from infra.bootstrap import System
 from infra.cli.console import console, progress
 from infra.cli.system import open_system
@@ -14,10 +17,24 @@ from infra.settings import Settings
 from scenarios.tianqiao import load_tianqiao
 
 
-def _serve(system: System, host: str, port: int) -> None:
-    """Werkzeug's threaded server with the projections in this process (demo only)."""
-    from werkzeug.serving import run_simple
+def demo_server(system: System, host: str, port: int) -> Any:
+    """The API under waitress (threads, no fork, so the projections started in this process
+    keep running), ready to `run()`; `close()` stops it."""
+    return create_server(
+        system.wsgi(),
+        host=host,
+        port=port,
+        threads=2 * system.settings.web_threads,
+        ident="redprop",
+    )
 
+
+def _serve(system: System, host: str, port: int) -> None:
+    try:
+        server = demo_server(system, host, port)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    logs.configure(system.settings.log_format)
     system.worker.start()
     console.print(
         f"[bold green]API[/] http://{host}:{port}/api/v1  "
@@ -26,9 +43,8 @@ def _serve(system: System, host: str, port: int) -> None:
     console.print(
         f"token: redprop token --role district_admin   (database {system.settings.database_url})"
     )
-    app = system.wsgi()
     freeze_loaded()
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    server.run()
 
 
 @click.command()
