@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # an address is never split over lines
 
 
 def progress() -> Progress:
