@@ -37,6 +37,23 @@ def add_company(
     return str(made.json["id"])
 
 
+def company_branch(company_id: str, street_id: str, **extra: Any) -> dict[str, Any]:
+    """The body founding a standalone party branch (code DZB001) of the company, founded
+    2020-02-01 with three full members; `extra` overrides or adds fields."""
+    return {
+        "code": "DZB001",
+        "name": "康都物业党支部",
+        "host_kind": "property_company",
+        "company_ids": [company_id],
+        "method": "standalone",
+        "kind": "branch",
+        "founded_on": "2020-02-01",
+        "street_id": street_id,
+        "full_members": ["F1", "F2", "F3"],
+        **extra,
+    }
+
+
 @pytest.fixture
 def tree(client: Any, auth: Any, system: Any) -> dict[str, str]:
     admin = auth("district_admin")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import add_company, add_compound
+from tests.api.conftest import add_company, add_compound, company_branch
 
 AT = {"Occurred-At": "2020-08-01T10:00:00+08:00"}
 BASE = "/api/v1/party-activities"
@@ -27,18 +27,7 @@ def periods(client: Any, auth: Any, tree: dict, system: Any) -> dict[str, str]:
     ids["compound"] = add_compound(client, admin, tree["community"])
     ids["company"] = add_company(client, admin, tree["street"])
     ids["other_company"] = add_company(client, admin, tree["other_street"], 2, "乙物业")
-    org = {
-        "code": "DZB001",
-        "name": "康都物业党支部",
-        "host_kind": "property_company",
-        "company_ids": [ids["company"]],
-        "method": "standalone",
-        "kind": "branch",
-        "founded_on": "2020-02-01",
-        "street_id": tree["street"],
-        "community_id": tree["community"],
-        "full_members": ["F1", "F2", "F3"],
-    }
+    org = company_branch(ids["company"], tree["street"], community_id=tree["community"])
     made = client.post("/api/v1/party-orgs", json=org, headers=admin)
     assert made.status_code == 201, made.json
     window = {

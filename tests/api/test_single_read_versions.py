@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import add_company, add_compound
+from tests.api.conftest import add_company, add_compound, company_branch
 
 AT = {"Occurred-At": "2020-03-01T10:00:00+08:00"}
 V1 = "/api/v1"
@@ -39,17 +39,7 @@ def test_company_tag_moves_with_its_contracts_and_org_link_and_guards_the_rename
     assert client.post(f"{url}/contracts", json=contract, headers=officer).status_code == 201
     signed = _tag(client, url, officer, head())
     assert signed != registered
-    org = {
-        "code": "DZB001",
-        "name": "康都物业党支部",
-        "host_kind": "property_company",
-        "company_ids": [ids["company"]],
-        "method": "standalone",
-        "kind": "branch",
-        "founded_on": "2020-02-01",
-        "street_id": ids["street"],
-        "full_members": ["F1", "F2", "F3"],
-    }
+    org = company_branch(ids["company"], ids["street"])
     assert client.post(f"{V1}/party-orgs", json=org, headers=officer).status_code == 201
     linked = _tag(client, url, officer, head())
     assert linked not in (registered, signed)
@@ -65,17 +55,7 @@ def test_party_org_and_instructor_tags_move_with_members_and_posts(
 ) -> None:
     officer = {**auth("street_officer", scope=ids["street"]), **AT}
     head = system.app.recorder.max_notification_id
-    org = {
-        "code": "LHDZB1",
-        "name": "联合党支部",
-        "host_kind": "property_company",
-        "company_ids": [ids["company"]],
-        "method": "standalone",
-        "kind": "branch",
-        "founded_on": "2020-02-01",
-        "street_id": ids["street"],
-        "full_members": ["F1", "F2", "F3"],
-    }
+    org = company_branch(ids["company"], ids["street"], code="LHDZB1", name="联合党支部")
     org_url = (
         f"{V1}/party-orgs/" + client.post(f"{V1}/party-orgs", json=org, headers=officer).json["id"]
     )
