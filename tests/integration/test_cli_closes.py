@@ -64,6 +64,13 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('cli')}/closes.db"
 
 
+class NotServing:
+    """The demo's server, answering nothing: `run()` returns at once."""
+
+    def run(self) -> None:
+        pass
+
+
 @pytest.mark.parametrize("args", INVOCATIONS, ids=" ".join)
 def test_the_command_closes_every_system_it_opens(
     args: tuple[str, ...], database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -72,7 +79,7 @@ def test_the_command_closes_every_system_it_opens(
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     monkeypatch.chdir(tmp_path)  # reports write their files here
     monkeypatch.setattr("infra.cli.demo.load_tianqiao", lambda app, progress: None)
-    monkeypatch.setattr("werkzeug.serving.run_simple", lambda *args, **kwargs: None)
+    monkeypatch.setattr("infra.cli.demo.create_server", lambda *args, **kwargs: NotServing())
     monkeypatch.setattr("os.execve", lambda *args: None)  # `serve` would become gunicorn
     opened: list[System] = []
     closed: list[System] = []
