@@ -56,8 +56,9 @@ def not_modified(version: int) -> bool:
 
 
 def with_etag(body: dict[str, Any]) -> Response:
-    """A single resource with its ETag; 304 and no body when the caller already has it."""
-    if "version" not in body:
+    """A single resource with its ETag; 304 and no body when the caller already has it.
+    A body without a version is answered without an ETag."""
+    if body.get("version") is None:
         return jsonify(body)
     etag = f'"{body["version"]}"'
     response = Response(status=304) if not_modified(body["version"]) else jsonify(body)

@@ -146,5 +146,7 @@ def get_contract(
 
 
 def _with_version() -> Any:
+    """Contracts with their company's version (None until `contract_companies` holds the
+    company, as after an upgrade not yet rebuilt: the contract is still read, without ETag)."""
     t, company = service_contracts, contract_companies
-    return select(t, company.c.version).join(company, company.c.id == t.c.company_id)
+    return select(t, company.c.version).outerjoin(company, company.c.id == t.c.company_id)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from projections.service_contracts import contract_companies
 from tests.api.conftest import add_company, add_compound, company_branch
 
 AT = {"Occurred-At": "2020-03-01T10:00:00+08:00"}
@@ -100,3 +101,21 @@ def test_contract_tag_is_its_company_version_and_guards_ending_it(
     ended = client.post(f"{url}/end", json=end, headers={**officer, "If-Match": after_rename})
     assert ended.status_code == 200, ended.json
     assert _tag(client, url, officer, head()) == ended.headers["ETag"] != after_rename
+
+
+def test_a_contract_whose_company_version_is_not_yet_projected_is_read_without_a_tag(
+    client: Any, auth: Any, ids: dict, system: Any
+) -> None:
+    """As after an upgrade before `redprop rebuild service_contracts`."""
+    officer = {**auth("street_officer", scope=ids["street"]), **AT}
+    contract = {"compound_id": ids["compound"], "starts_on": "2020-01-01"}
+    signed = client.post(
+        f"{V1}/property-companies/{ids['company']}/contracts", json=contract, headers=officer
+    )
+    assert signed.status_code == 201, signed.json
+    system.catch_up()
+    with system.read_engine.begin() as conn:
+        conn.execute(contract_companies.delete())
+    read = client.get(signed.headers["Location"], headers=officer)
+    assert read.status_code == 200 and read.json["version"] is None
+    assert "ETag" not in read.headers
